@@ -1,0 +1,42 @@
+import type { CrimeCategory, Month } from '@safer-places/schemas';
+import { CRIME_CATEGORIES } from '@safer-places/schemas';
+
+/** LSOA code used for crimes that could not be placed in any known LSOA; they are stored and counted, never dropped. */
+export const UNPLACED_LSOA = 'UNPLACED';
+
+/** One police.uk street-level record (or a synthetic one shaped the same way). */
+export interface CrimeRecord {
+  /** police.uk Crime ID, or a deterministic key for rows without one (ASB). */
+  id: string;
+  month: Month;
+  category: CrimeCategory;
+  /** Anonymised snap point exactly as published; null when police.uk gives no location. */
+  lon: number | null;
+  lat: number | null;
+  /** police.uk "Location", e.g. "On or near Market Street". */
+  location: string;
+  /** The LSOA21 the point falls in (point-in-polygon), or UNPLACED_LSOA. */
+  lsoaCode: string;
+  /** The LSOA code police.uk published, kept separately; may be a retired 2011 code. */
+  publishedLsoaCode: string | null;
+  outcome: string | null;
+}
+
+/** All crimes of one month in one LSOA: the unit the store reads and writes. */
+export interface CrimeBlock {
+  month: Month;
+  lsoaCode: string;
+  crimes: CrimeRecord[];
+}
+
+/** Counts per LSOA for one month, one number per category in CRIME_CATEGORIES order. */
+export interface MonthlyCounts {
+  month: Month;
+  counts: Map<string, number[]>;
+}
+
+export const CATEGORY_COUNT = CRIME_CATEGORIES.length;
+
+export function emptyCategoryCounts(): number[] {
+  return new Array<number>(CATEGORY_COUNT).fill(0);
+}

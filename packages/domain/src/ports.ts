@@ -1,0 +1,38 @@
+import type { AssetByKind, AssetKind, DatasetSummary, Lsoa, Month } from '@safer-places/schemas';
+import type { CrimeBlock, MonthlyCounts } from './crime';
+
+/** Organisation-owned map assets. Every call is scoped by orgId; no method can reach another organisation's items. */
+export interface AssetRepository {
+  list<K extends AssetKind>(orgId: string, kind: K): Promise<AssetByKind[K][]>;
+  get<K extends AssetKind>(orgId: string, kind: K, id: string): Promise<AssetByKind[K] | null>;
+  /** Fails with AlreadyExistsError when the id is taken. */
+  create<K extends AssetKind>(kind: K, asset: AssetByKind[K]): Promise<void>;
+  /** Writes only if the stored version equals expectedVersion; otherwise VersionConflictError (or NotFoundError). */
+  update<K extends AssetKind>(kind: K, asset: AssetByKind[K], expectedVersion: number): Promise<void>;
+  remove(orgId: string, kind: AssetKind, id: string, expectedVersion: number): Promise<void>;
+  /** Whether the organisation has any item at all (used to seed demo assets once). */
+  isEmpty(orgId: string): Promise<boolean>;
+}
+
+/** Shared reference data (boundaries, deprivation, population, crime), grouped by dataset. */
+export interface ReferenceRepository {
+  listDatasets(): Promise<DatasetSummary[]>;
+  getDataset(datasetId: string): Promise<DatasetSummary | null>;
+  putDataset(summary: DatasetSummary): Promise<void>;
+  listLsoas(datasetId: string): Promise<Lsoa[]>;
+  putLsoas(datasetId: string, lsoas: Lsoa[]): Promise<void>;
+  /** Replaces every crime block of the month (a newer file for a month replaces that month). */
+  replaceCrimeMonth(datasetId: string, month: Month, blocks: CrimeBlock[]): Promise<void>;
+  /** Per-LSOA category counts for each month in [from, to] that has data. */
+  getMonthlyCounts(datasetId: string, from: Month, to: Month): Promise<MonthlyCounts[]>;
+  /** Crime blocks for the months, optionally only for some LSOAs. */
+  getCrimeBlocks(datasetId: string, months: Month[], lsoaCodes?: string[]): Promise<CrimeBlock[]>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  newId(): string;
+}

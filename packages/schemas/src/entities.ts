@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { areaGeometrySchema, pointSchema } from './geometry';
+
+const isoDate = z.iso.date({ error: 'dates must be YYYY-MM-DD' });
+const name = z.string().trim().min(1, 'name is required').max(120, 'name is at most 120 characters');
+const notes = z.string().max(2000, 'notes are at most 2,000 characters').optional();
+
+function datesInOrder(v: { startDate?: string | undefined; endDate?: string | undefined }, ctx: z.RefinementCtx) {
+  if (v.startDate && v.endDate && v.endDate < v.startDate) {
+    ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'endDate must not be before startDate' });
+  }
+}
+
+export const CAMERA_TYPES = ['fixed', 'ptz', 'redeployable', 'anpr'] as const;
+export const cameraTypeSchema = z.enum(CAMERA_TYPES);
+export type CameraType = z.infer<typeof cameraTypeSchema>;
+export const CAMERA_TYPE_LABELS: Record<CameraType, string> = {
+  fixed: 'Fixed',
+  ptz: 'PTZ (pan-tilt-zoom)',
+  redeployable: 'Re-deployable',
+  anpr: 'ANPR',
+};
+/** Default coverage radius in metres when a camera has none of its own. */
+export const DEFAULT_COVERAGE_RADIUS_M: Record<CameraType, number> = { fixed: 100, ptz: 150, redeployable: 75, anpr: 30 };
+
+export const cameraInputSchema = z.strictObject({
+  name,
+  type: cameraTypeSchema,
+  location: pointSchema,
+  coverageRadiusM: z.number().int().min(5).max(1000).optional(),
+  status: z.enum(['live', 'planned', 'decommissioned']).default('live'),
+  notes,
+});
+
+export const helpPointInputSchema = z.strictObject({
+  name,
+  status: z.enum(['live', 'planned']),
+  cameraId: z.string().min(1).max(64).optional(),
+  location: pointSchema,
+  notes,
+});
+
+export const pspoZoneInputSchema = z
+  .strictObject({
+    name,
+    prohibitions: z.array(z.string().trim().min(1).max(200)).min(1, 'list at least one prohibition').max(30),
+    startDate: isoDate,
+    endDate: isoDate,
+    district: z.string().trim().min(1).max(80),
+    geometry: areaGeometrySchema,
+    notes,
+  })
+  .superRefine(datesInOrder);
+
+export const SAFER_STREETS_ROUNDS = ['R1', 'R2', 'R3', 'R4', 'R5', 'other'] as const;
+export const SAFER_STREETS_THEMES = ['acquisitive', 'vawg', 'asb', 'neighbourhood'] as const;
+export const SAFER_STREETS_THEME_LABELS: Record<(typeof SAFER_STREETS_THEMES)[number], string> = {
+  acquisitive: 'Acquisitive crime',
+  vawg: 'VAWG in public spaces',
+  asb: 'Anti-social behaviour',
+  neighbourhood: 'Neighbourhood crime',
+};
+
+export const saferStreetsAreaInputSchema = z
+  .strictObject({
+    name,
+    round: z.enum(SAFER_STREETS_ROUNDS),
+    theme: z.enum(SAFER_STREETS_THEMES),
+    amountGbp: z.number().min(0).max(10_000_000),
+    startDate: isoDate,
+    endDate: isoDate,
+    geometry: areaGeometrySchema,
+    notes,
+  })
+  .superRefine(datesInOrder);
+
+export type CameraInput = z.infer<typeof cameraInputSchema>;
+export type HelpPointInput = z.infer<typeof helpPointInputSchema>;
+export type PspoZoneInput = z.infer<typeof pspoZoneInputSchema>;
+export type SaferStreetsAreaInput = z.infer<typeof saferStreetsAreaInputSchema>;
+
+/** Fields the server owns; never accepted from a client. */
+export interface Audited {
+  id: string;
+  orgId: string;
+  version: number;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export type Camera = CameraInput & Audited;
+export type HelpPoint = HelpPointInput & Audited;
+export type PspoZone = PspoZoneInput & Audited;
+export type SaferStreetsArea = SaferStreetsAreaInput & Audited;
+
+/** The organisation-owned map layers, their API path segment and their input schema. */
+export const ASSET_KINDS = {
+  cameras: { label: 'CCTV cameras', singular: 'camera', schema: cameraInputSchema, geometryField: 'location' },
+  'help-points': { label: 'CCTV refuge help points', singular: 'help point', schema: helpPointInputSchema, geometryField: 'location' },
+  'pspo-zones': { label: 'PSPO zones', singular: 'PSPO zone', schema: pspoZoneInputSchema, geometryField: 'geometry' },
+  'safer-streets-areas': {
+    label: 'Safer Streets target areas',
+    singular: 'Safer Streets area',
+    schema: saferStreetsAreaInputSchema,
+    geometryField: 'geometry',
+  },
+} as const;
+export type AssetKind = keyof typeof ASSET_KINDS;
+export const ASSET_KIND_NAMES = Object.keys(ASSET_KINDS) as AssetKind[];
+export const assetKindSchema = z.enum(ASSET_KIND_NAMES as [AssetKind, ...AssetKind[]]);
+
+export interface AssetByKind {
+  cameras: Camera;
+  'help-points': HelpPoint;
+  'pspo-zones': PspoZone;
+  'safer-streets-areas': SaferStreetsArea;
+}
+export interface AssetInputByKind {
+  cameras: CameraInput;
+  'help-points': HelpPointInput;
+  'pspo-zones': PspoZoneInput;
+  'safer-streets-areas': SaferStreetsAreaInput;
+}
+export type Asset = AssetByKind[AssetKind];
