@@ -10,8 +10,9 @@ export interface AssetRepository {
   /** Writes only if the stored version equals expectedVersion; otherwise VersionConflictError (or NotFoundError). */
   update<K extends AssetKind>(kind: K, asset: AssetByKind[K], expectedVersion: number): Promise<void>;
   remove(orgId: string, kind: AssetKind, id: string, expectedVersion: number): Promise<void>;
-  /** Whether the organisation has any item at all (used to seed demo assets once). */
-  isEmpty(orgId: string): Promise<boolean>;
+  /** One-off markers per organisation, e.g. "demo assets seeded", so deleted demo items are not re-created. */
+  hasMarker(orgId: string, name: string): Promise<boolean>;
+  setMarker(orgId: string, name: string): Promise<void>;
 }
 
 /** Shared reference data (boundaries, deprivation, population, crime), grouped by dataset. */

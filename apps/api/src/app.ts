@@ -1,0 +1,105 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import {
+  AssetService,
+  LayerService,
+  ReferenceService,
+  parseOrThrow,
+  writableKinds,
+  type AssetRepository,
+  type Clock,
+  type IdGenerator,
+  type ReferenceRepository,
+} from '@safer-places/domain';
+import { ASSET_KIND_NAMES, devSignInSchema, type ClientConfig, type Me, type Principal } from '@safer-places/schemas';
+import type { TokenVerifier } from './auth';
+import { ApiProblem, toErrorResponse } from './http-errors';
+import { authenticate, readJson, type AppEnv } from './middleware';
+import { assetRoutes } from './routes/assets';
+import { referenceRoutes } from './routes/reference';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface AppDeps {
+  assets: AssetRepository;
+  reference: ReferenceRepository;
+  verifier: TokenVerifier;
+  clock?: Clock;
+  ids?: IdGenerator;
+  config?: Partial<ClientConfig>;
+  /** Local only: issues tokens for a chosen role in the given organisation. Absent on Lambda. */
+  devSignIn?: { orgId: string; issue(principal: Principal): Promise<{ token: string; expiresAt: string }> };
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+const jsonLog = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
+
+/** Builds the whole HTTP API. Handlers for Lambda and for local Node only adapt this app. */
+export function createApp(deps: AppDeps) {
+  const log = deps.log ?? jsonLog;
+  const clock = deps.clock ?? { now: () => new Date() };
+  const ids = deps.ids ?? { newId: () => crypto.randomUUID() };
+  const assetService = new AssetService({ assets: deps.assets, clock, ids });
+  const referenceService = new ReferenceService(deps.reference);
+  const layerService = new LayerService(referenceService, assetService);
+
+  const app = new Hono<AppEnv>();
+  app.onError((err, c) => toErrorResponse(err, c, log));
+  app.notFound((c) => c.json({ error: 'not_found', detail: `no route ${c.req.method} ${c.req.path}` }, 404));
+
+  const api = new Hono<AppEnv>();
+  api.use(secureHeaders());
+  api.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    // Private data: browsers may revalidate with the ETag, shared caches must not keep it.
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'private, no-cache');
+    const principal = c.get('principal') as Principal | undefined;
+    log({
+      level: 'info',
+      msg: 'request',
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      ...(principal && { orgId: principal.orgId, role: principal.role }),
+    });
+  });
+  api.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiProblem(413, 'payload_too_large', `the request body is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MB limit`);
+      },
+    }),
+  );
+
+  api.get('/health', (c) => c.json({ status: 'ok', time: clock.now().toISOString() }));
+  api.get('/config', (c) =>
+    c.json<ClientConfig>({ mapStyleUrl: deps.config?.mapStyleUrl ?? null, devSignIn: deps.devSignIn !== undefined }),
+  );
+  if (deps.devSignIn) {
+    const dev = deps.devSignIn;
+    api.post('/dev/sign-in', async (c) => {
+      const body = parseOrThrow(devSignInSchema, await readJson(c.req), 'sign-in request');
+      const name = body.name ?? `Local ${body.role}`;
+      const userId = `local-${body.role}-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`.slice(0, 64);
+      return c.json(await dev.issue({ userId, orgId: dev.orgId, role: body.role, name }));
+    });
+  }
+
+  // Everything below needs a verified identity.
+  api.use('*', authenticate(deps.verifier));
+  api.get('/me', (c) => {
+    const p = c.get('principal');
+    return c.json<Me>({ userId: p.userId, orgId: p.orgId, role: p.role, name: p.name ?? null, canWrite: writableKinds(p.role) });
+  });
+  api.route('/', referenceRoutes(referenceService, layerService));
+  for (const kind of ASSET_KIND_NAMES) api.route(`/${kind}`, assetRoutes(kind, assetService));
+
+  app.route('/api', api);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,35 @@
+import { Hono } from 'hono';
+import { etag } from 'hono/etag';
+import { parseOrThrow, type LayerService, type ReferenceService } from '@safer-places/domain';
+import { bboxSchema, layerNameSchema, layerQuerySchema, lsoaStatsQuerySchema } from '@safer-places/schemas';
+import type { AppEnv } from '../middleware';
+
+export function referenceRoutes(reference: ReferenceService, layers: LayerService) {
+  const app = new Hono<AppEnv>();
+  // Weak ETags over the body: a map reload with nothing changed costs a 304 instead of the whole layer.
+  app.use('/layers/*', etag({ weak: true }));
+  app.use('/lsoas/stats', etag({ weak: true }));
+
+  app.get('/datasets', async (c) => {
+    const [datasets, fallback] = await Promise.all([reference.listDatasets(), reference.defaultDataset()]);
+    return c.json({ datasets, defaultDatasetId: fallback?.id ?? null });
+  });
+
+  app.get('/layers/:layer', async (c) => {
+    const layer = parseOrThrow(layerNameSchema, c.req.param('layer'), 'layer name (lsoas, cameras, help-points, pspo-zones, safer-streets-areas)');
+    const query = parseOrThrow(layerQuerySchema, c.req.query(), 'layer query');
+    const bbox = query.bbox === undefined ? undefined : parseOrThrow(bboxSchema, query.bbox, 'bbox');
+    const body = await layers.layer(c.get('principal'), layer, {
+      ...(bbox && { bbox }),
+      ...(query.dataset && { datasetId: query.dataset }),
+      ...(query.limit && { limit: query.limit }),
+    });
+    return c.json(body);
+  });
+
+  app.get('/lsoas/stats', async (c) => {
+    const query = parseOrThrow(lsoaStatsQuerySchema, c.req.query(), 'statistics query');
+    return c.json(await reference.lsoaStats(query));
+  });
+  return app;
+}

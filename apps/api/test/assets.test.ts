@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORG_B, startTestApp, validCamera, validPspo } from './harness';
+
+let t: Awaited<ReturnType<typeof startTestApp>>;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+const count = async (kind: string) => (await t.call('GET', `/api/${kind}`, { role: 'admin' })).json.items.length as number;
+
+describe('asset CRUD with optimistic locking', () => {
+  let id: string;
+
+  it('creates a camera with server-owned audit fields and version 1', async () => {
+    const res = await t.call('POST', '/api/cameras', { role: 'planner', body: validCamera });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('ETag')).toBe('"1"');
+    expect(res.json).toMatchObject({ ...validCamera, status: 'live', version: 1, orgId: 'org-a', createdBy: 'u-planner-org-a' });
+    id = res.json.id;
+    expect(res.headers.get('Location')).toBe(`/api/cameras/${id}`);
+    expect((await t.call('GET', `/api/cameras/${id}`, { role: 'viewer' })).json.name).toBe('Market Place camera');
+  });
+
+  it('updates with If-Match and bumps the version', async () => {
+    const res = await t.call('PUT', `/api/cameras/${id}`, { role: 'planner', body: { ...validCamera, name: 'Renamed' }, headers: { 'If-Match': '"1"' } });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ name: 'Renamed', version: 2, createdBy: 'u-planner-org-a' });
+    expect(res.headers.get('ETag')).toBe('"2"');
+  });
+
+  it('a stale edit gets 409 with the current version and changes nothing', async () => {
+    const res = await t.call('PUT', `/api/cameras/${id}`, { role: 'planner', body: { ...validCamera, name: 'Stale' }, headers: { 'If-Match': '"1"' } });
+    expect(res.status).toBe(409);
+    expect(res.json.error).toBe('version_conflict');
+    expect(res.headers.get('ETag')).toBe('"2"');
+    expect((await t.call('GET', `/api/cameras/${id}`, { role: 'planner' })).json).toMatchObject({ name: 'Renamed', version: 2 });
+  });
+
+  it('an edit without If-Match is refused with 428', async () => {
+    const res = await t.call('PUT', `/api/cameras/${id}`, { role: 'planner', body: validCamera });
+    expect(res.status).toBe(428);
+    expect(res.json.detail).toMatch(/If-Match/);
+  });
+
+  it('another organisation cannot see, change or delete it (404)', async () => {
+    expect((await t.call('GET', `/api/cameras/${id}`, { role: 'admin', orgId: ORG_B })).status).toBe(404);
+    const put = await t.call('PUT', `/api/cameras/${id}`, { role: 'admin', orgId: ORG_B, body: validCamera, headers: { 'If-Match': '"2"' } });
+    expect(put.status).toBe(404);
+    expect((await t.call('DELETE', `/api/cameras/${id}`, { role: 'admin', orgId: ORG_B, headers: { 'If-Match': '"2"' } })).status).toBe(404);
+    expect((await t.call('GET', '/api/layers/cameras', { role: 'admin', orgId: ORG_B })).json.features).toEqual([]);
+    expect((await t.call('GET', `/api/cameras/${id}`, { role: 'planner' })).json.version).toBe(2);
+  });
+
+  it('deletes only at the current version', async () => {
+    expect((await t.call('DELETE', `/api/cameras/${id}`, { role: 'planner', headers: { 'If-Match': '"1"' } })).status).toBe(409);
+    expect((await t.call('DELETE', `/api/cameras/${id}`, { role: 'planner', headers: { 'If-Match': '"2"' } })).status).toBe(204);
+    expect((await t.call('GET', `/api/cameras/${id}`, { role: 'planner' })).status).toBe(404);
+  });
+
+  it('keeps help points linked to real cameras of the same organisation', async () => {
+    const cam = (await t.call('POST', '/api/cameras', { role: 'planner', body: validCamera })).json;
+    const bad = await t.call('POST', '/api/help-points', {
+      role: 'planner',
+      body: { name: 'Refuge', status: 'live', cameraId: 'no-such-camera', location: validCamera.location },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.detail).toMatch(/cameraId: no camera with id "no-such-camera"/);
+    const good = await t.call('POST', '/api/help-points', {
+      role: 'planner',
+      body: { name: 'Refuge', status: 'live', cameraId: cam.id, location: validCamera.location },
+    });
+    expect(good.status).toBe(201);
+    const layer = await t.call('GET', '/api/layers/help-points', { role: 'viewer' });
+    expect(layer.json.features[0].properties).toMatchObject({ name: 'Refuge', cameraId: cam.id, cameraName: 'Market Place camera' });
+  });
+
+  it('stores PSPO zones and Safer Streets areas for the roles that own them', async () => {
+    expect((await t.call('POST', '/api/pspo-zones', { role: 'analyst', body: validPspo })).status).toBe(201);
+    const ssa = { name: 'Target area', round: 'R4', theme: 'neighbourhood', amountGbp: 250000, startDate: '2022-10-01', endDate: '2024-03-31', geometry: validPspo.geometry };
+    expect((await t.call('POST', '/api/safer-streets-areas', { role: 'planner', body: ssa })).status).toBe(403);
+    expect((await t.call('POST', '/api/safer-streets-areas', { role: 'bid-writer', body: ssa })).status).toBe(201);
+  });
+});
+
+describe('bad input gets a 4xx naming the problem, and nothing is written', () => {
+  const cases: [string, unknown, number, RegExp][] = [
+    ['unknown field (mass assignment)', { ...validCamera, orgId: 'org-b' }, 400, /unknown field\(s\) "orgId"/],
+    ['client-sent version', { ...validCamera, version: 9 }, 400, /unknown field\(s\) "version"/],
+    ['missing name', { ...validCamera, name: '' }, 400, /name: name is required/],
+    ['unknown camera type', { ...validCamera, type: 'dome' }, 400, /type:/],
+    ['outside the UK', { ...validCamera, location: { type: 'Point', coordinates: [2.35, 48.85] } }, 400, /outside the United Kingdom/],
+    ['swapped latitude and longitude', { ...validCamera, location: { type: 'Point', coordinates: [53.0051, -1.1953] } }, 400, /look swapped/],
+    ['not degrees', { ...validCamera, location: { type: 'Point', coordinates: [500, 95] } }, 400, /not a longitude\/latitude pair/],
+    ['BNG eastings/northings', { ...validCamera, location: { type: 'Point', coordinates: [457000, 340000] } }, 400, /not a longitude\/latitude pair/],
+    ['3D position', { ...validCamera, location: { type: 'Point', coordinates: [-1.19, 53.0, 40] } }, 400, /\[longitude, latitude\]; got 3/],
+    ['numbers as strings', { ...validCamera, location: { type: 'Point', coordinates: ['-1.19', '53.0'] } }, 400, /numbers/],
+    ['negative radius', { ...validCamera, coverageRadiusM: -5 }, 400, /coverageRadiusM/],
+  ];
+  it.each(cases)('%s', async (_label, body, status, message) => {
+    const before = await count('cameras');
+    const res = await t.call('POST', '/api/cameras', { role: 'planner', body });
+    expect(res.status).toBe(status);
+    expect(res.json.error).toBe('invalid_request');
+    expect(res.json.detail).toMatch(message);
+    expect(await count('cameras')).toBe(before);
+  });
+
+  const polygonCases: [string, unknown, number, RegExp][] = [
+    ['unclosed ring', [[[-1.2, 53.0], [-1.19, 53.0], [-1.19, 53.01], [-1.2, 53.01]]], 400, /must be closed/],
+    ['ring with 3 positions', [[[-1.2, 53.0], [-1.19, 53.0], [-1.2, 53.0]]], 400, /at least 4 positions/],
+    ['bowtie', [[[-1.2, 53.0], [-1.19, 53.01], [-1.19, 53.0], [-1.2, 53.01], [-1.2, 53.0]]], 422, /cross each other at \[-1\.195000, 53\.005000\]/],
+  ];
+  it.each(polygonCases)('PSPO zone with %s', async (_label, coordinates, status, message) => {
+    const before = await count('pspo-zones');
+    const res = await t.call('POST', '/api/pspo-zones', { role: 'analyst', body: { ...validPspo, geometry: { type: 'Polygon', coordinates } } });
+    expect(res.status).toBe(status);
+    expect(res.json.detail).toMatch(message);
+    expect(await count('pspo-zones')).toBe(before);
+  });
+
+  it('end date before start date', async () => {
+    const res = await t.call('POST', '/api/pspo-zones', { role: 'analyst', body: { ...validPspo, endDate: '2020-01-01' } });
+    expect(res.status).toBe(400);
+    expect(res.json.detail).toMatch(/endDate: endDate must not be before startDate/);
+  });
+
+  it('a body that is not JSON, or not sent as JSON', async () => {
+    const bad = await t.call('POST', '/api/cameras', { role: 'planner', body: '{"name": ' });
+    expect(bad).toMatchObject({ status: 400, json: { error: 'invalid_json' } });
+    const text = await t.call('POST', '/api/cameras', { role: 'planner', body: JSON.stringify(validCamera), headers: { 'Content-Type': 'text/plain' } });
+    expect(text.status).toBe(415);
+  });
+
+  it('a body over 1 MB gets 413 naming the limit', async () => {
+    const res = await t.call('POST', '/api/cameras', { role: 'planner', body: { ...validCamera, notes: 'x'.repeat(1_100_000) } });
+    expect(res.status).toBe(413);
+    expect(res.json.detail).toMatch(/1 MB/);
+  });
+
+  it('a polygon over the vertex limit', async () => {
+    const ring: number[][] = [];
+    for (let i = 0; i < 5001; i++) {
+      const a = (i / 5001) * 2 * Math.PI;
+      ring.push([-1.2 + 0.01 * Math.cos(a), 53 + 0.01 * Math.sin(a)]);
+    }
+    ring.push(ring[0]!);
+    const res = await t.call('POST', '/api/pspo-zones', { role: 'analyst', body: { ...validPspo, geometry: { type: 'Polygon', coordinates: [ring] } } });
+    expect(res.status).toBe(400);
+    expect(res.json.detail).toMatch(/5002 vertices; the limit is 5000/);
+  });
+
+  it('an unknown id or a malformed If-Match', async () => {
+    expect((await t.call('GET', '/api/cameras/does-not-exist', { role: 'planner' })).status).toBe(404);
+    const res = await t.call('PUT', '/api/cameras/x', { role: 'planner', body: validCamera, headers: { 'If-Match': 'latest' } });
+    expect(res.status).toBe(400);
+  });
+
+  it('no server error was logged by any of the above', () => {
+    expect(t.errors).toEqual([]);
+  });
+});

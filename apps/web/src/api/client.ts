@@ -1,0 +1,131 @@
+import type {
+  AssetByKind,
+  AssetInputByKind,
+  AssetKind,
+  ClientConfig,
+  DatasetSummary,
+  FeatureCollection,
+  LayerName,
+  LsoaStats,
+  Me,
+  Role,
+  SignInResponse,
+} from '@safer-places/schemas';
+
+/** A GeoJSON layer as the API sends it, with its foreign members. */
+export interface LayerCollection extends FeatureCollection {
+  layer?: LayerName;
+  truncated?: boolean;
+  dataset?: { id: string; name: string; synthetic: boolean };
+}
+
+export interface DatasetsResponse {
+  datasets: DatasetSummary[];
+  defaultDatasetId: string | null;
+}
+
+/** A failed API call: the HTTP status and the server's `{error, detail}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+  ) {
+    super(detail || code || `HTTP ${status}`);
+    this.name = 'ApiError';
+  }
+}
+
+export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface ApiClientOptions {
+  getToken(): string | null;
+  /** Called on any 401 so the app can drop the token and ask the user to sign in again. */
+  onUnauthorized?(): void;
+  fetch?: FetchFn;
+  baseUrl?: string;
+}
+
+export function buildQuery(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Human wording for an API failure, used in banners and forms. */
+export function describeError(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.status === 409) return 'Someone else changed this since you opened it. Reload to see their version, then make your change again.';
+    if (err.status === 403) return `You do not have permission to do that. ${err.detail}`.trim();
+    if (err.status === 401) return 'Your session has ended. Please sign in again.';
+    if (err.status === 0) return 'The server could not be reached. Check your connection and try again.';
+    return err.detail || `The server answered ${err.status} (${err.code}).`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function createApiClient(opts: ApiClientOptions) {
+  const doFetch: FetchFn = opts.fetch ?? ((input, init) => fetch(input, init));
+  const base = opts.baseUrl ?? '';
+
+  async function request<T>(method: string, path: string, init: { body?: unknown; headers?: Record<string, string>; auth?: boolean; signal?: AbortSignal } = {}): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
+    if (init.auth !== false) {
+      const token = opts.getToken();
+      if (token) headers.authorization = `Bearer ${token}`;
+    }
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await doFetch(`${base}${path}`, {
+        method,
+        headers,
+        ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
+        ...(init.signal && { signal: init.signal }),
+      });
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err;
+      throw new ApiError(0, 'network_error', `could not reach the server: ${(err as Error).message}`);
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    let body: unknown = null;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = null;
+      }
+    }
+    if (!res.ok) {
+      const b = (body ?? {}) as { error?: unknown; detail?: unknown };
+      const err = new ApiError(res.status, typeof b.error === 'string' ? b.error : 'http_error', typeof b.detail === 'string' ? b.detail : text.slice(0, 200));
+      if (res.status === 401 && init.auth !== false) opts.onUnauthorized?.();
+      throw err;
+    }
+    return body as T;
+  }
+
+  const ifMatch = (version: number) => ({ 'if-match': `"${version}"` });
+
+  return {
+    config: () => request<ClientConfig>('GET', '/api/config', { auth: false }),
+    signIn: (role: Role, name?: string) =>
+      request<SignInResponse>('POST', '/api/dev/sign-in', { auth: false, body: name ? { role, name } : { role } }),
+    me: () => request<Me>('GET', '/api/me'),
+    datasets: () => request<DatasetsResponse>('GET', '/api/datasets'),
+    layer: (layer: LayerName, q: { dataset?: string; bbox?: string; limit?: number } = {}, signal?: AbortSignal) =>
+      request<LayerCollection>('GET', `/api/layers/${layer}${buildQuery(q)}`, signal ? { signal } : {}),
+    stats: (q: { dataset?: string; category: string; from?: string; to?: string }, signal?: AbortSignal) =>
+      request<LsoaStats>('GET', `/api/lsoas/stats${buildQuery(q)}`, signal ? { signal } : {}),
+    getAsset: <K extends AssetKind>(kind: K, id: string) => request<AssetByKind[K]>('GET', `/api/${kind}/${encodeURIComponent(id)}`),
+    createAsset: <K extends AssetKind>(kind: K, input: AssetInputByKind[K]) => request<AssetByKind[K]>('POST', `/api/${kind}`, { body: input }),
+    updateAsset: <K extends AssetKind>(kind: K, id: string, version: number, input: AssetInputByKind[K]) =>
+      request<AssetByKind[K]>('PUT', `/api/${kind}/${encodeURIComponent(id)}`, { body: input, headers: ifMatch(version) }),
+    deleteAsset: (kind: AssetKind, id: string, version: number) =>
+      request<void>('DELETE', `/api/${kind}/${encodeURIComponent(id)}`, { headers: ifMatch(version) }),
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;

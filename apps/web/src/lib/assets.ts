@@ -1,0 +1,262 @@
+import {
+  ASSET_KINDS,
+  CAMERA_TYPES,
+  CAMERA_TYPE_LABELS,
+  DEFAULT_COVERAGE_RADIUS_M,
+  SAFER_STREETS_ROUNDS,
+  SAFER_STREETS_THEMES,
+  SAFER_STREETS_THEME_LABELS,
+  type AssetInputByKind,
+  type AssetKind,
+  type CameraType,
+  type Geometry,
+} from '@safer-places/schemas';
+import { formatDate, formatDateTime, formatGbp, formatInteger, formatMetres } from './format';
+
+/*
+ * Asset attributes as the side panel shows and edits them. Pure: properties in, labelled text or a validated API
+ * input out. Validation uses the same zod schemas as the API, so the form and the server never disagree.
+ */
+
+export type FieldType = 'text' | 'textarea' | 'select' | 'number' | 'date' | 'lines';
+
+export interface FieldDef {
+  name: string;
+  label: string;
+  type: FieldType;
+  options?: readonly { value: string; label: string }[];
+  required?: boolean;
+  hint?: string;
+  min?: number;
+  max?: number;
+  step?: number;
+}
+
+export type FormValues = Record<string, string>;
+
+const STATUS_LABELS: Record<string, string> = { live: 'Live', planned: 'Planned', decommissioned: 'Decommissioned' };
+const ROUND_LABELS: Record<string, string> = { R1: 'Round 1', R2: 'Round 2', R3: 'Round 3', R4: 'Round 4', R5: 'Round 5', other: 'Other' };
+
+export function fieldsFor(kind: AssetKind, cameraOptions: readonly { value: string; label: string }[] = []): FieldDef[] {
+  const name: FieldDef = { name: 'name', label: 'Name', type: 'text', required: true };
+  const notes: FieldDef = { name: 'notes', label: 'Notes', type: 'textarea', hint: 'Up to 2,000 characters.' };
+  switch (kind) {
+    case 'cameras':
+      return [
+        name,
+        { name: 'type', label: 'Camera type', type: 'select', required: true, options: CAMERA_TYPES.map((t) => ({ value: t, label: CAMERA_TYPE_LABELS[t] })) },
+        { name: 'status', label: 'Status', type: 'select', required: true, options: ['live', 'planned', 'decommissioned'].map((s) => ({ value: s, label: STATUS_LABELS[s]! })) },
+        {
+          name: 'coverageRadiusM',
+          label: 'Coverage radius (metres)',
+          type: 'number',
+          min: 5,
+          max: 1000,
+          step: 1,
+          hint: 'Leave empty to use the default for the camera type (fixed 100 m, PTZ 150 m, re-deployable 75 m, ANPR 30 m).',
+        },
+        notes,
+      ];
+    case 'help-points':
+      return [
+        name,
+        { name: 'status', label: 'Status', type: 'select', required: true, options: ['live', 'planned'].map((s) => ({ value: s, label: STATUS_LABELS[s]! })) },
+        { name: 'cameraId', label: 'Monitored by camera', type: 'select', options: [{ value: '', label: 'No camera linked' }, ...cameraOptions] },
+        notes,
+      ];
+    case 'pspo-zones':
+      return [
+        name,
+        { name: 'prohibitions', label: 'Prohibitions', type: 'lines', required: true, hint: 'One prohibition per line.' },
+        { name: 'district', label: 'District', type: 'text', required: true },
+        { name: 'startDate', label: 'Start date', type: 'date', required: true },
+        { name: 'endDate', label: 'End date', type: 'date', required: true, hint: 'A PSPO lasts at most 3 years before review.' },
+        notes,
+      ];
+    case 'safer-streets-areas':
+      return [
+        name,
+        { name: 'round', label: 'Funding round', type: 'select', required: true, options: SAFER_STREETS_ROUNDS.map((r) => ({ value: r, label: ROUND_LABELS[r]! })) },
+        { name: 'theme', label: 'Theme', type: 'select', required: true, options: SAFER_STREETS_THEMES.map((t) => ({ value: t, label: SAFER_STREETS_THEME_LABELS[t] })) },
+        { name: 'amountGbp', label: 'Amount (£)', type: 'number', required: true, min: 0, max: 10_000_000, step: 1 },
+        { name: 'startDate', label: 'Start date', type: 'date', required: true },
+        { name: 'endDate', label: 'End date', type: 'date', required: true },
+        notes,
+      ];
+  }
+}
+
+const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
+
+/** Prohibitions may arrive as an array, or as a JSON string when they came back through the map renderer. */
+export function asStringList(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  if (typeof v === 'string' && v.trim().startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(v);
+      if (Array.isArray(parsed)) return parsed.map(String);
+    } catch {
+      /* fall through */
+    }
+  }
+  return typeof v === 'string' && v ? [v] : [];
+}
+
+/** The form's starting values for an existing item (from its layer properties) or for a new one. */
+export function formValuesFrom(kind: AssetKind, props: Record<string, unknown> = {}): FormValues {
+  switch (kind) {
+    case 'cameras':
+      return {
+        name: str(props.name),
+        type: str(props.type) || 'fixed',
+        status: str(props.status) || 'live',
+        // The layer sends the effective radius; an unset one is shown empty so saving does not pin the default.
+        coverageRadiusM: props.coverageRadiusDefaulted === true ? '' : str(props.coverageRadiusM),
+        notes: str(props.notes),
+      };
+    case 'help-points':
+      return { name: str(props.name), status: str(props.status) || 'planned', cameraId: str(props.cameraId), notes: str(props.notes) };
+    case 'pspo-zones':
+      return {
+        name: str(props.name),
+        prohibitions: asStringList(props.prohibitions).join('\n'),
+        district: str(props.district),
+        startDate: str(props.startDate),
+        endDate: str(props.endDate),
+        notes: str(props.notes),
+      };
+    case 'safer-streets-areas':
+      return {
+        name: str(props.name),
+        round: str(props.round) || 'R5',
+        theme: str(props.theme) || 'neighbourhood',
+        amountGbp: str(props.amountGbp),
+        startDate: str(props.startDate),
+        endDate: str(props.endDate),
+        notes: str(props.notes),
+      };
+  }
+}
+
+export type InputResult<K extends AssetKind> = { ok: true; input: AssetInputByKind[K] } | { ok: false; errors: Record<string, string> };
+
+function optionalText(v: string | undefined): string | undefined {
+  return v && v.trim() ? v : undefined;
+}
+
+function numberOrRaw(v: string | undefined): number | string | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : v;
+}
+
+/** Builds the strict API input from form values plus the item's unchanged geometry, validated with the shared schema. */
+export function inputFromForm<K extends AssetKind>(kind: K, values: FormValues, geometry: Geometry): InputResult<K> {
+  let raw: Record<string, unknown>;
+  switch (kind) {
+    case 'cameras':
+      raw = {
+        name: values.name ?? '',
+        type: values.type,
+        status: values.status,
+        location: geometry,
+        coverageRadiusM: numberOrRaw(values.coverageRadiusM),
+        notes: optionalText(values.notes),
+      };
+      break;
+    case 'help-points':
+      raw = { name: values.name ?? '', status: values.status, cameraId: optionalText(values.cameraId), location: geometry, notes: optionalText(values.notes) };
+      break;
+    case 'pspo-zones':
+      raw = {
+        name: values.name ?? '',
+        prohibitions: (values.prohibitions ?? '').split('\n').map((s) => s.trim()).filter(Boolean),
+        district: values.district ?? '',
+        startDate: values.startDate ?? '',
+        endDate: values.endDate ?? '',
+        geometry,
+        notes: optionalText(values.notes),
+      };
+      break;
+    default:
+      raw = {
+        name: values.name ?? '',
+        round: values.round,
+        theme: values.theme,
+        amountGbp: numberOrRaw(values.amountGbp) ?? '',
+        startDate: values.startDate ?? '',
+        endDate: values.endDate ?? '',
+        geometry,
+        notes: optionalText(values.notes),
+      };
+  }
+  for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
+  const parsed = ASSET_KINDS[kind].schema.safeParse(raw);
+  if (parsed.success) return { ok: true, input: parsed.data as AssetInputByKind[K] };
+  const errors: Record<string, string> = {};
+  for (const issue of parsed.error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    const key = field === 'location' || field === 'geometry' ? 'form' : field;
+    if (!errors[key]) errors[key] = issue.message.startsWith('Invalid') ? `${labelOf(kind, field)}: ${issue.message.toLowerCase()}` : issue.message;
+  }
+  return { ok: false, errors };
+}
+
+function labelOf(kind: AssetKind, field: string): string {
+  return fieldsFor(kind).find((f) => f.name === field)?.label ?? field;
+}
+
+export interface Attribute {
+  label: string;
+  value: string;
+}
+
+/** Every attribute of an asset as label and display text, with units. */
+export function assetAttributes(kind: AssetKind, props: Record<string, unknown>): Attribute[] {
+  const out: Attribute[] = [];
+  const add = (label: string, value: unknown) => {
+    if (value === undefined || value === null || value === '') return;
+    out.push({ label, value: String(value) });
+  };
+  switch (kind) {
+    case 'cameras': {
+      const type = str(props.type) as CameraType;
+      add('Type', CAMERA_TYPE_LABELS[type] ?? type);
+      add('Status', STATUS_LABELS[str(props.status)] ?? props.status);
+      const radius = Number(props.coverageRadiusM);
+      if (Number.isFinite(radius)) {
+        add('Coverage radius', props.coverageRadiusDefaulted === true ? `${formatMetres(radius)} (default for ${(CAMERA_TYPE_LABELS[type] ?? type).toLowerCase()} cameras)` : formatMetres(radius));
+      } else if (DEFAULT_COVERAGE_RADIUS_M[type]) {
+        add('Coverage radius', `${formatMetres(DEFAULT_COVERAGE_RADIUS_M[type])} (default)`);
+      }
+      break;
+    }
+    case 'help-points':
+      add('Status', STATUS_LABELS[str(props.status)] ?? props.status);
+      add('Monitored by camera', props.cameraName ?? (props.cameraId ? `Camera ${str(props.cameraId)}` : 'No camera linked'));
+      break;
+    case 'pspo-zones': {
+      const list = asStringList(props.prohibitions);
+      add('Prohibitions', list.join('; '));
+      add('District', props.district);
+      add('In force', dateRange(props.startDate, props.endDate));
+      break;
+    }
+    case 'safer-streets-areas':
+      add('Funding round', ROUND_LABELS[str(props.round)] ?? props.round);
+      add('Theme', SAFER_STREETS_THEME_LABELS[str(props.theme) as keyof typeof SAFER_STREETS_THEME_LABELS] ?? props.theme);
+      if (typeof props.amountGbp === 'number') add('Amount', formatGbp(props.amountGbp));
+      add('Period', dateRange(props.startDate, props.endDate));
+      break;
+  }
+  add('Notes', props.notes);
+  if (typeof props.updatedAt === 'string') add('Last changed', `${formatDateTime(props.updatedAt)}${props.updatedBy ? ` by ${str(props.updatedBy)}` : ''}`);
+  if (typeof props.version === 'number') add('Version', formatInteger(props.version));
+  add('Reference', props.id);
+  return out;
+}
+
+function dateRange(start: unknown, end: unknown): string | undefined {
+  if (typeof start !== 'string' || typeof end !== 'string') return undefined;
+  return `${formatDate(start)} to ${formatDate(end)}`;
+}

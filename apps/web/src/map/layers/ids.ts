@@ -1,0 +1,88 @@
+import type { LayerName } from '@safer-places/schemas';
+
+export const SOURCE_IDS = {
+  lsoas: 'sp-lsoas',
+  cameras: 'sp-cameras',
+  coverage: 'sp-camera-coverage',
+  'help-points': 'sp-help-points',
+  'pspo-zones': 'sp-pspo-zones',
+  'safer-streets-areas': 'sp-safer-streets-areas',
+  draft: 'sp-draft',
+} as const;
+
+export const LAYER_IDS = {
+  lsoaFill: 'lsoa-fill',
+  lsoaOutline: 'lsoa-outline',
+  lsoaSelected: 'lsoa-selected',
+  saferStreetsFill: 'safer-streets-fill',
+  saferStreetsOutline: 'safer-streets-outline',
+  saferStreetsSelected: 'safer-streets-selected',
+  pspoFill: 'pspo-fill',
+  pspoOutline: 'pspo-outline',
+  pspoSelected: 'pspo-selected',
+  coverageFill: 'coverage-fill',
+  coverageOutline: 'coverage-outline',
+  camerasSelected: 'cameras-selected',
+  camerasSymbol: 'cameras-symbol',
+  helpPointsSelected: 'help-points-selected',
+  helpPointsSymbol: 'help-points-symbol',
+  draftPoint: 'draft-point',
+} as const;
+export type LayerId = (typeof LAYER_IDS)[keyof typeof LAYER_IDS];
+
+/** Draw order, bottom to top: areas under outlines under selections under point symbols. */
+export const LAYER_ORDER: readonly LayerId[] = [
+  LAYER_IDS.lsoaFill,
+  LAYER_IDS.lsoaOutline,
+  LAYER_IDS.saferStreetsFill,
+  LAYER_IDS.pspoFill,
+  LAYER_IDS.saferStreetsOutline,
+  LAYER_IDS.pspoOutline,
+  LAYER_IDS.coverageFill,
+  LAYER_IDS.coverageOutline,
+  LAYER_IDS.lsoaSelected,
+  LAYER_IDS.saferStreetsSelected,
+  LAYER_IDS.pspoSelected,
+  LAYER_IDS.camerasSelected,
+  LAYER_IDS.helpPointsSelected,
+  LAYER_IDS.camerasSymbol,
+  LAYER_IDS.helpPointsSymbol,
+  LAYER_IDS.draftPoint,
+];
+
+/** The map layers that make up each user-facing layer (what its checkbox shows and hides). */
+export const MAP_LAYERS_OF: Record<LayerName | 'coverage', readonly LayerId[]> = {
+  lsoas: [LAYER_IDS.lsoaFill, LAYER_IDS.lsoaOutline, LAYER_IDS.lsoaSelected],
+  cameras: [LAYER_IDS.camerasSelected, LAYER_IDS.camerasSymbol],
+  coverage: [LAYER_IDS.coverageFill, LAYER_IDS.coverageOutline],
+  'help-points': [LAYER_IDS.helpPointsSelected, LAYER_IDS.helpPointsSymbol],
+  'pspo-zones': [LAYER_IDS.pspoFill, LAYER_IDS.pspoOutline, LAYER_IDS.pspoSelected],
+  'safer-streets-areas': [LAYER_IDS.saferStreetsFill, LAYER_IDS.saferStreetsOutline, LAYER_IDS.saferStreetsSelected],
+};
+
+/** The layer whose rendered features count as "this layer is on the map" (used by tests and clicks). */
+export const PRIMARY_LAYER_ID: Record<LayerName, LayerId> = {
+  lsoas: LAYER_IDS.lsoaFill,
+  cameras: LAYER_IDS.camerasSymbol,
+  'help-points': LAYER_IDS.helpPointsSymbol,
+  'pspo-zones': LAYER_IDS.pspoFill,
+  'safer-streets-areas': LAYER_IDS.saferStreetsFill,
+};
+
+/** Click priority, top first: a point symbol wins over the area under it. */
+export const CLICK_TARGETS: readonly { layerId: LayerId; layer: LayerName }[] = [
+  { layerId: LAYER_IDS.helpPointsSymbol, layer: 'help-points' },
+  { layerId: LAYER_IDS.camerasSymbol, layer: 'cameras' },
+  { layerId: LAYER_IDS.pspoFill, layer: 'pspo-zones' },
+  { layerId: LAYER_IDS.saferStreetsFill, layer: 'safer-streets-areas' },
+  { layerId: LAYER_IDS.lsoaFill, layer: 'lsoas' },
+];
+
+/** The property that identifies a feature of each layer. */
+export const ID_FIELD: Record<LayerName, 'code' | 'id'> = {
+  lsoas: 'code',
+  cameras: 'id',
+  'help-points': 'id',
+  'pspo-zones': 'id',
+  'safer-streets-areas': 'id',
+};

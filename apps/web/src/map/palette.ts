@@ -1,0 +1,65 @@
+import type { CameraType } from '@safer-places/schemas';
+
+/**
+ * Colours. Every ramp here is colour-blind safe (ColorBrewer marks YlOrRd and RdYlBu as such) and every point
+ * symbol pairs its Okabe–Ito colour with a shape, so nothing relies on colour alone.
+ */
+
+/** ColorBrewer YlOrRd, 5 classes: low → high. */
+export const SEQUENTIAL_5 = ['#ffffb2', '#fecc5c', '#fd8d3c', '#f03b20', '#bd0026'] as const;
+
+/** ColorBrewer RdYlBu, 10 classes: index 0 = IMD decile 1 (most deprived) in red → decile 10 in blue. */
+export const IMD_DECILE_10 = [
+  '#a50026', '#d73027', '#f46d43', '#fdae61', '#fee090',
+  '#e0f3f8', '#abd9e9', '#74add1', '#4575b4', '#313695',
+] as const;
+
+export const NO_DATA_COLOUR = '#bdbdbd';
+
+/** Okabe–Ito palette (Okabe & Ito 2008). */
+export const OKABE_ITO = {
+  black: '#000000',
+  orange: '#E69F00',
+  skyBlue: '#56B4E9',
+  bluishGreen: '#009E73',
+  yellow: '#F0E442',
+  blue: '#0072B2',
+  vermillion: '#D55E00',
+  reddishPurple: '#CC79A7',
+} as const;
+
+export type IconShape = 'circle' | 'square' | 'triangle' | 'diamond';
+
+/** Camera symbol per type: colour AND shape, so type never depends on colour alone. */
+export const CAMERA_SYMBOLS: Record<CameraType, { colour: string; shape: IconShape }> = {
+  fixed: { colour: OKABE_ITO.blue, shape: 'circle' },
+  ptz: { colour: OKABE_ITO.reddishPurple, shape: 'square' },
+  redeployable: { colour: OKABE_ITO.orange, shape: 'triangle' },
+  anpr: { colour: OKABE_ITO.skyBlue, shape: 'diamond' },
+};
+
+export const HELP_POINT_COLOUR = OKABE_ITO.bluishGreen;
+export const PSPO_COLOUR = '#542788';
+export const SAFER_STREETS_COLOUR = '#1f5f99';
+export const SAFER_STREETS_FILL = OKABE_ITO.skyBlue;
+export const OUTLINE_DARK = '#1a1a1a';
+export const SELECTED_COLOUR = '#000000';
+
+/**
+ * n colours spread evenly over a ramp, so a classification that came out with fewer classes (ties) still runs from
+ * the light end to the dark end. One class takes the lightest colour.
+ */
+export function spreadColours(ramp: readonly string[], n: number): string[] {
+  if (n <= 0) return [];
+  if (n === 1) return [ramp[0]!];
+  if (n >= ramp.length) return [...ramp];
+  return Array.from({ length: n }, (_, i) => ramp[Math.round((i * (ramp.length - 1)) / (n - 1))]!);
+}
+
+/** "#rrggbb" → [r, g, b]. */
+export function hexToRgb(hex: string): [number, number, number] {
+  const m = /^#?([0-9a-f]{6})$/i.exec(hex);
+  if (!m) throw new RangeError(`not a #rrggbb colour: ${hex}`);
+  const v = parseInt(m[1]!, 16);
+  return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
+}

@@ -1,0 +1,92 @@
+import type { Asset, AssetByKind, AssetKind, Audited, Principal } from '@safer-places/schemas';
+import { ASSET_KINDS } from '@safer-places/schemas';
+import { ForbiddenError, NotFoundError, ValidationError } from './errors';
+import { canWrite } from './permissions';
+import type { AssetRepository, Clock, IdGenerator } from './ports';
+import { assertValidArea, parseOrThrow } from './validation';
+
+export interface AssetServiceDeps {
+  assets: AssetRepository;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+/** Create, change and remove an organisation's map assets. The organisation always comes from the principal. */
+export class AssetService {
+  constructor(private readonly deps: AssetServiceDeps) {}
+
+  list<K extends AssetKind>(principal: Principal, kind: K): Promise<AssetByKind[K][]> {
+    return this.deps.assets.list(principal.orgId, kind);
+  }
+
+  async get<K extends AssetKind>(principal: Principal, kind: K, id: string): Promise<AssetByKind[K]> {
+    const found = await this.deps.assets.get(principal.orgId, kind, id);
+    if (!found) throw new NotFoundError(`no ${ASSET_KINDS[kind].singular} with id "${id}" in your organisation`);
+    return found;
+  }
+
+  async create<K extends AssetKind>(principal: Principal, kind: K, body: unknown, id?: string): Promise<AssetByKind[K]> {
+    this.assertCanWrite(principal, kind);
+    const input = await this.validate(principal, kind, body);
+    const now = this.deps.clock.now().toISOString();
+    const audited: Audited = {
+      id: id ?? this.deps.ids.newId(),
+      orgId: principal.orgId,
+      version: 1,
+      createdBy: principal.userId,
+      createdAt: now,
+      updatedAt: now,
+      updatedBy: principal.userId,
+    };
+    const asset = { ...input, ...audited } as AssetByKind[K];
+    await this.deps.assets.create(kind, asset);
+    return asset;
+  }
+
+  async update<K extends AssetKind>(
+    principal: Principal,
+    kind: K,
+    id: string,
+    body: unknown,
+    expectedVersion: number,
+  ): Promise<AssetByKind[K]> {
+    this.assertCanWrite(principal, kind);
+    const input = await this.validate(principal, kind, body);
+    const current = await this.get(principal, kind, id);
+    const next = {
+      ...input,
+      id: current.id,
+      orgId: current.orgId,
+      createdBy: current.createdBy,
+      createdAt: current.createdAt,
+      version: expectedVersion + 1,
+      updatedAt: this.deps.clock.now().toISOString(),
+      updatedBy: principal.userId,
+    } as AssetByKind[K];
+    await this.deps.assets.update(kind, next, expectedVersion);
+    return next;
+  }
+
+  async remove(principal: Principal, kind: AssetKind, id: string, expectedVersion: number): Promise<void> {
+    this.assertCanWrite(principal, kind);
+    await this.get(principal, kind, id);
+    await this.deps.assets.remove(principal.orgId, kind, id, expectedVersion);
+  }
+
+  private assertCanWrite(principal: Principal, kind: AssetKind) {
+    if (!canWrite(principal.role, kind)) {
+      throw new ForbiddenError(`the ${principal.role} role cannot change ${ASSET_KINDS[kind].label}`);
+    }
+  }
+
+  private async validate<K extends AssetKind>(principal: Principal, kind: K, body: unknown) {
+    const input = parseOrThrow(ASSET_KINDS[kind].schema, body, ASSET_KINDS[kind].singular) as unknown as Omit<AssetByKind[K], keyof Audited>;
+    const asAny = input as Partial<Asset>;
+    if ('geometry' in asAny && asAny.geometry) assertValidArea(asAny.geometry);
+    if (kind === 'help-points' && 'cameraId' in asAny && asAny.cameraId) {
+      const camera = await this.deps.assets.get(principal.orgId, 'cameras', asAny.cameraId);
+      if (!camera) throw new ValidationError(`invalid help point: cameraId: no camera with id "${asAny.cameraId}" in your organisation`);
+    }
+    return input;
+  }
+}

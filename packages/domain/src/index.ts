@@ -1,0 +1,11 @@
+export * from './crime';
+export * from './errors';
+export * from './permissions';
+export * from './months';
+export * from './ports';
+export * from './validation';
+export * from './assets';
+export * from './reference';
+export * from './layers';
+export * from './seed';
+// export * from './demo-data';

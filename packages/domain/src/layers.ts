@@ -1,0 +1,83 @@
+import type {
+  AssetKind,
+  BBox,
+  Camera,
+  DatasetSummary,
+  Feature,
+  FeatureCollection,
+  Geometry,
+  LayerName,
+  Principal,
+} from '@safer-places/schemas';
+import { DEFAULT_COVERAGE_RADIUS_M, MAX_LAYER_FEATURES } from '@safer-places/schemas';
+import { bboxIntersects, geometryBBox } from '@safer-places/geo';
+import type { AssetService } from './assets';
+import type { ReferenceService } from './reference';
+
+export interface LayerResponse extends FeatureCollection {
+  layer: LayerName;
+  truncated: boolean;
+  dataset?: Pick<DatasetSummary, 'id' | 'name' | 'synthetic'>;
+}
+
+export interface LayerQuery {
+  bbox?: BBox;
+  datasetId?: string;
+  limit?: number;
+}
+
+/** Builds the GeoJSON the map draws: shared LSOAs from the dataset, everything else from the caller's organisation. */
+export class LayerService {
+  constructor(
+    private readonly reference: ReferenceService,
+    private readonly assets: AssetService,
+  ) {}
+
+  async layer(principal: Principal, layer: LayerName, query: LayerQuery): Promise<LayerResponse> {
+    const limit = Math.min(query.limit ?? MAX_LAYER_FEATURES, MAX_LAYER_FEATURES);
+    if (layer === 'lsoas') {
+      const dataset = await this.reference.resolveDataset(query.datasetId);
+      const lsoas = await this.reference.lsoas(dataset);
+      const inView = query.bbox ? lsoas.filter((l) => bboxIntersects(l.bbox, query.bbox!)) : lsoas;
+      const features: Feature[] = inView.slice(0, limit).map(({ geometry, bbox: _bbox, ...properties }) => ({
+        type: 'Feature',
+        id: properties.code,
+        geometry,
+        properties,
+      }));
+      return {
+        type: 'FeatureCollection',
+        layer,
+        truncated: inView.length > limit,
+        dataset: { id: dataset.id, name: dataset.name, synthetic: dataset.synthetic },
+        features,
+      };
+    }
+    return this.assetLayer(principal, layer, query, limit);
+  }
+
+  private async assetLayer(principal: Principal, kind: AssetKind, query: LayerQuery, limit: number): Promise<LayerResponse> {
+    const items = await this.assets.list(principal, kind);
+    const cameraNames =
+      kind === 'help-points' ? new Map((await this.assets.list(principal, 'cameras')).map((c) => [c.id, c.name])) : null;
+    const features: Feature[] = [];
+    for (const item of items) {
+      const { location, geometry, orgId: _org, ...rest } = item as typeof item & { location?: Geometry; geometry?: Geometry };
+      const shape = (location ?? geometry)!;
+      if (query.bbox && !bboxIntersects(geometryBBox(shape), query.bbox)) continue;
+      const properties: Record<string, unknown> = { ...rest };
+      if (kind === 'cameras') {
+        const camera = item as Camera;
+        properties.coverageRadiusM = camera.coverageRadiusM ?? DEFAULT_COVERAGE_RADIUS_M[camera.type];
+        properties.coverageRadiusDefaulted = camera.coverageRadiusM === undefined;
+      }
+      if (cameraNames) {
+        const cameraId = (item as { cameraId?: string }).cameraId;
+        properties.cameraName = cameraId ? (cameraNames.get(cameraId) ?? null) : null;
+      }
+      features.push({ type: 'Feature', id: item.id, geometry: shape, properties });
+    }
+    features.sort((a, b) => String(a.id).localeCompare(String(b.id)));
+    return { type: 'FeatureCollection', layer: kind, truncated: features.length > limit, features: features.slice(0, limit) };
+  }
+}

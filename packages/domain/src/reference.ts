@@ -1,0 +1,94 @@
+import type { DatasetSummary, Lsoa, LsoaStats, LsoaStatsQuery, Month } from '@safer-places/schemas';
+import { CATEGORY_INDEX, CRIME_GROUPS, categoriesOf, selectionLabel } from '@safer-places/schemas';
+import { NotFoundError, ValidationError } from './errors';
+import { addMonths, monthRange } from './months';
+import type { ReferenceRepository } from './ports';
+
+/**
+ * Read side of the shared reference data. LSOA boundaries are cached per dataset version: they change only on import,
+ * and every map load needs all of them.
+ */
+export class ReferenceService {
+  private readonly lsoaCache = new Map<string, { version: string; lsoas: Lsoa[] }>();
+
+  constructor(private readonly repo: ReferenceRepository) {}
+
+  listDatasets(): Promise<DatasetSummary[]> {
+    return this.repo.listDatasets();
+  }
+
+  /** Real data wins over the synthetic demo set; among real sets, the latest import. */
+  async defaultDataset(): Promise<DatasetSummary | null> {
+    const all = await this.repo.listDatasets();
+    const real = all.filter((d) => !d.synthetic).sort((a, b) => b.importedAt.localeCompare(a.importedAt));
+    return real[0] ?? all[0] ?? null;
+  }
+
+  async resolveDataset(id?: string): Promise<DatasetSummary> {
+    const dataset = id ? await this.repo.getDataset(id) : await this.defaultDataset();
+    if (!dataset) throw new NotFoundError(id ? `no dataset "${id}"` : 'no dataset has been loaded yet');
+    return dataset;
+  }
+
+  async lsoas(dataset: DatasetSummary): Promise<Lsoa[]> {
+    const hit = this.lsoaCache.get(dataset.id);
+    if (hit && hit.version === dataset.version) return hit.lsoas;
+    const lsoas = await this.repo.listLsoas(dataset.id);
+    this.lsoaCache.set(dataset.id, { version: dataset.version, lsoas });
+    return lsoas;
+  }
+
+  async lsoaStats(query: LsoaStatsQuery): Promise<LsoaStats> {
+    const dataset = await this.resolveDataset(query.dataset);
+    if (!dataset.lastMonth || !dataset.firstMonth) throw new NotFoundError(`dataset "${dataset.id}" has no crime data`);
+    const to: Month = query.to ?? (query.from ? addMonths(query.from, 11) : dataset.lastMonth);
+    const from: Month = query.from ?? addMonths(to, -11);
+    if (from > to) throw new ValidationError(`invalid period: from (${from}) is after to (${to})`);
+    const months = monthRange(from, to);
+    if (months.length > 120) throw new ValidationError('invalid period: at most 120 months at once');
+
+    const indices = categoriesOf(query.category).map((c) => CATEGORY_INDEX[c]);
+    const [monthly, lsoas] = await Promise.all([this.repo.getMonthlyCounts(dataset.id, from, to), this.lsoas(dataset)]);
+    const totals = new Map<string, number>();
+    for (const { counts } of monthly) {
+      for (const [code, perCategory] of counts) {
+        let n = 0;
+        for (const i of indices) n += perCategory[i] ?? 0;
+        totals.set(code, (totals.get(code) ?? 0) + n);
+      }
+    }
+
+    let total = 0;
+    const rows = lsoas.map((l) => {
+      const count = totals.get(l.code) ?? 0;
+      total += count;
+      return {
+        code: l.code,
+        count,
+        ratePer1000: l.population ? Math.round((count / l.population) * 1000 * 100) / 100 : null,
+        population: l.population,
+        imdDecile: l.imdDecile,
+      };
+    });
+
+    const notes: string[] = [];
+    if (dataset.synthetic) notes.push('Synthetic demo data: generated figures, not real crime.');
+    if (query.category === 'neighbourhood-crime') notes.push(CRIME_GROUPS['neighbourhood-crime'].note);
+    const covered = new Set(monthly.map((m) => m.month));
+    const missing = months.filter((m) => !covered.has(m));
+    if (missing.length > 0) notes.push(`No crime data for ${missing.length} of the ${months.length} months in the period (${missing.join(', ')}).`);
+    notes.push('Rates are crimes per 1,000 usual residents over the whole period (not annualised).');
+
+    return {
+      dataset: { id: dataset.id, name: dataset.name, synthetic: dataset.synthetic },
+      category: query.category,
+      categoryLabel: selectionLabel(query.category),
+      from,
+      to,
+      months: months.length,
+      total,
+      lsoas: rows,
+      notes,
+    };
+  }
+}

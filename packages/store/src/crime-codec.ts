@@ -1,0 +1,182 @@
+import type { CrimeBlock, CrimeRecord } from '@safer-places/domain';
+import { CATEGORY_COUNT } from '@safer-places/domain';
+import { CATEGORY_INDEX, CRIME_CATEGORY_SLUGS } from '@safer-places/schemas';
+import { keys } from './keys';
+
+/**
+ * Crimes are packed, one item per month × LSOA (split into parts of PART_SIZE), instead of one item per crime:
+ * DynamoDB then moves ~100× fewer items, which is what makes county-scale imports fast.
+ * Coordinates are stored as integer micro-degrees: police.uk publishes 6 decimal places, so this is lossless for it.
+ */
+export const PART_SIZE = 1500;
+const NO_COORDINATE = -2147483648;
+const NO_VALUE = 0xffff;
+
+export interface CrimeBlockItem {
+  pk: string;
+  sk: string;
+  lsoa: string;
+  month: string;
+  n: number;
+  ids: string;
+  xy: Uint8Array;
+  cat: Uint8Array;
+  li: Uint8Array;
+  pi: Uint8Array;
+  oi: Uint8Array;
+  /** JSON {loc, pub, out}: string dictionaries that li/pi/oi index into. */
+  dict: string;
+}
+
+class Dictionary {
+  readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+  add(value: string | null): number {
+    if (value === null) return NO_VALUE;
+    let i = this.index.get(value);
+    if (i === undefined) {
+      i = this.values.length;
+      if (i >= NO_VALUE) throw new Error('too many distinct strings in one crime block');
+      this.values.push(value);
+      this.index.set(value, i);
+    }
+    return i;
+  }
+}
+
+const bytes = (a: Int32Array | Uint16Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+export function encodeCrimeBlock(datasetId: string, block: CrimeBlock): CrimeBlockItem[] {
+  const items: CrimeBlockItem[] = [];
+  for (let start = 0, part = 0; start < block.crimes.length; start += PART_SIZE, part++) {
+    const crimes = block.crimes.slice(start, start + PART_SIZE);
+    const n = crimes.length;
+    const xy = new Int32Array(n * 2);
+    const cat = new Uint8Array(n);
+    const li = new Uint16Array(n);
+    const pi = new Uint16Array(n);
+    const oi = new Uint16Array(n);
+    const loc = new Dictionary();
+    const pub = new Dictionary();
+    const out = new Dictionary();
+    crimes.forEach((c, i) => {
+      if (c.id.includes('\n')) throw new Error(`crime id ${JSON.stringify(c.id)} contains a line break`);
+      const located = c.lon !== null && c.lat !== null;
+      xy[2 * i] = located ? Math.round(c.lon! * 1e6) : NO_COORDINATE;
+      xy[2 * i + 1] = located ? Math.round(c.lat! * 1e6) : NO_COORDINATE;
+      cat[i] = CATEGORY_INDEX[c.category];
+      li[i] = loc.add(c.location);
+      pi[i] = pub.add(c.publishedLsoaCode);
+      oi[i] = out.add(c.outcome);
+    });
+    items.push({
+      ...keys.crimeBlock(datasetId, block.month, block.lsoaCode, part),
+      lsoa: block.lsoaCode,
+      month: block.month,
+      n,
+      ids: crimes.map((c) => c.id).join('\n'),
+      xy: bytes(xy),
+      cat,
+      li: bytes(li),
+      pi: bytes(pi),
+      oi: bytes(oi),
+      dict: JSON.stringify({ loc: loc.values, pub: pub.values, out: out.values }),
+    });
+  }
+  return items;
+}
+
+/** Copies into an aligned buffer: binary attributes come back as views at arbitrary offsets. */
+function int32s(b: Uint8Array): Int32Array {
+  return new Int32Array(new Uint8Array(b).buffer);
+}
+function uint16s(b: Uint8Array): Uint16Array {
+  return new Uint16Array(new Uint8Array(b).buffer);
+}
+
+export function decodeCrimeItems(items: CrimeBlockItem[]): CrimeBlock[] {
+  const blocks = new Map<string, CrimeBlock>();
+  for (const item of items) {
+    const key = `${item.month}|${item.lsoa}`;
+    let block = blocks.get(key);
+    if (!block) {
+      block = { month: item.month, lsoaCode: item.lsoa, crimes: [] };
+      blocks.set(key, block);
+    }
+    const ids = item.ids.split('\n');
+    const xy = int32s(item.xy);
+    const li = uint16s(item.li);
+    const pi = uint16s(item.pi);
+    const oi = uint16s(item.oi);
+    const dict = JSON.parse(item.dict) as { loc: string[]; pub: string[]; out: string[] };
+    const lookup = (values: string[], i: number) => (i === NO_VALUE ? null : values[i]!);
+    for (let i = 0; i < item.n; i++) {
+      const x = xy[2 * i]!;
+      const record: CrimeRecord = {
+        id: ids[i]!,
+        month: item.month,
+        category: CRIME_CATEGORY_SLUGS[item.cat[i]!]!,
+        lon: x === NO_COORDINATE ? null : x / 1e6,
+        lat: x === NO_COORDINATE ? null : xy[2 * i + 1]! / 1e6,
+        location: lookup(dict.loc, li[i]!) ?? '',
+        lsoaCode: item.lsoa,
+        publishedLsoaCode: lookup(dict.pub, pi[i]!),
+        outcome: lookup(dict.out, oi[i]!),
+      };
+      block.crimes.push(record);
+    }
+  }
+  return [...blocks.values()];
+}
+
+/** Category counts per LSOA for one month, chunked so that even all of England's LSOAs stay far below 400 KB. */
+export const COUNTS_CHUNK = 1000;
+
+export interface CountsItem {
+  pk: string;
+  sk: string;
+  month: string;
+  codes: string;
+  counts: Uint8Array;
+}
+
+export function countBlocks(blocks: CrimeBlock[]): Map<string, number[]> {
+  const counts = new Map<string, number[]>();
+  for (const block of blocks) {
+    let row = counts.get(block.lsoaCode);
+    if (!row) counts.set(block.lsoaCode, (row = new Array<number>(CATEGORY_COUNT).fill(0)));
+    for (const c of block.crimes) row[CATEGORY_INDEX[c.category]]! += 1;
+  }
+  return counts;
+}
+
+export function encodeCounts(datasetId: string, month: string, counts: Map<string, number[]>): CountsItem[] {
+  const codes = [...counts.keys()].sort();
+  const items: CountsItem[] = [];
+  for (let start = 0, chunk = 0; start < codes.length; start += COUNTS_CHUNK, chunk++) {
+    const slice = codes.slice(start, start + COUNTS_CHUNK);
+    const packed = new Uint32Array(slice.length * CATEGORY_COUNT);
+    slice.forEach((code, i) => packed.set(counts.get(code)!, i * CATEGORY_COUNT));
+    items.push({
+      ...keys.counts(datasetId, month, chunk),
+      month,
+      codes: slice.join(','),
+      counts: new Uint8Array(packed.buffer),
+    });
+  }
+  return items;
+}
+
+export function decodeCounts(items: CountsItem[]): Map<string, Map<string, number[]>> {
+  const byMonth = new Map<string, Map<string, number[]>>();
+  for (const item of items) {
+    const month = byMonth.get(item.month) ?? new Map<string, number[]>();
+    byMonth.set(item.month, month);
+    const packed = new Uint32Array(new Uint8Array(item.counts).buffer);
+    if (item.codes === '') continue;
+    item.codes.split(',').forEach((code, i) => {
+      month.set(code, Array.from(packed.subarray(i * CATEGORY_COUNT, (i + 1) * CATEGORY_COUNT)));
+    });
+  }
+  return byMonth;
+}

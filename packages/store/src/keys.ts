@@ -1,0 +1,29 @@
+import type { AssetKind } from '@safer-places/schemas';
+
+/**
+ * Every key the table uses, in one place. Organisation items live under ORG#<orgId>; nothing outside this file builds
+ * a key, so an organisation prefix can never be forgotten.
+ */
+export const keys = {
+  asset: (orgId: string, kind: AssetKind, id: string) => ({ pk: `ORG#${orgId}`, sk: `ASSET#${kind}#${id}` }),
+  assetPrefix: (kind: AssetKind) => `ASSET#${kind}#`,
+  orgPk: (orgId: string) => `ORG#${orgId}`,
+  marker: (orgId: string, name: string) => ({ pk: `ORG#${orgId}`, sk: `MARKER#${name}` }),
+
+  datasetsPk: 'DATASETS',
+  dataset: (datasetId: string) => ({ pk: 'DATASETS', sk: datasetId }),
+  lsoaPk: (datasetId: string) => `DS#${datasetId}#LSOA`,
+  lsoa: (datasetId: string, code: string) => ({ pk: `DS#${datasetId}#LSOA`, sk: code }),
+  crimeMonthPk: (datasetId: string, month: string) => `DS#${datasetId}#CRIME#${month}`,
+  crimeBlock: (datasetId: string, month: string, lsoaCode: string, part: number) => ({
+    pk: `DS#${datasetId}#CRIME#${month}`,
+    sk: `${lsoaCode}#${String(part).padStart(3, '0')}`,
+  }),
+  countsPk: (datasetId: string) => `DS#${datasetId}#COUNTS`,
+  counts: (datasetId: string, month: string, chunk: number) => ({
+    pk: `DS#${datasetId}#COUNTS`,
+    sk: `${month}#${String(chunk).padStart(3, '0')}`,
+  }),
+};
+
+export type Key = { pk: string; sk: string };

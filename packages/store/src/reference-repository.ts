@@ -1,0 +1,120 @@
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CrimeBlock, MonthlyCounts, ReferenceRepository } from '@safer-places/domain';
+import type { AreaGeometry, DatasetSummary, Lsoa, Month } from '@safer-places/schemas';
+import { batchWrite, del, put } from './batch';
+import { countBlocks, decodeCounts, decodeCrimeItems, encodeCounts, encodeCrimeBlock, type CountsItem, type CrimeBlockItem } from './crime-codec';
+import { keys } from './keys';
+import { queryAll } from './query';
+
+/** Keeps a single LSOA item far below DynamoDB's 400 KB item limit; importers simplify larger boundaries for display. */
+export const MAX_LSOA_GEOMETRY_BYTES = 300_000;
+
+interface LsoaItem extends Omit<Lsoa, 'geometry'> {
+  pk: string;
+  sk: string;
+  geometry: string;
+}
+
+export class DynamoReferenceRepository implements ReferenceRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async listDatasets(): Promise<DatasetSummary[]> {
+    const items = await queryAll<{ summary: DatasetSummary }>(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.datasetsPk },
+    });
+    return items.map((i) => i.summary);
+  }
+
+  async getDataset(datasetId: string): Promise<DatasetSummary | null> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.dataset(datasetId) }));
+    return (out.Item?.summary as DatasetSummary | undefined) ?? null;
+  }
+
+  async putDataset(summary: DatasetSummary): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.dataset(summary.id), summary } }));
+  }
+
+  async listLsoas(datasetId: string): Promise<Lsoa[]> {
+    const items = await queryAll<LsoaItem>(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.lsoaPk(datasetId) },
+    });
+    return items.map(({ pk: _pk, sk: _sk, geometry, ...rest }) => ({ ...rest, geometry: JSON.parse(geometry) as AreaGeometry }));
+  }
+
+  async putLsoas(datasetId: string, lsoas: Lsoa[]): Promise<void> {
+    const requests = lsoas.map((l) => {
+      const geometry = JSON.stringify(l.geometry);
+      if (geometry.length > MAX_LSOA_GEOMETRY_BYTES) {
+        throw new Error(`LSOA ${l.code}: boundary is ${geometry.length} bytes; simplify it below ${MAX_LSOA_GEOMETRY_BYTES}`);
+      }
+      return put({ ...keys.lsoa(datasetId, l.code), ...l, geometry });
+    });
+    await batchWrite(this.doc, this.tableName, requests);
+  }
+
+  async replaceCrimeMonth(datasetId: string, month: Month, blocks: CrimeBlock[]): Promise<void> {
+    const pk = keys.crimeMonthPk(datasetId, month);
+    const existing = await queryAll<{ pk: string; sk: string }>(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: 'pk, sk',
+    });
+    const items = blocks.flatMap((b) => {
+      if (b.month !== month) throw new Error(`block for ${b.month} passed to replaceCrimeMonth(${month})`);
+      return encodeCrimeBlock(datasetId, b);
+    });
+    const written = new Set(items.map((i) => i.sk));
+    // No transactions on the embedded store: write the new blocks, then remove what they no longer cover, then the
+    // counts. A crash midway leaves a mixed month that the next import of the same file repairs.
+    await batchWrite(this.doc, this.tableName, items.map((i) => put(i as unknown as Record<string, unknown>)));
+    await batchWrite(
+      this.doc,
+      this.tableName,
+      existing.filter((e) => !written.has(e.sk)).map((e) => del({ pk: e.pk, sk: e.sk })),
+    );
+    const oldCounts = await queryAll<{ pk: string; sk: string }>(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :month)',
+      ExpressionAttributeValues: { ':pk': keys.countsPk(datasetId), ':month': `${month}#` },
+      ProjectionExpression: 'pk, sk',
+    });
+    const countItems = encodeCounts(datasetId, month, countBlocks(blocks));
+    const countKeys = new Set(countItems.map((c) => c.sk));
+    await batchWrite(this.doc, this.tableName, [
+      ...countItems.map((c) => put(c as unknown as Record<string, unknown>)),
+      ...oldCounts.filter((c) => !countKeys.has(c.sk)).map((c) => del({ pk: c.pk, sk: c.sk })),
+    ]);
+  }
+
+  async getMonthlyCounts(datasetId: string, from: Month, to: Month): Promise<MonthlyCounts[]> {
+    const items = await queryAll<CountsItem>(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': keys.countsPk(datasetId), ':from': `${from}#`, ':to': `${to}#~` },
+    });
+    return [...decodeCounts(items)].map(([month, counts]) => ({ month, counts }));
+  }
+
+  async getCrimeBlocks(datasetId: string, months: Month[], lsoaCodes?: string[]): Promise<CrimeBlock[]> {
+    const wanted = lsoaCodes ? new Set(lsoaCodes) : null;
+    const perMonth = await Promise.all(
+      months.map((month) =>
+        queryAll<CrimeBlockItem>(this.doc, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.crimeMonthPk(datasetId, month) },
+        }),
+      ),
+    );
+    const items = perMonth.flat().filter((i) => !wanted || wanted.has(i.lsoa));
+    return decodeCrimeItems(items);
+  }
+}

@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CrimeBlock, CrimeRecord } from '@safer-places/domain';
+import { CRIME_CATEGORY_SLUGS, type DatasetSummary, type Lsoa } from '@safer-places/schemas';
+import { DynamoReferenceRepository, PART_SIZE } from '../src/index';
+import { startTestStore } from './harness';
+
+let store: Awaited<ReturnType<typeof startTestStore>>;
+let repo: DynamoReferenceRepository;
+
+const lsoa = (code: string): Lsoa => ({
+  code,
+  name: `Name ${code}`,
+  districtCode: 'E07000174',
+  districtName: 'Mansfield',
+  wardName: null,
+  population: 1500,
+  imdDecile: 3,
+  deprivationSource: 'IoD 2025',
+  geometry: { type: 'Polygon', coordinates: [[[-1.2, 53.1], [-1.19, 53.1], [-1.19, 53.11], [-1.2, 53.1]]] },
+  bbox: [-1.2, 53.1, -1.19, 53.11],
+});
+
+function crimes(month: string, lsoaCode: string, n: number, seed = 0): CrimeRecord[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `${month}-${lsoaCode}-${seed}-${i}`,
+    month,
+    category: CRIME_CATEGORY_SLUGS[(i + seed) % 14]!,
+    lon: i % 50 === 7 ? null : Number((-1.123456 - i * 0.000001).toFixed(6)),
+    lat: i % 50 === 7 ? null : Number((53.123456 + i * 0.000001).toFixed(6)),
+    location: i % 3 === 0 ? 'On or near Mill Lane' : 'On or near Parking Area',
+    lsoaCode,
+    publishedLsoaCode: i % 10 === 0 ? null : lsoaCode,
+    outcome: i % 4 === 0 ? null : 'Under investigation',
+  }));
+}
+
+const summary: DatasetSummary = {
+  id: 'ds1',
+  name: 'Test',
+  synthetic: false,
+  version: 'v1',
+  firstMonth: '2024-01',
+  lastMonth: '2024-02',
+  lsoaCount: 2,
+  crimeCount: 0,
+  bbox: null,
+  sources: [{ name: 'police.uk', publisher: 'Home Office', licence: 'OGL v3' }],
+  importedAt: '2026-11-01T00:00:00.000Z',
+  notes: [],
+};
+
+beforeAll(async () => {
+  store = await startTestStore();
+  repo = new DynamoReferenceRepository(store.doc, store.tableName);
+});
+afterAll(() => store.close());
+
+describe('DynamoReferenceRepository', () => {
+  it('stores and lists datasets and LSOAs', async () => {
+    await repo.putDataset(summary);
+    await repo.putLsoas('ds1', [lsoa('E01000001'), lsoa('E01000002')]);
+    expect(await repo.listDatasets()).toEqual([summary]);
+    expect(await repo.getDataset('nope')).toBeNull();
+    const lsoas = await repo.listLsoas('ds1');
+    expect(lsoas).toEqual([lsoa('E01000001'), lsoa('E01000002')]);
+    expect(await repo.listLsoas('other')).toEqual([]);
+  });
+
+  it('round-trips packed crime blocks exactly, splitting large blocks into parts', async () => {
+    const big: CrimeBlock = { month: '2024-01', lsoaCode: 'E01000001', crimes: crimes('2024-01', 'E01000001', PART_SIZE + 10) };
+    const small: CrimeBlock = { month: '2024-01', lsoaCode: 'E01000002', crimes: crimes('2024-01', 'E01000002', 5, 3) };
+    await repo.replaceCrimeMonth('ds1', '2024-01', [big, small]);
+    const back = await repo.getCrimeBlocks('ds1', ['2024-01']);
+    const byCode = new Map(back.map((b) => [b.lsoaCode, b]));
+    expect(byCode.get('E01000001')!.crimes).toEqual(big.crimes);
+    expect(byCode.get('E01000002')!.crimes).toEqual(small.crimes);
+    expect(await repo.getCrimeBlocks('ds1', ['2024-01'], ['E01000002'])).toEqual([small]);
+  });
+
+  it('keeps monthly category counts equal to the stored crimes', async () => {
+    const [month] = await repo.getMonthlyCounts('ds1', '2024-01', '2024-01');
+    expect(month!.month).toBe('2024-01');
+    const row = month!.counts.get('E01000002')!;
+    expect(row).toHaveLength(14);
+    expect(row.reduce((a, b) => a + b, 0)).toBe(5);
+    expect(row[3]).toBe(1); // seed 3 → categories 3..7, one each
+    expect(month!.counts.get('E01000001')!.reduce((a, b) => a + b, 0)).toBe(PART_SIZE + 10);
+  });
+
+  it('replacing a month removes blocks and counts the new file no longer has', async () => {
+    const only: CrimeBlock = { month: '2024-01', lsoaCode: 'E01000002', crimes: crimes('2024-01', 'E01000002', 2) };
+    await repo.replaceCrimeMonth('ds1', '2024-01', [only]);
+    expect(await repo.getCrimeBlocks('ds1', ['2024-01'])).toEqual([only]);
+    const [month] = await repo.getMonthlyCounts('ds1', '2024-01', '2024-12');
+    expect([...month!.counts.keys()]).toEqual(['E01000002']);
+  });
+
+  it('selects months by range', async () => {
+    await repo.replaceCrimeMonth('ds1', '2024-02', [{ month: '2024-02', lsoaCode: 'E01000001', crimes: crimes('2024-02', 'E01000001', 3) }]);
+    await repo.replaceCrimeMonth('ds1', '2024-03', [{ month: '2024-03', lsoaCode: 'E01000001', crimes: crimes('2024-03', 'E01000001', 4) }]);
+    const months = await repo.getMonthlyCounts('ds1', '2024-02', '2024-03');
+    expect(months.map((m) => m.month)).toEqual(['2024-02', '2024-03']);
+  });
+
+  it('persists on disk across a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sp-store-'));
+    try {
+      const first = await startTestStore(dir);
+      await new DynamoReferenceRepository(first.doc, first.tableName).putDataset(summary);
+      await first.close();
+      const second = await startTestStore(dir);
+      expect(await new DynamoReferenceRepository(second.doc, second.tableName).getDataset('ds1')).toEqual(summary);
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
