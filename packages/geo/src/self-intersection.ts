@@ -18,6 +18,7 @@ export function findSelfIntersection(g: AreaGeometry): Position | null {
 }
 
 interface Segments {
+  n: number;
   x1: Float64Array;
   y1: Float64Array;
   x2: Float64Array;
@@ -27,50 +28,81 @@ interface Segments {
   ringSize: Int32Array;
 }
 
-function buildSegments(rings: Position[][]): Segments {
-  const cleaned = rings.map(dedupeRing);
-  const n = cleaned.reduce((s, r) => s + Math.max(0, r.length - 1), 0);
-  const seg: Segments = {
-    x1: new Float64Array(n),
-    y1: new Float64Array(n),
-    x2: new Float64Array(n),
-    y2: new Float64Array(n),
-    ring: new Int32Array(n),
-    index: new Int32Array(n),
-    ringSize: new Int32Array(n),
-  };
-  let k = 0;
-  cleaned.forEach((ring, r) => {
-    for (let i = 0; i < ring.length - 1; i++, k++) {
-      seg.x1[k] = ring[i]![0];
-      seg.y1[k] = ring[i]![1];
-      seg.x2[k] = ring[i + 1]![0];
-      seg.y2[k] = ring[i + 1]![1];
-      seg.ring[k] = r;
-      seg.index[k] = i;
-      seg.ringSize[k] = ring.length - 1;
-    }
-  });
-  return seg;
+let scratch: Segments | null = null;
+
+/** Reused buffers: validating many small polygons would otherwise spend most of its time allocating. */
+function scratchFor(cap: number): Segments {
+  if (!scratch || scratch.x1.length < cap) {
+    const size = Math.max(cap, 64);
+    scratch = {
+      n: 0,
+      x1: new Float64Array(size),
+      y1: new Float64Array(size),
+      x2: new Float64Array(size),
+      y2: new Float64Array(size),
+      ring: new Int32Array(size),
+      index: new Int32Array(size),
+      ringSize: new Int32Array(size),
+    };
+  }
+  return scratch;
 }
 
-/** Repeated consecutive vertices are harmless but would hide which segments are neighbours. */
-function dedupeRing(ring: Position[]): Position[] {
-  const out: Position[] = [];
-  for (const p of ring) {
-    const last = out[out.length - 1];
-    if (!last || last[0] !== p[0] || last[1] !== p[1]) out.push(p);
+/** Flattens rings into segments, skipping repeated consecutive vertices (harmless, but they would hide neighbours). */
+function buildSegments(rings: Position[][]): Segments {
+  let cap = 0;
+  for (const ring of rings) cap += ring.length;
+  const s = scratchFor(cap);
+  let k = 0;
+  for (let r = 0; r < rings.length; r++) {
+    const ring = rings[r]!;
+    if (ring.length === 0) continue;
+    const start = k;
+    let px = ring[0]![0];
+    let py = ring[0]![1];
+    const fx = px;
+    const fy = py;
+    const add = (x: number, y: number) => {
+      s.x1[k] = px;
+      s.y1[k] = py;
+      s.x2[k] = x;
+      s.y2[k] = y;
+      s.ring[k] = r;
+      s.index[k] = k - start;
+      k++;
+      px = x;
+      py = y;
+    };
+    for (let i = 1; i < ring.length; i++) {
+      const p = ring[i]!;
+      if (p[0] !== px || p[1] !== py) add(p[0], p[1]);
+    }
+    // An unclosed ring still gets its closing segment.
+    if (px !== fx || py !== fy) add(fx, fy);
+    for (let j = start; j < k; j++) s.ringSize[j] = k - start;
   }
-  // Make sure the ring is closed so the closing segment is tested too.
-  const first = out[0];
-  const last = out[out.length - 1];
-  if (first && last && out.length > 1 && (first[0] !== last[0] || first[1] !== last[1])) out.push(first);
-  return out;
+  s.n = k;
+  return s;
 }
+
+/** Below this many segments testing all pairs beats sorting. */
+const SMALL = 48;
 
 function polygonIntersection(rings: Position[][]): Position | null {
   const s = buildSegments(rings);
-  const n = s.x1.length;
+  const n = s.n;
+  if (n <= SMALL) {
+    // Pairs in (a, b) order, so the first hit is the first in ring order.
+    for (let a = 0; a < n; a++) {
+      for (let b = a + 1; b < n; b++) {
+        if (!boxesMeet(s, a, b)) continue;
+        const p = pairIntersection(s, a, b);
+        if (p) return p;
+      }
+    }
+    return null;
+  }
+
   const minX = new Float64Array(n);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -86,14 +118,12 @@ function polygonIntersection(rings: Position[][]): Position | null {
   for (let oi = 0; oi < n; oi++) {
     const a = order[oi]!;
     const aMaxX = Math.max(s.x1[a]!, s.x2[a]!);
-    const aMinY = Math.min(s.y1[a]!, s.y2[a]!);
-    const aMaxY = Math.max(s.y1[a]!, s.y2[a]!);
     for (let oj = oi + 1; oj < n; oj++) {
       const b = order[oj]!;
       if (minX[b]! > aMaxX) break;
-      if (Math.max(s.y1[b]!, s.y2[b]!) < aMinY || Math.min(s.y1[b]!, s.y2[b]!) > aMaxY) continue;
-      const lo = Math.min(a, b);
-      const hi = Math.max(a, b);
+      if (!boxesMeet(s, a, b)) continue;
+      const lo = a < b ? a : b;
+      const hi = a < b ? b : a;
       if (lo > bestA || (lo === bestA && hi >= bestB)) continue;
       const p = pairIntersection(s, lo, hi);
       if (p) {
@@ -104,6 +134,13 @@ function polygonIntersection(rings: Position[][]): Position | null {
     }
   }
   return best;
+}
+
+function boxesMeet(s: Segments, a: number, b: number): boolean {
+  const ay1 = s.y1[a]!, ay2 = s.y2[a]!, by1 = s.y1[b]!, by2 = s.y2[b]!;
+  if ((ay1 < ay2 ? ay1 : ay2) > (by1 > by2 ? by1 : by2) || (by1 < by2 ? by1 : by2) > (ay1 > ay2 ? ay1 : ay2)) return false;
+  const ax1 = s.x1[a]!, ax2 = s.x2[a]!, bx1 = s.x1[b]!, bx2 = s.x2[b]!;
+  return !((ax1 < ax2 ? ax1 : ax2) > (bx1 > bx2 ? bx1 : bx2) || (bx1 < bx2 ? bx1 : bx2) > (ax1 > ax2 ? ax1 : ax2));
 }
 
 function orient(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {

@@ -1,0 +1,278 @@
+import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
+import * as maplibregl from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import type { BBox, FeatureCollection, LayerName, Position } from '@safer-places/schemas';
+import { allMapImages } from './icons';
+import { offlineStyle, resolveBaseStyle, type BaseStyle } from './style';
+import {
+  CLICK_TARGETS,
+  ID_FIELD,
+  LAYER_IDS,
+  SOURCE_IDS,
+  buildOverlay,
+  choroplethFillColor,
+  draftCollection,
+  emptyCollection,
+  layerVisibilities,
+  selectionFilters,
+  type ChoroplethPaint,
+} from './layers';
+
+maplibregl.setWorkerUrl(workerUrl);
+
+export interface MapSelection {
+  layer: LayerName;
+  id: string;
+}
+
+export interface MapViewHandle {
+  /** The map centre as [lon, lat], e.g. to place a new camera without a pointer. */
+  getCenter(): Position | null;
+}
+
+export interface MapViewProps {
+  baseStyleUrl: string | null;
+  /** Where to look first (the dataset's extent). */
+  initialBounds: BBox | null;
+  data: Partial<Record<LayerName, FeatureCollection | null | undefined>>;
+  coverage: FeatureCollection | null;
+  visible: Record<LayerName, boolean>;
+  showCoverage: boolean;
+  choropleth: ChoroplethPaint;
+  selected: MapSelection | null;
+  draft: Position | null;
+  /** While true a click reports the clicked point instead of selecting a feature. */
+  addMode: boolean;
+  /** True when every layer's data (and the statistics) has arrived. */
+  dataReady: boolean;
+  onSelect(layer: LayerName, id: string, properties: Record<string, unknown>): void;
+  onClearSelection(): void;
+  onMapClick(position: Position): void;
+  onViewChange?(bbox: BBox): void;
+  onBaseStyle?(base: BaseStyle): void;
+}
+
+type GeoJSONSourceLike = { setData(data: unknown): unknown };
+
+function setSourceData(map: maplibregl.Map, sourceId: string, data: FeatureCollection | null | undefined) {
+  const source = map.getSource(sourceId) as unknown as GeoJSONSourceLike | undefined;
+  source?.setData(data ?? emptyCollection());
+}
+
+const CLICK_TOLERANCE_PX = 5;
+
+/**
+ * The one component that owns the MapLibre map: it creates the map once, adds every source and layer from the pure
+ * builders, and from then on only updates data, paint, filters and visibility as props change.
+ */
+export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(props, ref) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<maplibregl.Map | null>(null);
+  const propsRef = useRef(props);
+  const [styleReady, setStyleReady] = useState(false);
+
+  useLayoutEffect(() => {
+    propsRef.current = props;
+  });
+
+  useImperativeHandle(ref, () => ({
+    getCenter() {
+      const c = mapRef.current?.getCenter();
+      return c ? [c.lng, c.lat] : null;
+    },
+  }));
+
+  // Create the map once.
+  useEffect(() => {
+    let cancelled = false;
+    let map: maplibregl.Map | null = null;
+    window.__saferPlacesReady = false;
+
+    void (async () => {
+      const base = await resolveBaseStyle(propsRef.current.baseStyleUrl, (url, init) => fetch(url, init));
+      if (cancelled || !containerRef.current) return;
+      if (base.reason && base.kind === 'offline' && propsRef.current.baseStyleUrl) console.warn(`Safer Places: ${base.reason}; using the offline map style.`);
+      propsRef.current.onBaseStyle?.(base);
+      const b = propsRef.current.initialBounds;
+      map = new maplibregl.Map({
+        container: containerRef.current,
+        style: base.style,
+        ...(b ? { bounds: [[b[0], b[1]], [b[2], b[3]]] as [[number, number], [number, number]], fitBoundsOptions: { padding: 24 } } : { center: [-1.15, 53.1] as [number, number], zoom: 9 }),
+        maxZoom: 18,
+        attributionControl: { compact: false },
+        dragRotate: false,
+        pitchWithRotate: false,
+        touchPitch: false,
+      });
+      mapRef.current = map;
+      window.__saferPlacesMap = map;
+      map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+      map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+      map.touchZoomRotate.disableRotation();
+
+      // A remote style that fails before it loads (bad sprite host, blocked tiles host) falls back to offline.
+      let fellBack = base.kind === 'offline';
+      map.on('error', (e) => {
+        if (!fellBack && map && !map.isStyleLoaded()) {
+          fellBack = true;
+          console.warn('Safer Places: the base map failed to load; using the offline map style.', e.error);
+          map.setStyle(offlineStyle());
+          propsRef.current.onBaseStyle?.({ style: offlineStyle(), kind: 'offline', reason: String(e.error?.message ?? 'error') });
+        }
+      });
+
+      map.on('load', () => {
+        if (!map || cancelled) return;
+        const ratio = Math.min(3, Math.max(1, Math.round(window.devicePixelRatio || 1)));
+        for (const [id, img] of allMapImages(ratio)) {
+          if (!map.hasImage(id)) map.addImage(id, { width: img.width, height: img.height, data: img.data }, { pixelRatio: img.pixelRatio });
+        }
+        const p = propsRef.current;
+        const overlay = buildOverlay({
+          visible: p.visible,
+          coverage: p.showCoverage,
+          choropleth: p.choropleth,
+          selected: p.selected,
+          draft: p.draft,
+          data: {
+            ...(p.data.lsoas && { lsoas: p.data.lsoas }),
+            ...(p.data.cameras && { cameras: p.data.cameras }),
+            ...(p.data['help-points'] && { 'help-points': p.data['help-points'] }),
+            ...(p.data['pspo-zones'] && { 'pspo-zones': p.data['pspo-zones'] }),
+            ...(p.data['safer-streets-areas'] && { 'safer-streets-areas': p.data['safer-streets-areas'] }),
+            ...(p.coverage && { coverage: p.coverage }),
+          },
+        });
+        for (const s of overlay.sources) map.addSource(s.id, s.source);
+        for (const l of overlay.layers) map.addLayer(l);
+        setStyleReady(true);
+      });
+
+      map.on('click', (e) => {
+        const p = propsRef.current;
+        if (!map) return;
+        if (p.addMode) {
+          p.onMapClick([e.lngLat.lng, e.lngLat.lat]);
+          return;
+        }
+        const box: [maplibregl.PointLike, maplibregl.PointLike] = [
+          [e.point.x - CLICK_TOLERANCE_PX, e.point.y - CLICK_TOLERANCE_PX],
+          [e.point.x + CLICK_TOLERANCE_PX, e.point.y + CLICK_TOLERANCE_PX],
+        ];
+        for (const target of CLICK_TARGETS) {
+          if (!map.getLayer(target.layerId)) continue;
+          const isPoint = target.layer === 'cameras' || target.layer === 'help-points';
+          const hits = map.queryRenderedFeatures(isPoint ? box : e.point, { layers: [target.layerId] });
+          const hit = hits[0];
+          if (hit) {
+            const id = hit.properties[ID_FIELD[target.layer]];
+            if (id !== undefined && id !== null) {
+              p.onSelect(target.layer, String(id), hit.properties as Record<string, unknown>);
+              return;
+            }
+          }
+        }
+        p.onClearSelection();
+      });
+
+      map.on('mousemove', (e) => {
+        if (!map) return;
+        const canvas = map.getCanvas();
+        if (propsRef.current.addMode) {
+          canvas.style.cursor = 'crosshair';
+          return;
+        }
+        const layers = CLICK_TARGETS.map((t) => t.layerId).filter((id) => map!.getLayer(id));
+        const hit = layers.length > 0 && map.queryRenderedFeatures(e.point, { layers }).length > 0;
+        canvas.style.cursor = hit ? 'pointer' : '';
+      });
+
+      map.on('moveend', () => {
+        if (!map) return;
+        const b2 = map.getBounds();
+        propsRef.current.onViewChange?.([b2.getWest(), b2.getSouth(), b2.getEast(), b2.getNorth()]);
+      });
+    })();
+
+    return () => {
+      cancelled = true;
+      window.__saferPlacesReady = false;
+      if (window.__saferPlacesMap === map) delete window.__saferPlacesMap;
+      map?.remove();
+      mapRef.current = null;
+    };
+  }, []);
+
+  // Data: each source is replaced only when its own collection changes.
+  const { lsoas, cameras } = props.data;
+  const helpPoints = props.data['help-points'];
+  const pspo = props.data['pspo-zones'];
+  const saferStreets = props.data['safer-streets-areas'];
+  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.lsoas, lsoas); }, [styleReady, lsoas]);
+  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.cameras, cameras); }, [styleReady, cameras]);
+  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS['help-points'], helpPoints); }, [styleReady, helpPoints]);
+  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS['pspo-zones'], pspo); }, [styleReady, pspo]);
+  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS['safer-streets-areas'], saferStreets); }, [styleReady, saferStreets]);
+  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.coverage, props.coverage); }, [styleReady, props.coverage]);
+  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.draft, draftCollection(props.draft)); }, [styleReady, props.draft]);
+
+  // Paint: the choropleth colours.
+  useEffect(() => {
+    if (styleReady && mapRef.current) mapRef.current.setPaintProperty(LAYER_IDS.lsoaFill, 'fill-color', choroplethFillColor(props.choropleth));
+  }, [styleReady, props.choropleth]);
+
+  // Visibility of every map layer from the toggles.
+  const visibleKey = JSON.stringify(props.visible);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!styleReady || !map) return;
+    for (const [id, v] of layerVisibilities(props.visible, props.showCoverage)) {
+      if (map.getLayoutProperty(id, 'visibility') !== v) map.setLayoutProperty(id, 'visibility', v);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [styleReady, visibleKey, props.showCoverage]);
+
+  // Selection highlight.
+  const selectedKey = props.selected ? `${props.selected.layer}:${props.selected.id}` : '';
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!styleReady || !map) return;
+    for (const [id, filter] of selectionFilters(props.selected)) map.setFilter(id, filter);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [styleReady, selectedKey]);
+
+  // Readiness for tests: all data applied and the map idle with every source loaded.
+  useEffect(() => {
+    window.__saferPlacesReady = false;
+    const map = mapRef.current;
+    if (!styleReady || !map || !props.dataReady) return;
+    let cancelled = false;
+    const check = () => {
+      if (cancelled) return;
+      const sourcesLoaded = Object.values(SOURCE_IDS).every((id) => !map.getSource(id) || map.isSourceLoaded(id));
+      if (sourcesLoaded && map.loaded()) window.__saferPlacesReady = true;
+      else map.once('idle', check);
+    };
+    map.once('idle', check);
+    map.triggerRepaint();
+    return () => {
+      cancelled = true;
+    };
+  }, [styleReady, props.dataReady, lsoas, cameras, helpPoints, pspo, saferStreets, props.coverage, props.choropleth]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (map) map.getCanvas().style.cursor = props.addMode ? 'crosshair' : '';
+  }, [props.addMode, styleReady]);
+
+  return (
+    <div
+      ref={containerRef}
+      className={`map${props.addMode ? ' map--adding' : ''}`}
+      role="region"
+      aria-label="Map of crime by LSOA, CCTV cameras, help points, PSPO zones and Safer Streets areas"
+      data-testid="map"
+    />
+  );
+});
