@@ -8,4 +8,4 @@ export * from './assets';
 export * from './reference';
 export * from './layers';
 export * from './seed';
-// export * from './demo-data';
+export * from './demo-data';

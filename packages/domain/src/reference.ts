@@ -3,6 +3,7 @@ import { CATEGORY_INDEX, CRIME_GROUPS, categoriesOf, selectionLabel } from '@saf
 import { NotFoundError, ValidationError } from './errors';
 import { addMonths, monthRange } from './months';
 import type { ReferenceRepository } from './ports';
+import type { MonthlyCounts } from './crime';
 
 /**
  * Read side of the shared reference data. LSOA boundaries are cached per dataset version: they change only on import,
@@ -10,6 +11,7 @@ import type { ReferenceRepository } from './ports';
  */
 export class ReferenceService {
   private readonly lsoaCache = new Map<string, { version: string; lsoas: Lsoa[] }>();
+  private readonly countsCache = new Map<string, { version: string; months: Map<Month, MonthlyCounts | null> }>();
 
   constructor(private readonly repo: ReferenceRepository) {}
 
@@ -38,6 +40,22 @@ export class ReferenceService {
     return lsoas;
   }
 
+  /** Monthly counts, fetched once per dataset version: they change only when an import bumps the version. */
+  private async monthlyCounts(dataset: DatasetSummary, months: Month[]): Promise<MonthlyCounts[]> {
+    let entry = this.countsCache.get(dataset.id);
+    if (!entry || entry.version !== dataset.version) {
+      entry = { version: dataset.version, months: new Map() };
+      this.countsCache.set(dataset.id, entry);
+    }
+    const missing = months.filter((m) => !entry.months.has(m));
+    if (missing.length > 0) {
+      const fetched = await this.repo.getMonthlyCounts(dataset.id, missing[0]!, missing[missing.length - 1]!);
+      for (const m of missing) entry.months.set(m, null);
+      for (const mc of fetched) entry.months.set(mc.month, mc);
+    }
+    return months.map((m) => entry.months.get(m)).filter((m): m is MonthlyCounts => m !== null && m !== undefined);
+  }
+
   async lsoaStats(query: LsoaStatsQuery): Promise<LsoaStats> {
     const dataset = await this.resolveDataset(query.dataset);
     if (!dataset.lastMonth || !dataset.firstMonth) throw new NotFoundError(`dataset "${dataset.id}" has no crime data`);
@@ -48,7 +66,7 @@ export class ReferenceService {
     if (months.length > 120) throw new ValidationError('invalid period: at most 120 months at once');
 
     const indices = categoriesOf(query.category).map((c) => CATEGORY_INDEX[c]);
-    const [monthly, lsoas] = await Promise.all([this.repo.getMonthlyCounts(dataset.id, from, to), this.lsoas(dataset)]);
+    const [monthly, lsoas] = await Promise.all([this.monthlyCounts(dataset, months), this.lsoas(dataset)]);
     const totals = new Map<string, number>();
     for (const { counts } of monthly) {
       for (const [code, perCategory] of counts) {

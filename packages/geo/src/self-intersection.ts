@@ -5,8 +5,10 @@ import type { AreaGeometry, Position } from '@safer-places/schemas';
  * polygon (a hole crossing its shell, two holes crossing). Rings of a polygon may touch at a single point (OGC
  * allows it), and separate parts of a MultiPolygon are not compared. Returns null when nothing is wrong.
  *
- * Not turf.kinks: kinks flags a hole touching its shell at one vertex and misses collinear overlaps and spikes.
+ * Not turf.kinks: kinks rejects a hole touching its shell at one point (valid in OGC), cannot see collinear overlaps
+ * (a spike folding back on itself) and compares every pair of segments.
  * Segments are swept in x order, so typical rings cost about O(n log n) rather than O(n²).
+ * Limitation: a hole leaving its shell exactly through a shell vertex looks like a touch and is not reported.
  */
 export function findSelfIntersection(g: AreaGeometry): Position | null {
   const polygons = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;

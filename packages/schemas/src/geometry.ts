@@ -7,7 +7,7 @@ export const MAX_VERTICES_PER_GEOMETRY = 5000;
 export type Position = [number, number];
 
 const position = z
-  .array(z.number({ error: 'coordinates must be numbers' }))
+  .array(z.number({ error: 'coordinates must be finite numbers' }))
   .superRefine((pos, ctx) => {
     if (pos.length !== 2) {
       ctx.addIssue({ code: 'custom', message: `a position must be [longitude, latitude]; got ${pos.length} values` });

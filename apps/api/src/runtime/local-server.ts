@@ -81,6 +81,8 @@ export async function startLocalServer(options: LocalOptions): Promise<RunningSe
 
   const root = new Hono();
   root.route('/', api);
+  // Unknown API paths answer as the API does, never with the web app's shell.
+  root.all('/api/*', (c) => c.json({ error: 'not_found', detail: `no route ${c.req.method} ${c.req.path}` }, 404));
   if (existsSync(join(options.webDist, 'index.html'))) {
     root.use('/*', serveStatic({ root: options.webDist }));
     root.get('*', serveStatic({ path: join(options.webDist, 'index.html') }));

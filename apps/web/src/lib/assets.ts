@@ -197,9 +197,16 @@ export function inputFromForm<K extends AssetKind>(kind: K, values: FormValues, 
   for (const issue of parsed.error.issues) {
     const field = String(issue.path[0] ?? 'form');
     const key = field === 'location' || field === 'geometry' ? 'form' : field;
-    if (!errors[key]) errors[key] = issue.message.startsWith('Invalid') ? `${labelOf(kind, field)}: ${issue.message.toLowerCase()}` : issue.message;
+    if (!errors[key]) errors[key] = friendlyMessage(kind, field, issue.message);
   }
   return { ok: false, errors };
+}
+
+/** Schema messages read as sentences: "name is required" → "Name is required"; field names become words. */
+export function friendlyMessage(kind: AssetKind, field: string, message: string): string {
+  let m = message.startsWith('Invalid') ? `${labelOf(kind, field)}: ${message.toLowerCase()}` : message;
+  m = m.replace(/\bstartDate\b/g, 'the start date').replace(/\bendDate\b/g, 'the end date');
+  return m.charAt(0).toUpperCase() + m.slice(1);
 }
 
 function labelOf(kind: AssetKind, field: string): string {
@@ -225,7 +232,7 @@ export function assetAttributes(kind: AssetKind, props: Record<string, unknown>)
       add('Status', STATUS_LABELS[str(props.status)] ?? props.status);
       const radius = Number(props.coverageRadiusM);
       if (Number.isFinite(radius)) {
-        add('Coverage radius', props.coverageRadiusDefaulted === true ? `${formatMetres(radius)} (default for ${(CAMERA_TYPE_LABELS[type] ?? type).toLowerCase()} cameras)` : formatMetres(radius));
+        add('Coverage radius', props.coverageRadiusDefaulted === true ? `${formatMetres(radius)} (default for the camera type)` : formatMetres(radius));
       } else if (DEFAULT_COVERAGE_RADIUS_M[type]) {
         add('Coverage radius', `${formatMetres(DEFAULT_COVERAGE_RADIUS_M[type])} (default)`);
       }

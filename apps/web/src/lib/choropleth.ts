@@ -1,6 +1,7 @@
 import type { Measure } from '@safer-places/schemas';
 import { quantileBreaks, classIndex } from './breaks';
 import { formatInteger, formatRate } from './format';
+import { periodLabel } from './period';
 import { IMD_DECILE_10, NO_DATA_COLOUR, SEQUENTIAL_5, spreadColours } from '../map/palette';
 
 export const MEASURE_OPTIONS: readonly { value: Measure; label: string }[] = [
@@ -97,4 +98,12 @@ export function buildChoropleth(measure: Measure, rows: readonly MeasureRow[], a
   const universe = allCodes ?? [...known];
   for (const code of universe) if (!classByCode.has(code)) noDataLsoas++;
   return { measure, classByCode, colours, legend, noDataColour: NO_DATA_COLOUR, noDataLsoas };
+}
+
+/** The legend title for the choropleth, e.g. "Crimes per 1,000 residents — All crime and ASB — Jan 2024 to Dec 2024 (12 months)". */
+export function choroplethTitle(measure: Choropleth['measure'], categoryLabel: string, period: { from: string; to: string } | null): string {
+  if (measure === 'imd-decile') return MEASURE_TITLES['imd-decile'];
+  const parts = [MEASURE_TITLES[measure], categoryLabel];
+  if (period) parts.push(periodLabel(period.from, period.to));
+  return parts.join(' — ');
 }

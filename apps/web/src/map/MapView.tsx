@@ -29,6 +29,7 @@ export interface MapSelection {
 export interface MapViewHandle {
   /** The map centre as [lon, lat], e.g. to place a new camera without a pointer. */
   getCenter(): Position | null;
+  fitBounds(bbox: BBox): void;
 }
 
 export interface MapViewProps {
@@ -62,6 +63,11 @@ function setSourceData(map: maplibregl.Map, sourceId: string, data: FeatureColle
 
 const CLICK_TOLERANCE_PX = 5;
 
+/** Padding for fitting the data: keep it clear of the legend card on the map's left when there is room. */
+export function fitPadding(mapWidth: number): { top: number; bottom: number; left: number; right: number } {
+  return { top: 24, bottom: 36, right: 56, left: mapWidth >= 760 ? 300 : 24 };
+}
+
 /**
  * The one component that owns the MapLibre map: it creates the map once, adds every source and layer from the pure
  * builders, and from then on only updates data, paint, filters and visibility as props change.
@@ -81,6 +87,10 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
       const c = mapRef.current?.getCenter();
       return c ? [c.lng, c.lat] : null;
     },
+    fitBounds(b) {
+      const map = mapRef.current;
+      map?.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: fitPadding(map.getContainer().clientWidth), duration: 0 });
+    },
   }));
 
   // Create the map once.
@@ -98,7 +108,9 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
       map = new maplibregl.Map({
         container: containerRef.current,
         style: base.style,
-        ...(b ? { bounds: [[b[0], b[1]], [b[2], b[3]]] as [[number, number], [number, number]], fitBoundsOptions: { padding: 24 } } : { center: [-1.15, 53.1] as [number, number], zoom: 9 }),
+        ...(b
+          ? { bounds: [[b[0], b[1]], [b[2], b[3]]] as [[number, number], [number, number]], fitBoundsOptions: { padding: fitPadding(containerRef.current.clientWidth) } }
+          : { center: [-1.15, 53.1] as [number, number], zoom: 9 }),
         maxZoom: 18,
         attributionControl: { compact: false },
         dragRotate: false,

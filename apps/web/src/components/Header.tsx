@@ -1,0 +1,75 @@
+import { useId, useState } from 'react';
+import { ROLES, ROLE_LABELS, type DatasetSummary, type Me, type Role } from '@safer-places/schemas';
+
+export const SYNTHETIC_EXPLANATION =
+  'Every crime, population and deprivation figure in this dataset is generated for demonstration. ' +
+  'They are not real police.uk, ONS or IMD figures: do not use them for decisions or bids.';
+
+export function SyntheticBadge() {
+  const id = useId();
+  return (
+    <span className="badge-synthetic" tabIndex={0} aria-describedby={`${id}-tip`} data-testid="synthetic-badge" title={SYNTHETIC_EXPLANATION}>
+      Synthetic demo data
+      <span className="badge-synthetic__tip" id={`${id}-tip`} role="tooltip">{SYNTHETIC_EXPLANATION}</span>
+    </span>
+  );
+}
+
+export function SignIn(props: {
+  devSignIn: boolean;
+  me: Me | null;
+  busy: boolean;
+  onSignIn(role: Role): void;
+  onSignOut(): void;
+}) {
+  const id = useId();
+  const [role, setRole] = useState<Role>(props.me?.role ?? 'analyst');
+  if (!props.devSignIn && !props.me) return <p className="signin__note">Sign-in is provided by your organisation.</p>;
+  return (
+    <div className="signin">
+      {props.me && (
+        <p className="signin__who" data-testid="signed-in-as" title={props.me.name ? `Signed in as ${props.me.name}` : undefined}>
+          <span className="signin__role">{ROLE_LABELS[props.me.role]}</span>
+          <span className="signin__org">Organisation: {props.me.orgId}</span>
+        </p>
+      )}
+      {props.devSignIn && (
+        <form
+          className="signin__form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            props.onSignIn(role);
+          }}
+        >
+          <label htmlFor={`${id}-role`}>{props.me ? 'Role' : 'Sign in as'}</label>
+          <select id={`${id}-role`} value={role} onChange={(e) => setRole(e.currentTarget.value as Role)} data-testid="role-select">
+            {ROLES.map((r) => (
+              <option key={r} value={r}>{ROLE_LABELS[r]}</option>
+            ))}
+          </select>
+          <button type="submit" className="button button--primary" disabled={props.busy}>
+            {props.busy ? 'Signing in…' : 'Sign in'}
+          </button>
+          {props.me && (
+            <button type="button" className="button" onClick={props.onSignOut}>Sign out</button>
+          )}
+        </form>
+      )}
+    </div>
+  );
+}
+
+export function DatasetPicker(props: { datasets: DatasetSummary[]; value: string | null; onChange(id: string): void }) {
+  const id = useId();
+  if (props.datasets.length <= 1) return null;
+  return (
+    <div className="dataset-picker">
+      <label htmlFor={`${id}-ds`}>Dataset</label>
+      <select id={`${id}-ds`} value={props.value ?? ''} onChange={(e) => props.onChange(e.currentTarget.value)}>
+        {props.datasets.map((d) => (
+          <option key={d.id} value={d.id}>{d.name}{d.synthetic ? ' (synthetic)' : ''}</option>
+        ))}
+      </select>
+    </div>
+  );
+}

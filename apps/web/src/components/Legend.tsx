@@ -1,0 +1,140 @@
+import { useMemo, useState } from 'react';
+import { CAMERA_TYPES, CAMERA_TYPE_LABELS, CRIME_GROUPS, type LayerName } from '@safer-places/schemas';
+import type { Choropleth } from '../lib/choropleth';
+import { choroplethTitle } from '../lib/choropleth';
+import { formatInteger } from '../lib/format';
+import { LAYER_LABELS } from '../lib/labels';
+import { cameraIconSpec, helpPointIconSpec, pspoHatch, rasterizeIcon } from '../map/icons';
+import { CAMERA_SYMBOLS, PSPO_COLOUR, SAFER_STREETS_COLOUR, SAFER_STREETS_FILL } from '../map/palette';
+import { LSOA_FILL_OPACITY, SAFER_STREETS_FILL_OPACITY, COVERAGE_FILL_OPACITY } from '../map/layers';
+import { AreaSwatch, FillSwatch, ImageSwatch } from './Swatches';
+
+export interface LegendProps {
+  visible: Record<LayerName, boolean>;
+  showCoverage: boolean;
+  choropleth: Choropleth;
+  /** What the choropleth currently shows; null while statistics load. */
+  period: { from: string; to: string } | null;
+  categoryLabel: string;
+  category: string;
+  deprivationSource: string | null;
+  counts: Partial<Record<LayerName, number>>;
+  truncated: LayerName[];
+}
+
+const CAMERA_SHORT_LABELS = { fixed: 'Fixed', ptz: 'PTZ', redeployable: 'Re-deployable', anpr: 'ANPR' } as const;
+
+export function Legend(props: LegendProps) {
+  const [open, setOpen] = useState(true);
+  const cameraIcons = useMemo(() => CAMERA_TYPES.map((t) => ({ type: t, image: rasterizeIcon(cameraIconSpec(t, 2)) })), []);
+  const helpIcons = useMemo(() => ({ live: rasterizeIcon(helpPointIconSpec('live', 2)), planned: rasterizeIcon(helpPointIconSpec('planned', 2)) }), []);
+  const hatch = useMemo(() => pspoHatch(2), []);
+  const { choropleth: ch } = props;
+  const anyVisible = Object.values(props.visible).some(Boolean);
+
+  return (
+    <section className={`legend${open ? '' : ' legend--closed'}`} aria-labelledby="legend-heading">
+      <div className="legend__head">
+        <h2 id="legend-heading">Legend</h2>
+        <button type="button" className="link-button" aria-expanded={open} aria-controls="legend-body" onClick={() => setOpen(!open)}>
+          {open ? 'Hide' : 'Show'}
+        </button>
+      </div>
+      <div id="legend-body" hidden={!open}>
+        {!anyVisible && <p className="legend__empty">All layers are switched off.</p>}
+        {props.visible.lsoas && (
+          <div className="legend__section" data-testid="legend-lsoas">
+            <h3>{choroplethTitle(ch.measure, props.categoryLabel, props.period)}</h3>
+            <p className="legend__caption">
+              <span>{ch.measure === 'imd-decile' ? 'Decile' : 'Quantile class'}</span>
+              <span>LSOAs</span>
+            </p>
+            <ul className="legend__list">
+              {ch.legend.map((c) => (
+                <li key={c.label}>
+                  <FillSwatch colour={c.colour} opacity={LSOA_FILL_OPACITY + 0.1} />
+                  <span className="legend__label">{c.label}</span>
+                  <span className="legend__count" title="LSOAs in this class">{formatInteger(c.lsoas)}</span>
+                </li>
+              ))}
+              <li>
+                <FillSwatch colour={ch.noDataColour} opacity={LSOA_FILL_OPACITY + 0.1} />
+                <span className="legend__label">No data</span>
+                <span className="legend__count" title="LSOAs without a value">{formatInteger(ch.noDataLsoas)}</span>
+              </li>
+            </ul>
+            {ch.measure === 'imd-decile' && props.deprivationSource && (
+              <p className="legend__note">Source: {props.deprivationSource}</p>
+            )}
+            {props.category === 'neighbourhood-crime' && ch.measure !== 'imd-decile' && (
+              <p className="legend__note legend__note--warn" role="note">{CRIME_GROUPS['neighbourhood-crime'].note}</p>
+            )}
+          </div>
+        )}
+        {props.visible.cameras && (
+          <div className="legend__section" data-testid="legend-cameras">
+            <h3>{LAYER_LABELS.cameras}</h3>
+            <ul className="legend__list legend__list--grid">
+              {cameraIcons.map(({ type, image }) => (
+                <li key={type} title={`${CAMERA_TYPE_LABELS[type]}: ${CAMERA_SYMBOLS[type].shape}`}>
+                  <ImageSwatch image={image} />
+                  <span className="legend__label">{CAMERA_SHORT_LABELS[type]}</span>
+                </li>
+              ))}
+            </ul>
+            <p className="legend__note">Faded: planned or decommissioned.</p>
+            {props.showCoverage && (
+              <ul className="legend__list">
+                <li>
+                  <AreaSwatch fill={CAMERA_SYMBOLS.fixed.colour} fillOpacity={COVERAGE_FILL_OPACITY + 0.1} line={CAMERA_SYMBOLS.fixed.colour} lineWidth={1} dashed />
+                  <span className="legend__label">Coverage circle</span>
+                </li>
+              </ul>
+            )}
+          </div>
+        )}
+        {props.visible['help-points'] && (
+          <div className="legend__section" data-testid="legend-help-points">
+            <h3>{LAYER_LABELS['help-points']}</h3>
+            <ul className="legend__list legend__list--grid">
+              <li>
+                <ImageSwatch image={helpIcons.live} />
+                <span className="legend__label">Live</span>
+              </li>
+              <li>
+                <ImageSwatch image={helpIcons.planned} />
+                <span className="legend__label">Planned</span>
+              </li>
+            </ul>
+          </div>
+        )}
+        {(props.visible['pspo-zones'] || props.visible['safer-streets-areas']) && (
+          <div className="legend__section">
+            <h3>Areas</h3>
+            <ul className="legend__list">
+              {props.visible['pspo-zones'] && (
+                <li data-testid="legend-pspo-zones">
+                  <AreaSwatch line={PSPO_COLOUR} lineWidth={2} dashed>
+                    <ImageSwatch image={hatch} width={26} height={16} />
+                  </AreaSwatch>
+                  <span className="legend__label">PSPO zone</span>
+                </li>
+              )}
+              {props.visible['safer-streets-areas'] && (
+                <li data-testid="legend-safer-streets-areas">
+                  <AreaSwatch fill={SAFER_STREETS_FILL} fillOpacity={SAFER_STREETS_FILL_OPACITY + 0.15} line={SAFER_STREETS_COLOUR} lineWidth={2} />
+                  <span className="legend__label">Safer Streets area</span>
+                </li>
+              )}
+            </ul>
+          </div>
+        )}
+        {props.truncated.length > 0 && (
+          <p className="legend__note legend__note--warn" role="status">
+            Too many features to show at once for {props.truncated.map((l) => LAYER_LABELS[l]).join(', ')}: zoom in to see them all.
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { CATEGORY_OPTIONS, oglAttribution, osNotice, populationSourceLabel } from '../src/lib/labels';
+import { rankOf } from '../src/lib/rank';
+import { choroplethTitle } from '../src/lib/choropleth';
+
+describe('labels', () => {
+  it('lists the two groups and then the 14 police.uk categories', () => {
+    expect(CATEGORY_OPTIONS).toHaveLength(16);
+    expect(CATEGORY_OPTIONS.slice(0, 2).map((c) => c.label)).toEqual(['All crime and ASB', 'Neighbourhood crime']);
+    expect(CATEGORY_OPTIONS[2]).toEqual({ value: 'anti-social-behaviour', label: 'Anti-social behaviour', group: 'police.uk categories' });
+  });
+  it('names the population source from the dataset when it has one', () => {
+    expect(populationSourceLabel(null)).toBe('usual residents, Census 2021');
+    expect(populationSourceLabel({ synthetic: false, sources: [{ name: 'Census 2021 usual resident population (TS001)', publisher: 'ONS', licence: 'OGL v3' }] }))
+      .toBe('usual residents, Census 2021 usual resident population (TS001)');
+    expect(populationSourceLabel({ synthetic: true, sources: [] })).toBe('usual residents, Census 2021 (synthetic)');
+  });
+  it('adds the OGL and OS notices only when a source needs them', () => {
+    const ds = { sources: [{ name: 'LSOA 2021 boundaries', publisher: 'ONS', licence: 'Open Government Licence v3.0' }] };
+    expect(oglAttribution(ds)).toBe('Contains public sector information licensed under the Open Government Licence v3.0.');
+    expect(osNotice(ds)).toMatch(/Crown copyright/);
+    expect(oglAttribution({ sources: [{ name: 'x', publisher: 'y', licence: 'CC-BY 4.0' }] })).toBeNull();
+    expect(osNotice({ sources: [{ name: 'Street crime', publisher: 'police.uk', licence: 'OGL v3' }] })).toBeNull();
+  });
+  it('titles the legend with measure, category and period in words', () => {
+    expect(choroplethTitle('rate', 'All crime and ASB', { from: '2024-01', to: '2024-12' })).toBe('Crimes per 1,000 residents — All crime and ASB — Jan 2024 to Dec 2024 (12 months)');
+    expect(choroplethTitle('count', 'Burglary', { from: '2024-12', to: '2024-12' })).toBe('Number of crimes — Burglary — Dec 2024 (1 month)');
+    expect(choroplethTitle('imd-decile', 'Burglary', null)).toBe('IMD decile (1 = most deprived 10 %)');
+  });
+});
+
+describe('rankOf', () => {
+  const rows = [
+    { code: 'a', count: 50, ratePer1000: 10, population: 5000, imdDecile: 1 },
+    { code: 'b', count: 80, ratePer1000: 40, population: 2000, imdDecile: 2 },
+    { code: 'c', count: 80, ratePer1000: null, population: null, imdDecile: 3 },
+    { code: 'd', count: 10, ratePer1000: 5, population: 2000, imdDecile: 4 },
+  ];
+  it('uses competition ranking, highest first', () => {
+    expect(rankOf(rows, 'b')).toEqual({ count: 1, rate: 1, of: 4 });
+    expect(rankOf(rows, 'c')).toEqual({ count: 1, rate: null, of: 4 });
+    expect(rankOf(rows, 'a')).toEqual({ count: 3, rate: 2, of: 4 });
+    expect(rankOf(rows, 'd')).toEqual({ count: 4, rate: 3, of: 4 });
+  });
+  it('has no rank for an unknown code', () => {
+    expect(rankOf(rows, 'zz')).toEqual({ count: null, rate: null, of: 4 });
+  });
+});

@@ -1,0 +1,147 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Map layer ids the app uses for each user-facing layer (kept in step with apps/web/src/map/layers/ids.ts). */
+export const PRIMARY_LAYER = {
+  lsoas: 'lsoa-fill',
+  cameras: 'cameras-symbol',
+  'help-points': 'help-points-symbol',
+  'pspo-zones': 'pspo-fill',
+  'safer-streets-areas': 'safer-streets-fill',
+} as const;
+export type LayerName = keyof typeof PRIMARY_LAYER;
+
+export const LAYER_LABEL: Record<LayerName, RegExp> = {
+  lsoas: /Crime and deprivation by LSOA/,
+  cameras: /^CCTV cameras/,
+  'help-points': /CCTV refuge help points/,
+  'pspo-zones': /PSPO zones/,
+  'safer-streets-areas': /Safer Streets target areas/,
+};
+
+export async function waitForMapReady(page: Page, timeout = 120_000): Promise<void> {
+  await page.waitForFunction(() => window.__saferPlacesReady === true, undefined, { timeout, polling: 200 });
+}
+
+/** Number of rendered features of one map layer in the whole viewport. */
+export async function renderedCount(page: Page, layerId: string): Promise<number> {
+  return page.evaluate((id) => {
+    const map = window.__saferPlacesMap;
+    if (!map || !map.getLayer(id)) return -1;
+    return map.queryRenderedFeatures({ layers: [id] }).length;
+  }, layerId);
+}
+
+/** Waits until the rendered count of a layer satisfies the predicate (rendering is asynchronous). */
+export async function waitForRendered(page: Page, layerId: string, predicate: 'some' | 'none', timeout = 20_000): Promise<number> {
+  const handle = await page.waitForFunction(
+    ([id, want]) => {
+      const map = window.__saferPlacesMap;
+      if (!map || !map.getLayer(id)) return false;
+      const n = map.queryRenderedFeatures({ layers: [id] }).length;
+      return (want === 'some' ? n > 0 : n === 0) ? n + 1 : false; // +1 so that 0 is truthy
+    },
+    [layerId, predicate] as const,
+    { timeout, polling: 100 },
+  );
+  return ((await handle.jsonValue()) as number) - 1;
+}
+
+export interface ScreenTarget {
+  x: number;
+  y: number;
+  id: string;
+  name: string;
+}
+
+/**
+ * A screen point where a click lands on the given feature layer and nothing above it: the top rendered feature
+ * there belongs to `layerId`, no higher-priority clickable layer is hit, and no page element covers the canvas.
+ */
+export async function findClickTarget(page: Page, layerId: string, idField: 'code' | 'id', blockers: string[]): Promise<ScreenTarget | null> {
+  return page.evaluate(
+    ({ layerId, idField, blockers }) => {
+      const map = window.__saferPlacesMap!;
+      const canvas = map.getCanvas();
+      const rect = canvas.getBoundingClientRect();
+      const existing = blockers.filter((b) => map.getLayer(b));
+      const features = map.queryRenderedFeatures({ layers: [layerId] });
+      const seen = new Set<string>();
+      for (const f of features) {
+        const id = String(f.properties[idField]);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const g = f.geometry;
+        const coords: number[][] =
+          g.type === 'Point' ? [g.coordinates] : g.type === 'Polygon' ? g.coordinates.flat() : g.type === 'MultiPolygon' ? g.coordinates.flat(2) : [];
+        if (coords.length === 0) continue;
+        let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+        for (const c of coords) {
+          const p = map.project([c[0]!, c[1]!]);
+          minX = Math.min(minX, p.x); maxX = Math.max(maxX, p.x); minY = Math.min(minY, p.y); maxY = Math.max(maxY, p.y);
+        }
+        const candidates: [number, number][] = [];
+        if (g.type === 'Point') candidates.push([minX, minY]);
+        else {
+          const steps = 7;
+          for (let i = 1; i < steps; i++) for (let j = 1; j < steps; j++) candidates.push([minX + ((maxX - minX) * i) / steps, minY + ((maxY - minY) * j) / steps]);
+        }
+        for (const [x, y] of candidates) {
+          if (x < 8 || y < 8 || x > rect.width - 8 || y > rect.height - 8) continue;
+          const hit = map.queryRenderedFeatures([x, y], { layers: [layerId] })[0];
+          if (!hit || String(hit.properties[idField]) !== id) continue;
+          const box: [[number, number], [number, number]] = [[x - 8, y - 8], [x + 8, y + 8]];
+          if (existing.length && map.queryRenderedFeatures(box, { layers: existing }).length > 0) continue;
+          const el = document.elementFromPoint(rect.left + x, rect.top + y);
+          if (el !== canvas) continue;
+          return { x: rect.left + x, y: rect.top + y, id, name: String(f.properties.name ?? '') };
+        }
+      }
+      return null;
+    },
+    { layerId, idField, blockers },
+  );
+}
+
+export async function signInAs(page: Page, role: string): Promise<void> {
+  await page.getByTestId('role-select').selectOption(role);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByTestId('signed-in-as').waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/**
+ * Zooms the map to the first feature of a layer as the API lists it (clear of the legend card on the left) and waits
+ * until the map has finished drawing, so small areas such as PSPO zones become easy click targets.
+ */
+export async function zoomToFirstFeature(page: Page, layer: LayerName): Promise<void> {
+  const ok = await page.evaluate(async (name) => {
+    const token = sessionStorage.getItem('saferPlaces.token');
+    const res = await fetch(`/api/layers/${name}`, { headers: { authorization: `Bearer ${token}` } });
+    const fc = (await res.json()) as { features: E2eRenderedFeature[] };
+    const g = fc.features[0]?.geometry;
+    if (!g) return false;
+    const coords: number[][] = g.type === 'Point' ? [g.coordinates] : g.type === 'Polygon' ? g.coordinates.flat() : g.type === 'MultiPolygon' ? g.coordinates.flat(2) : [];
+    const xs = coords.map((c) => c[0]!);
+    const ys = coords.map((c) => c[1]!);
+    const pad = 0.002;
+    window.__saferPlacesMap!.fitBounds([[Math.min(...xs) - pad, Math.min(...ys) - pad], [Math.max(...xs) + pad, Math.max(...ys) + pad]], {
+      padding: { top: 40, bottom: 40, left: 320, right: 60 },
+      duration: 0,
+      maxZoom: 16,
+    });
+    return true;
+  }, layer);
+  if (!ok) throw new Error(`the ${layer} layer has no feature to zoom to`);
+  await page.waitForFunction(() => {
+    const map = window.__saferPlacesMap!;
+    return map.loaded() && !map.isMoving();
+  }, undefined, { timeout: 20_000, polling: 100 });
+  await page.waitForTimeout(300);
+}
