@@ -309,6 +309,16 @@ describe('Safer Places map in a real browser', () => {
     const after = (await apiFromPage<{ items: { name: string }[] }>(page, '/api/cameras')).body.items;
     expect(after.length).toBe(before + 1);
     expect(after.some((c) => c.name === 'E2E test camera')).toBe(true);
+
+    // Deleting asks for confirmation, sends If-Match and removes the camera from the map.
+    const panel2 = page.getByTestId('asset-panel');
+    await panel2.getByRole('button', { name: 'Delete' }).click();
+    await panel2.getByRole('button', { name: 'Yes, delete' }).click();
+    await panel2.waitFor({ state: 'detached', timeout: 10_000 });
+    const remaining = (await apiFromPage<{ items: { name: string }[] }>(page, '/api/cameras')).body.items;
+    expect(remaining.length).toBe(before);
+    expect(remaining.some((c) => c.name === 'E2E test camera')).toBe(false);
+    await expect(page.getByRole('status').filter({ hasText: 'Camera deleted.' }).count()).resolves.toBe(1);
   });
 
   it('raised no uncaught page errors', () => {
