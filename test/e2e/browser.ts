@@ -110,10 +110,19 @@ export async function findClickTarget(page: Page, layerId: string, idField: 'cod
   );
 }
 
+const ROLE_LABEL: Record<string, string> = {
+  analyst: 'Partnership analyst',
+  'bid-writer': 'Bid writer',
+  planner: 'Planner',
+  viewer: 'Viewer (read only)',
+  admin: 'Administrator',
+};
+
+/** Signs in through the header's role picker and waits until the header names the new role. */
 export async function signInAs(page: Page, role: string): Promise<void> {
   await page.getByTestId('role-select').selectOption(role);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByTestId('signed-in-as').waitFor({ state: 'visible', timeout: 30_000 });
+  await page.getByTestId('signed-in-as').filter({ hasText: ROLE_LABEL[role] ?? role }).waitFor({ state: 'visible', timeout: 30_000 });
 }
 
 /**

@@ -175,11 +175,13 @@ describe('Safer Places map in a real browser', () => {
     await page.keyboard.press('Escape');
     const legend = page.locator('.legend');
     await page.getByLabel('Crime type').selectOption('neighbourhood-crime');
+    // The legend changes once the new statistics are in; only then is "ready" about the new figures.
+    await legend.filter({ hasText: /Neighbourhood crime — \w{3} \d{4} to \w{3} \d{4} \(12 months\)/ }).waitFor({ timeout: 20_000 });
     await waitForMapReady(page);
-    await expect(legend.innerText()).resolves.toMatch(/Neighbourhood crime — \w{3} \d{4} to \w{3} \d{4} \(12 months\)/);
     await expect(legend.innerText()).resolves.toMatch(/over-counts/);
 
     await page.getByLabel('Measure').selectOption('imd-decile');
+    await legend.filter({ hasText: '10 – least deprived 10 %' }).waitFor({ timeout: 20_000 });
     await waitForMapReady(page);
     await expect(page.getByLabel('Crime type').isDisabled()).resolves.toBe(true);
     const legendText = await legend.innerText();
@@ -222,6 +224,7 @@ describe('Safer Places map in a real browser', () => {
     await coverage.uncheck();
     await page.getByLabel('Measure').selectOption('rate');
     await page.getByLabel('Crime type').selectOption('all-crime');
+    await legend.filter({ hasText: 'Crimes per 1,000 residents — All crime and ASB' }).waitFor({ timeout: 20_000 });
     await waitForMapReady(page);
   });
 
@@ -318,7 +321,7 @@ describe('Safer Places map in a real browser', () => {
     const remaining = (await apiFromPage<{ items: { name: string }[] }>(page, '/api/cameras')).body.items;
     expect(remaining.length).toBe(before);
     expect(remaining.some((c) => c.name === 'E2E test camera')).toBe(false);
-    await expect(page.getByRole('status').filter({ hasText: 'Camera deleted.' }).count()).resolves.toBe(1);
+    await page.locator('.toast').filter({ hasText: 'Camera deleted.' }).waitFor({ timeout: 10_000 });
   });
 
   it('raised no uncaught page errors', () => {

@@ -208,7 +208,6 @@ export function App() {
         setStatsState('error');
       });
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, me, dataset, category, periodKey]);
 
   // Custom range starts from the current preset so the inputs are never empty.

@@ -86,6 +86,9 @@ describe('assetAttributes', () => {
   it('lists PSPO prohibitions and the period in force', () => {
     const r = rows('pspo-zones', { prohibitions: ['Street drinking', 'Begging'], district: 'Mansfield', startDate: '2024-01-01', endDate: '2026-12-31' });
     expect(r).toMatchObject({ Prohibitions: 'Street drinking; Begging', District: 'Mansfield', 'In force': '1 Jan 2024 to 31 Dec 2026' });
+    expect(assetAttributes('pspo-zones', { prohibitions: ['Street drinking', 'Begging'] })[0]).toEqual({
+      label: 'Prohibitions', value: 'Street drinking; Begging', list: ['Street drinking', 'Begging'],
+    });
   });
   it('names the camera watching a help point', () => {
     expect(rows('help-points', { status: 'planned', cameraId: 'c1', cameraName: 'Bus station' })).toMatchObject({ Status: 'Planned', 'Monitored by camera': 'Bus station' });

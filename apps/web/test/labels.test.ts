@@ -13,7 +13,7 @@ describe('labels', () => {
     expect(populationSourceLabel(null)).toBe('usual residents, Census 2021');
     expect(populationSourceLabel({ synthetic: false, sources: [{ name: 'Census 2021 usual resident population (TS001)', publisher: 'ONS', licence: 'OGL v3' }] }))
       .toBe('usual residents, Census 2021 usual resident population (TS001)');
-    expect(populationSourceLabel({ synthetic: true, sources: [] })).toBe('usual residents, Census 2021 (synthetic)');
+    expect(populationSourceLabel({ synthetic: true, sources: [] })).toBe('usual residents (synthetic, generated)');
   });
   it('adds the OGL and OS notices only when a source needs them', () => {
     const ds = { sources: [{ name: 'LSOA 2021 boundaries', publisher: 'ONS', licence: 'Open Government Licence v3.0' }] };

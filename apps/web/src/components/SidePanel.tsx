@@ -285,7 +285,15 @@ export function AssetPanel<K extends AssetKind>(props: AssetPanelProps<K>) {
             {assetAttributes(props.kind, props.properties).map((a) => (
               <div className="attributes__row" key={a.label}>
                 <dt>{a.label}</dt>
-                <dd>{a.value}</dd>
+                <dd>
+                  {a.list ? (
+                    <ul className="attributes__list">
+                      {a.list.map((item) => <li key={item}>{item}</li>)}
+                    </ul>
+                  ) : (
+                    a.value
+                  )}
+                </dd>
               </div>
             ))}
           </dl>

@@ -216,6 +216,8 @@ function labelOf(kind: AssetKind, field: string): string {
 export interface Attribute {
   label: string;
   value: string;
+  /** When the value is a list (PSPO prohibitions), its items, for display as a list. */
+  list?: string[];
 }
 
 /** Every attribute of an asset as label and display text, with units. */
@@ -244,7 +246,7 @@ export function assetAttributes(kind: AssetKind, props: Record<string, unknown>)
       break;
     case 'pspo-zones': {
       const list = asStringList(props.prohibitions);
-      add('Prohibitions', list.join('; '));
+      if (list.length > 0) out.push({ label: 'Prohibitions', value: list.join('; '), list });
       add('District', props.district);
       add('In force', dateRange(props.startDate, props.endDate));
       break;

@@ -19,8 +19,9 @@ export const CATEGORY_OPTIONS: readonly { value: string; label: string; group: '
 /** How the side panel describes population figures: from the dataset's own sources when it names one. */
 export function populationSourceLabel(dataset: Pick<DatasetSummary, 'sources' | 'synthetic'> | null | undefined): string {
   const src = dataset?.sources.find((s) => /population|census|residents/i.test(`${s.name} ${s.publisher}`));
-  const base = src ? `usual residents, ${src.name}` : 'usual residents, Census 2021';
-  return dataset?.synthetic ? `${base} (synthetic)` : base;
+  if (src) return `usual residents, ${src.name}${dataset?.synthetic ? ' (synthetic)' : ''}`;
+  // A generated dataset has no census behind it: say so rather than borrow Census 2021's name.
+  return dataset?.synthetic ? 'usual residents (synthetic, generated)' : 'usual residents, Census 2021';
 }
 
 /** OGL v3 attribution wording, when any source is under the Open Government Licence. */

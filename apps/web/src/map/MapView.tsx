@@ -131,6 +131,9 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
           console.warn('Safer Places: the base map failed to load; using the offline map style.', e.error);
           map.setStyle(offlineStyle());
           propsRef.current.onBaseStyle?.({ style: offlineStyle(), kind: 'offline', reason: String(e.error?.message ?? 'error') });
+        } else {
+          // With a listener attached MapLibre no longer logs errors itself (e.g. a base-map tile that failed).
+          console.warn('Safer Places: map error', e.error);
         }
       });
 
@@ -242,7 +245,6 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
     for (const [id, v] of layerVisibilities(props.visible, props.showCoverage)) {
       if (map.getLayoutProperty(id, 'visibility') !== v) map.setLayoutProperty(id, 'visibility', v);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [styleReady, visibleKey, props.showCoverage]);
 
   // Selection highlight.
@@ -251,7 +253,6 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
     const map = mapRef.current;
     if (!styleReady || !map) return;
     for (const [id, filter] of selectionFilters(props.selected)) map.setFilter(id, filter);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [styleReady, selectedKey]);
 
   // Readiness for tests: all data applied and the map idle with every source loaded.
