@@ -76,6 +76,8 @@ function square(code: string, name: string, lon: number, lat: number, population
     districtCode: 'E07000174',
     districtName: 'Mansfield',
     wardName: 'Test ward',
+    cspCode: 'E22000001',
+    cspName: 'Mansfield',
     population,
     imdDecile,
     deprivationSource: 'IoD 2025',

@@ -28,6 +28,10 @@ export interface ReferenceRepository {
   getMonthlyCounts(datasetId: string, from: Month, to: Month): Promise<MonthlyCounts[]>;
   /** Crime blocks for the months, optionally only for some LSOAs. */
   getCrimeBlocks(datasetId: string, months: Month[], lsoaCodes?: string[]): Promise<CrimeBlock[]>;
+  /** Small JSON documents kept with a dataset: lookups the importer needs again, import reports. */
+  putDocument(datasetId: string, name: string, document: unknown): Promise<void>;
+  getDocument<T>(datasetId: string, name: string): Promise<T | null>;
+  listDocuments<T>(datasetId: string, prefix: string): Promise<{ name: string; document: T }[]>;
 }
 
 export interface Clock {

@@ -100,7 +100,7 @@ describe('generateDemoDataset: LSOAs', () => {
       expect(l.imdDecile).toBeLessThanOrEqual(10);
       expect(l.deprivationSource).toBe('Synthetic (generated)');
       expect(Object.keys(l).sort()).toEqual(
-        ['bbox', 'code', 'deprivationSource', 'districtCode', 'districtName', 'geometry', 'imdDecile', 'name', 'population', 'wardName'].sort(),
+        ['bbox', 'code', 'cspCode', 'cspName', 'deprivationSource', 'districtCode', 'districtName', 'geometry', 'imdDecile', 'name', 'population', 'wardName'].sort(),
       );
     }
     expect(new Set(demo.lsoas.map((l) => l.districtCode)).size).toBe(4);

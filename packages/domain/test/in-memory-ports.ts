@@ -81,4 +81,16 @@ export class MemoryReference implements ReferenceRepository {
   async getCrimeBlocks(id: string, months: Month[]) {
     return months.flatMap((m) => this.months.get(`${id}|${m}`) ?? []);
   }
+  readonly documents = new Map<string, unknown>();
+  async putDocument(id: string, name: string, document: unknown) {
+    this.documents.set(`${id}|${name}`, structuredClone(document));
+  }
+  async getDocument<T>(id: string, name: string) {
+    return (this.documents.get(`${id}|${name}`) as T | undefined) ?? null;
+  }
+  async listDocuments<T>(id: string, prefix: string) {
+    return [...this.documents]
+      .filter(([k]) => k.startsWith(`${id}|${prefix}`))
+      .map(([k, document]) => ({ name: k.slice(id.length + 1), document: document as T }));
+  }
 }

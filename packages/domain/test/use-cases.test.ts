@@ -91,6 +91,8 @@ const lsoa = (code: string, population: number | null): Lsoa => ({
   districtCode: 'D',
   districtName: 'D',
   wardName: null,
+  cspCode: null,
+  cspName: null,
   population,
   imdDecile: 5,
   deprivationSource: 'test',

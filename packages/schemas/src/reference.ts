@@ -36,6 +36,9 @@ export interface Lsoa {
   districtCode: string;
   districtName: string;
   wardName: string | null;
+  /** Community Safety Partnership (ONS CSP code and name). */
+  cspCode: string | null;
+  cspName: string | null;
   population: number | null;
   /** IMD decile, 1 = most deprived 10 % of England. */
   imdDecile: number | null;

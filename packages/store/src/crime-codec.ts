@@ -4,27 +4,28 @@ import { CATEGORY_INDEX, CRIME_CATEGORY_SLUGS } from '@safer-places/schemas';
 import { keys } from './keys';
 
 /**
- * Crimes are packed, one item per month × LSOA (split into parts of PART_SIZE), instead of one item per crime:
- * DynamoDB then moves ~100× fewer items, which is what makes county-scale imports fast.
- * Coordinates are stored as integer micro-degrees: police.uk publishes 6 decimal places, so this is lossless for it.
+ * Crimes are packed: a month's crimes, sorted by LSOA, are cut into chunks of at most CHUNK_SIZE crimes, one item each
+ * (~8 items for a county month instead of one per crime or per LSOA). DynamoDB, and the embedded store even more,
+ * pay per item written, so this is what makes county-scale imports fast; reads are unchanged, since a month is
+ * always read whole. Coordinates are integer micro-degrees: police.uk publishes 6 decimal places, so this is lossless.
  */
-export const PART_SIZE = 1500;
+export const CHUNK_SIZE = 1500;
 const NO_COORDINATE = -2147483648;
 const NO_VALUE = 0xffff;
 
-export interface CrimeBlockItem {
+export interface CrimeChunkItem {
   pk: string;
   sk: string;
-  lsoa: string;
   month: string;
   n: number;
   ids: string;
   xy: Uint8Array;
   cat: Uint8Array;
+  /** Per crime: index into dict.lsoa, dict.loc, dict.pub, dict.out. */
+  lx: Uint8Array;
   li: Uint8Array;
   pi: Uint8Array;
   oi: Uint8Array;
-  /** JSON {loc, pub, out}: string dictionaries that li/pi/oi index into. */
   dict: string;
 }
 
@@ -36,7 +37,7 @@ class Dictionary {
     let i = this.index.get(value);
     if (i === undefined) {
       i = this.values.length;
-      if (i >= NO_VALUE) throw new Error('too many distinct strings in one crime block');
+      if (i >= NO_VALUE) throw new Error('too many distinct strings in one crime chunk');
       this.values.push(value);
       this.index.set(value, i);
     }
@@ -46,41 +47,43 @@ class Dictionary {
 
 const bytes = (a: Int32Array | Uint16Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
-export function encodeCrimeBlock(datasetId: string, block: CrimeBlock): CrimeBlockItem[] {
-  const items: CrimeBlockItem[] = [];
-  for (let start = 0, part = 0; start < block.crimes.length; start += PART_SIZE, part++) {
-    const crimes = block.crimes.slice(start, start + PART_SIZE);
-    const n = crimes.length;
+export function encodeCrimeMonth(datasetId: string, month: string, blocks: CrimeBlock[]): CrimeChunkItem[] {
+  const crimes: CrimeRecord[] = [];
+  for (const b of [...blocks].sort((x, y) => x.lsoaCode.localeCompare(y.lsoaCode))) {
+    if (b.month !== month) throw new Error(`block for ${b.month} passed to encodeCrimeMonth(${month})`);
+    for (const c of b.crimes) crimes.push(c.lsoaCode === b.lsoaCode ? c : { ...c, lsoaCode: b.lsoaCode });
+  }
+  const items: CrimeChunkItem[] = [];
+  for (let start = 0, chunk = 0; start < crimes.length; start += CHUNK_SIZE, chunk++) {
+    const part = crimes.slice(start, start + CHUNK_SIZE);
+    const n = part.length;
     const xy = new Int32Array(n * 2);
     const cat = new Uint8Array(n);
-    const li = new Uint16Array(n);
-    const pi = new Uint16Array(n);
-    const oi = new Uint16Array(n);
-    const loc = new Dictionary();
-    const pub = new Dictionary();
-    const out = new Dictionary();
-    crimes.forEach((c, i) => {
+    const [lx, li, pi, oi] = [new Uint16Array(n), new Uint16Array(n), new Uint16Array(n), new Uint16Array(n)];
+    const [lsoa, loc, pub, out] = [new Dictionary(), new Dictionary(), new Dictionary(), new Dictionary()];
+    part.forEach((c, i) => {
       if (c.id.includes('\n')) throw new Error(`crime id ${JSON.stringify(c.id)} contains a line break`);
       const located = c.lon !== null && c.lat !== null;
       xy[2 * i] = located ? Math.round(c.lon! * 1e6) : NO_COORDINATE;
       xy[2 * i + 1] = located ? Math.round(c.lat! * 1e6) : NO_COORDINATE;
       cat[i] = CATEGORY_INDEX[c.category];
+      lx[i] = lsoa.add(c.lsoaCode);
       li[i] = loc.add(c.location);
       pi[i] = pub.add(c.publishedLsoaCode);
       oi[i] = out.add(c.outcome);
     });
     items.push({
-      ...keys.crimeBlock(datasetId, block.month, block.lsoaCode, part),
-      lsoa: block.lsoaCode,
-      month: block.month,
+      ...keys.crimeChunk(datasetId, month, chunk),
+      month,
       n,
-      ids: crimes.map((c) => c.id).join('\n'),
+      ids: part.map((c) => c.id).join('\n'),
       xy: bytes(xy),
       cat,
+      lx: bytes(lx),
       li: bytes(li),
       pi: bytes(pi),
       oi: bytes(oi),
-      dict: JSON.stringify({ loc: loc.values, pub: pub.values, out: out.values }),
+      dict: JSON.stringify({ lsoa: lsoa.values, loc: loc.values, pub: pub.values, out: out.values }),
     });
   }
   return items;
@@ -94,36 +97,33 @@ function uint16s(b: Uint8Array): Uint16Array {
   return new Uint16Array(new Uint8Array(b).buffer);
 }
 
-export function decodeCrimeItems(items: CrimeBlockItem[]): CrimeBlock[] {
+/** Unpacks chunk items into one block per month × LSOA, keeping only the wanted LSOAs when a set is given. */
+export function decodeCrimeItems(items: CrimeChunkItem[], wanted?: Set<string>): CrimeBlock[] {
   const blocks = new Map<string, CrimeBlock>();
   for (const item of items) {
-    const key = `${item.month}|${item.lsoa}`;
-    let block = blocks.get(key);
-    if (!block) {
-      block = { month: item.month, lsoaCode: item.lsoa, crimes: [] };
-      blocks.set(key, block);
-    }
+    const dict = JSON.parse(item.dict) as { lsoa: string[]; loc: string[]; pub: string[]; out: string[] };
     const ids = item.ids.split('\n');
     const xy = int32s(item.xy);
-    const li = uint16s(item.li);
-    const pi = uint16s(item.pi);
-    const oi = uint16s(item.oi);
-    const dict = JSON.parse(item.dict) as { loc: string[]; pub: string[]; out: string[] };
+    const [lx, li, pi, oi] = [uint16s(item.lx), uint16s(item.li), uint16s(item.pi), uint16s(item.oi)];
     const lookup = (values: string[], i: number) => (i === NO_VALUE ? null : values[i]!);
     for (let i = 0; i < item.n; i++) {
+      const lsoaCode = dict.lsoa[lx[i]!]!;
+      if (wanted && !wanted.has(lsoaCode)) continue;
+      const key = `${item.month}|${lsoaCode}`;
+      let block = blocks.get(key);
+      if (!block) blocks.set(key, (block = { month: item.month, lsoaCode, crimes: [] }));
       const x = xy[2 * i]!;
-      const record: CrimeRecord = {
+      block.crimes.push({
         id: ids[i]!,
         month: item.month,
         category: CRIME_CATEGORY_SLUGS[item.cat[i]!]!,
         lon: x === NO_COORDINATE ? null : x / 1e6,
         lat: x === NO_COORDINATE ? null : xy[2 * i + 1]! / 1e6,
         location: lookup(dict.loc, li[i]!) ?? '',
-        lsoaCode: item.lsoa,
+        lsoaCode,
         publishedLsoaCode: lookup(dict.pub, pi[i]!),
         outcome: lookup(dict.out, oi[i]!),
-      };
-      block.crimes.push(record);
+      });
     }
   }
   return [...blocks.values()];

@@ -1,7 +1,11 @@
 /// <reference path="./dynalite.d.ts" />
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
+
+/** Written in the data folder while a server runs its embedded DynamoDB, so other tools (the importer) can reach it. */
+export const EMBEDDED_ENDPOINT_FILE = 'embedded-dynamodb.json';
 
 export interface EmbeddedDynamo {
   endpoint: string;
@@ -20,10 +24,14 @@ export async function startEmbeddedDynamo(options: { dir?: string; port?: number
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const marker = options.dir ? join(dirname(options.dir), EMBEDDED_ENDPOINT_FILE) : null;
+  if (marker) writeFileSync(marker, JSON.stringify({ endpoint, pid: process.pid }));
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        if (marker) rmSync(marker, { force: true });
         server.closeAllConnections?.();
         server.close((err) => (err ? reject(err) : resolve()));
       }),

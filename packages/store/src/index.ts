@@ -5,4 +5,4 @@ export { DynamoAssetRepository } from './asset-repository';
 export { DynamoReferenceRepository, MAX_LSOA_GEOMETRY_BYTES } from './reference-repository';
 export { batchWrite } from './batch';
 export { keys } from './keys';
-export { PART_SIZE, COUNTS_CHUNK, encodeCrimeBlock, decodeCrimeItems } from './crime-codec';
+export { CHUNK_SIZE, COUNTS_CHUNK, encodeCrimeMonth, decodeCrimeItems } from './crime-codec';

@@ -15,10 +15,12 @@ export const keys = {
   lsoaPk: (datasetId: string) => `DS#${datasetId}#LSOA`,
   lsoa: (datasetId: string, code: string) => ({ pk: `DS#${datasetId}#LSOA`, sk: code }),
   crimeMonthPk: (datasetId: string, month: string) => `DS#${datasetId}#CRIME#${month}`,
-  crimeBlock: (datasetId: string, month: string, lsoaCode: string, part: number) => ({
+  crimeChunk: (datasetId: string, month: string, chunk: number) => ({
     pk: `DS#${datasetId}#CRIME#${month}`,
-    sk: `${lsoaCode}#${String(part).padStart(3, '0')}`,
+    sk: `CHUNK#${String(chunk).padStart(4, '0')}`,
   }),
+  documentsPk: (datasetId: string) => `DS#${datasetId}#DOC`,
+  document: (datasetId: string, name: string) => ({ pk: `DS#${datasetId}#DOC`, sk: name }),
   countsPk: (datasetId: string) => `DS#${datasetId}#COUNTS`,
   counts: (datasetId: string, month: string, chunk: number) => ({
     pk: `DS#${datasetId}#COUNTS`,

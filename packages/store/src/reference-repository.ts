@@ -2,12 +2,14 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import type { CrimeBlock, MonthlyCounts, ReferenceRepository } from '@safer-places/domain';
 import type { AreaGeometry, DatasetSummary, Lsoa, Month } from '@safer-places/schemas';
 import { batchWrite, del, put } from './batch';
-import { countBlocks, decodeCounts, decodeCrimeItems, encodeCounts, encodeCrimeBlock, type CountsItem, type CrimeBlockItem } from './crime-codec';
+import { countBlocks, decodeCounts, decodeCrimeItems, encodeCounts, encodeCrimeMonth, type CountsItem, type CrimeChunkItem } from './crime-codec';
 import { keys } from './keys';
 import { queryAll } from './query';
 
 /** Keeps a single LSOA item far below DynamoDB's 400 KB item limit; importers simplify larger boundaries for display. */
 export const MAX_LSOA_GEOMETRY_BYTES = 300_000;
+/** Same bound for dataset documents (lookups, import reports). */
+export const MAX_DOCUMENT_BYTES = 350_000;
 
 interface LsoaItem extends Omit<Lsoa, 'geometry'> {
   pk: string;
@@ -67,12 +69,9 @@ export class DynamoReferenceRepository implements ReferenceRepository {
       ExpressionAttributeValues: { ':pk': pk },
       ProjectionExpression: 'pk, sk',
     });
-    const items = blocks.flatMap((b) => {
-      if (b.month !== month) throw new Error(`block for ${b.month} passed to replaceCrimeMonth(${month})`);
-      return encodeCrimeBlock(datasetId, b);
-    });
+    const items = encodeCrimeMonth(datasetId, month, blocks);
     const written = new Set(items.map((i) => i.sk));
-    // No transactions on the embedded store: write the new blocks, then remove what they no longer cover, then the
+    // No transactions on the embedded store: write the new chunks, then remove chunks past the new end, then the
     // counts. A crash midway leaves a mixed month that the next import of the same file repairs.
     await batchWrite(this.doc, this.tableName, items.map((i) => put(i as unknown as Record<string, unknown>)));
     await batchWrite(
@@ -104,17 +103,35 @@ export class DynamoReferenceRepository implements ReferenceRepository {
   }
 
   async getCrimeBlocks(datasetId: string, months: Month[], lsoaCodes?: string[]): Promise<CrimeBlock[]> {
-    const wanted = lsoaCodes ? new Set(lsoaCodes) : null;
     const perMonth = await Promise.all(
       months.map((month) =>
-        queryAll<CrimeBlockItem>(this.doc, {
+        queryAll<CrimeChunkItem>(this.doc, {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': keys.crimeMonthPk(datasetId, month) },
         }),
       ),
     );
-    const items = perMonth.flat().filter((i) => !wanted || wanted.has(i.lsoa));
-    return decodeCrimeItems(items);
+    return decodeCrimeItems(perMonth.flat(), lsoaCodes ? new Set(lsoaCodes) : undefined);
+  }
+
+  async putDocument(datasetId: string, name: string, document: unknown): Promise<void> {
+    const json = JSON.stringify(document);
+    if (json.length > MAX_DOCUMENT_BYTES) throw new Error(`document "${name}" is ${json.length} bytes; the limit is ${MAX_DOCUMENT_BYTES}`);
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.document(datasetId, name), json } }));
+  }
+
+  async getDocument<T>(datasetId: string, name: string): Promise<T | null> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.document(datasetId, name) }));
+    return out.Item ? (JSON.parse(out.Item.json as string) as T) : null;
+  }
+
+  async listDocuments<T>(datasetId: string, prefix: string): Promise<{ name: string; document: T }[]> {
+    const items = await queryAll<{ sk: string; json: string }>(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.documentsPk(datasetId), ':prefix': prefix },
+    });
+    return items.map((i) => ({ name: i.sk, document: JSON.parse(i.json) as T }));
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrimeBlock, CrimeRecord } from '@safer-places/domain';
 import { CRIME_CATEGORY_SLUGS, type DatasetSummary, type Lsoa } from '@safer-places/schemas';
-import { DynamoReferenceRepository, PART_SIZE } from '../src/index';
+import { DynamoReferenceRepository, CHUNK_SIZE } from '../src/index';
 import { startTestStore } from './harness';
 
 let store: Awaited<ReturnType<typeof startTestStore>>;
@@ -16,6 +16,8 @@ const lsoa = (code: string): Lsoa => ({
   districtCode: 'E07000174',
   districtName: 'Mansfield',
   wardName: null,
+  cspCode: null,
+  cspName: null,
   population: 1500,
   imdDecile: 3,
   deprivationSource: 'IoD 2025',
@@ -69,8 +71,8 @@ describe('DynamoReferenceRepository', () => {
     expect(await repo.listLsoas('other')).toEqual([]);
   });
 
-  it('round-trips packed crime blocks exactly, splitting large blocks into parts', async () => {
-    const big: CrimeBlock = { month: '2024-01', lsoaCode: 'E01000001', crimes: crimes('2024-01', 'E01000001', PART_SIZE + 10) };
+  it('round-trips packed crimes exactly, across chunk boundaries', async () => {
+    const big: CrimeBlock = { month: '2024-01', lsoaCode: 'E01000001', crimes: crimes('2024-01', 'E01000001', CHUNK_SIZE + 10) };
     const small: CrimeBlock = { month: '2024-01', lsoaCode: 'E01000002', crimes: crimes('2024-01', 'E01000002', 5, 3) };
     await repo.replaceCrimeMonth('ds1', '2024-01', [big, small]);
     const back = await repo.getCrimeBlocks('ds1', ['2024-01']);
@@ -87,7 +89,7 @@ describe('DynamoReferenceRepository', () => {
     expect(row).toHaveLength(14);
     expect(row.reduce((a, b) => a + b, 0)).toBe(5);
     expect(row[3]).toBe(1); // seed 3 → categories 3..7, one each
-    expect(month!.counts.get('E01000001')!.reduce((a, b) => a + b, 0)).toBe(PART_SIZE + 10);
+    expect(month!.counts.get('E01000001')!.reduce((a, b) => a + b, 0)).toBe(CHUNK_SIZE + 10);
   });
 
   it('replacing a month removes blocks and counts the new file no longer has', async () => {
@@ -117,5 +119,15 @@ describe('DynamoReferenceRepository', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('keeps small per-dataset documents, listed by name prefix', async () => {
+    await repo.putDocument('ds1', 'import-report#2026-01-01', { rows: 1 });
+    await repo.putDocument('ds1', 'import-report#2026-02-01', { rows: 2 });
+    await repo.putDocument('ds1', 'lsoa11-lookup', { retired: {} });
+    expect(await repo.getDocument('ds1', 'lsoa11-lookup')).toEqual({ retired: {} });
+    expect(await repo.getDocument('ds1', 'missing')).toBeNull();
+    expect((await repo.listDocuments('ds1', 'import-report#')).map((d) => d.document)).toEqual([{ rows: 1 }, { rows: 2 }]);
+    await expect(repo.putDocument('ds1', 'huge', 'x'.repeat(400_000))).rejects.toThrow(/limit is 350000/);
   });
 });

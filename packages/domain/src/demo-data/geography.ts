@@ -180,6 +180,9 @@ export function buildLsoas(rng: SeededRandom, lsoaCount: number): DemoLsoa[] {
         districtCode: `DEMOLAD${pad(ti + 1, 2)}`,
         districtName: `${t.name}${SYNTHETIC_SUFFIX}`,
         wardName: ward,
+        // Each fictional district is its own partnership, as Mansfield or Ashfield are.
+        cspCode: `DEMOCSP${pad(ti + 1, 2)}`,
+        cspName: `${t.name} CSP${SYNTHETIC_SUFFIX}`,
         population: d.population,
         imdDecile: decile[i]!,
         deprivationSource: 'Synthetic (generated)',

@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util';
+import { ImportInputError } from './errors';
+import { DEFAULT_DATASET_ID, importFiles } from './import';
+import { progressPrinter } from './progress-bar';
+import { formatReport } from './report';
+import { openStore } from './store-connection';
+
+const USAGE = `Usage: npm run import -- [options] <files or folders...>
+
+Imports ONS LSOA 2021 boundaries, IoD 2025 / IMD 2019, population, ONS lookups and police.uk street-level crime CSVs.
+Options:
+  --dataset <id>     dataset to import into (default "${DEFAULT_DATASET_ID}")
+  --name <text>      the dataset's display name
+  --data-dir <dir>   local data folder (default: .data, as npm start uses)
+  --endpoint <url>   a DynamoDB endpoint instead of the local store
+  --table <name>     table name (default safer-places)
+  --json             print the report as JSON`;
+
+/** Runs the import command; returns the exit code (0 done, 2 bad input and nothing written, 1 failure). */
+export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        dataset: { type: 'string' },
+        name: { type: 'string' },
+        'data-dir': { type: 'string' },
+        endpoint: { type: 'string' },
+        table: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    err.write(`${(e as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.values.help || args.positionals.length === 0) {
+    (args.values.help ? out : err).write(`${USAGE}\n`);
+    return args.values.help ? 0 : 2;
+  }
+  const store = await openStore({
+    ...(args.values['data-dir'] && { dataDir: args.values['data-dir'] }),
+    ...(args.values.endpoint && { endpoint: args.values.endpoint }),
+    ...(args.values.table && { tableName: args.values.table }),
+  });
+  try {
+    err.write(`Importing into ${store.description}\n`);
+    const report = await importFiles(args.positionals, {
+      reference: store.reference,
+      ...(args.values.dataset && { datasetId: args.values.dataset }),
+      ...(args.values.name && { datasetName: args.values.name }),
+      onProgress: progressPrinter(err),
+    });
+    out.write(`${args.values.json ? JSON.stringify(report, null, 2) : formatReport(report)}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ImportInputError) {
+      err.write(`\n${e.message}\n`);
+      return 2;
+    }
+    err.write(`\nimport failed: ${(e as Error).stack ?? e}\n`);
+    return 1;
+  } finally {
+    await store.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { UNPLACED_LSOA, type CrimeRecord } from '@safer-places/domain';
+import type { PolygonLocator } from '@safer-places/geo';
+import { categoryFromLabel } from '@safer-places/schemas';
+import { readCsvRows } from './csv';
+import type { DetectedFile } from './detect';
+import type { Lsoa11Lookup } from './reference-import';
+
+/** Counts for one file and month; every row read lands in exactly one of imported / duplicates / rejected. */
+export interface MonthFileStats {
+  file: string;
+  month: string;
+  rowsRead: number;
+  imported: number;
+  duplicatesSkipped: number;
+  /** Rows whose Crime ID an earlier, different row already had (police.uk does publish these); kept under their own key. */
+  sameIdDifferentRow: number;
+  rejected: number;
+  /** Of the imported rows: */
+  noLocation: number;
+  outsideLsoas: number;
+  publishedCodeDiffers: number;
+  retiredCodes: number;
+}
+
+export interface RowIssue {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+const MAX_ISSUES_KEPT = 200;
+
+const rowDigest = (values: string[]) => createHash('sha1').update(values.join('\u001f')).digest('hex').slice(0, 32);
+
+/** Whether a row repeats a stored crime exactly, as far as the stored fields go. */
+function sameRow(c: CrimeRecord, category: string, lon: number | null, lat: number | null, location: string, published: string | null, outcome: string) {
+  return c.category === category && c.lon === lon && c.lat === lat && c.location === location && c.publishedLsoaCode === published && (c.outcome ?? '') === outcome;
+}
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/**
+ * Reads police.uk street CSVs into one set of crimes per month, de-duplicated: by Crime ID, or for rows without one
+ * (anti-social behaviour) by a key made from the row's content and how many identical rows came before it in the
+ * file, so importing the same file again yields the same keys.
+ */
+export class CrimeCollector {
+  readonly months = new Map<string, Map<string, CrimeRecord>>();
+  readonly stats = new Map<string, MonthFileStats>();
+  readonly issues: RowIssue[] = [];
+  issueCount = 0;
+  readonly retiredSeen = new Map<string, number>();
+  readonly publishedOutside = new Map<string, number>();
+  rowsRead = 0;
+
+  constructor(
+    private readonly locator: PolygonLocator,
+    private readonly lsoaCodes: Set<string>,
+    private readonly lookup: Lsoa11Lookup | null,
+    private readonly latestMonth: string,
+  ) {}
+
+  private stat(file: string, month: string): MonthFileStats {
+    const key = `${file}|${month}`;
+    let s = this.stats.get(key);
+    if (!s) {
+      s = { file, month, rowsRead: 0, imported: 0, duplicatesSkipped: 0, sameIdDifferentRow: 0, rejected: 0, noLocation: 0, outsideLsoas: 0, publishedCodeDiffers: 0, retiredCodes: 0 };
+      this.stats.set(key, s);
+    }
+    return s;
+  }
+
+  private issue(file: string, line: number, reason: string) {
+    this.issueCount++;
+    if (this.issues.length < MAX_ISSUES_KEPT) this.issues.push({ file, line, reason });
+  }
+
+  async readFile(f: DetectedFile, onRows?: (rows: number) => void): Promise<void> {
+    const file = basename(f.path);
+    const c = f.columns!;
+    const occurrences = new Map<string, number>();
+    let width = -1;
+    for await (const { line, values } of readCsvRows(f.path)) {
+      if (width < 0) {
+        width = values.length;
+        continue;
+      }
+      this.rowsRead++;
+      if (onRows && this.rowsRead % 10_000 === 0) onRows(this.rowsRead);
+      const v = (field: string) => (values[c[field]!] ?? '').trim();
+      const month = v('Month');
+      const stats = this.stat(file, MONTH.test(month) ? month : '(bad month)');
+      stats.rowsRead++;
+      if (values.length !== width) {
+        stats.rejected++;
+        this.issue(file, line, `row has ${values.length} fields; the header has ${width}`);
+        continue;
+      }
+      if (!MONTH.test(month) || month > this.latestMonth) {
+        stats.rejected++;
+        this.issue(file, line, `Month "${month}" is not a valid YYYY-MM month up to ${this.latestMonth}`);
+        continue;
+      }
+      const type = v('Crime type');
+      const category = categoryFromLabel(type);
+      if (!category) {
+        stats.rejected++;
+        this.issue(file, line, `Crime type "${type}" is not a police.uk category`);
+        continue;
+      }
+
+      const lonText = v('Longitude');
+      const latText = v('Latitude');
+      let lon: number | null = null;
+      let lat: number | null = null;
+      if (lonText !== '' || latText !== '') {
+        const x = Number(lonText);
+        const y = Number(latText);
+        if (lonText !== '' && latText !== '' && Number.isFinite(x) && Number.isFinite(y) && Math.abs(x) <= 180 && Math.abs(y) <= 90) {
+          lon = x;
+          lat = y;
+        } else {
+          this.issue(file, line, `coordinates "${lonText}", "${latText}" are not a longitude/latitude; stored without a location`);
+        }
+      }
+
+      const published = v('LSOA code') || null;
+      const location = v('Location');
+      let id = v('Crime ID');
+      let crimes = this.months.get(month);
+      if (!crimes) this.months.set(month, (crimes = new Map()));
+      if (!id) {
+        // No ID (anti-social behaviour): identical rows are separate incidents, told apart by their order in the file.
+        const digest = rowDigest(values);
+        const n = occurrences.get(digest) ?? 0;
+        occurrences.set(digest, n + 1);
+        id = `asb-${digest}-${n}`;
+      } else {
+        const earlier = crimes.get(id);
+        if (earlier && !sameRow(earlier, category, lon, lat, location, published, v('Last outcome category'))) {
+          id = `${id}:${rowDigest(values).slice(0, 12)}`;
+          stats.sameIdDifferentRow++;
+        }
+      }
+      if (crimes.has(id)) {
+        stats.duplicatesSkipped++;
+        continue;
+      }
+
+      const placed = lon !== null && lat !== null ? this.locator.locate(lon, lat) : null;
+      const lsoaCode = placed ?? UNPLACED_LSOA;
+      if (lon === null) stats.noLocation++;
+      else if (!placed) stats.outsideLsoas++;
+      else if (published && published !== placed) stats.publishedCodeDiffers++;
+      if (published && !this.lsoaCodes.has(published)) {
+        if (this.lookup?.retired[published]) {
+          stats.retiredCodes++;
+          this.retiredSeen.set(published, (this.retiredSeen.get(published) ?? 0) + 1);
+        } else {
+          this.publishedOutside.set(published, (this.publishedOutside.get(published) ?? 0) + 1);
+        }
+      }
+      crimes.set(id, {
+        id,
+        month,
+        category,
+        lon,
+        lat,
+        location,
+        lsoaCode,
+        publishedLsoaCode: published,
+        outcome: v('Last outcome category') || null,
+      });
+      stats.imported++;
+    }
+    onRows?.(this.rowsRead);
+  }
+}
