@@ -17,7 +17,7 @@ Options:
   --json             print the report as JSON`;
 
 /** Runs the import command; returns the exit code (0 done, 2 bad input and nothing written, 1 failure). */
-export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+export async function main(argv: string[], out: NodeJS.WriteStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<number> {
   let args;
   try {
     args = parseArgs({

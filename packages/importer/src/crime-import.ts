@@ -150,16 +150,16 @@ export class CrimeCollector {
 
       const placed = lon !== null && lat !== null ? this.locator.locate(lon, lat) : null;
       const lsoaCode = placed ?? UNPLACED_LSOA;
+      const retired = published !== null && !this.lsoaCodes.has(published) && this.lookup?.retired[published] !== undefined;
       if (lon === null) stats.noLocation++;
       else if (!placed) stats.outsideLsoas++;
-      else if (published && published !== placed) stats.publishedCodeDiffers++;
-      if (published && !this.lsoaCodes.has(published)) {
-        if (this.lookup?.retired[published]) {
-          stats.retiredCodes++;
-          this.retiredSeen.set(published, (this.retiredSeen.get(published) ?? 0) + 1);
-        } else {
-          this.publishedOutside.set(published, (this.publishedOutside.get(published) ?? 0) + 1);
-        }
+      // A retired 2011 code always differs from a 2021 LSOA; it is counted as retired instead.
+      else if (published && published !== placed && !retired) stats.publishedCodeDiffers++;
+      if (retired) {
+        stats.retiredCodes++;
+        this.retiredSeen.set(published, (this.retiredSeen.get(published) ?? 0) + 1);
+      } else if (published && !this.lsoaCodes.has(published)) {
+        this.publishedOutside.set(published, (this.publishedOutside.get(published) ?? 0) + 1);
       }
       crimes.set(id, {
         id,
