@@ -81,9 +81,16 @@ export class CrimeCollector {
     const c = f.columns!;
     const occurrences = new Map<string, number>();
     let width = -1;
-    for await (const { line, values } of readCsvRows(f.path)) {
+    for await (const { line, values, error } of readCsvRows(f.path)) {
       if (width < 0) {
         width = values.length;
+        continue;
+      }
+      if (error) {
+        this.rowsRead++;
+        this.stat(file, '(unreadable line)').rowsRead++;
+        this.stat(file, '(unreadable line)').rejected++;
+        this.issue(file, line, error);
         continue;
       }
       this.rowsRead++;
