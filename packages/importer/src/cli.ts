@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ImportInputError } from './errors';
 import { DEFAULT_DATASET_ID, importFiles } from './import';
@@ -41,14 +42,16 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
     (args.values.help ? out : err).write(`${USAGE}\n`);
     return args.values.help ? 0 : 2;
   }
+  // npm runs workspace scripts in the workspace folder; paths are meant from where the user typed the command.
+  const here = process.env.INIT_CWD ?? process.cwd();
   const store = await openStore({
-    ...(args.values['data-dir'] && { dataDir: args.values['data-dir'] }),
+    ...(args.values['data-dir'] && { dataDir: resolve(here, args.values['data-dir']) }),
     ...(args.values.endpoint && { endpoint: args.values.endpoint }),
     ...(args.values.table && { tableName: args.values.table }),
   });
   try {
     err.write(`Importing into ${store.description}\n`);
-    const report = await importFiles(args.positionals, {
+    const report = await importFiles(args.positionals.map((p) => resolve(here, p)), {
       reference: store.reference,
       ...(args.values.dataset && { datasetId: args.values.dataset }),
       ...(args.values.name && { datasetName: args.values.name }),
