@@ -4,7 +4,7 @@ import { findSelfIntersection, geometryBBox, tessellate } from '@safer-places/ge
 import { DEMO_BBOX, DEMO_TOWNS, M_PER_DEG_LAT, VILLAGE_NAMES, WARD_NAMES, round6 } from './places';
 
 export const SYNTHETIC_SUFFIX = ' (synthetic)';
-const COS_LAT = Math.cos((53.05 * Math.PI) / 180);
+const COS_LAT = Math.cos((54.25 * Math.PI) / 180);
 const M_PER_DEG_LON = M_PER_DEG_LAT * COS_LAT;
 
 /** Local metric plane (metres from the box's south-west corner): distances and spacing are simplest there. */

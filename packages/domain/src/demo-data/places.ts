@@ -5,8 +5,12 @@ import type { CrimeCategory, Position } from '@safer-places/schemas';
  * falls), never these places, so documentation and tests can refer to them.
  */
 
-/** Box the demo LSOAs tile; inside England's East Midlands so maps have a plausible backdrop and UK bounds pass. */
-export const DEMO_BBOX = [-1.4, 52.85, -0.85, 53.25] as const;
+/**
+ * The fictional towns lie in open North Sea, 70–100 km off the Yorkshire coast: inside the UK bounds every geometry
+ * is checked against, but never on top of a real place, so demo items cannot be mistaken for real ones next to
+ * imported data.
+ */
+export const DEMO_BBOX = [0.9, 54.05, 1.45, 54.45] as const;
 
 export interface DemoTown {
   /** Fictional name; the district carries the same name. */
@@ -21,10 +25,10 @@ export interface DemoTown {
 }
 
 export const DEMO_TOWNS: readonly DemoTown[] = [
-  { name: 'Northvale', centre: [-1.205, 53.165], sigmaM: 2100, lsoaShare: 0.317, centreWeight: 1 },
-  { name: 'Kelsworth', centre: [-0.975, 53.085], sigmaM: 1700, lsoaShare: 0.217, centreWeight: 0.7 },
-  { name: 'Brackenford', centre: [-1.275, 52.955], sigmaM: 1500, lsoaShare: 0.167, centreWeight: 0.55 },
-  { name: 'Hollowmere', centre: [-1.045, 52.915], sigmaM: 1100, lsoaShare: 0.1, centreWeight: 0.3 },
+  { name: 'Northvale', centre: [1.095, 54.365], sigmaM: 2100, lsoaShare: 0.317, centreWeight: 1 },
+  { name: 'Kelsworth', centre: [1.325, 54.285], sigmaM: 1700, lsoaShare: 0.217, centreWeight: 0.7 },
+  { name: 'Brackenford', centre: [1.025, 54.155], sigmaM: 1500, lsoaShare: 0.167, centreWeight: 0.55 },
+  { name: 'Hollowmere', centre: [1.255, 54.115], sigmaM: 1100, lsoaShare: 0.1, centreWeight: 0.3 },
 ];
 
 export type HotspotKind = 'centre' | 'nte' | 'retail' | 'station' | 'estate' | 'emerging' | 'former';
