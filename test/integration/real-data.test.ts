@@ -1,6 +1,7 @@
 import { createReadStream, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FeatureCollection, Polygon } from 'geojson';
 import * as turf from '@turf/turf';
 import { parse } from 'csv-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,9 +25,9 @@ const DATASET = 'notts';
  */
 async function bruteForce(months?: (m: string) => boolean) {
   const fc = readdirSync(join(SHARED_DATA, 'lsoa21-boundaries')).flatMap(
-    (f) => (JSON.parse(readFileSync(join(SHARED_DATA, 'lsoa21-boundaries', f), 'utf8')) as turf.FeatureCollection<turf.Polygon>).features,
+    (f) => (JSON.parse(readFileSync(join(SHARED_DATA, 'lsoa21-boundaries', f), 'utf8')) as FeatureCollection<Polygon, { LSOA21CD: string }>).features,
   );
-  const polygons = fc.map((f) => ({ code: f.properties!.LSOA21CD as string, feature: f, box: turf.bbox(f) }));
+  const polygons = fc.map((f) => ({ code: f.properties.LSOA21CD, feature: f, box: turf.bbox(f) }));
   const perLsoa = new Map<string, number>();
   let located = 0;
   let placed = 0;
