@@ -7,10 +7,8 @@ import { readCsvRows } from './csv';
 import type { DetectedFile } from './detect';
 import type { Lsoa11Lookup } from './reference-import';
 
-/** Counts for one file and month; every row read lands in exactly one of imported / duplicates / rejected. */
-export interface MonthFileStats {
-  file: string;
-  month: string;
+/** What happened to rows; every row read lands in exactly one of imported / duplicates / rejected. */
+export interface RowCounts {
   rowsRead: number;
   imported: number;
   duplicatesSkipped: number;
@@ -21,6 +19,11 @@ export interface MonthFileStats {
   noLocation: number;
   outsideLsoas: number;
   publishedCodeDiffers: number;
+}
+
+export interface MonthFileStats extends RowCounts {
+  file: string;
+  month: string;
   retiredCodes: number;
 }
 

@@ -1,4 +1,4 @@
-import type { MonthFileStats, RowIssue } from './crime-import';
+import type { MonthFileStats, RowCounts, RowIssue } from './crime-import';
 import type { ReferenceReport } from './reference-import';
 
 export interface ImportReport {
@@ -9,15 +9,7 @@ export interface ImportReport {
   files: { path: string; kind: string; label: string }[];
   skippedFiles: { path: string; reason: string }[];
   reference: ReferenceReport | null;
-  crimes: {
-    rowsRead: number;
-    imported: number;
-    duplicatesSkipped: number;
-    sameIdDifferentRow: number;
-    rejected: number;
-    noLocation: number;
-    outsideLsoas: number;
-    publishedCodeDiffers: number;
+  crimes: (RowCounts & {
     /** Share of imported rows with coordinates that were placed in an LSOA. */
     placedShareOfLocated: number;
     retiredCodes: Record<string, number>;
@@ -27,7 +19,7 @@ export interface ImportReport {
     issues: RowIssue[];
     issueCount: number;
     rowsPerSecond: number;
-  } | null;
+  }) | null;
   /** Placed crimes per month and district, for the months this import wrote. */
   coverage: { districts: string[]; months: { month: string; counts: number[] }[] } | null;
   warnings: string[];

@@ -1,23 +1,11 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CRIME_CATEGORIES, type AreaGeometry, type Feature } from '@safer-places/schemas';
+import { POLICE_COLUMNS } from '../file-kinds';
 import type { PoliceCrime } from './police-api';
 
-/** The police.uk street-level CSV header, exactly as in the monthly archive files. */
-export const STREET_CSV_HEADER = [
-  'Crime ID',
-  'Month',
-  'Reported by',
-  'Falls within',
-  'Longitude',
-  'Latitude',
-  'Location',
-  'LSOA code',
-  'LSOA name',
-  'Crime type',
-  'Last outcome category',
-  'Context',
-] as const;
+/** The police.uk street-level CSV header, exactly as in the monthly archive files (the importer's own list). */
+export const STREET_CSV_HEADER = POLICE_COLUMNS;
 
 /** Header of the ONS LSOA21 → ward 2024 → LAD 2024 lookup CSV the importer recognises. */
 export const LOOKUP_CSV_HEADER = ['lsoa21cd', 'lsoa21nm', 'wd24cd', 'wd24nm', 'lad24cd', 'lad24nm'] as const;
