@@ -93,10 +93,16 @@ export async function findClickTarget(page: Page, layerId: string, idField: 'cod
           const steps = 7;
           for (let i = 1; i < steps; i++) for (let j = 1; j < steps; j++) candidates.push([minX + ((maxX - minX) * i) / steps, minY + ((maxY - minY) * j) / steps]);
         }
-        for (const [x, y] of candidates) {
+        for (const [fx, fy] of candidates) {
+          // Clicks arrive at whole pixels: test those, and a few pixels around, so an edge sliver is never chosen.
+          const x = Math.round(fx);
+          const y = Math.round(fy);
           if (x < 8 || y < 8 || x > rect.width - 8 || y > rect.height - 8) continue;
-          const hit = map.queryRenderedFeatures([x, y], { layers: [layerId] })[0];
-          if (!hit || String(hit.properties[idField]) !== id) continue;
+          const inside = (g.type === 'Point' ? [[0, 0]] : [[0, 0], [-3, 0], [3, 0], [0, -3], [0, 3]]).every(([dx, dy]) => {
+            const hit = map.queryRenderedFeatures([x + dx!, y + dy!], { layers: [layerId] })[0];
+            return hit !== undefined && String(hit.properties[idField]) === id;
+          });
+          if (!inside) continue;
           const box: [[number, number], [number, number]] = [[x - 8, y - 8], [x + 8, y + 8]];
           if (existing.length && map.queryRenderedFeatures(box, { layers: existing }).length > 0) continue;
           const el = document.elementFromPoint(rect.left + x, rect.top + y);

@@ -31,12 +31,12 @@ export interface RunningApi {
  * Starts the real local server (`npx tsx apps/api/src/local.ts`) on a free port with a fresh data directory and
  * waits for /api/health. The first start seeds the synthetic demo data, so the wait is generous.
  */
-export async function startApi(opts: { timeoutMs?: number } = {}): Promise<RunningApi> {
+export async function startApi(opts: { timeoutMs?: number; dataDir?: string } = {}): Promise<RunningApi> {
   if (!existsSync(join(WEB_DIST, 'index.html'))) {
     throw new Error('apps/web/dist is missing: run `npm run build -w @safer-places/web` (or `npm run test:e2e` from the root, which builds first).');
   }
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'safer-places-e2e-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'safer-places-e2e-'));
   const url = `http://localhost:${port}`;
   let output = '';
   const child: ChildProcess = spawn('npx', ['tsx', 'apps/api/src/local.ts'], {

@@ -1,0 +1,88 @@
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as turf from '@turf/turf';
+import { parse } from 'csv-parse';
+import type { Feature, FeatureCollection, Polygon } from 'geojson';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importFiles, openStore } from '@safer-places/importer';
+import { SHARED_DATA, mustHaveSharedData, sharedDataAvailable } from '../integration/shared-data';
+import { PRIMARY_LAYER, findClickTarget, launchChromium, signInAs, waitForMapReady } from './browser';
+import { REPO_ROOT, startApi, type RunningApi } from './server';
+
+/** The map on real Nottinghamshire data: imported with `npm run import`'s code, then opened as a user would. */
+const MONTHS = ['2024-10', '2024-11', '2024-12'];
+
+it('has the real Nottinghamshire data when CI=true', () => {
+  if (mustHaveSharedData) expect(sharedDataAvailable, `shared data missing at ${SHARED_DATA}`).toBe(true);
+});
+
+describe.runIf(sharedDataAvailable)('map on imported real data', () => {
+  let api: RunningApi;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'safer-places-e2e-real-'));
+    const store = await openStore({ dataDir });
+    await importFiles(
+      [
+        join(SHARED_DATA, 'lsoa21-boundaries'),
+        join(SHARED_DATA, 'iod2025-nottinghamshire.csv'),
+        join(SHARED_DATA, 'population/lsoa21-census2021-usual-residents-nottinghamshire.csv'),
+        join(SHARED_DATA, 'lookups'),
+        ...MONTHS.map((m) => join(SHARED_DATA, 'police-uk', `${m}-nottinghamshire-street.csv`)),
+      ],
+      { reference: store.reference, datasetId: 'open-data', datasetName: 'Nottinghamshire open data' },
+    );
+    await store.close();
+    api = await startApi({ dataDir });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(api.url);
+    await signInAs(page, 'analyst');
+    await waitForMapReady(page);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await api?.stop();
+  });
+
+  it('opens on the imported dataset, without the synthetic badge, with its sources and licences', async () => {
+    expect(await page.locator('.dataset-picker select').inputValue()).toBe('open-data');
+    expect(await page.getByTestId('synthetic-badge').count()).toBe(0);
+    const footer = await page.locator('footer').innerText();
+    expect(footer).toMatch(/police\.uk street-level crime/);
+    expect(footer).toMatch(/Open Government Licence v3\.0/);
+    expect(footer).toMatch(/Contains OS data © Crown copyright/);
+    mkdirSync(join(REPO_ROOT, 'test/artifacts'), { recursive: true });
+    await page.screenshot({ path: join(REPO_ROOT, 'test/artifacts/real-data-1280x800.png') });
+  });
+
+  it('shows for a clicked LSOA the count a brute-force reading of the CSVs gives', async () => {
+    // The map eases to the dataset on load; pick the spot once it has stopped moving.
+    await page.waitForFunction(() => !window.__saferPlacesMap!.isMoving() && window.__saferPlacesMap!.loaded(), null, { timeout: 30_000 });
+    const target = await findClickTarget(page, PRIMARY_LAYER.lsoas, 'code', [PRIMARY_LAYER.cameras, PRIMARY_LAYER['help-points'], PRIMARY_LAYER['pspo-zones'], PRIMARY_LAYER['safer-streets-areas']]);
+    expect(target).not.toBeNull();
+    await page.mouse.click(target!.x, target!.y);
+    const count = await page.getByTestId('lsoa-count').innerText();
+
+    const polygon = readdirSync(join(SHARED_DATA, 'lsoa21-boundaries'))
+      .flatMap((f) => (JSON.parse(readFileSync(join(SHARED_DATA, 'lsoa21-boundaries', f), 'utf8')) as FeatureCollection<Polygon, { LSOA21CD: string }>).features)
+      .find((f) => f.properties.LSOA21CD === target!.id) as Feature<Polygon>;
+    let expected = 0;
+    for (const m of MONTHS) {
+      const seen = new Set<string>();
+      for await (const row of createReadStream(join(SHARED_DATA, 'police-uk', `${m}-nottinghamshire-street.csv`)).pipe(parse({ from_line: 2 })) as AsyncIterable<string[]>) {
+        if (row[0]) {
+          if (seen.has(row.join('\u0001'))) continue;
+          seen.add(row.join('\u0001'));
+        }
+        if (row[4] && row[5] && turf.booleanPointInPolygon([Number(row[4]), Number(row[5])], polygon)) expected++;
+      }
+    }
+    expect(count).toBe(`${new Intl.NumberFormat('en-GB').format(expected)} ${expected === 1 ? 'crime' : 'crimes'} in Oct 2024 to Dec 2024 (3 months)`);
+    expect(await page.locator('.legend').innerText()).toMatch(/Oct 2024 to Dec 2024 \(3 months\)/);
+  });
+});
