@@ -2,7 +2,9 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import {
+  AreaAnalysisService,
   AssetService,
+  CrimePointsCache,
   LayerService,
   ReferenceService,
   parseOrThrow,
@@ -16,6 +18,7 @@ import { ASSET_KIND_NAMES, devSignInSchema, type ClientConfig, type Me, type Pri
 import type { TokenVerifier } from './auth';
 import { ApiProblem, toErrorResponse } from './http-errors';
 import { authenticate, readJson, type AppEnv } from './middleware';
+import { areaRoutes } from './routes/areas';
 import { assetRoutes } from './routes/assets';
 import { referenceRoutes } from './routes/reference';
 
@@ -43,6 +46,7 @@ export function createApp(deps: AppDeps) {
   const assetService = new AssetService({ assets: deps.assets, clock, ids });
   const referenceService = new ReferenceService(deps.reference);
   const layerService = new LayerService(referenceService, assetService);
+  const areaAnalysis = new AreaAnalysisService(referenceService, new CrimePointsCache(deps.reference), assetService);
 
   const app = new Hono<AppEnv>();
   app.onError((err, c) => toErrorResponse(err, c, log));
@@ -96,6 +100,9 @@ export function createApp(deps: AppDeps) {
     return c.json<Me>({ userId: p.userId, orgId: p.orgId, role: p.role, name: p.name ?? null, canWrite: writableKinds(p.role) });
   });
   api.route('/', referenceRoutes(referenceService, layerService));
+  const areas = areaRoutes(areaAnalysis, assetService, referenceService);
+  api.route('/areas', areas.areas);
+  api.route('/strategic-assessment', areas.strategic);
   for (const kind of ASSET_KIND_NAMES) api.route(`/${kind}`, assetRoutes(kind, assetService));
 
   app.route('/api', api);

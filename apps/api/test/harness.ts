@@ -110,7 +110,8 @@ export async function loadTestDataset(reference: DynamoReferenceRepository) {
       id: `${month}-${lsoaCode}-${category}-${i}`,
       month,
       category,
-      lon: -1.195,
+      // The centre of the crime's own LSOA square.
+      lon: lsoaCode === 'E01000001' ? -1.195 : -1.185,
       lat: 53.005,
       location: 'On or near High Street',
       lsoaCode,

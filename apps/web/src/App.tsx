@@ -287,6 +287,7 @@ export function App() {
   };
 
   const reloadAfterWrite = async (kind: AssetKind) => {
+    if (kind === 'areas') return; // drawn areas are not one of the five map layers
     await loadLayer(kind);
     if (kind === 'cameras') await loadLayer('help-points'); // help points show their camera's name
   };

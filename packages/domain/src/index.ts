@@ -9,3 +9,7 @@ export * from './reference';
 export * from './layers';
 export * from './seed';
 export * from './demo-data';
+export * from './crime-points';
+export * from './strategic';
+export * from './csv';
+export * from './area-analysis';

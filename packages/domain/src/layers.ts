@@ -6,7 +6,7 @@ import type {
   Feature,
   FeatureCollection,
   Geometry,
-  LayerName,
+  LayerRouteName,
   Principal,
 } from '@safer-places/schemas';
 import { DEFAULT_COVERAGE_RADIUS_M, MAX_LAYER_FEATURES } from '@safer-places/schemas';
@@ -15,7 +15,7 @@ import type { AssetService } from './assets';
 import type { ReferenceService } from './reference';
 
 export interface LayerResponse extends FeatureCollection {
-  layer: LayerName;
+  layer: LayerRouteName;
   truncated: boolean;
   dataset?: Pick<DatasetSummary, 'id' | 'name' | 'synthetic'>;
 }
@@ -33,7 +33,7 @@ export class LayerService {
     private readonly assets: AssetService,
   ) {}
 
-  async layer(principal: Principal, layer: LayerName, query: LayerQuery): Promise<LayerResponse> {
+  async layer(principal: Principal, layer: LayerRouteName, query: LayerQuery): Promise<LayerResponse> {
     const limit = Math.min(query.limit ?? MAX_LAYER_FEATURES, MAX_LAYER_FEATURES);
     if (layer === 'lsoas') {
       const dataset = await this.reference.resolveDataset(query.datasetId);

@@ -4,13 +4,14 @@ import { ASSET_KIND_NAMES } from '@safer-places/schemas';
 /**
  * Who may change which layer. Everyone in an organisation may read its layers; viewers never write.
  * Cameras and help points are the planners' (CCTV, patrols); PSPO zones are mapped by analysts and planners
- * (community protection); Safer Streets areas come from bids.
+ * (community protection); Safer Streets areas come from bids; drawn hotspot areas are the analysts'.
  */
 const WRITERS: Record<AssetKind, readonly Role[]> = {
   cameras: ['planner', 'admin'],
   'help-points': ['planner', 'admin'],
   'pspo-zones': ['analyst', 'planner', 'admin'],
   'safer-streets-areas': ['bid-writer', 'analyst', 'admin'],
+  areas: ['analyst', 'admin'],
 };
 
 export function canWrite(role: Role, kind: AssetKind): boolean {

@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from './errors';
 import { addMonths, monthRange } from './months';
 import type { ReferenceRepository } from './ports';
 import type { MonthlyCounts } from './crime';
+import { strategicTable, type StrategicTable } from './strategic';
 
 /**
  * Read side of the shared reference data. LSOA boundaries are cached per dataset version: they change only on import,
@@ -108,5 +109,44 @@ export class ReferenceService {
       lsoas: rows,
       notes,
     };
+  }
+
+  /**
+   * The strategic-assessment table for every district or every Community Safety Partnership of a dataset (or the
+   * whole dataset), from the monthly counts: the 12 months ending `to` against the 12 before.
+   */
+  async strategicAssessment(query: { dataset?: string; scope: 'district' | 'csp' | 'all'; to?: Month }) {
+    const dataset = await this.resolveDataset(query.dataset);
+    if (!dataset.lastMonth || !dataset.firstMonth) throw new NotFoundError(`dataset "${dataset.id}" has no crime data`);
+    const to = query.to ?? dataset.lastMonth;
+    const months = monthRange(addMonths(to, -23), to);
+    const [monthly, lsoas] = await Promise.all([this.monthlyCounts(dataset, months), this.lsoas(dataset)]);
+    const groupOf = new Map<string, { code: string; name: string }>();
+    for (const l of lsoas) {
+      const g =
+        query.scope === 'district'
+          ? { code: l.districtCode, name: l.districtName }
+          : query.scope === 'csp'
+            ? { code: l.cspCode ?? 'unknown', name: l.cspName ?? 'No CSP recorded' }
+            : { code: dataset.id, name: dataset.name };
+      groupOf.set(l.code, g);
+    }
+    const groups = new Map<string, { name: string; counts: Map<string, number[]> }>();
+    for (const g of groupOf.values()) if (!groups.has(g.code)) groups.set(g.code, { name: g.name, counts: new Map() });
+    for (const { month, counts } of monthly) {
+      for (const [code, row] of counts) {
+        const g = groupOf.get(code);
+        if (!g) continue;
+        const acc = groups.get(g.code)!.counts;
+        const sum = acc.get(month) ?? new Array<number>(row.length).fill(0);
+        row.forEach((n, i) => (sum[i]! += n));
+        acc.set(month, sum);
+      }
+    }
+    const available = new Set(monthly.map((m) => m.month));
+    const tables: { code: string; name: string; table: StrategicTable }[] = [...groups]
+      .map(([code, g]) => ({ code, name: g.name, table: strategicTable((ci, m) => g.counts.get(m)?.[ci] ?? 0, to, available) }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    return { dataset: { id: dataset.id, name: dataset.name, synthetic: dataset.synthetic }, scope: query.scope, to, tables };
   }
 }

@@ -30,7 +30,7 @@ export function assertValidArea(geometry: AreaGeometry, field = 'geometry'): voi
   if (crossing) {
     throw new UnprocessableError(
       `${field}: the polygon's edges cross each other at [${crossing[0].toFixed(6)}, ${crossing[1].toFixed(6)}]; redraw it so no edges cross`,
-      crossing,
+      [Math.round(crossing[0] * 1e6) / 1e6, Math.round(crossing[1] * 1e6) / 1e6],
     );
   }
 }

@@ -34,7 +34,8 @@ describe('months', () => {
 describe('permissions', () => {
   it('lets viewers change nothing and admins everything', () => {
     expect(writableKinds('viewer')).toEqual([]);
-    expect(writableKinds('admin')).toEqual(['cameras', 'help-points', 'pspo-zones', 'safer-streets-areas']);
+    expect(writableKinds('admin')).toEqual(['cameras', 'help-points', 'pspo-zones', 'safer-streets-areas', 'areas']);
+    expect(writableKinds('analyst')).toEqual(['pspo-zones', 'safer-streets-areas', 'areas']);
     expect(canWrite('bid-writer', 'safer-streets-areas')).toBe(true);
     expect(canWrite('bid-writer', 'cameras')).toBe(false);
   });

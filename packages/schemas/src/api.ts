@@ -1,9 +1,44 @@
 import { z } from 'zod';
 import { roleSchema } from './roles';
+import { categorySelectionSchema } from './crime-categories';
+import { areaGeometrySchema } from './geometry';
+import { monthSchema } from './reference';
+
+const datasetParam = z.string().min(1).max(64).optional();
+
+/** `categories=burglary,robbery` on the query string. */
+const categoryList = z
+  .string()
+  .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
+  .pipe(z.array(categorySelectionSchema).max(16, 'at most 16 categories'));
+
+export const areaStatsQuerySchema = z.strictObject({
+  dataset: datasetParam,
+  categories: categoryList.optional(),
+  from: monthSchema.optional(),
+  to: monthSchema.optional(),
+});
+
+export const areaAnalyseSchema = z.strictObject({
+  geometry: areaGeometrySchema,
+  dataset: datasetParam,
+  categories: z.array(categorySelectionSchema).max(16).optional(),
+  from: monthSchema.optional(),
+  to: monthSchema.optional(),
+});
+
+export const strategicQuerySchema = z.strictObject({
+  dataset: datasetParam,
+  scope: z.enum(['district', 'csp', 'all']).default('district'),
+  to: monthSchema.optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
 
 export const LAYER_NAMES = ['lsoas', 'cameras', 'help-points', 'pspo-zones', 'safer-streets-areas'] as const;
-export const layerNameSchema = z.enum(LAYER_NAMES);
-export type LayerName = z.infer<typeof layerNameSchema>;
+export type LayerName = (typeof LAYER_NAMES)[number];
+/** Everything the layer route serves: the five map layers plus the organisation's drawn areas. */
+export const layerNameSchema = z.enum([...LAYER_NAMES, 'areas']);
+export type LayerRouteName = z.infer<typeof layerNameSchema>;
 
 /** Upper bound on features in one layer response; clients narrow with bbox. */
 export const MAX_LAYER_FEATURES = 5000;

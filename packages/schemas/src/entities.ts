@@ -74,7 +74,27 @@ export const saferStreetsAreaInputSchema = z
   })
   .superRefine(datesInOrder);
 
+/** Analysts' own areas, drawn on the map; themes follow the partnerships' priorities. */
+export const AREA_THEMES = ['serious-violence', 'asb', 'vulnerability', 'cohesion-hate', 'neighbourhood-crime'] as const;
+export const AREA_THEME_LABELS: Record<(typeof AREA_THEMES)[number], string> = {
+  'serious-violence': 'Serious violence, VAWG and domestic abuse',
+  asb: 'Anti-social behaviour',
+  vulnerability: 'Vulnerability and exploitation',
+  'cohesion-hate': 'Community cohesion and hate crime',
+  'neighbourhood-crime': 'Neighbourhood crime',
+};
+export const AREA_SHAPES = ['polygon', 'rectangle', 'circle', 'freehand'] as const;
+
+export const drawnAreaInputSchema = z.strictObject({
+  name,
+  theme: z.enum(AREA_THEMES),
+  shape: z.enum(AREA_SHAPES).default('polygon'),
+  geometry: areaGeometrySchema,
+  notes,
+});
+
 export type CameraInput = z.infer<typeof cameraInputSchema>;
+export type DrawnAreaInput = z.infer<typeof drawnAreaInputSchema>;
 export type HelpPointInput = z.infer<typeof helpPointInputSchema>;
 export type PspoZoneInput = z.infer<typeof pspoZoneInputSchema>;
 export type SaferStreetsAreaInput = z.infer<typeof saferStreetsAreaInputSchema>;
@@ -94,6 +114,7 @@ export type Camera = CameraInput & Audited;
 export type HelpPoint = HelpPointInput & Audited;
 export type PspoZone = PspoZoneInput & Audited;
 export type SaferStreetsArea = SaferStreetsAreaInput & Audited;
+export type DrawnArea = DrawnAreaInput & Audited;
 
 /** The organisation-owned map layers, their API path segment and their input schema. */
 export const ASSET_KINDS = {
@@ -106,6 +127,7 @@ export const ASSET_KINDS = {
     schema: saferStreetsAreaInputSchema,
     geometryField: 'geometry',
   },
+  areas: { label: 'Drawn areas', singular: 'area', schema: drawnAreaInputSchema, geometryField: 'geometry' },
 } as const;
 export type AssetKind = keyof typeof ASSET_KINDS;
 export const ASSET_KIND_NAMES = Object.keys(ASSET_KINDS) as AssetKind[];
@@ -116,11 +138,13 @@ export interface AssetByKind {
   'help-points': HelpPoint;
   'pspo-zones': PspoZone;
   'safer-streets-areas': SaferStreetsArea;
+  areas: DrawnArea;
 }
 export interface AssetInputByKind {
   cameras: CameraInput;
   'help-points': HelpPointInput;
   'pspo-zones': PspoZoneInput;
   'safer-streets-areas': SaferStreetsAreaInput;
+  areas: DrawnAreaInput;
 }
 export type Asset = AssetByKind[AssetKind];

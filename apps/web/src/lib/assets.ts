@@ -1,4 +1,6 @@
 import {
+  AREA_THEMES,
+  AREA_THEME_LABELS,
   ASSET_KINDS,
   CAMERA_TYPES,
   CAMERA_TYPE_LABELS,
@@ -64,6 +66,12 @@ export function fieldsFor(kind: AssetKind, cameraOptions: readonly { value: stri
         { name: 'cameraId', label: 'Monitored by camera', type: 'select', options: [{ value: '', label: 'No camera linked' }, ...cameraOptions] },
         notes,
       ];
+    case 'areas':
+      return [
+        name,
+        { name: 'theme', label: 'Theme', type: 'select', required: true, options: AREA_THEMES.map((t) => ({ value: t, label: AREA_THEME_LABELS[t] })) },
+        notes,
+      ];
     case 'pspo-zones':
       return [
         name,
@@ -116,6 +124,8 @@ export function formValuesFrom(kind: AssetKind, props: Record<string, unknown> =
       };
     case 'help-points':
       return { name: str(props.name), status: str(props.status) || 'planned', cameraId: str(props.cameraId), notes: str(props.notes) };
+    case 'areas':
+      return { name: str(props.name), theme: str(props.theme) || 'asb', notes: str(props.notes) };
     case 'pspo-zones':
       return {
         name: str(props.name),
@@ -166,6 +176,9 @@ export function inputFromForm<K extends AssetKind>(kind: K, values: FormValues, 
       break;
     case 'help-points':
       raw = { name: values.name ?? '', status: values.status, cameraId: optionalText(values.cameraId), location: geometry, notes: optionalText(values.notes) };
+      break;
+    case 'areas':
+      raw = { name: values.name ?? '', theme: values.theme, geometry, notes: optionalText(values.notes) };
       break;
     case 'pspo-zones':
       raw = {
@@ -251,6 +264,9 @@ export function assetAttributes(kind: AssetKind, props: Record<string, unknown>)
       add('In force', dateRange(props.startDate, props.endDate));
       break;
     }
+    case 'areas':
+      add('Theme', AREA_THEME_LABELS[str(props.theme) as keyof typeof AREA_THEME_LABELS] ?? props.theme);
+      break;
     case 'safer-streets-areas':
       add('Funding round', ROUND_LABELS[str(props.round)] ?? props.round);
       add('Theme', SAFER_STREETS_THEME_LABELS[str(props.theme) as keyof typeof SAFER_STREETS_THEME_LABELS] ?? props.theme);

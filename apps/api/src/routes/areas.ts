@@ -1,0 +1,113 @@
+import { Hono } from 'hono';
+import {
+  assertValidArea,
+  parseOrThrow,
+  toCsv,
+  type AreaAnalysisService,
+  type AreaStats,
+  type AssetService,
+  type ReferenceService,
+  type StrategicTable,
+} from '@safer-places/domain';
+import { AREA_THEME_LABELS, areaAnalyseSchema, areaStatsQuerySchema, strategicQuerySchema, type DrawnArea } from '@safer-places/schemas';
+import { readJson, type AppEnv } from '../middleware';
+
+const fileName = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'area';
+
+function strategicRows(table: StrategicTable): (string | number | null)[][] {
+  return [
+    ['Crime type', `${table.current.from} to ${table.current.to}`, `${table.previous.from} to ${table.previous.to}`, 'Volume change', '% change', 'Suggested target'],
+    ...table.rows.map((r) => [r.label, r.current, r.previous, r.change, r.changePct, r.target]),
+  ];
+}
+
+/** The area's figures as one spreadsheet: what, where from, then each table. */
+export function areaCsv(area: Pick<DrawnArea, 'name' | 'theme'> | null, stats: AreaStats): string {
+  return toCsv([
+    ['Safer Places area statistics'],
+    ['Area', area?.name ?? 'Unsaved area'],
+    ...(area ? [['Theme', AREA_THEME_LABELS[area.theme]]] : []),
+    ['Dataset', stats.dataset.name + (stats.dataset.synthetic ? ' (SYNTHETIC, not real data)' : '')],
+    ['Period', `${stats.period.from} to ${stats.period.to} (${stats.period.months} months)`],
+    ['Categories', stats.categories.map((c) => c.label).join('; ')],
+    ['Area (km²)', stats.areaKm2],
+    ['Crimes in period', stats.total],
+    ['Residents inside (area-weighted)', stats.populationInside],
+    [],
+    ['Crimes by category'],
+    ['Category', 'Crimes'],
+    ...stats.byCategory.map((r) => [r.label, r.count]),
+    [],
+    ['Strategic assessment (all categories)'],
+    ...strategicRows(stats.strategic),
+    [],
+    ['Monthly trend (chosen categories)'],
+    ['Month', 'Crimes'],
+    ...stats.trend.map((t) => [t.month, t.count]),
+    [],
+    ['LSOAs overlapped'],
+    ['LSOA code', 'LSOA name', 'Share of LSOA inside', 'Residents', 'Residents inside'],
+    ...stats.lsoas.map((l) => [l.code, l.name, l.shareInside, l.population, l.populationInside]),
+    [],
+    ['Notes'],
+    ...stats.notes.map((n) => [n]),
+  ]);
+}
+
+export function areaRoutes(analysis: AreaAnalysisService, assets: AssetService, reference: ReferenceService) {
+  const app = new Hono<AppEnv>();
+  const query = (raw: Record<string, string>) => {
+    const q = parseOrThrow(areaStatsQuerySchema, raw, 'area statistics query');
+    return { ...(q.dataset && { datasetId: q.dataset }), categories: q.categories ?? [], ...(q.from && { from: q.from }), ...(q.to && { to: q.to }) };
+  };
+
+  app.post('/analyse', async (c) => {
+    const body = parseOrThrow(areaAnalyseSchema, await readJson(c.req), 'area');
+    assertValidArea(body.geometry);
+    const stats = await analysis.analyse(c.get('principal'), body.geometry, {
+      ...(body.dataset && { datasetId: body.dataset }),
+      categories: body.categories ?? [],
+      ...(body.from && { from: body.from }),
+      ...(body.to && { to: body.to }),
+    });
+    return c.json(stats);
+  });
+  app.get('/:id/stats', async (c) => {
+    const area = await assets.get(c.get('principal'), 'areas', c.req.param('id'));
+    return c.json(await analysis.analyse(c.get('principal'), area.geometry, query(c.req.query())));
+  });
+  app.get('/:id/export.csv', async (c) => {
+    const area = await assets.get(c.get('principal'), 'areas', c.req.param('id'));
+    const stats = await analysis.analyse(c.get('principal'), area.geometry, query(c.req.query()));
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    c.header('Content-Disposition', `attachment; filename="${fileName(area.name)}-statistics.csv"`);
+    return c.body(areaCsv(area, stats));
+  });
+  app.get('/:id/export.geojson', async (c) => {
+    const { geometry, orgId: _org, ...properties } = await assets.get(c.get('principal'), 'areas', c.req.param('id'));
+    c.header('Content-Type', 'application/geo+json');
+    c.header('Content-Disposition', `attachment; filename="${fileName(properties.name)}.geojson"`);
+    return c.body(JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', id: properties.id, geometry, properties }] }));
+  });
+  return { areas: app, strategic: strategicRoute(reference) };
+}
+
+function strategicRoute(reference: ReferenceService) {
+  const app = new Hono<AppEnv>();
+  app.get('/', async (c) => {
+    const q = parseOrThrow(strategicQuerySchema, c.req.query(), 'strategic assessment query');
+    const result = await reference.strategicAssessment({ scope: q.scope, ...(q.dataset && { dataset: q.dataset }), ...(q.to && { to: q.to }) });
+    if (q.format === 'json') return c.json(result);
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    c.header('Content-Disposition', `attachment; filename="strategic-assessment-${q.scope}-${result.to}.csv"`);
+    return c.body(
+      toCsv([
+        [`Strategic assessment by ${q.scope === 'csp' ? 'Community Safety Partnership' : q.scope}`, result.dataset.name + (result.dataset.synthetic ? ' (SYNTHETIC, not real data)' : '')],
+        ...result.tables.flatMap((t) => [[], [t.name, t.code], ...strategicRows(t.table)]),
+        [],
+        [result.tables[0]?.table.rule ?? ''],
+      ]),
+    );
+  });
+  return app;
+}

@@ -1,0 +1,187 @@
+import type { AreaGeometry, CategorySelection, DatasetSummary, Month, Position, Principal } from '@safer-places/schemas';
+import { CATEGORY_INDEX, CRIME_CATEGORIES, DEFAULT_COVERAGE_RADIUS_M, categoriesOf, selectionLabel } from '@safer-places/schemas';
+import { areaSquareMetres, areasIntersect, createPolygonLocator, distanceMetres, distanceToAreaMetres, geometryBBox, overlapShares } from '@safer-places/geo';
+import type { AssetService } from './assets';
+import { ValidationError } from './errors';
+import { addMonths, monthRange } from './months';
+import type { CrimePoints, CrimePointsCache } from './crime-points';
+import type { ReferenceService } from './reference';
+import { strategicTable, type StrategicTable } from './strategic';
+
+export interface AreaQuery {
+  datasetId?: string;
+  categories: CategorySelection[];
+  from?: Month;
+  to?: Month;
+}
+
+export interface AreaStats {
+  dataset: Pick<DatasetSummary, 'id' | 'name' | 'synthetic'>;
+  areaKm2: number;
+  period: { from: Month; to: Month; months: number };
+  categories: { key: CategorySelection; label: string }[];
+  /** Crimes of the chosen categories and period inside the area. */
+  total: number;
+  byCategory: { key: string; label: string; count: number }[];
+  /** Every month of the dataset, chosen categories. */
+  trend: { month: Month; count: number }[];
+  strategic: StrategicTable;
+  lsoas: { code: string; name: string; shareInside: number; population: number | null; populationInside: number | null }[];
+  populationInside: number | null;
+  cctv: {
+    camerasInside: { id: string; name: string; type: string; status: string }[];
+    /** Crimes (chosen categories and period) within any live camera's coverage radius. */
+    crimesCovered: number;
+    shareCovered: number | null;
+    nearestHelpPoint: { id: string; name: string; status: string; distanceM: number } | null;
+  };
+  pspoZones: { id: string; name: string; prohibitions: string[]; startDate: string; endDate: string }[];
+  /** Share of the area's crimes on its single busiest published coordinate (police.uk snap point). */
+  busiestPoint: { share: number; count: number; location: string } | null;
+  notes: string[];
+}
+
+/** Points inside an area: candidates by bbox, then an exact point-in-polygon test. */
+export function pointsInside(points: Pick<CrimePoints, 'lon' | 'lat' | 'count'>, geometry: AreaGeometry): Uint32Array {
+  const [minX, minY, maxX, maxY] = geometryBBox(geometry);
+  const locator = createPolygonLocator([{ code: 'area', geometry }]);
+  const out: number[] = [];
+  for (let i = 0; i < points.count; i++) {
+    const x = points.lon[i]!;
+    const y = points.lat[i]!;
+    if (x < minX || x > maxX || y < minY || y > maxY) continue;
+    if (locator.locate(x, y)) out.push(i);
+  }
+  return Uint32Array.from(out);
+}
+
+const SNAP_WARNING_SHARE = 0.5;
+
+/** Everything the analyst's area panel shows, for a saved or an unsaved area. */
+export class AreaAnalysisService {
+  constructor(
+    private readonly reference: ReferenceService,
+    private readonly points: CrimePointsCache,
+    private readonly assets: AssetService,
+    private readonly inside: typeof pointsInside = pointsInside,
+  ) {}
+
+  async analyse(principal: Principal, geometry: AreaGeometry, query: AreaQuery): Promise<AreaStats> {
+    const dataset = await this.reference.resolveDataset(query.datasetId);
+    if (!dataset.lastMonth) throw new ValidationError(`dataset "${dataset.id}" has no crime data`);
+    const to = query.to ?? dataset.lastMonth;
+    const from = query.from ?? addMonths(to, -11);
+    if (from > to) throw new ValidationError(`invalid period: from (${from}) is after to (${to})`);
+    const categories = query.categories.length > 0 ? query.categories : (['all-crime'] as CategorySelection[]);
+    const wanted = new Uint8Array(CRIME_CATEGORIES.length);
+    for (const c of categories) for (const slug of categoriesOf(c)) wanted[CATEGORY_INDEX[slug]] = 1;
+
+    const [points, lsoas, cameras, helpPoints, pspoZones] = await Promise.all([
+      this.points.get(dataset),
+      this.reference.lsoas(dataset),
+      this.assets.list(principal, 'cameras'),
+      this.assets.list(principal, 'help-points'),
+      this.assets.list(principal, 'pspo-zones'),
+    ]);
+    const inside = this.inside(points, geometry);
+    const monthOf = (m: Month) => points.months.indexOf(m);
+    const inPeriod = Uint8Array.from(points.months, (m) => (m >= from && m <= to ? 1 : 0));
+
+    // One pass over the area's crimes: category × month counts, the selection, and the busiest snap point.
+    const grid = new Uint32Array(CRIME_CATEGORIES.length * Math.max(1, points.months.length));
+    const selected: number[] = [];
+    for (const i of inside) {
+      const c = points.category[i]!;
+      const m = points.month[i]!;
+      grid[c * points.months.length + m]! += 1;
+      if (wanted[c] && inPeriod[m]) selected.push(i);
+    }
+    const available = new Set(points.months);
+    const count = (c: number, month: Month) => {
+      const m = monthOf(month);
+      return m < 0 ? 0 : grid[c * points.months.length + m]!;
+    };
+
+    const byCategory = CRIME_CATEGORIES.map((c, ci) => ({
+      key: c.slug as string,
+      label: c.label,
+      count: wanted[ci] ? monthRange(from, to).reduce((s, m) => s + count(ci, m), 0) : 0,
+    })).filter((r) => wanted[CATEGORY_INDEX[r.key as keyof typeof CATEGORY_INDEX]]);
+    const trend = points.months.map((m) => ({ month: m, count: CRIME_CATEGORIES.reduce((s, _, ci) => s + (wanted[ci] ? count(ci, m) : 0), 0) }));
+
+    const shares = overlapShares(geometry, lsoas.map((l) => ({ code: l.code, geometry: l.geometry, bbox: l.bbox })));
+    const byCode = new Map(lsoas.map((l) => [l.code, l]));
+    const lsoaRows = shares
+      .map((s) => {
+        const l = byCode.get(s.code)!;
+        return {
+          code: s.code,
+          name: l.name,
+          shareInside: Math.round(s.shareInside * 1000) / 1000,
+          population: l.population,
+          populationInside: l.population === null ? null : Math.round(l.population * s.shareInside),
+        };
+      })
+      .sort((a, b) => b.shareInside - a.shareInside);
+    const populationInside = lsoaRows.some((r) => r.populationInside === null) ? null : lsoaRows.reduce((s, r) => s + r.populationInside!, 0);
+
+    const area = createPolygonLocator([{ code: 'area', geometry }]);
+    const camerasInside = cameras
+      .filter((c) => area.locate(c.location.coordinates[0], c.location.coordinates[1]))
+      .map((c) => ({ id: c.id, name: c.name, type: c.type, status: c.status }));
+    const liveCameras = cameras.filter((c) => c.status === 'live');
+    let crimesCovered = 0;
+    for (const i of selected) {
+      const p: Position = [points.lon[i]!, points.lat[i]!];
+      if (liveCameras.some((c) => distanceMetres(p, c.location.coordinates) <= (c.coverageRadiusM ?? DEFAULT_COVERAGE_RADIUS_M[c.type]))) crimesCovered++;
+    }
+    const nearest = helpPoints
+      .map((h) => ({ id: h.id, name: h.name, status: h.status, distanceM: Math.round(distanceToAreaMetres(h.location.coordinates, geometry)) }))
+      .sort((a, b) => a.distanceM - b.distanceM)[0] ?? null;
+    const zones = pspoZones
+      .filter((z) => areasIntersect(geometry, z.geometry))
+      .map((z) => ({ id: z.id, name: z.name, prohibitions: z.prohibitions, startDate: z.startDate, endDate: z.endDate }));
+
+    let busiestPoint: AreaStats['busiestPoint'] = null;
+    if (selected.length > 0) {
+      const tally = new Map<string, number>();
+      for (const i of selected) {
+        const key = `${points.lon[i]},${points.lat[i]}`;
+        tally.set(key, (tally.get(key) ?? 0) + 1);
+      }
+      const [key, n] = [...tally].sort((a, b) => b[1] - a[1])[0]!;
+      const i = selected.find((j) => `${points.lon[j]},${points.lat[j]}` === key)!;
+      busiestPoint = { share: Math.round((n / selected.length) * 1000) / 1000, count: n, location: points.locations[points.location[i]!] ?? '' };
+    }
+
+    const notes: string[] = [];
+    if (dataset.synthetic) notes.push('Synthetic demo data: generated figures, not real crime.');
+    if (busiestPoint && busiestPoint.share > SNAP_WARNING_SHARE && selected.length >= 10) {
+      notes.push(`${Math.round(busiestPoint.share * 100)} % of these crimes sit on one published point (${busiestPoint.location}): police.uk snaps crimes to map points, so this may be one address rather than a street problem.`);
+    }
+    if (categories.includes('neighbourhood-crime')) notes.push('Neighbourhood crime from police.uk includes business burglary and robbery, so it over-counts the Home Office measure.');
+    notes.push('Crime points are police.uk anonymised snap points; population inside is area-weighted from the LSOAs overlapped.');
+
+    return {
+      dataset: { id: dataset.id, name: dataset.name, synthetic: dataset.synthetic },
+      areaKm2: Math.round(areaSquareMetres(geometry) / 1e4) / 100,
+      period: { from, to, months: monthRange(from, to).length },
+      categories: categories.map((c) => ({ key: c, label: selectionLabel(c) })),
+      total: selected.length,
+      byCategory,
+      trend,
+      strategic: strategicTable(count, to, available),
+      lsoas: lsoaRows,
+      populationInside,
+      cctv: {
+        camerasInside,
+        crimesCovered,
+        shareCovered: selected.length > 0 ? Math.round((crimesCovered / selected.length) * 1000) / 1000 : null,
+        nearestHelpPoint: nearest,
+      },
+      pspoZones: zones,
+      busiestPoint,
+      notes,
+    };
+  }
+}
