@@ -1,6 +1,6 @@
-import type { AreaGeometry, CategorySelection, DatasetSummary, Month, Position, Principal } from '@safer-places/schemas';
+import type { AreaGeometry, CategorySelection, DatasetSummary, Month, Principal } from '@safer-places/schemas';
 import { CATEGORY_INDEX, CRIME_CATEGORIES, DEFAULT_COVERAGE_RADIUS_M, categoriesOf, selectionLabel } from '@safer-places/schemas';
-import { areaSquareMetres, areasIntersect, createPolygonLocator, distanceMetres, distanceToAreaMetres, geometryBBox, overlapShares } from '@safer-places/geo';
+import { areaSquareMetres, areasIntersect, createPolygonLocator, distanceToAreaMetres, geometryBBox, overlapShares } from '@safer-places/geo';
 import type { AssetService } from './assets';
 import { ValidationError } from './errors';
 import { addMonths, monthRange } from './months';
@@ -56,6 +56,8 @@ export function pointsInside(points: Pick<CrimePoints, 'lon' | 'lat' | 'count'>,
 }
 
 const SNAP_WARNING_SHARE = 0.5;
+/** Metres per degree of latitude (mean Earth radius 6,371,008.8 m). */
+const METRES_PER_DEGREE = (6_371_008.8 * Math.PI) / 180;
 
 /** Everything the analyst's area panel shows, for a saved or an unsaved area. */
 export class AreaAnalysisService {
@@ -129,11 +131,26 @@ export class AreaAnalysisService {
     const camerasInside = cameras
       .filter((c) => area.locate(c.location.coordinates[0], c.location.coordinates[1]))
       .map((c) => ({ id: c.id, name: c.name, type: c.type, status: c.status }));
-    const liveCameras = cameras.filter((c) => c.status === 'live');
+    // Coverage radii are ≤ 1 km, so a local flat-earth scale around each camera is exact to well under a metre.
+    const coverage = cameras
+      .filter((c) => c.status === 'live')
+      .map((c) => {
+        const [lon, lat] = c.location.coordinates;
+        const r = c.coverageRadiusM ?? DEFAULT_COVERAGE_RADIUS_M[c.type];
+        return { lon, lat, r2: r * r, kx: METRES_PER_DEGREE * Math.cos((lat * Math.PI) / 180) };
+      });
     let crimesCovered = 0;
     for (const i of selected) {
-      const p: Position = [points.lon[i]!, points.lat[i]!];
-      if (liveCameras.some((c) => distanceMetres(p, c.location.coordinates) <= (c.coverageRadiusM ?? DEFAULT_COVERAGE_RADIUS_M[c.type]))) crimesCovered++;
+      const x = points.lon[i]!;
+      const y = points.lat[i]!;
+      for (const c of coverage) {
+        const dx = (x - c.lon) * c.kx;
+        const dy = (y - c.lat) * METRES_PER_DEGREE;
+        if (dx * dx + dy * dy <= c.r2) {
+          crimesCovered++;
+          break;
+        }
+      }
     }
     const nearest = helpPoints
       .map((h) => ({ id: h.id, name: h.name, status: h.status, distanceM: Math.round(distanceToAreaMetres(h.location.coordinates, geometry)) }))
@@ -144,14 +161,18 @@ export class AreaAnalysisService {
 
     let busiestPoint: AreaStats['busiestPoint'] = null;
     if (selected.length > 0) {
-      const tally = new Map<string, number>();
+      // Published coordinates have 6 decimals: micro-degrees packed in one integer key, exact (< 2^53) for every
+      // point within the UK bounds (longitude -10°…+3°, latitude 0°…100° gives at most 1.3e15).
+      const tally = new Map<number, { n: number; first: number }>();
+      let best = { n: 0, first: -1 };
       for (const i of selected) {
-        const key = `${points.lon[i]},${points.lat[i]}`;
-        tally.set(key, (tally.get(key) ?? 0) + 1);
+        const key = (Math.round(points.lon[i]! * 1e6) + 1e7) * 1e8 + Math.round(points.lat[i]! * 1e6);
+        let t = tally.get(key);
+        if (!t) tally.set(key, (t = { n: 0, first: i }));
+        t.n++;
+        if (t.n > best.n) best = t;
       }
-      const [key, n] = [...tally].sort((a, b) => b[1] - a[1])[0]!;
-      const i = selected.find((j) => `${points.lon[j]},${points.lat[j]}` === key)!;
-      busiestPoint = { share: Math.round((n / selected.length) * 1000) / 1000, count: n, location: points.locations[points.location[i]!] ?? '' };
+      busiestPoint = { share: Math.round((best.n / selected.length) * 1000) / 1000, count: best.n, location: points.locations[points.location[best.first]!] ?? '' };
     }
 
     const notes: string[] = [];

@@ -1,0 +1,130 @@
+/**
+ * The scheduled importer (AWS Lambda, run monthly by EventBridge): downloads the newest month police.uk has for the
+ * configured force and districts with the same code as `npm run fetch-data`, then imports it with the same code as
+ * `npm run import`. Any failure throws, so the invocation counts as a Lambda error and the stack's alarm fires.
+ *
+ * Environment
+ *   FORCE            police.uk force id, e.g. nottinghamshire
+ *   LADS             district codes (LAD 2024), comma-separated, e.g. E07000174,E07000170
+ *   TABLE_NAME       the DynamoDB table
+ *   DATASET_ID       dataset to import into (default "open-data", as npm run import)
+ *   MONTHS           how many of the newest months to (re)import, 1-12 (default 1); more catches up after a failure
+ *   POLICE_API_URL, ONS_API_URL, DYNAMODB_ENDPOINT   other endpoints (tests)
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addMonths } from '@safer-places/domain';
+import { DynamoReferenceRepository, createDocumentClient } from '@safer-places/store';
+import { parseFetchArgs } from '../fetch/args';
+import { HttpClient, type HttpClientOptions } from '../fetch/http';
+import { DEFAULT_POLICE_API, PoliceApi } from '../fetch/police-api';
+import { USER_AGENT, downloadData } from '../fetch/run';
+import { TokenBucket } from '../fetch/token-bucket';
+import { DEFAULT_DATASET_ID, importFiles } from '../import';
+
+export interface ScheduledImportSettings {
+  force: string;
+  lads: string[];
+  tableName: string;
+  datasetId: string;
+  months: number;
+}
+
+export interface ScheduledImportResult {
+  datasetId: string;
+  force: string;
+  lads: string[];
+  months: string[];
+  crimesDownloaded: number;
+  crimesImported: number;
+  lsoas: number;
+  warnings: string[];
+  durationMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+type Log = (entry: Record<string, unknown>) => void;
+
+const jsonLog: Log = (entry) => console.log(JSON.stringify(entry));
+
+/** Reads and checks the settings; a missing or malformed one throws before anything is downloaded. */
+export function settingsFromEnv(env: Env): ScheduledImportSettings {
+  const missing = ['FORCE', 'LADS', 'TABLE_NAME'].filter((k) => !env[k]?.trim());
+  if (missing.length > 0) throw new Error(`scheduled import: environment variable(s) ${missing.join(', ')} not set`);
+  // The same checks and messages as the fetch-data command line.
+  const args = parseFetchArgs(['--force', env.FORCE!, '--lad', env.LADS!]);
+  const months = env.MONTHS ? Number(env.MONTHS) : 1;
+  if (!Number.isInteger(months) || months < 1 || months > 12) throw new Error(`scheduled import: MONTHS must be 1-12, got '${env.MONTHS}'`);
+  const datasetId = env.DATASET_ID?.trim() || DEFAULT_DATASET_ID;
+  return { force: args.force, lads: args.lads, tableName: env.TABLE_NAME!.trim(), datasetId, months };
+}
+
+export interface RunOptions {
+  /** HTTP client overrides (tests shorten back-off). */
+  http?: Partial<HttpClientOptions>;
+  log?: Log;
+}
+
+export async function runScheduledImport(env: Env, options: RunOptions = {}): Promise<ScheduledImportResult> {
+  const started = performance.now();
+  const log = options.log ?? jsonLog;
+  const settings = settingsFromEnv(env);
+
+  // The newest month police.uk has; downloadData checks the range again and warns about months it lacks.
+  const police = new PoliceApi(
+    env.POLICE_API_URL ?? DEFAULT_POLICE_API,
+    new HttpClient({ bucket: new TokenBucket(5, 5, options.http?.clock), maxConcurrent: 1, userAgent: USER_AGENT, ...options.http }),
+  );
+  const available = (await police.getAvailableMonths()).sort();
+  const newest = available.at(-1);
+  if (!newest) throw new Error('scheduled import: police.uk lists no months of street-level crime');
+  const from = addMonths(newest, -(settings.months - 1));
+  log({ level: 'info', msg: 'scheduled import starting', force: settings.force, lads: settings.lads, from, to: newest, datasetId: settings.datasetId });
+
+  // Lambda keeps /tmp between warm invocations: a folder of our own, always removed.
+  const outDir = await mkdtemp(join(tmpdir(), 'scheduled-import-'));
+  const doc = createDocumentClient(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {});
+  try {
+    const fetched = await downloadData(
+      {
+        args: { force: settings.force, lads: settings.lads, from, to: newest, out: outDir, skipImport: true, help: false },
+        ...(options.http && { http: options.http }),
+      },
+      {
+        stdout: (line) => log({ level: 'info', msg: line }),
+        stderr: (line) => log({ level: 'warn', msg: line }),
+        env,
+        cwd: outDir,
+      },
+    );
+    const report = await importFiles(fetched.files, {
+      reference: new DynamoReferenceRepository(doc, settings.tableName),
+      datasetId: settings.datasetId,
+    });
+    const result: ScheduledImportResult = {
+      datasetId: report.datasetId,
+      force: settings.force,
+      lads: settings.lads,
+      months: fetched.months,
+      crimesDownloaded: fetched.crimeCount,
+      crimesImported: report.crimes?.imported ?? 0,
+      lsoas: fetched.lsoaCount,
+      warnings: [...fetched.warnings, ...report.warnings],
+      durationMs: Math.round(performance.now() - started),
+    };
+    log({ level: 'info', msg: 'scheduled import done', ...result });
+    return result;
+  } catch (e) {
+    log({ level: 'error', msg: 'scheduled import failed', error: (e as Error).message, stack: (e as Error).stack });
+    throw e;
+  } finally {
+    doc.destroy();
+    await rm(outDir, { recursive: true, force: true });
+  }
+}
+
+/** EventBridge's event carries nothing we need: the settings are the function's environment. */
+export async function handler(): Promise<ScheduledImportResult> {
+  return runScheduledImport(process.env);
+}

@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import * as turf from '@turf/turf';
+import { afterAll, beforeAll, bench, describe } from 'vitest';
+import { createApp, createLocalTokenService } from '@safer-places/api';
+import { AreaAnalysisService, AssetService, CrimePointsCache, ReferenceService, monthRange, pointsInside, type CrimeBlock, type CrimePoints } from '@safer-places/domain';
+import { seededRandom } from '@safer-places/geo';
+import { importFiles } from '@safer-places/importer';
+import type { AreaGeometry, Principal } from '@safer-places/schemas';
+import { DynamoAssetRepository, DynamoReferenceRepository, createDocumentClient, ensureTable } from '@safer-places/store';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from '@safer-places/store/embedded';
+import { SHARED_DATA, mustHaveSharedData, sharedDataAvailable } from '../integration/shared-data';
+
+/**
+ * Statistics inside a drawn ~1 km² area (a 564 m circle on Nottingham's Old Market Square) over 1 M crimes: the
+ * 258 k real police.uk rows plus synthetic points scattered around them (seeded). Compute and API latency, against
+ * naive turf.pointsWithinPolygon on the same points in the same run.
+ */
+if (!sharedDataAvailable && mustHaveSharedData) throw new Error(`shared data missing at ${SHARED_DATA}`);
+const TARGET = 1_000_000;
+const area = turf.circle([-1.1494, 52.9533], 0.564, { units: 'kilometers', steps: 64 }).geometry as AreaGeometry;
+const principal: Principal = { userId: 'bench', orgId: 'bench-org', role: 'analyst' };
+
+let dynamo: EmbeddedDynamo;
+let doc: ReturnType<typeof createDocumentClient>;
+let points: CrimePoints;
+let analysis: AreaAnalysisService;
+let app: ReturnType<typeof createApp>;
+let token: string;
+const apiMs: number[] = [];
+let computeMs: number[] = [];
+let inside = 0;
+
+beforeAll(async () => {
+  if (!sharedDataAvailable) return;
+  dynamo = await startEmbeddedDynamo();
+  doc = createDocumentClient({ endpoint: dynamo.endpoint });
+  await ensureTable(doc, 'bench');
+  const reference = new DynamoReferenceRepository(doc, 'bench');
+  const report = await importFiles([join(SHARED_DATA, 'lsoa21-boundaries'), join(SHARED_DATA, 'population'), join(SHARED_DATA, 'police-uk')], { reference, datasetId: 'bench' });
+  const summary = (await reference.getDataset('bench'))!;
+  const months = monthRange(summary.firstMonth!, summary.lastMonth!);
+  const extraPerMonth = Math.ceil((TARGET - report.crimes!.imported) / months.length);
+  const rng = seededRandom(2026);
+  for (const month of months) {
+    const blocks = await reference.getCrimeBlocks('bench', [month]);
+    const located = blocks.flatMap((b) => b.crimes).filter((c) => c.lon !== null);
+    const extra: CrimeBlock = { month, lsoaCode: 'SYNTHETIC', crimes: [] };
+    for (let k = 0; k < extraPerMonth; k++) {
+      const base = located[Math.floor(rng.next() * located.length)]!;
+      // ~150 m of scatter: 0.00135° of latitude, a little more in longitude at 53° N.
+      extra.crimes.push({ ...base, id: `synthetic-${month}-${k}`, lon: Number((base.lon! + rng.normal() * 0.00225).toFixed(6)), lat: Number((base.lat! + rng.normal() * 0.00135).toFixed(6)), lsoaCode: 'SYNTHETIC' });
+    }
+    await reference.replaceCrimeMonth('bench', month, [...blocks, extra]);
+  }
+  await reference.putDataset({ ...summary, version: `${summary.version}+synthetic` });
+  const assets = new DynamoAssetRepository(doc, 'bench');
+  const referenceService = new ReferenceService(reference);
+  const cache = new CrimePointsCache(reference);
+  analysis = new AreaAnalysisService(referenceService, cache, new AssetService({ assets, clock: { now: () => new Date() }, ids: { newId: () => crypto.randomUUID() } }));
+  points = await cache.get((await reference.getDataset('bench'))!);
+  const tokens = createLocalTokenService(new TextEncoder().encode('bench-secret-bench-secret-bench-secret'));
+  app = createApp({ assets, reference, verifier: tokens.verifier, log: () => {} });
+  token = (await tokens.issue(principal)).token;
+  await analysis.analyse(principal, area, { datasetId: 'bench', categories: [] }); // warm the app's caches too
+  await app.request('/api/areas/analyse', { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ geometry: area, dataset: 'bench' }) });
+}, 600_000);
+
+afterAll(async () => {
+  if (!sharedDataAvailable) return;
+  const p = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+  console.log(
+    `\narea statistics over ${points.count.toLocaleString('en-GB')} crimes, ${inside.toLocaleString('en-GB')} inside the 1 km² area:` +
+      `\n  full analysis compute: median ${p(computeMs, 0.5).toFixed(1)} ms, p95 ${p(computeMs, 0.95).toFixed(1)} ms` +
+      `\n  POST /api/areas/analyse: median ${p(apiMs, 0.5).toFixed(1)} ms, p95 ${p(apiMs, 0.95).toFixed(1)} ms over ${apiMs.length} requests (target p95 ≤ 50 ms)\n`,
+  );
+  doc.destroy();
+  await dynamo.close();
+});
+
+describe.runIf(sharedDataAvailable)('points inside a drawn 1 km² area, 1 M crimes', () => {
+  bench('bbox scan + ray casting (pointsInside)', () => {
+    inside = pointsInside(points, area).length;
+  }, { time: 2000 });
+  bench('baseline: turf.pointsWithinPolygon', () => {
+    const fc = turf.featureCollection(Array.from({ length: points.count }, (_, i) => turf.point([points.lon[i]!, points.lat[i]!])));
+    const t = performance.now();
+    turf.pointsWithinPolygon(fc, turf.feature(area));
+    void t;
+  }, { time: 0, iterations: 2, warmupIterations: 0 });
+});
+
+describe.runIf(sharedDataAvailable)('the whole area panel', () => {
+  bench('AreaAnalysisService.analyse (compute)', async () => {
+    const t = performance.now();
+    await analysis.analyse(principal, area, { datasetId: 'bench', categories: [] });
+    computeMs.push(performance.now() - t);
+  }, { time: 3000 });
+  bench('POST /api/areas/analyse (API, embedded DynamoDB)', async () => {
+    const t = performance.now();
+    const res = await app.request('/api/areas/analyse', { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ geometry: area, dataset: 'bench' }) });
+    if (res.status !== 200) throw new Error(`status ${res.status}`);
+    await res.json();
+    apiMs.push(performance.now() - t);
+  }, { time: 3000 });
+});
