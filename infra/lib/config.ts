@@ -1,0 +1,130 @@
+/**
+ * Deployment settings, read from CDK context: `-c stage=prod -c force=nottinghamshire -c districts=E07000174,E07000170`
+ * on the command line, or the "context" block of cdk.json. Checked up front so a typo fails `cdk synth` with a clear
+ * message instead of deploying something half-configured.
+ */
+export type Stage = 'dev' | 'prod';
+
+export interface StageConfig {
+  stage: Stage;
+  /** AWS region of the whole stack (CloudFront is global). Default eu-west-2 (London). */
+  region: string;
+  /** police.uk force id for the scheduled monthly import; with `districts`, or neither (no scheduled import). */
+  force: string | null;
+  /** LAD 2024 district codes the scheduled import fetches. */
+  districts: string[];
+  /** Dataset the scheduled import writes (default "open-data", as `npm run import`). */
+  importDataset: string | null;
+  /** Where alarm notifications go (an SNS e-mail subscription you confirm once); none by default. */
+  alarmEmail: string | null;
+  /** Base map style for the web app (served in /config.json and by /api/config). */
+  mapStyleUrl: string | null;
+  /** Extra https origins the browser may fetch from (map tiles, glyphs, sprites named by the style). */
+  cspConnectSrc: string[];
+  /** Reserved concurrency for the API function; none by default (new accounts cannot reserve any). */
+  apiReservedConcurrency: number | null;
+  /** HTTP API throttling for every route (requests per second, burst). */
+  apiRateLimit: number;
+  apiBurstLimit: number;
+}
+
+export const DEFAULT_REGION = 'eu-west-2';
+
+/** Same rules as `npm run fetch-data` (packages/importer/src/fetch/args.ts). */
+const FORCE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const LAD = /^(E0[6-9]|W06)\d{6}$/;
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const DATASET = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Get = (key: string) => unknown;
+
+function text(get: Get, key: string): string | null {
+  const v = get(key);
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string' && typeof v !== 'number') throw new ConfigError(`context ${key} must be a string, got ${JSON.stringify(v)}`);
+  const s = String(v).trim();
+  return s === '' ? null : s;
+}
+
+/** A list given as "a,b" on the command line or ["a","b"] in cdk.json. */
+function list(get: Get, key: string): string[] {
+  const v = get(key);
+  if (v === undefined || v === null) return [];
+  const items = Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(',') : null;
+  if (!items) throw new ConfigError(`context ${key} must be a comma-separated list, got ${JSON.stringify(v)}`);
+  return items.map((s) => s.trim()).filter(Boolean);
+}
+
+function int(get: Get, key: string, fallback: number | null, min: number, max: number): number | null {
+  const t = text(get, key);
+  if (t === null) return fallback;
+  const n = Number(t);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`context ${key} must be a whole number from ${min} to ${max}, got '${t}'`);
+  return n;
+}
+
+function httpsUrl(value: string, key: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`context ${key} '${value}' is not a URL`);
+  }
+  if (url.protocol !== 'https:') throw new ConfigError(`context ${key} '${value}' must be an https:// URL`);
+  return url;
+}
+
+export function readStageConfig(get: Get): StageConfig {
+  const stage = text(get, 'stage') ?? 'dev';
+  if (stage !== 'dev' && stage !== 'prod') throw new ConfigError(`context stage must be dev or prod, got '${stage}'`);
+
+  const region = text(get, 'region') ?? DEFAULT_REGION;
+  if (!REGION.test(region)) throw new ConfigError(`context region '${region}' is not an AWS region such as eu-west-2`);
+
+  const forceText = text(get, 'force');
+  const force = forceText?.toLowerCase() ?? null;
+  if (force !== null && !FORCE.test(force)) {
+    throw new ConfigError(`context force '${forceText}' is not a police.uk force id (lower-case words joined by '-', e.g. west-yorkshire)`);
+  }
+  const districts = [...new Set(list(get, 'districts').map((d) => d.toUpperCase()))];
+  const bad = districts.filter((d) => !LAD.test(d));
+  if (bad.length > 0) {
+    throw new ConfigError(`context districts: ${bad.join(', ')} not LAD 2024 district code(s) (E06/E07/E08/E09/W06 and 6 digits, e.g. E07000174)`);
+  }
+  if ((force === null) !== (districts.length === 0)) {
+    throw new ConfigError('context force and districts go together: set both for the monthly import (e.g. -c force=nottinghamshire -c districts=E07000174), or neither');
+  }
+
+  const importDataset = text(get, 'importDataset');
+  if (importDataset !== null && !DATASET.test(importDataset)) {
+    throw new ConfigError(`context importDataset '${importDataset}' must be lower-case letters, digits and hyphens (at most 64)`);
+  }
+
+  const alarmEmail = text(get, 'alarmEmail');
+  if (alarmEmail !== null && !EMAIL.test(alarmEmail)) throw new ConfigError(`context alarmEmail '${alarmEmail}' is not an e-mail address`);
+
+  const mapStyleUrl = text(get, 'mapStyleUrl');
+  if (mapStyleUrl !== null) httpsUrl(mapStyleUrl, 'mapStyleUrl');
+  const cspConnectSrc = list(get, 'cspConnectSrc').map((o) => httpsUrl(o, 'cspConnectSrc').origin);
+
+  const apiRateLimit = int(get, 'apiRateLimit', 50, 1, 10_000)!;
+  const apiBurstLimit = int(get, 'apiBurstLimit', 100, 1, 5_000)!;
+  return {
+    stage,
+    region,
+    force,
+    districts,
+    importDataset,
+    alarmEmail,
+    mapStyleUrl,
+    cspConnectSrc,
+    apiReservedConcurrency: int(get, 'apiReservedConcurrency', null, 1, 1000),
+    apiRateLimit,
+    apiBurstLimit,
+  };
+}
