@@ -1,6 +1,6 @@
-import type { AreaGeometry, CategorySelection, DatasetSummary, Month, Principal } from '@safer-places/schemas';
+import type { AreaGeometry, CategorySelection, DatasetSummary, Lsoa, Month, Principal } from '@safer-places/schemas';
 import { CATEGORY_INDEX, CRIME_CATEGORIES, DEFAULT_COVERAGE_RADIUS_M, categoriesOf, selectionLabel } from '@safer-places/schemas';
-import { areaSquareMetres, areasIntersect, createPolygonLocator, distanceToAreaMetres, geometryBBox, overlapShares } from '@safer-places/geo';
+import { areaSquareMetres, areasIntersect, createPolygonLocator, distanceToAreaMetres, overlapShares, pointsInPolygon } from '@safer-places/geo';
 import type { AssetService } from './assets';
 import { ValidationError } from './errors';
 import { addMonths, monthRange } from './months';
@@ -41,18 +41,9 @@ export interface AreaStats {
   notes: string[];
 }
 
-/** Points inside an area: candidates by bbox, then an exact point-in-polygon test. */
-export function pointsInside(points: Pick<CrimePoints, 'lon' | 'lat' | 'count'>, geometry: AreaGeometry): Uint32Array {
-  const [minX, minY, maxX, maxY] = geometryBBox(geometry);
-  const locator = createPolygonLocator([{ code: 'area', geometry }]);
-  const out: number[] = [];
-  for (let i = 0; i < points.count; i++) {
-    const x = points.lon[i]!;
-    const y = points.lat[i]!;
-    if (x < minX || x > maxX || y < minY || y > maxY) continue;
-    if (locator.locate(x, y)) out.push(i);
-  }
-  return Uint32Array.from(out);
+/** Crimes inside an area: a KD-tree range query on its bbox, then an exact point-in-polygon test. */
+export function pointsInside(points: Pick<CrimePoints, 'index'>, geometry: AreaGeometry): Uint32Array {
+  return pointsInPolygon(points.index, geometry);
 }
 
 const SNAP_WARNING_SHARE = 0.5;
@@ -61,6 +52,10 @@ const METRES_PER_DEGREE = (6_371_008.8 * Math.PI) / 180;
 
 /** Everything the analyst's area panel shows, for a saved or an unsaved area. */
 export class AreaAnalysisService {
+  /** LSOA overlap shares by dataset version and geometry: polygon clipping is the slow part, and a panel asks again
+   * for the same area whenever the categories or period change. */
+  private readonly overlapCache = new Map<string, ReturnType<typeof overlapShares>>();
+
   constructor(
     private readonly reference: ReferenceService,
     private readonly points: CrimePointsCache,
@@ -111,7 +106,7 @@ export class AreaAnalysisService {
     })).filter((r) => wanted[CATEGORY_INDEX[r.key as keyof typeof CATEGORY_INDEX]]);
     const trend = points.months.map((m) => ({ month: m, count: CRIME_CATEGORIES.reduce((s, _, ci) => s + (wanted[ci] ? count(ci, m) : 0), 0) }));
 
-    const shares = overlapShares(geometry, lsoas.map((l) => ({ code: l.code, geometry: l.geometry, bbox: l.bbox })));
+    const shares = this.shares(dataset, geometry, lsoas);
     const byCode = new Map(lsoas.map((l) => [l.code, l]));
     const lsoaRows = shares
       .map((s) => {
@@ -204,5 +199,18 @@ export class AreaAnalysisService {
       busiestPoint,
       notes,
     };
+  }
+
+  private shares(dataset: DatasetSummary, geometry: AreaGeometry, lsoas: Lsoa[]) {
+    const key = `${dataset.id}@${dataset.version}|${JSON.stringify(geometry.coordinates)}`;
+    let hit = this.overlapCache.get(key);
+    if (hit) {
+      this.overlapCache.delete(key);
+    } else {
+      hit = overlapShares(geometry, lsoas.map((l) => ({ code: l.code, geometry: l.geometry, bbox: l.bbox })));
+      if (this.overlapCache.size >= 200) this.overlapCache.delete(this.overlapCache.keys().next().value!);
+    }
+    this.overlapCache.set(key, hit); // most recently used last
+    return hit;
   }
 }

@@ -1,3 +1,4 @@
+import { createPointIndex, type PointIndex } from '@safer-places/geo';
 import type { DatasetSummary, Month } from '@safer-places/schemas';
 import { CATEGORY_INDEX } from '@safer-places/schemas';
 import { monthRange } from './months';
@@ -18,6 +19,8 @@ export interface CrimePoints {
   /** Index into `locations` (police.uk "On or near …" text). */
   location: Uint32Array;
   locations: string[];
+  /** KD-tree over the points, so a drawn area costs the points in its box rather than a scan of them all. */
+  index: PointIndex;
 }
 
 /**
@@ -57,6 +60,7 @@ export class CrimePointsCache {
       month: new Uint16Array(n),
       location: new Uint32Array(n),
       locations: [],
+      index: createPointIndex(new Float64Array(0)),
     };
     const monthIndex = new Map(months.map((m, i) => [m, i]));
     const locationIndex = new Map<string, number>();
@@ -78,6 +82,12 @@ export class CrimePointsCache {
         i++;
       }
     }
+    const xy = new Float64Array(2 * n);
+    for (let k = 0; k < n; k++) {
+      xy[2 * k] = points.lon[k]!;
+      xy[2 * k + 1] = points.lat[k]!;
+    }
+    points.index = createPointIndex(xy);
     return points;
   }
 }
