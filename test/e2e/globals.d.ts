@@ -26,7 +26,14 @@ interface E2eMap {
   isMoving(): boolean;
 }
 
+/** The small part of terra-draw (the map's drawing layer) the browser tests read. */
+interface E2eDraw {
+  getSnapshot(): { id?: string | number; geometry: { type: string; coordinates: number[][][] }; properties: Record<string, unknown> }[];
+  getMode(): string;
+}
+
 interface Window {
   __saferPlacesMap?: E2eMap;
   __saferPlacesReady?: boolean;
+  __saferPlacesDraw?: E2eDraw;
 }

@@ -4,6 +4,7 @@ import {
   LAYER_NAMES,
   selectionLabel,
   type AssetInputByKind,
+  type AreaGeometry,
   type AssetKind,
   type BBox,
   type CategorySelection,
@@ -17,22 +18,48 @@ import {
   type Position,
   type Role,
 } from '@safer-places/schemas';
-import { createApiClient, describeError, type LayerCollection } from './api/client';
+import { createApiClient, describeError, type AreaStatsQuery, type LayerCollection } from './api/client';
 import { buildChoropleth, type MeasureRow } from './lib/choropleth';
-import { resolvePeriod, type PeriodChoice } from './lib/period';
+import { PERIOD_CHOICES, resolvePeriod, type PeriodChoice } from './lib/period';
+import { DEFAULT_AREA_QUERY, resolveAreaPeriod, type AreaQueryState } from './lib/areaQuery';
+import { DRAW_TOOLS, geometryBounds, geometryKey, shapeOfMode, type AreaShape } from './lib/drawing';
+import { areaExportFileName, fileNameFromDisposition, saveBlob, strategicExportFileName } from './lib/download';
 import { rankOf } from './lib/rank';
 import { coverageCollection } from './map/coverage';
 import { ID_FIELD } from './map/layers';
 import { MapView, type MapSelection, type MapViewHandle } from './map/MapView';
+import type { DrawingState } from './map/areaDrawing';
 import { ChoroplethControls, LayerControls } from './components/Controls';
 import { DatasetPicker, SignIn, SyntheticBadge } from './components/Header';
 import { Footer } from './components/Footer';
 import { Legend } from './components/Legend';
 import { AddPanel, AssetPanel, LsoaPanel } from './components/SidePanel';
+import { AreaPanel } from './components/AreaPanel';
+import { DrawTools, SavedAreaList } from './components/DrawTools';
+import { StrategicView, type StrategicScope } from './components/StrategicView';
 
 const TOKEN_KEY = 'saferPlaces.token';
 const ALL_VISIBLE: Record<LayerName, boolean> = { lsoas: true, cameras: true, 'help-points': true, 'pspo-zones': true, 'safer-streets-areas': true };
 type Layers = Partial<Record<LayerName, LayerCollection>>;
+
+/**
+ * Below this width the area panel leaves the map under about 760 px (the sidebar, the wide panel and the map), so the
+ * legend folds away while the panel is open and the drawn area stays in view.
+ */
+const NARROW_MAP_QUERY = '(max-width: 1480px)';
+
+function useMediaQuery(query: string): boolean {
+  const [matches, setMatches] = useState(() => typeof window !== 'undefined' && window.matchMedia?.(query).matches === true);
+  useEffect(() => {
+    const mq = window.matchMedia?.(query);
+    if (!mq) return;
+    const on = () => setMatches(mq.matches);
+    on();
+    mq.addEventListener('change', on);
+    return () => mq.removeEventListener('change', on);
+  }, [query]);
+  return matches;
+}
 
 function readToken(): string | null {
   try {
@@ -92,6 +119,21 @@ export function App() {
   const [toast, setToast] = useState<string | null>(null);
   const [baseMap, setBaseMap] = useState<'remote' | 'offline' | null>(null);
   const mapHandle = useRef<MapViewHandle>(null);
+  // Drawn areas: the saved ones (a layer of their own), the tool in use, an unsaved drawing, a saved one being reshaped.
+  const [areasLayer, setAreasLayer] = useState<LayerCollection | null>(null);
+  const [areasLoaded, setAreasLoaded] = useState(false);
+  const [showAreas, setShowAreas] = useState(true);
+  const [drawTool, setDrawTool] = useState<AreaShape | null>(null);
+  const [areaDraft, setAreaDraft] = useState<{ geometry: AreaGeometry; shape: AreaShape; editing: boolean } | null>(null);
+  const [areaEdit, setAreaEdit] = useState<{ id: string; geometry: AreaGeometry } | null>(null);
+  const [areaQuery, setAreaQuery] = useState<AreaQueryState>(DEFAULT_AREA_QUERY);
+  const [crossing, setCrossing] = useState<Position | null>(null);
+  const [drawProblem, setDrawProblem] = useState<string | null>(null);
+  const [strategicOpen, setStrategicOpen] = useState(false);
+  const [pendingFit, setPendingFit] = useState<BBox | null>(null);
+  const narrowMap = useMediaQuery(NARROW_MAP_QUERY);
+  const areaEditRef = useRef(areaEdit);
+  areaEditRef.current = areaEdit;
 
   const announce = useCallback((message: string) => {
     setToast(message);
@@ -115,6 +157,14 @@ export function App() {
     setSelection(null);
     setAddKind(null);
     setDraft(null);
+    setAreasLayer(null);
+    setAreasLoaded(false);
+    setDrawTool(null);
+    setAreaDraft(null);
+    setAreaEdit(null);
+    setCrossing(null);
+    setDrawProblem(null);
+    setStrategicOpen(false);
     if (!token) return;
     let cancelled = false;
     (async () => {
@@ -164,6 +214,27 @@ export function App() {
       cancelled = true;
     };
   }, [me, datasetId, loadLayer]);
+
+  // The organisation's drawn areas (the same for every dataset).
+  const loadAreas = useCallback(async () => {
+    const fc = await api.layer('areas');
+    setAreasLayer(fc);
+    return fc;
+  }, [api]);
+  useEffect(() => {
+    if (!me) return;
+    let cancelled = false;
+    loadAreas()
+      .catch((err) => {
+        if (!cancelled) setLayerError(`Drawn areas could not be loaded: ${describeError(err)}`);
+      })
+      .finally(() => {
+        if (!cancelled) setAreasLoaded(true);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [me, loadAreas]);
 
   // Layers the server cut short are re-read for the area in view.
   const truncatedRef = useRef<LayerName[]>([]);
@@ -237,7 +308,7 @@ export function App() {
   const statsRows = useMemo(() => new Map((stats?.lsoas ?? []).map((r) => [r.code, r])), [stats]);
 
   const allLayersLoaded = LAYER_NAMES.every((l) => layers[l] !== undefined);
-  const dataReady = !!me && allLayersLoaded && (statsState === 'done' || statsState === 'error');
+  const dataReady = !!me && allLayersLoaded && areasLoaded && (statsState === 'done' || statsState === 'error');
 
   const counts = useMemo(() => {
     const c: Partial<Record<LayerName, number>> = {};
@@ -247,9 +318,25 @@ export function App() {
 
   const selectedFeature = useMemo(() => {
     if (!selection) return null;
-    const fc = layers[selection.layer];
+    const fc = selection.layer === 'areas' ? areasLayer : layers[selection.layer];
     return fc?.features.find((f) => String(f.properties[ID_FIELD[selection.layer]]) === selection.id) ?? null;
-  }, [selection, layers]);
+  }, [selection, layers, areasLayer]);
+
+  const savedAreas = useMemo(
+    () =>
+      (areasLayer?.features ?? [])
+        .map((f) => ({ id: String(f.properties.id), name: String(f.properties.name ?? 'Unnamed area'), theme: String(f.properties.theme ?? '') }))
+        .sort((a, b) => a.name.localeCompare(b.name, 'en-GB')),
+    [areasLayer],
+  );
+
+  /** What the map's drawing layer does: draw a new shape, show or edit an unsaved one, reshape a saved one. */
+  const drawing = useMemo<DrawingState>(() => {
+    if (drawTool) return { kind: 'draw', tool: drawTool };
+    if (areaEdit) return { kind: 'edit', geometry: areaEdit.geometry };
+    if (areaDraft) return { kind: areaDraft.editing ? 'edit' : 'show', geometry: areaDraft.geometry };
+    return { kind: 'none' };
+  }, [drawTool, areaEdit, areaDraft]);
 
   const cameraOptions = useMemo(
     () => (cameras?.features ?? []).map((f) => ({ value: String(f.properties.id), label: String(f.properties.name) })),
@@ -258,18 +345,77 @@ export function App() {
 
   const canWrite = (kind: AssetKind) => !!me?.canWrite.includes(kind);
 
-  // Keyboard: Escape leaves "add" mode, then closes the panel.
+  // Keyboard: Escape cancels drawing (or reshaping), leaves "add" mode, closes the strategic view, then the panel.
+  // An unsaved drawing is never thrown away by Escape: its panel has Discard for that.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Escape') return;
-      if (addKind) {
+      if (drawTool) {
+        setDrawTool(null);
+        announce('Drawing cancelled.');
+      } else if (areaEdit) {
+        setAreaEdit(null);
+        setCrossing(null);
+      } else if (areaDraft?.editing) {
+        setAreaDraft({ ...areaDraft, editing: false });
+      } else if (addKind) {
         setAddKind(null);
         setDraft(null);
-      } else if (selection) setSelection(null);
+      } else if (strategicOpen) setStrategicOpen(false);
+      else if (selection && !areaDraft) setSelection(null);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [addKind, selection]);
+  }, [addKind, selection, drawTool, areaEdit, areaDraft, strategicOpen, announce]);
+
+  const startDrawing = (shape: AreaShape | null) => {
+    setDrawTool(shape);
+    if (!shape) return;
+    setSelection(null);
+    setAddKind(null);
+    setDraft(null);
+    setAreaDraft(null);
+    setAreaEdit(null);
+    setCrossing(null);
+    setDrawProblem(null);
+    setStrategicOpen(false);
+  };
+
+  const selectArea = (id: string) => {
+    if (areaDraft || drawTool) {
+      announce(drawTool ? 'Finish or cancel the drawing first.' : 'Save or discard the new drawing first.');
+      return;
+    }
+    const f = areasLayer?.features.find((x) => String(x.properties.id) === id);
+    setAddKind(null);
+    setDraft(null);
+    setAreaEdit(null);
+    setStrategicOpen(false);
+    setShowAreas(true);
+    setSelection({ layer: 'areas', id });
+    if (f && (f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon')) setPendingFit(geometryBounds(f.geometry));
+  };
+
+  // Fit the map to a chosen area once the panel it opens has taken its column.
+  useEffect(() => {
+    if (!pendingFit) return;
+    mapHandle.current?.fitBounds(pendingFit, { maxZoom: 16 });
+    setPendingFit(null);
+  }, [pendingFit]);
+
+  const exportArea = async (id: string, name: string, kind: 'csv' | 'geojson', q: AreaStatsQuery) => {
+    const file = await api.downloadAreaExport(id, kind, q);
+    saveBlob(file.blob, fileNameFromDisposition(file.disposition, areaExportFileName(name, kind)));
+  };
+
+  const loadStrategic = useCallback(
+    (scope: StrategicScope, signal: AbortSignal) => api.strategic({ scope, ...(datasetId && { dataset: datasetId }) }, signal),
+    [api, datasetId],
+  );
+  const exportStrategic = async (scope: StrategicScope) => {
+    const file = await api.downloadStrategicCsv({ scope, ...(datasetId && { dataset: datasetId }) });
+    saveBlob(file.blob, fileNameFromDisposition(file.disposition, strategicExportFileName(scope, dataset?.lastMonth ?? null)));
+  };
 
   const onSignIn = async (role: Role) => {
     setSigningIn(true);
@@ -287,14 +433,24 @@ export function App() {
   };
 
   const reloadAfterWrite = async (kind: AssetKind) => {
-    if (kind === 'areas') return; // drawn areas are not one of the five map layers
+    if (kind === 'areas') {
+      await loadAreas();
+      return;
+    }
     await loadLayer(kind);
     if (kind === 'cameras') await loadLayer('help-points'); // help points show their camera's name
   };
 
   const startAdd = (kind: 'cameras' | 'help-points') => {
+    if (areaDraft) {
+      announce('Save or discard the new drawing first.');
+      return;
+    }
     setSelection(null);
     setDraft(null);
+    setDrawTool(null);
+    setAreaDraft(null);
+    setAreaEdit(null);
     setAddKind(kind);
     setVisible((v) => ({ ...v, [kind]: true }));
   };
@@ -309,7 +465,22 @@ export function App() {
     mapHandle.current?.fitBounds(dataset.bbox);
   }, [dataset]);
 
+  const mapRange = period?.ok ? period.range : null;
+  const areaPeriod = resolveAreaPeriod(areaQuery.period, mapRange, dataset);
+  const mapPeriodLabel = PERIOD_CHOICES.find((c) => c.value === periodChoice)?.label ?? null;
+  const areaPanelCommon = {
+    query: areaQuery,
+    onQuery: setAreaQuery,
+    period: areaPeriod,
+    mapPeriodLabel,
+    datasetId,
+    canWrite: canWrite('areas'),
+    shapeProblem: drawProblem,
+    onCrossing: setCrossing,
+  };
+
   let panel: React.ReactNode = null;
+  let panelKind: 'area' | 'other' | null = null;
   if (addKind) {
     panel = (
       <AddPanel
@@ -331,8 +502,106 @@ export function App() {
         }}
       />
     );
+  } else if (areaDraft) {
+    const d = areaDraft;
+    panelKind = 'area';
+    panel = (
+      <AreaPanel
+        {...areaPanelCommon}
+        area={null}
+        geometry={d.geometry}
+        shape={d.shape}
+        statsKey={`draft:${geometryKey(d.geometry)}`}
+        loadStats={(q, signal) => api.analyseArea(d.geometry, q, signal)}
+        editingShape={d.editing}
+        shapeChanged={false}
+        onEditShape={() => {
+          setDrawProblem(null);
+          setAreaDraft({ ...d, editing: true });
+        }}
+        onStopEditShape={() => setAreaDraft({ ...d, editing: false })}
+        onCreate={async (input) => {
+          const item = await api.createAsset('areas', input);
+          await loadAreas();
+          setAreaDraft(null);
+          setCrossing(null);
+          setShowAreas(true);
+          setSelection({ layer: 'areas', id: item.id });
+          announce(`Area “${item.name}” saved.`);
+        }}
+        onDiscard={() => {
+          setAreaDraft(null);
+          setCrossing(null);
+          setDrawProblem(null);
+          announce('Drawing discarded.');
+        }}
+        onUpdate={async () => undefined}
+        onDelete={async () => undefined}
+        onReload={async () => undefined}
+        onExport={async () => undefined}
+        onClose={() => {
+          setAreaDraft(null);
+          setCrossing(null);
+          setDrawProblem(null);
+        }}
+      />
+    );
   } else if (selection && selectedFeature) {
-    if (selection.layer === 'lsoas') {
+    if (selection.layer === 'areas') {
+      const id = selection.id;
+      const props = selectedFeature.properties;
+      const savedGeometry = selectedFeature.geometry as AreaGeometry;
+      const editing = areaEdit?.id === id ? areaEdit : null;
+      panelKind = 'area';
+      panel = (
+        <AreaPanel
+          {...areaPanelCommon}
+          key={id}
+          area={props}
+          geometry={editing?.geometry ?? savedGeometry}
+          shape={shapeOfMode(props.shape)}
+          statsKey={`saved:${id}:${String(props.version)}`}
+          loadStats={(q, signal) => api.areaStats(id, q, signal)}
+          editingShape={!!editing}
+          shapeChanged={!!editing && geometryKey(editing.geometry) !== geometryKey(savedGeometry)}
+          onEditShape={() => {
+            setDrawProblem(null);
+            setAreaEdit({ id, geometry: savedGeometry });
+            setPendingFit(geometryBounds(savedGeometry));
+          }}
+          onStopEditShape={() => {
+            setAreaEdit(null);
+            setCrossing(null);
+            setDrawProblem(null);
+          }}
+          onCreate={async () => undefined}
+          onDiscard={() => undefined}
+          onUpdate={async (input, version) => {
+            await api.updateAsset('areas', id, version, input);
+            await loadAreas();
+            setAreaEdit(null);
+            setCrossing(null);
+            announce('Area saved.');
+          }}
+          onDelete={async (version) => {
+            await api.deleteAsset('areas', id, version);
+            setSelection(null);
+            setAreaEdit(null);
+            await loadAreas();
+            announce('Area deleted.');
+          }}
+          onReload={async () => {
+            await loadAreas();
+          }}
+          onExport={(kind, q) => exportArea(id, String(props.name ?? 'area'), kind, q)}
+          onClose={() => {
+            setSelection(null);
+            setAreaEdit(null);
+            setCrossing(null);
+          }}
+        />
+      );
+    } else if (selection.layer === 'lsoas') {
       panel = (
         <LsoaPanel
           properties={selectedFeature.properties}
@@ -345,6 +614,7 @@ export function App() {
       );
     } else {
       const kind = selection.layer;
+      panelKind = 'other';
       panel = (
         <AssetPanel
           kind={kind}
@@ -390,7 +660,7 @@ export function App() {
         )}
       </header>
 
-      <div className={`app-body${panel ? ' app-body--panel' : ''}`}>
+      <div className={`app-body${panel ? ' app-body--panel' : ''}${panelKind === 'area' ? ' app-body--area-panel' : ''}`}>
         <aside className="controls" id="controls" aria-label="Map controls" tabIndex={-1}>
           {datasets && <DatasetPicker datasets={datasets} value={datasetId} onChange={(id) => { setSelection(null); setDatasetId(id); }} />}
           <LayerControls
@@ -399,6 +669,7 @@ export function App() {
             showCoverage={showCoverage}
             onCoverage={setShowCoverage}
             counts={counts}
+            {...(me && { areas: { visible: showAreas, onToggle: setShowAreas, count: areasLayer ? areasLayer.features.length : undefined } })}
           />
           <ChoroplethControls
             measure={measure}
@@ -426,6 +697,32 @@ export function App() {
               </div>
               <p className="hint">Choose, then click the map where it goes.</p>
             </fieldset>
+          )}
+          {me && canWrite('areas') && <DrawTools active={drawTool} onTool={startDrawing} disabled={!dataReady && !drawTool} />}
+          {me && (
+            <SavedAreaList
+              items={savedAreas}
+              selectedId={selection?.layer === 'areas' ? selection.id : null}
+              onSelect={selectArea}
+              loading={!areasLoaded}
+            />
+          )}
+          {me && (
+            <section className="control-group" aria-label="Reports">
+              <h2 className="control-group__title">Reports</h2>
+              <button
+                type="button"
+                className="button button--block"
+                aria-expanded={strategicOpen}
+                onClick={() => {
+                  setDrawTool(null);
+                  setStrategicOpen(!strategicOpen);
+                }}
+              >
+                Strategic assessment
+              </button>
+              <p className="hint">Last 12 months against the previous 12 for each district or CSP, with a CSV.</p>
+            </section>
           )}
           {statsError && <p className="message message--error" role="alert">{statsError}</p>}
         </aside>
@@ -461,9 +758,35 @@ export function App() {
               showCoverage={showCoverage}
               choropleth={choroplethPaint}
               selected={selection}
-              draft={draft}
+              draft={addKind ? draft : crossing}
               addMode={addKind !== null}
               dataReady={dataReady}
+              areas={areasLayer}
+              showAreas={showAreas}
+              hiddenAreaId={areaEdit?.id ?? null}
+              drawing={drawing}
+              onDrawFinish={(result, shape) => {
+                setDrawTool(null);
+                if (!result.ok) {
+                  setDrawProblem(result.error);
+                  announce(result.error);
+                  return;
+                }
+                setDrawProblem(null);
+                setCrossing(null);
+                setSelection(null);
+                setAreaDraft({ geometry: result.geometry, shape, editing: false });
+              }}
+              onDrawEdit={(result) => {
+                if (!result.ok) {
+                  announce(result.error);
+                  return;
+                }
+                setCrossing(null);
+                setAreaEdit((e) => (e ? { ...e, geometry: result.geometry } : e));
+                setAreaDraft((d) => (d && !areaEditRef.current ? { ...d, geometry: result.geometry } : d));
+              }}
+              onDrawProblem={(message) => setDrawProblem(message)}
               onSelect={(layer, id) => setSelection({ layer, id })}
               onClearSelection={() => setSelection(null)}
               onMapClick={(pos) => setDraft(pos)}
@@ -482,12 +805,22 @@ export function App() {
               deprivationSource={deprivationSource}
               counts={counts}
               truncated={truncated}
+              showAreas={showAreas && savedAreas.length > 0}
+              collapse={panelKind === 'area' && narrowMap}
             />
+          )}
+          {strategicOpen && me && (
+            <StrategicView datasetId={datasetId} load={loadStrategic} onExport={exportStrategic} onClose={() => setStrategicOpen(false)} />
           )}
           {me && !dataReady && !layerError && <p className="loading" role="status">Loading map data…</p>}
           {layerError && <p className="message message--error map-message" role="alert">{layerError}</p>}
           {addKind && !draft && (
             <p className="map-hint" role="status">Click the map where the {ASSET_KINDS[addKind].singular} is. Press Escape to cancel.</p>
+          )}
+          {drawTool && (
+            <p className="map-hint" role="status" data-testid="draw-hint">
+              {DRAW_TOOLS.find((t) => t.shape === drawTool)?.hint} Press Escape to cancel.
+            </p>
           )}
           <div className="toast" role="status" aria-live="polite">{toast}</div>
         </main>

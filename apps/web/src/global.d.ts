@@ -1,4 +1,5 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { TerraDraw } from 'terra-draw';
 
 declare global {
   interface Window {
@@ -6,6 +7,8 @@ declare global {
     __saferPlacesMap?: MapLibreMap;
     /** True once every layer's data is on the map and the map is idle. */
     __saferPlacesReady?: boolean;
+    /** The map's drawing layer (terra-draw), for browser tests: `getSnapshot()` gives what is drawn. */
+    __saferPlacesDraw?: TerraDraw;
   }
 }
 

@@ -10,3 +10,8 @@ export { quantileBreaks, classIndex, type Classification, type ClassRange } from
 export { buildChoropleth, choroplethTitle, type Choropleth } from './lib/choropleth';
 export * from './lib/period';
 export * from './lib/format';
+export * from './lib/drawing';
+export * from './lib/chart';
+export * from './lib/strategic';
+export * from './lib/download';
+export * from './lib/areaQuery';

@@ -1,11 +1,13 @@
+import type { AreaStats, StrategicTable } from '@safer-places/domain';
 import type {
+  AreaGeometry,
   AssetByKind,
   AssetInputByKind,
   AssetKind,
   ClientConfig,
   DatasetSummary,
   FeatureCollection,
-  LayerName,
+  LayerRouteName,
   LsoaStats,
   Me,
   Role,
@@ -14,7 +16,7 @@ import type {
 
 /** A GeoJSON layer as the API sends it, with its foreign members. */
 export interface LayerCollection extends FeatureCollection {
-  layer?: LayerName;
+  layer?: LayerRouteName;
   truncated?: boolean;
   dataset?: { id: string; name: string; synthetic: boolean };
 }
@@ -24,16 +26,42 @@ export interface DatasetsResponse {
   defaultDatasetId: string | null;
 }
 
-/** A failed API call: the HTTP status and the server's `{error, detail}`. */
+export type { AreaStats, StrategicTable };
+
+/** The figures for one district or CSP in the strategic assessment. */
+export interface StrategicAssessment {
+  dataset: { id: string; name: string; synthetic: boolean };
+  scope: 'district' | 'csp' | 'all';
+  to: string;
+  tables: { code: string; name: string; table: StrategicTable }[];
+}
+
+/** What the area statistics are asked for: categories, months and dataset. */
+export interface AreaStatsQuery {
+  categories?: string[];
+  from?: string;
+  to?: string;
+  dataset?: string;
+}
+
+/** A failed API call: the HTTP status and the server's `{error, detail}` (and `point` for a self-crossing shape). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     readonly detail: string,
+    /** Where a polygon's edges cross, as [lon, lat], when the server says so (422). */
+    readonly point: [number, number] | null = null,
   ) {
     super(detail || code || `HTTP ${status}`);
     this.name = 'ApiError';
   }
+}
+
+/** A file the server made (CSV, GeoJSON): its bytes and the Content-Disposition that names it. */
+export interface DownloadedFile {
+  blob: Blob;
+  disposition: string | null;
 }
 
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
@@ -99,8 +127,10 @@ export function createApiClient(opts: ApiClientOptions) {
       }
     }
     if (!res.ok) {
-      const b = (body ?? {}) as { error?: unknown; detail?: unknown };
-      const err = new ApiError(res.status, typeof b.error === 'string' ? b.error : 'http_error', typeof b.detail === 'string' ? b.detail : text.slice(0, 200));
+      const b = (body ?? {}) as { error?: unknown; detail?: unknown; point?: unknown };
+      const point =
+        Array.isArray(b.point) && b.point.length === 2 && b.point.every((n) => typeof n === 'number') ? (b.point as [number, number]) : null;
+      const err = new ApiError(res.status, typeof b.error === 'string' ? b.error : 'http_error', typeof b.detail === 'string' ? b.detail : text.slice(0, 200), point);
       if (res.status === 401 && init.auth !== false) opts.onUnauthorized?.();
       throw err;
     }
@@ -109,13 +139,41 @@ export function createApiClient(opts: ApiClientOptions) {
 
   const ifMatch = (version: number) => ({ 'if-match': `"${version}"` });
 
+  /** A file download: the raw body as a Blob with the server's file name, errors as ApiError like every call. */
+  async function download(path: string): Promise<DownloadedFile> {
+    const headers: Record<string, string> = {};
+    const token = opts.getToken();
+    if (token) headers.authorization = `Bearer ${token}`;
+    let res: Response;
+    try {
+      res = await doFetch(`${base}${path}`, { method: 'GET', headers });
+    } catch (err) {
+      throw new ApiError(0, 'network_error', `could not reach the server: ${(err as Error).message}`);
+    }
+    if (!res.ok) {
+      const text = await res.text();
+      let b: { error?: unknown; detail?: unknown } = {};
+      try {
+        b = JSON.parse(text) as typeof b;
+      } catch {
+        /* not JSON */
+      }
+      if (res.status === 401) opts.onUnauthorized?.();
+      throw new ApiError(res.status, typeof b.error === 'string' ? b.error : 'http_error', typeof b.detail === 'string' ? b.detail : text.slice(0, 200));
+    }
+    return { blob: await res.blob(), disposition: res.headers.get('content-disposition') };
+  }
+
+  const areaQuery = (q: AreaStatsQuery) =>
+    buildQuery({ categories: q.categories && q.categories.length > 0 ? q.categories.join(',') : undefined, from: q.from, to: q.to, dataset: q.dataset });
+
   return {
     config: () => request<ClientConfig>('GET', '/api/config', { auth: false }),
     signIn: (role: Role, name?: string) =>
       request<SignInResponse>('POST', '/api/dev/sign-in', { auth: false, body: name ? { role, name } : { role } }),
     me: () => request<Me>('GET', '/api/me'),
     datasets: () => request<DatasetsResponse>('GET', '/api/datasets'),
-    layer: (layer: LayerName, q: { dataset?: string; bbox?: string; limit?: number } = {}, signal?: AbortSignal) =>
+    layer: (layer: LayerRouteName, q: { dataset?: string; bbox?: string; limit?: number } = {}, signal?: AbortSignal) =>
       request<LayerCollection>('GET', `/api/layers/${layer}${buildQuery(q)}`, signal ? { signal } : {}),
     stats: (q: { dataset?: string; category: string; from?: string; to?: string }, signal?: AbortSignal) =>
       request<LsoaStats>('GET', `/api/lsoas/stats${buildQuery(q)}`, signal ? { signal } : {}),
@@ -125,6 +183,28 @@ export function createApiClient(opts: ApiClientOptions) {
       request<AssetByKind[K]>('PUT', `/api/${kind}/${encodeURIComponent(id)}`, { body: input, headers: ifMatch(version) }),
     deleteAsset: (kind: AssetKind, id: string, version: number) =>
       request<void>('DELETE', `/api/${kind}/${encodeURIComponent(id)}`, { headers: ifMatch(version) }),
+    /** Statistics for a saved area. */
+    areaStats: (id: string, q: AreaStatsQuery, signal?: AbortSignal) =>
+      request<AreaStats>('GET', `/api/areas/${encodeURIComponent(id)}/stats${areaQuery(q)}`, signal ? { signal } : {}),
+    /** Statistics for an unsaved drawing. */
+    analyseArea: (geometry: AreaGeometry, q: AreaStatsQuery, signal?: AbortSignal) =>
+      request<AreaStats>('POST', '/api/areas/analyse', {
+        body: {
+          geometry,
+          ...(q.categories && q.categories.length > 0 && { categories: q.categories }),
+          ...(q.from && { from: q.from }),
+          ...(q.to && { to: q.to }),
+          ...(q.dataset && { dataset: q.dataset }),
+        },
+        ...(signal && { signal }),
+      }),
+    strategic: (q: { scope: 'district' | 'csp' | 'all'; dataset?: string; to?: string }, signal?: AbortSignal) =>
+      request<StrategicAssessment>('GET', `/api/strategic-assessment${buildQuery({ scope: q.scope, dataset: q.dataset, to: q.to })}`, signal ? { signal } : {}),
+    /** Area exports (CSV for the figures asked for, GeoJSON for the shape). */
+    downloadAreaExport: (id: string, kind: 'csv' | 'geojson', q: AreaStatsQuery = {}) =>
+      download(`/api/areas/${encodeURIComponent(id)}/export.${kind}${kind === 'csv' ? areaQuery(q) : ''}`),
+    downloadStrategicCsv: (q: { scope: 'district' | 'csp' | 'all'; dataset?: string; to?: string }) =>
+      download(`/api/strategic-assessment${buildQuery({ scope: q.scope, dataset: q.dataset, to: q.to, format: 'csv' })}`),
   };
 }
 

@@ -11,6 +11,8 @@ export function LayerControls(props: {
   showCoverage: boolean;
   onCoverage(on: boolean): void;
   counts: Partial<Record<LayerName, number>>;
+  /** The organisation's drawn areas: a checkbox of their own, after the five data layers. */
+  areas?: { visible: boolean; onToggle(on: boolean): void; count: number | undefined };
 }) {
   const id = useId();
   return (

@@ -1,12 +1,12 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { CAMERA_TYPES, CAMERA_TYPE_LABELS, CRIME_GROUPS, type LayerName } from '@safer-places/schemas';
 import type { Choropleth } from '../lib/choropleth';
 import { choroplethTitle } from '../lib/choropleth';
 import { formatInteger } from '../lib/format';
 import { LAYER_LABELS } from '../lib/labels';
 import { cameraIconSpec, helpPointIconSpec, pspoHatch, rasterizeIcon } from '../map/icons';
-import { CAMERA_SYMBOLS, PSPO_COLOUR, SAFER_STREETS_COLOUR, SAFER_STREETS_FILL } from '../map/palette';
-import { LSOA_FILL_OPACITY, SAFER_STREETS_FILL_OPACITY, COVERAGE_FILL_OPACITY } from '../map/layers';
+import { CAMERA_SYMBOLS, DRAWN_AREA_COLOUR, PSPO_COLOUR, SAFER_STREETS_COLOUR, SAFER_STREETS_FILL } from '../map/palette';
+import { DRAWN_AREA_FILL_OPACITY, LSOA_FILL_OPACITY, SAFER_STREETS_FILL_OPACITY, COVERAGE_FILL_OPACITY } from '../map/layers';
 import { AreaSwatch, FillSwatch, ImageSwatch } from './Swatches';
 
 export interface LegendProps {
@@ -20,17 +20,27 @@ export interface LegendProps {
   deprivationSource: string | null;
   counts: Partial<Record<LayerName, number>>;
   truncated: LayerName[];
+  /** Drawn areas shown on the map (their own checkbox). */
+  showAreas?: boolean;
+  /**
+   * Fold the legend away (e.g. while the area panel leaves the map narrow); it opens again when this turns false.
+   * The Show/Hide button still works in between.
+   */
+  collapse?: boolean;
 }
 
 const CAMERA_SHORT_LABELS = { fixed: 'Fixed', ptz: 'PTZ', redeployable: 'Re-deployable', anpr: 'ANPR' } as const;
 
 export function Legend(props: LegendProps) {
   const [open, setOpen] = useState(true);
+  useEffect(() => {
+    setOpen(!props.collapse);
+  }, [props.collapse]);
   const cameraIcons = useMemo(() => CAMERA_TYPES.map((t) => ({ type: t, image: rasterizeIcon(cameraIconSpec(t, 2)) })), []);
   const helpIcons = useMemo(() => ({ live: rasterizeIcon(helpPointIconSpec('live', 2)), planned: rasterizeIcon(helpPointIconSpec('planned', 2)) }), []);
   const hatch = useMemo(() => pspoHatch(2), []);
   const { choropleth: ch } = props;
-  const anyVisible = Object.values(props.visible).some(Boolean);
+  const anyVisible = Object.values(props.visible).some(Boolean) || !!props.showAreas;
 
   return (
     <section className={`legend${open ? '' : ' legend--closed'}`} aria-labelledby="legend-heading">
@@ -108,7 +118,7 @@ export function Legend(props: LegendProps) {
             </ul>
           </div>
         )}
-        {(props.visible['pspo-zones'] || props.visible['safer-streets-areas']) && (
+        {(props.visible['pspo-zones'] || props.visible['safer-streets-areas'] || props.showAreas) && (
           <div className="legend__section">
             <h3>Areas</h3>
             <ul className="legend__list">
@@ -124,6 +134,12 @@ export function Legend(props: LegendProps) {
                 <li data-testid="legend-safer-streets-areas">
                   <AreaSwatch fill={SAFER_STREETS_FILL} fillOpacity={SAFER_STREETS_FILL_OPACITY + 0.15} line={SAFER_STREETS_COLOUR} lineWidth={2} />
                   <span className="legend__label">Safer Streets area</span>
+                </li>
+              )}
+              {props.showAreas && (
+                <li data-testid="legend-areas">
+                  <AreaSwatch fill={DRAWN_AREA_COLOUR} fillOpacity={DRAWN_AREA_FILL_OPACITY + 0.1} line={DRAWN_AREA_COLOUR} lineWidth={3} cased />
+                  <span className="legend__label">Drawn area (yours)</span>
                 </li>
               )}
             </ul>

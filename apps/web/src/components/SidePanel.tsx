@@ -16,13 +16,13 @@ import { formatInteger, formatRate, ordinal, plural } from '../lib/format';
 import { periodLabel } from '../lib/period';
 import { populationSourceLabel } from '../lib/labels';
 
-function PanelShell(props: { title: string; subtitle?: string; onClose(): void; children: React.ReactNode; testId: string }) {
+export function PanelShell(props: { title: string; subtitle?: string; onClose(): void; children: React.ReactNode; testId: string; className?: string }) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     headingRef.current?.focus();
   }, [props.title]);
   return (
-    <aside className="side-panel" aria-labelledby="panel-heading" data-testid={props.testId}>
+    <aside className={`side-panel${props.className ? ` ${props.className}` : ''}`} aria-labelledby="panel-heading" data-testid={props.testId}>
       <div className="side-panel__head">
         <div>
           <h2 id="panel-heading" ref={headingRef} tabIndex={-1}>{props.title}</h2>
@@ -108,7 +108,7 @@ export function LsoaPanel({ properties: p, row, stats, rank, dataset, onClose }:
   );
 }
 
-function Field({ def, value, error, onChange, idPrefix }: { def: FieldDef; value: string; error?: string; onChange(v: string): void; idPrefix: string }) {
+export function Field({ def, value, error, onChange, idPrefix }: { def: FieldDef; value: string; error?: string; onChange(v: string): void; idPrefix: string }) {
   const id = `${idPrefix}-${def.name}`;
   const describedBy = [def.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   const common = {

@@ -42,9 +42,18 @@ export function FillSwatch({ colour, opacity = 1, border, dashed }: { colour: st
 }
 
 /** A fill swatch with a separate outline, both at full strength so thin dashes stay visible. */
-export function AreaSwatch({ fill, fillOpacity, line, lineWidth, dashed, children }: { fill?: string; fillOpacity?: number; line: string; lineWidth: number; dashed?: boolean; children?: React.ReactNode }) {
+export function AreaSwatch({ fill, fillOpacity, line, lineWidth, dashed, cased, children }: { fill?: string; fillOpacity?: number; line: string; lineWidth: number; dashed?: boolean; cased?: boolean; children?: React.ReactNode }) {
   return (
-    <span className="swatch swatch--area" aria-hidden="true" style={{ outline: `${lineWidth}px ${dashed ? 'dashed' : 'solid'} ${line}`, outlineOffset: -lineWidth }}>
+    <span
+      className="swatch swatch--area"
+      aria-hidden="true"
+      style={{
+        outline: `${lineWidth}px ${dashed ? 'dashed' : 'solid'} ${line}`,
+        outlineOffset: -lineWidth,
+        // A white casing inside the edge, as the map draws drawn areas.
+        ...(cased && { boxShadow: `inset 0 0 0 ${lineWidth + 2}px #ffffff` }),
+      }}
+    >
       {fill && <span className="swatch__wash" style={{ background: fill, opacity: fillOpacity ?? 1 }} />}
       {children}
     </span>

@@ -88,3 +88,16 @@ export function ordinal(n: number): string {
   const suffix = mod100 >= 11 && mod100 <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
   return `${formatInteger(n)}${suffix}`;
 }
+
+/** A share (0–1) as a percentage: one decimal below 10 %, whole numbers above: 0.056 → "5.6 %", 0.42 → "42 %". */
+export function formatPercent(share: number): string {
+  const pct = share * 100;
+  if (pct === 0) return '0 %';
+  if (pct > 0 && pct < 0.1) return '< 0.1 %';
+  return `${formatNumber(pct, Math.abs(pct) < 10 ? 1 : 0)} %`;
+}
+
+/** Square kilometres with two decimals below 10 km²: 0.74 → "0.74 km²", 12.3 → "12.3 km²". */
+export function formatKm2(n: number): string {
+  return `${formatNumber(n, n < 10 ? 2 : 1)} km²`;
+}

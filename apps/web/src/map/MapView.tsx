@@ -4,6 +4,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { BBox, FeatureCollection, LayerName, Position } from '@safer-places/schemas';
 import { allMapImages } from './icons';
+import { useAreaDrawing, type DrawingCallbacks, type DrawingState } from './areaDrawing';
 import { offlineStyle, resolveBaseStyle, type BaseStyle } from './style';
 import {
   CLICK_TARGETS,
@@ -13,26 +14,29 @@ import {
   buildOverlay,
   choroplethFillColor,
   draftCollection,
+  drawnAreaFilters,
+  drawnAreaVisibilities,
   emptyCollection,
   layerVisibilities,
   selectionFilters,
   type ChoroplethPaint,
+  type SelectableLayer,
 } from './layers';
 
 maplibregl.setWorkerUrl(workerUrl);
 
 export interface MapSelection {
-  layer: LayerName;
+  layer: SelectableLayer;
   id: string;
 }
 
 export interface MapViewHandle {
   /** The map centre as [lon, lat], e.g. to place a new camera without a pointer. */
   getCenter(): Position | null;
-  fitBounds(bbox: BBox): void;
+  fitBounds(bbox: BBox, opts?: { maxZoom?: number }): void;
 }
 
-export interface MapViewProps {
+export interface MapViewProps extends DrawingCallbacks {
   baseStyleUrl: string | null;
   /** Where to look first (the dataset's extent). */
   initialBounds: BBox | null;
@@ -47,7 +51,13 @@ export interface MapViewProps {
   addMode: boolean;
   /** True when every layer's data (and the statistics) has arrived. */
   dataReady: boolean;
-  onSelect(layer: LayerName, id: string, properties: Record<string, unknown>): void;
+  /** The organisation's saved drawn areas, their checkbox, and the one being reshaped (drawn by the editor instead). */
+  areas: FeatureCollection | null | undefined;
+  showAreas: boolean;
+  hiddenAreaId: string | null;
+  /** What the drawing layer does: nothing, draw a new shape, show an unsaved one, or edit one. */
+  drawing: DrawingState;
+  onSelect(layer: SelectableLayer, id: string, properties: Record<string, unknown>): void;
   onClearSelection(): void;
   onMapClick(position: Position): void;
   onViewChange?(bbox: BBox): void;
@@ -87,9 +97,10 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
       const c = mapRef.current?.getCenter();
       return c ? [c.lng, c.lat] : null;
     },
-    fitBounds(b) {
+    fitBounds(b, opts) {
       const map = mapRef.current;
-      map?.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: fitPadding(map.getContainer().clientWidth), duration: 0 });
+      map?.resize(); // the panel column may have just opened: fit to the map's size now, not its old one
+      map?.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: fitPadding(map.getContainer().clientWidth), duration: 0, ...(opts?.maxZoom !== undefined && { maxZoom: opts.maxZoom }) });
     },
   }));
 
@@ -158,6 +169,7 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
             ...(p.data['safer-streets-areas'] && { 'safer-streets-areas': p.data['safer-streets-areas'] }),
             ...(p.coverage && { coverage: p.coverage }),
           },
+          areas: { visible: p.showAreas, hiddenId: p.hiddenAreaId, ...(p.areas && { data: p.areas }) },
         });
         for (const s of overlay.sources) map.addSource(s.id, s.source);
         for (const l of overlay.layers) map.addLayer(l);
@@ -167,6 +179,8 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
       map.on('click', (e) => {
         const p = propsRef.current;
         if (!map) return;
+        // While a shape is drawn, shown unsaved or edited, clicks belong to the drawing, never to selection.
+        if (p.drawing.kind !== 'none') return;
         if (p.addMode) {
           p.onMapClick([e.lngLat.lng, e.lngLat.lat]);
           return;
@@ -194,6 +208,7 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
       map.on('mousemove', (e) => {
         if (!map) return;
         const canvas = map.getCanvas();
+        if (propsRef.current.drawing.kind !== 'none') return; // terra-draw sets its own cursors
         if (propsRef.current.addMode) {
           canvas.style.cursor = 'crosshair';
           return;
@@ -231,6 +246,7 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
   useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS['safer-streets-areas'], saferStreets); }, [styleReady, saferStreets]);
   useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.coverage, props.coverage); }, [styleReady, props.coverage]);
   useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.draft, draftCollection(props.draft)); }, [styleReady, props.draft]);
+  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.areas, props.areas); }, [styleReady, props.areas]);
 
   // Paint: the choropleth colours.
   useEffect(() => {
@@ -246,6 +262,13 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
       if (map.getLayoutProperty(id, 'visibility') !== v) map.setLayoutProperty(id, 'visibility', v);
     }
   }, [styleReady, visibleKey, props.showCoverage]);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!styleReady || !map) return;
+    for (const [id, v] of drawnAreaVisibilities(props.showAreas)) {
+      if (map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== v) map.setLayoutProperty(id, 'visibility', v);
+    }
+  }, [styleReady, props.showAreas]);
 
   // Selection highlight.
   const selectedKey = props.selected ? `${props.selected.layer}:${props.selected.id}` : '';
@@ -253,7 +276,9 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
     const map = mapRef.current;
     if (!styleReady || !map) return;
     for (const [id, filter] of selectionFilters(props.selected)) map.setFilter(id, filter);
-  }, [styleReady, selectedKey]);
+    const areaId = props.selected?.layer === 'areas' ? props.selected.id : null;
+    for (const [id, filter] of drawnAreaFilters(areaId, props.hiddenAreaId)) if (map.getLayer(id)) map.setFilter(id, filter);
+  }, [styleReady, selectedKey, props.hiddenAreaId]);
 
   // Readiness for tests: all data applied and the map idle with every source loaded.
   useEffect(() => {
@@ -272,19 +297,26 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
     return () => {
       cancelled = true;
     };
-  }, [styleReady, props.dataReady, lsoas, cameras, helpPoints, pspo, saferStreets, props.coverage, props.choropleth]);
+  }, [styleReady, props.dataReady, lsoas, cameras, helpPoints, pspo, saferStreets, props.areas, props.coverage, props.choropleth]);
 
   useEffect(() => {
     const map = mapRef.current;
-    if (map) map.getCanvas().style.cursor = props.addMode ? 'crosshair' : '';
-  }, [props.addMode, styleReady]);
+    if (map && props.drawing.kind === 'none') map.getCanvas().style.cursor = props.addMode ? 'crosshair' : '';
+  }, [props.addMode, styleReady, props.drawing.kind]);
+
+  // The drawing layer (terra-draw) lives and dies with this map.
+  useAreaDrawing(styleReady ? mapRef.current : null, styleReady, props.drawing, {
+    onDrawFinish: (result, shape) => propsRef.current.onDrawFinish?.(result, shape),
+    onDrawEdit: (result) => propsRef.current.onDrawEdit?.(result),
+    onDrawProblem: (message) => propsRef.current.onDrawProblem?.(message),
+  });
 
   return (
     <div
       ref={containerRef}
-      className={`map${props.addMode ? ' map--adding' : ''}`}
+      className={`map${props.addMode ? ' map--adding' : ''}${props.drawing.kind === 'draw' ? ' map--drawing' : ''}`}
       role="region"
-      aria-label="Map of crime by LSOA, CCTV cameras, help points, PSPO zones and Safer Streets areas"
+      aria-label="Map of crime by LSOA, CCTV cameras, help points, PSPO zones, Safer Streets areas and drawn areas"
       data-testid="map"
     />
   );

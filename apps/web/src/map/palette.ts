@@ -42,6 +42,13 @@ export const HELP_POINT_COLOUR = OKABE_ITO.bluishGreen;
 export const PSPO_COLOUR = '#542788';
 export const SAFER_STREETS_COLOUR = '#1f5f99';
 export const SAFER_STREETS_FILL = OKABE_ITO.skyBlue;
+/**
+ * Analysts' drawn areas: a darker shade of Okabe–Ito bluish green (legible on the light end of the choropleth) over a
+ * white casing. Distinct from PSPO zones (purple, dashed) and Safer Streets areas (blue, single line) by colour for
+ * every common colour-vision type and, for all readers, by the double-line edge.
+ */
+export const DRAWN_AREA_COLOUR = '#007a5a';
+export const DRAWN_AREA_CASING = '#ffffff';
 export const OUTLINE_DARK = '#1a1a1a';
 export const SELECTED_COLOUR = '#000000';
 

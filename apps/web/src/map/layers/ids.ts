@@ -1,5 +1,8 @@
 import type { LayerName } from '@safer-places/schemas';
 
+/** Everything a click can select: the five data layers and the organisation's drawn areas. */
+export type SelectableLayer = LayerName | 'areas';
+
 export const SOURCE_IDS = {
   lsoas: 'sp-lsoas',
   cameras: 'sp-cameras',
@@ -8,6 +11,7 @@ export const SOURCE_IDS = {
   'pspo-zones': 'sp-pspo-zones',
   'safer-streets-areas': 'sp-safer-streets-areas',
   draft: 'sp-draft',
+  areas: 'sp-areas',
 } as const;
 
 export const LAYER_IDS = {
@@ -27,6 +31,10 @@ export const LAYER_IDS = {
   helpPointsSelected: 'help-points-selected',
   helpPointsSymbol: 'help-points-symbol',
   draftPoint: 'draft-point',
+  areasFill: 'areas-fill',
+  areasCasing: 'areas-casing',
+  areasOutline: 'areas-outline',
+  areasSelected: 'areas-selected',
 } as const;
 export type LayerId = (typeof LAYER_IDS)[keyof typeof LAYER_IDS];
 
@@ -50,6 +58,21 @@ export const LAYER_ORDER: readonly LayerId[] = [
   LAYER_IDS.draftPoint,
 ];
 
+/** The drawn-areas layers, shown and hidden together by their own checkbox. */
+export const AREA_LAYER_IDS: readonly LayerId[] = [LAYER_IDS.areasFill, LAYER_IDS.areasCasing, LAYER_IDS.areasOutline, LAYER_IDS.areasSelected];
+
+/**
+ * Draw order of the whole overlay, drawn areas included: their faint fill sits with the other area fills, their
+ * outline above the PSPO and Safer Streets edges (an analyst's own area is what they are looking at), their
+ * selection with the other selections.
+ */
+export const OVERLAY_ORDER: readonly LayerId[] = LAYER_ORDER.flatMap((id): LayerId[] => {
+  if (id === LAYER_IDS.pspoFill) return [id, LAYER_IDS.areasFill];
+  if (id === LAYER_IDS.pspoOutline) return [id, LAYER_IDS.areasCasing, LAYER_IDS.areasOutline];
+  if (id === LAYER_IDS.pspoSelected) return [id, LAYER_IDS.areasSelected];
+  return [id];
+});
+
 /** The map layers that make up each user-facing layer (what its checkbox shows and hides). */
 export const MAP_LAYERS_OF: Record<LayerName | 'coverage', readonly LayerId[]> = {
   lsoas: [LAYER_IDS.lsoaFill, LAYER_IDS.lsoaOutline, LAYER_IDS.lsoaSelected],
@@ -69,20 +92,22 @@ export const PRIMARY_LAYER_ID: Record<LayerName, LayerId> = {
   'safer-streets-areas': LAYER_IDS.saferStreetsFill,
 };
 
-/** Click priority, top first: a point symbol wins over the area under it. */
-export const CLICK_TARGETS: readonly { layerId: LayerId; layer: LayerName }[] = [
+/** Click priority, top first: a point symbol wins over the area under it; a drawn area over the layers it covers. */
+export const CLICK_TARGETS: readonly { layerId: LayerId; layer: SelectableLayer }[] = [
   { layerId: LAYER_IDS.helpPointsSymbol, layer: 'help-points' },
   { layerId: LAYER_IDS.camerasSymbol, layer: 'cameras' },
+  { layerId: LAYER_IDS.areasFill, layer: 'areas' },
   { layerId: LAYER_IDS.pspoFill, layer: 'pspo-zones' },
   { layerId: LAYER_IDS.saferStreetsFill, layer: 'safer-streets-areas' },
   { layerId: LAYER_IDS.lsoaFill, layer: 'lsoas' },
 ];
 
 /** The property that identifies a feature of each layer. */
-export const ID_FIELD: Record<LayerName, 'code' | 'id'> = {
+export const ID_FIELD: Record<SelectableLayer, 'code' | 'id'> = {
   lsoas: 'code',
   cameras: 'id',
   'help-points': 'id',
   'pspo-zones': 'id',
   'safer-streets-areas': 'id',
+  areas: 'id',
 };

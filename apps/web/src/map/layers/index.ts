@@ -1,6 +1,6 @@
 import type { FeatureCollection, LayerName, Position } from '@safer-places/schemas';
 import type { FilterSpecification, LayerBundle, StyleSpecification } from '../types';
-import { LAYER_IDS, LAYER_ORDER, MAP_LAYERS_OF, type LayerId } from './ids';
+import { LAYER_IDS, MAP_LAYERS_OF, OVERLAY_ORDER, type LayerId, type SelectableLayer } from './ids';
 import { selectedFilter, visibility, type Visibility } from './common';
 import { lsoaLayers, type ChoroplethPaint } from './lsoas';
 import { cameraLayers } from './cameras';
@@ -9,6 +9,7 @@ import { helpPointLayers } from './helpPoints';
 import { pspoLayers } from './pspoZones';
 import { saferStreetsLayers } from './saferStreets';
 import { draftLayers } from './draft';
+import { drawnAreaLayers } from './areas';
 
 export * from './ids';
 export * from './common';
@@ -19,18 +20,21 @@ export * from './helpPoints';
 export * from './pspoZones';
 export * from './saferStreets';
 export * from './draft';
+export * from './areas';
 
 export interface OverlayState {
   visible: Record<LayerName, boolean>;
   /** The coverage-circle option; circles show only while cameras are shown too. */
   coverage: boolean;
   choropleth: ChoroplethPaint;
-  selected: { layer: LayerName; id: string } | null;
+  selected: { layer: SelectableLayer; id: string } | null;
   draft: Position | null;
   data?: Partial<Record<LayerName | 'coverage', FeatureCollection>>;
+  /** The organisation's drawn areas; their layers are added only when this is given. */
+  areas?: { visible: boolean; data?: FeatureCollection; hiddenId?: string | null };
 }
 
-function selectedIdFor(state: OverlayState, layer: LayerName): string | null {
+function selectedIdFor(state: OverlayState, layer: SelectableLayer): string | null {
   return state.selected && state.selected.layer === layer ? state.selected.id : null;
 }
 
@@ -46,7 +50,12 @@ export function buildOverlay(state: OverlayState): LayerBundle {
     helpPointLayers({ visible: state.visible['help-points'], selectedId: selectedIdFor(state, 'help-points'), data: d['help-points'] }),
     draftLayers(state.draft),
   ];
-  const order = new Map<string, number>(LAYER_ORDER.map((id, i) => [id, i]));
+  if (state.areas) {
+    bundles.push(
+      drawnAreaLayers({ visible: state.areas.visible, selectedId: selectedIdFor(state, 'areas'), hiddenId: state.areas.hiddenId ?? null, data: state.areas.data }),
+    );
+  }
+  const order = new Map<string, number>(OVERLAY_ORDER.map((id, i) => [id, i]));
   return {
     sources: bundles.flatMap((b) => b.sources),
     layers: bundles.flatMap((b) => b.layers).sort((a, b) => (order.get(a.id) ?? 1e9) - (order.get(b.id) ?? 1e9)),
@@ -65,7 +74,7 @@ export function layerVisibilities(visible: Record<LayerName, boolean>, coverage:
 
 /** The filter of each "selected" highlight layer for the current selection. */
 export function selectionFilters(selected: OverlayState['selected']): Map<LayerId, FilterSpecification> {
-  const id = (layer: LayerName) => (selected && selected.layer === layer ? selected.id : null);
+  const id = (layer: SelectableLayer) => (selected && selected.layer === layer ? selected.id : null);
   return new Map<LayerId, FilterSpecification>([
     [LAYER_IDS.lsoaSelected, selectedFilter('code', id('lsoas'))],
     [LAYER_IDS.camerasSelected, selectedFilter('id', id('cameras'))],
