@@ -6,3 +6,4 @@ export { unionAreas } from './union-areas';
 export { createPolygonLocator, type PolygonLocator } from './polygon-locator';
 export { seededRandom, type SeededRandom } from './seeded-random';
 export { overlapShares, areasIntersect, areaSquareMetres, distanceMetres, distanceToAreaMetres, type OverlapShare } from './area-overlap';
+export * from './hotspots/index';

@@ -60,10 +60,15 @@ export function giStar(grid: Grid, values: ArrayLike<number>, options: GiStarOpt
   if (mask && mask.length !== total) throw new RangeError(`giStar: mask has ${mask.length} cells, grid ${total}`);
   const correction = options.correction ?? 'fdr';
 
-  // Masked copy: cells outside contribute neither value nor neighbour count.
-  const x = new Float64Array(total);
+  // The output arrays double as scratch to keep a county run at ~10 MB of allocation: pAdjusted holds the masked
+  // values, p the neighbourhood sums and z each cell's slot in the distinct-(L, k) table, until the final pass.
+  const z = new Float64Array(total);
+  const p = new Float64Array(total);
+  const pAdjusted = new Float64Array(total);
+  const classes = new Int8Array(total);
+  const x = pAdjusted;
   const inside = mask ?? new Uint8Array(total).fill(1);
-  let n = 0, sum = 0;
+  let n = 0, sum = 0, sumSq = 0, maxX = 0;
   let integral = true;
   for (let i = 0; i < total; i++) {
     if (!inside[i]) continue;
@@ -72,49 +77,78 @@ export function giStar(grid: Grid, values: ArrayLike<number>, options: GiStarOpt
     x[i] = v;
     n++;
     sum += v;
+    sumSq += v * v;
+    if (v > maxX) maxX = v;
     if (integral && (v !== Math.floor(v) || v < 0)) integral = false;
   }
   const mean = n > 0 ? sum / n : NaN;
-  let ss = 0;
-  for (let i = 0; i < total; i++) if (inside[i]) ss += (x[i]! - mean) ** 2;
-  const sd = n > 0 ? Math.sqrt(ss / n) : NaN;
+  let sd: number;
+  if (integral && sumSq < 2 ** 53) {
+    // Integer sums below 2^53 are exact, so the one-pass formula loses nothing.
+    sd = n > 0 ? Math.sqrt(Math.max(0, (sumSq - sum * mean) / n)) : NaN;
+  } else {
+    let ss = 0;
+    for (let i = 0; i < total; i++) if (inside[i]) ss += (x[i]! - mean) ** 2;
+    sd = n > 0 ? Math.sqrt(ss / n) : NaN;
+  }
+  if (n === 0) {
+    z.fill(NaN);
+    p.fill(NaN);
+    pAdjusted.fill(NaN);
+    return { z, p, pAdjusted, classes, correction, n, mean, sd };
+  }
 
-  const { L, K } = grid.shape === 'square' ? squareSums(grid, x, inside) : hexSums(grid, x, inside);
-
-  const z = new Float64Array(total).fill(NaN);
-  const p = new Float64Array(total).fill(NaN);
-  const pAdjusted = new Float64Array(total).fill(NaN);
-  const classes = new Int8Array(total);
-  if (n === 0) return { z, p, pAdjusted, classes, correction, n, mean, sd };
+  // Squares: sums of 3 along each row here, of those 3 row sums down the column in the main loop. Hex: complete sums.
+  const square = grid.shape === 'square';
+  const S = p;
+  const C = new Uint8Array(total);
+  if (square) rowSums3(grid, x, inside, S, C);
+  else hexSums(grid, x, inside, S, C);
+  const nx = grid.nx;
 
   // z depends only on (L, k), and count grids have few distinct pairs: compute each p once, adjust the distinct
   // values with their multiplicities, then look up. Integer counts index a flat table; other values use a Map on z.
-  let maxL = 0;
-  if (integral) for (let i = 0; i < total; i++) if (inside[i] && L[i]! > maxL) maxL = L[i]!;
+  const maxL = 9 * maxX;
   const useTable = integral && (maxL + 1) * 16 <= MAX_TABLE;
   const table = useTable ? new Int32Array((maxL + 1) * 16).fill(-1) : null;
   const byZ = useTable ? null : new Map<number, number>();
-  const slotOf = new Int32Array(total);
+  const slotOf = z;
   const distinctZ: number[] = [];
   const multiplicity: number[] = [];
-  const nm1 = n - 1;
+  // The denominator depends only on k (at most 9 values).
+  const maxK = square ? 9 : 7;
+  const denomOfK = new Float64Array(maxK + 1);
+  for (let k = 1; k <= maxK; k++) denomOfK[k] = sd * Math.sqrt((n * k - k * k) / (n - 1));
+  const zOf = (Li: number, k: number): number => {
+    const denom = denomOfK[k]!;
+    // A constant surface, or a neighbourhood that is the whole study area, carries no evidence either way.
+    return denom > 0 ? (Li - mean * k) / denom : 0;
+  };
   for (let i = 0; i < total; i++) {
     if (!inside[i]) continue;
-    const k = K[i]!;
-    const denom = sd * Math.sqrt((n * k - k * k) / nm1);
-    // A constant surface, or a neighbourhood that is the whole study area, carries no evidence either way.
-    const zi = denom > 0 ? (L[i]! - mean * k) / denom : 0;
-    z[i] = zi;
+    let Li = S[i]!;
+    let k = C[i]!;
+    if (square) {
+      if (i >= nx) {
+        Li += S[i - nx]!;
+        k += C[i - nx]!;
+      }
+      if (i + nx < total) {
+        Li += S[i + nx]!;
+        k += C[i + nx]!;
+      }
+    }
     let slot: number;
     if (table) {
-      const key = L[i]! * 16 + k;
+      const key = Li * 16 + k;
       slot = table[key]!;
       if (slot < 0) {
         slot = table[key] = distinctZ.length;
-        distinctZ.push(zi);
+        distinctZ.push(zOf(Li, k));
         multiplicity.push(0);
       }
     } else {
+      const zi = zOf(Li, k);
       slot = byZ!.get(zi) ?? -1;
       if (slot < 0) {
         slot = distinctZ.length;
@@ -130,8 +164,14 @@ export function giStar(grid: Grid, values: ArrayLike<number>, options: GiStarOpt
   const distinctAdj = adjustDistinct(distinctP, multiplicity, correction);
   const distinctClass = distinctZ.map((zi, d) => giClass(zi, distinctAdj[d]!));
   for (let i = 0; i < total; i++) {
-    if (!inside[i]) continue;
+    if (!inside[i]) {
+      z[i] = NaN;
+      p[i] = NaN;
+      pAdjusted[i] = NaN;
+      continue;
+    }
     const d = slotOf[i]!;
+    z[i] = distinctZ[d]!;
     p[i] = distinctP[d]!;
     pAdjusted[i] = distinctAdj[d]!;
     classes[i] = distinctClass[d]!;
@@ -139,12 +179,9 @@ export function giStar(grid: Grid, values: ArrayLike<number>, options: GiStarOpt
   return { z, p, pAdjusted, classes, correction, n, mean, sd };
 }
 
-/** 3 × 3 block sums of the masked values and of the mask, separably: a row pass then a column pass. */
-function squareSums(grid: Grid, x: Float64Array, inside: Uint8Array): { L: Float64Array; K: Uint8Array } {
+/** Sums of each cell and its east/west neighbours (masked values, and mask counts). */
+function rowSums3(grid: Grid, x: Float64Array, inside: Uint8Array, L: Float64Array, K: Uint8Array): void {
   const { nx, ny } = grid;
-  const total = nx * ny;
-  const hL = new Float64Array(total);
-  const hK = new Uint8Array(total);
   for (let r = 0; r < ny; r++) {
     const base = r * nx;
     for (let c = 0; c < nx; c++) {
@@ -158,35 +195,15 @@ function squareSums(grid: Grid, x: Float64Array, inside: Uint8Array): { L: Float
         s += x[i + 1]!;
         k += inside[i + 1]!;
       }
-      hL[i] = s;
-      hK[i] = k;
+      L[i] = s;
+      K[i] = k;
     }
   }
-  const L = new Float64Array(total);
-  const K = new Uint8Array(total);
-  for (let i = 0; i < total; i++) {
-    if (!inside[i]) continue;
-    let s = hL[i]!, k = hK[i]!;
-    if (i >= nx) {
-      s += hL[i - nx]!;
-      k += hK[i - nx]!;
-    }
-    if (i + nx < total) {
-      s += hL[i + nx]!;
-      k += hK[i + nx]!;
-    }
-    L[i] = s;
-    K[i] = k;
-  }
-  return { L, K };
 }
 
 /** Sums over self + the 6 touching hexagons (the rows above and below touch the column and its shift-side one). */
-function hexSums(grid: Grid, x: Float64Array, inside: Uint8Array): { L: Float64Array; K: Uint8Array } {
+function hexSums(grid: Grid, x: Float64Array, inside: Uint8Array, L: Float64Array, K: Uint8Array): void {
   const { nx, ny } = grid;
-  const total = nx * ny;
-  const L = new Float64Array(total);
-  const K = new Uint8Array(total);
   for (let r = 0; r < ny; r++) {
     const shifted = isShiftedRow(grid, r);
     for (let c = 0; c < nx; c++) {
@@ -219,7 +236,6 @@ function hexSums(grid: Grid, x: Float64Array, inside: Uint8Array): { L: Float64A
       K[i] = k;
     }
   }
-  return { L, K };
 }
 
 /** Cells whose class is at least `minClass` (hot) or, for negative `minClass`, at most it (cold). */

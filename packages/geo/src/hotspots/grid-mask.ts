@@ -1,6 +1,6 @@
 import type { AreaGeometry } from '@safer-places/schemas';
 import { toBng } from './bng';
-import { cellCount, cellOf, rowCentreX0, rowCentreY, rowSpacing, type Grid } from './grid';
+import { cellCount, cellOf, rowCentreX0, rowCentreY, rowSpacing, type Extent, type Grid } from './grid';
 
 /**
  * Study-area masks and area-to-grid spreading by scanline rasterisation: a cell belongs to a polygon when its centre
@@ -95,6 +95,26 @@ export function gridMask(grid: Grid, areas: AreaGeometry | readonly AreaGeometry
     }
   }
   return mask;
+}
+
+/**
+ * BNG extent of study-area polygons (lon/lat), for createGrid. Prefer it to the points' extent: police.uk files carry a
+ * few crimes located far outside the force (Nottinghamshire's 2023–24 files reach Cornwall).
+ */
+export function areasExtent(areas: AreaGeometry | readonly AreaGeometry[]): Extent {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const area of Array.isArray(areas) ? areas : [areas as AreaGeometry]) {
+    for (const poly of polygonsOf(area)) {
+      const outer = polygonRingsToBng([poly[0]!])[0]!;
+      for (let i = 0; i < outer.length; i += 2) {
+        if (outer[i]! < minX) minX = outer[i]!;
+        if (outer[i]! > maxX) maxX = outer[i]!;
+        if (outer[i + 1]! < minY) minY = outer[i + 1]!;
+        if (outer[i + 1]! > maxY) maxY = outer[i + 1]!;
+      }
+    }
+  }
+  return [minX, minY, maxX, maxY];
 }
 
 /** Number of cells set in a mask. */

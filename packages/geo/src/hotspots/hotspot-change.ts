@@ -168,27 +168,47 @@ export function classifyHotspots(
     }
   }
 
-  const recentMask = (2 ** P - 1) - (2 ** (P - R) - 1);
-  const olderMask = 2 ** (P - R) - 1;
-  const classify = (bits: number): number => {
-    // 0 none, 1 emerging, 2 persistent, 3 former, 4 intermittent (offsets into HOTSPOT_CATEGORIES)
+  const category = new Uint8Array(total);
+  const rules = { ...o, recentPeriods: R };
+  for (let i = 0; i < total; i++) {
+    if (hotBits[i] || coldBits[i]) category[i] = hotspotCategoryOf(hotBits[i]!, coldBits[i]!, P, rules);
+  }
+  return { category, hotBits, coldBits, periodCount: P, recentPeriods: R, crimesPerPeriod };
+}
+
+export interface HotspotRules {
+  hotspotProp: number;
+  persistentProp: number;
+  recentProp: number;
+  /** Default max(1, floor(recentProp × periodCount)). */
+  recentPeriods?: number;
+}
+
+/**
+ * The classification rule on its own: bit p of `hotBits`/`coldBits` set when the cell was hot/cold in sub-period p
+ * (p = 0 is the oldest). Returns an index into HOTSPOT_CATEGORIES.
+ */
+export function hotspotCategoryOf(hotBits: number, coldBits: number, periodCount: number, rules: HotspotRules = HOTSPOT_CLASSIFY_DEFAULTS): number {
+  const P = periodCount;
+  const R = rules.recentPeriods ?? Math.max(1, Math.floor(rules.recentProp * P));
+  const older = P - R;
+  const olderMask = 2 ** older - 1;
+  const recentMask = 2 ** P - 1 - olderMask;
+  // 0 none, 1 emerging, 2 persistent, 3 former, 4 intermittent (offsets into HOTSPOT_CATEGORIES)
+  const kind = (bits: number): number => {
     if (bits === 0) return 0;
     const share = popcount(bits) / P;
     const recent = popcount(bits & recentMask) / R;
-    const older = popcount(bits & olderMask) / (P - R);
-    if (share >= o.persistentProp) return 2;
-    if (older < o.hotspotProp && recent >= o.recentProp) return 1;
-    if (older >= o.hotspotProp && recent < o.hotspotProp) return 3;
-    if (share >= o.hotspotProp) return 4;
+    const old = popcount(bits & olderMask) / older;
+    if (share >= rules.persistentProp) return 2;
+    if (old < rules.hotspotProp && recent >= rules.recentProp) return 1;
+    if (old >= rules.hotspotProp && recent < rules.hotspotProp) return 3;
+    if (share >= rules.hotspotProp) return 4;
     return 0;
   };
-  const category = new Uint8Array(total);
-  for (let i = 0; i < total; i++) {
-    const h = classify(hotBits[i]!);
-    const c = classify(coldBits[i]!);
-    category[i] = h && c ? 9 : h ? h : c ? c + 4 : 0;
-  }
-  return { category, hotBits, coldBits, periodCount: P, recentPeriods: R, crimesPerPeriod };
+  const h = kind(hotBits);
+  const c = kind(coldBits);
+  return h && c ? 9 : h ? h : c ? c + 4 : 0;
 }
 
 function popcount(v: number): number {
