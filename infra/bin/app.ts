@@ -1,9 +1,37 @@
-import { App } from 'aws-cdk-lib';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { REPO_ROOT } from '../lib/bundling';
+import { ConfigError, readStageConfig } from '../lib/config';
 import { SaferPlacesStack } from '../lib/safer-places-stack';
 
+function fail(message: string): never {
+  console.error(`\n${message}\n`);
+  process.exit(1);
+}
+
 const app = new App();
-const stage = (app.node.tryGetContext('stage') as string | undefined) ?? 'dev';
-new SaferPlacesStack(app, `SaferPlaces-${stage}`, {
-  stage,
-  env: { region: (app.node.tryGetContext('region') as string | undefined) ?? 'eu-west-2' },
+let config;
+try {
+  config = readStageConfig((key) => app.node.tryGetContext(key));
+} catch (e) {
+  if (e instanceof ConfigError) fail(`Safer Places: ${e.message}`);
+  throw e;
+}
+
+// SAFER_PLACES_WEB_DIST: another build folder (the CLI synth test passes a stand-in so it needs no web build).
+const webDistPath = resolve(process.env.SAFER_PLACES_WEB_DIST ?? join(REPO_ROOT, 'apps/web/dist'));
+if (!existsSync(join(webDistPath, 'index.html'))) {
+  fail(`Safer Places: the web app is not built (no ${join(webDistPath, 'index.html')}). Run npm run build -w @safer-places/web first (npm run deploy does it for you).`);
+}
+
+new SaferPlacesStack(app, `SaferPlaces-${config.stage}`, {
+  config,
+  webDistPath,
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: config.region },
 });
+
+// cdk-nag's AWS Solutions checks on every synth and deploy: an unacknowledged finding fails it. Acknowledgements, each
+// with its reason, sit next to the resources they concern (Validations.of(...).acknowledge).
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

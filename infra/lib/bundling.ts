@@ -21,8 +21,8 @@ export const LAMBDA_ENTRIES = {
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;
 
 /**
- * Node 22: the newest Lambda runtime the project supports (package.json engines, CI on Node 20/22), so the bundle runs on
- * a runtime it is tested on. ARM64 (Graviton) is about 20 % cheaper per GB-second than x86.
+ * Node 22: the issue asks for Node 20 or 22, the project runs on Node >= 20.19 (package.json engines), and 22 is the
+ * newer of the two, supported by Lambda until 2027. ARM64 (Graviton) is about 20 % cheaper per GB-second than x86.
  */
 export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
 export const LAMBDA_ARCHITECTURE = Architecture.ARM_64;

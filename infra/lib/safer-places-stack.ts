@@ -1,79 +1,87 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { StringAttribute, UserPool } from 'aws-cdk-lib/aws-cognito';
-import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnOutput, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { DEFAULT_TABLE_NAME, TABLE_DEFINITION } from '@safer-places/store/table';
-
-const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+import { DEFAULT_TABLE_NAME, TABLE_DEFINITION, type TableDefinition } from '@safer-places/store/table';
+import { Api } from './api';
+import { Auth } from './auth';
+import type { StageConfig } from './config';
+import { ScheduledImporter } from './importer';
+import { Monitoring } from './monitoring';
+import { Web } from './web';
 
 export interface SaferPlacesStackProps extends StackProps {
-  stage: string;
+  config: StageConfig;
+  /** The built web app (apps/web/dist in bin/app.ts; tests pass a folder with an index.html). */
+  webDistPath: string;
 }
 
-/** The deployable core: one table (same definition as local start-up), the API Lambda, its HTTP API and user pool. */
-export class SaferPlacesStack extends Stack {
-  constructor(scope: Construct, id: string, props: SaferPlacesStackProps) {
-    super(scope, id, props);
-    const prod = props.stage === 'prod';
-    const attr = (k: { name: string }) => ({ name: k.name, type: AttributeType.STRING });
+const attribute = (k: TableDefinition['partitionKey']) => ({ name: k.name, type: AttributeType.STRING });
 
-    const table = new TableV2(this, 'Table', {
-      tableName: `${DEFAULT_TABLE_NAME}-${props.stage}`,
-      partitionKey: attr(TABLE_DEFINITION.partitionKey),
-      sortKey: attr(TABLE_DEFINITION.sortKey),
+/**
+ * Safer Places in one stack: the DynamoDB table (same definition as local start-up), the API on Lambda behind an HTTP
+ * API with a Cognito JWT authorizer, the monthly police.uk import, the web app on S3 + CloudFront, and alarms.
+ */
+export class SaferPlacesStack extends Stack {
+  readonly table: TableV2;
+  readonly auth: Auth;
+  readonly api: Api;
+  readonly importer: ScheduledImporter | null;
+  readonly web: Web;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: SaferPlacesStackProps) {
+    super(scope, id, { description: `Safer Places (${props.config.stage})`, ...props });
+    const { config } = props;
+    const prod = config.stage === 'prod';
+    Tags.of(this).add('project', 'safer-places');
+    Tags.of(this).add('stage', config.stage);
+
+    this.table = new TableV2(this, 'Table', {
+      tableName: `${DEFAULT_TABLE_NAME}-${config.stage}`,
+      partitionKey: attribute(TABLE_DEFINITION.partitionKey),
+      sortKey: attribute(TABLE_DEFINITION.sortKey),
       billing: Billing.onDemand(),
+      encryption: TableEncryptionV2.awsManagedKey(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: prod,
       removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       globalSecondaryIndexes: TABLE_DEFINITION.globalSecondaryIndexes.map((g) => ({
         indexName: g.indexName,
-        partitionKey: attr(g.partitionKey),
-        sortKey: attr(g.sortKey),
+        partitionKey: attribute(g.partitionKey),
+        sortKey: attribute(g.sortKey),
       })),
     });
 
-    const userPool = new UserPool(this, 'Users', {
-      selfSignUpEnabled: false,
-      signInAliases: { email: true },
-      customAttributes: { orgId: new StringAttribute({ mutable: true, minLen: 1, maxLen: 64 }) },
-      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    const webClient = userPool.addClient('WebClient', { authFlows: { userSrp: true } });
-
-    const api = new NodejsFunction(this, 'ApiFunction', {
-      entry: join(REPO_ROOT, 'apps/api/src/lambda.ts'),
-      handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
-      memorySize: 1024,
-      timeout: Duration.seconds(25),
-      logGroup: new LogGroup(this, 'ApiLogs', {
-        retention: RetentionDays.THREE_MONTHS,
-        removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      }),
-      environment: {
-        TABLE_NAME: table.tableName,
-        COGNITO_ISSUER: `https://cognito-idp.${this.region}.amazonaws.com/${userPool.userPoolId}`,
-        COGNITO_CLIENT_ID: webClient.userPoolClientId,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: { format: OutputFormat.CJS, minify: true, sourceMap: true, target: 'node22' },
-    });
-    table.grantReadWriteData(api);
-
-    const httpApi = new HttpApi(this, 'HttpApi', {
-      defaultIntegration: new HttpLambdaIntegration('ApiIntegration', api),
+    this.auth = new Auth(this, 'Auth', { prod });
+    this.api = new Api(this, 'Api', { config, table: this.table, auth: this.auth });
+    this.importer =
+      config.force !== null
+        ? new ScheduledImporter(this, 'Importer', {
+            prod,
+            table: this.table,
+            force: config.force,
+            districts: config.districts,
+            dataset: config.importDataset,
+          })
+        : null;
+    this.web = new Web(this, 'Web', { config, webDistPath: props.webDistPath, httpApi: this.api.httpApi, auth: this.auth });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stage: config.stage,
+      alarmEmail: config.alarmEmail,
+      httpApi: this.api.httpApi,
+      apiFunction: this.api.function.fn,
+      importerFunction: this.importer?.function.fn ?? null,
+      table: this.table,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: httpApi.apiEndpoint });
-    new CfnOutput(this, 'TableName', { value: table.tableName });
-    new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
+    new CfnOutput(this, 'SiteUrl', { value: this.web.url, description: 'Open this in a browser' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'npm run import -- --target aws --table <this>' });
+    new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.auth.webClient.userPoolClientId });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Subscribe to receive alarms' });
+    if (this.importer) {
+      new CfnOutput(this, 'ImporterFunctionName', { value: this.importer.function.fn.functionName });
+      new CfnOutput(this, 'ImporterLogGroup', { value: this.importer.function.logGroup.logGroupName });
+    }
   }
 }

@@ -13,6 +13,7 @@ Options:
   --dataset <id>     dataset to import into (default "${DEFAULT_DATASET_ID}")
   --name <text>      the dataset's display name
   --data-dir <dir>   local data folder (default: .data, as npm start uses)
+  --target aws       the deployed table in AWS (with --table and the usual AWS credentials)
   --endpoint <url>   a DynamoDB endpoint instead of the local store
   --table <name>     table name (default safer-places)
   --json             print the report as JSON`;
@@ -29,6 +30,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
         name: { type: 'string' },
         'data-dir': { type: 'string' },
         endpoint: { type: 'string' },
+        target: { type: 'string' },
         table: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -44,11 +46,24 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
   }
   // npm runs workspace scripts in the workspace folder; paths are meant from where the user typed the command.
   const here = process.env.INIT_CWD ?? process.cwd();
-  const store = await openStore({
-    ...(args.values['data-dir'] && { dataDir: resolve(here, args.values['data-dir']) }),
-    ...(args.values.endpoint && { endpoint: args.values.endpoint }),
-    ...(args.values.table && { tableName: args.values.table }),
-  });
+  const target = args.values.target ?? 'local';
+  if (target !== 'local' && target !== 'aws') {
+    err.write(`--target must be "local" or "aws"; got "${target}"\n`);
+    return 2;
+  }
+  let store;
+  try {
+    store = await openStore({
+      target,
+      ...(args.values['data-dir'] && { dataDir: resolve(here, args.values['data-dir']) }),
+      ...(args.values.endpoint && { endpoint: args.values.endpoint }),
+      ...(args.values.table && { tableName: args.values.table }),
+    });
+  } catch (e) {
+    if (!(e instanceof ImportInputError)) throw e;
+    err.write(`${e.message}\n`);
+    return 2;
+  }
   try {
     err.write(`Importing into ${store.description}\n`);
     const report = await importFiles(args.positionals.map((p) => resolve(here, p)), {

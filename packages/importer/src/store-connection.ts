@@ -1,13 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { ReferenceRepository } from '@safer-places/domain';
+import { ImportInputError } from './errors';
 import { DEFAULT_TABLE_NAME, DynamoReferenceRepository, createDocumentClient, ensureTable } from '@safer-places/store';
 import { EMBEDDED_ENDPOINT_FILE, startEmbeddedDynamo, type EmbeddedDynamo } from '@safer-places/store/embedded';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export interface StoreOptions {
+  /** "aws": the deployed table, through the normal AWS credential chain; it must exist already. */
+  target?: 'local' | 'aws';
   /** Folder of the local install's data (default: the repository's .data, as `npm start` uses). */
   dataDir?: string;
   /** A DynamoDB endpoint to use instead (DynamoDB Local, AWS). */
@@ -35,6 +39,7 @@ function isAlive(pid: number): boolean {
  * same data folder (its LevelDB can only be opened by one process); else an embedded DynamoDB of our own on that folder.
  */
 export async function openStore(options: StoreOptions = {}): Promise<OpenStore> {
+  if (options.target === 'aws') return openAwsTable(options.tableName);
   const tableName = options.tableName ?? process.env.TABLE_NAME ?? DEFAULT_TABLE_NAME;
   const dataDir = resolve(options.dataDir ?? process.env.DATA_DIR ?? join(REPO_ROOT, '.data'));
   let endpoint = options.endpoint ?? process.env.DYNAMODB_ENDPOINT;
@@ -65,4 +70,21 @@ export async function openStore(options: StoreOptions = {}): Promise<OpenStore> 
       await embedded?.close();
     },
   };
+}
+
+/**
+ * The deployed table in AWS. Never created here: a mistyped name must fail, not leave a stray table without
+ * point-in-time recovery or deletion protection.
+ */
+async function openAwsTable(tableName: string | undefined): Promise<OpenStore> {
+  if (!tableName) throw new ImportInputError('--target aws needs --table <the TableName output of the deployed stack>');
+  const doc = createDocumentClient({});
+  try {
+    await doc.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (e) {
+    doc.destroy();
+    if (e instanceof ResourceNotFoundException) throw new ImportInputError(`no table "${tableName}" in ${process.env.AWS_REGION ?? 'eu-west-2'}: use the TableName output of the deployed stack`);
+    throw e;
+  }
+  return { reference: new DynamoReferenceRepository(doc, tableName), description: `DynamoDB table ${tableName} in AWS`, close: async () => doc.destroy() };
 }

@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { createDocumentClient, ensureTable } from '@safer-places/store';
+import { startEmbeddedDynamo } from '@safer-places/store/embedded';
 import { main } from '../src/cli';
 import { boundaryGeoJson, csv, tempDir, write } from './fixtures';
 
@@ -29,5 +31,31 @@ describe('npm run import', () => {
     const usage = sink();
     expect(await main([], sink().stream, usage.stream)).toBe(2);
     expect(usage.text()).toMatch(/Usage: npm run import/);
+  });
+
+  it('--target aws uses the deployed table through the AWS credential chain, and never creates one', async () => {
+    const dynamo = await startEmbeddedDynamo();
+    const saved = { ...process.env };
+    // The SDK's standard endpoint override stands in for AWS here; nothing in the importer knows about it.
+    Object.assign(process.env, { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'eu-west-2' });
+    try {
+      const f = write(tempDir(), 'lsoa21.geojson', boundaryGeoJson());
+      const noTable = sink();
+      expect(await main(['--target', 'aws', f], sink().stream, noTable.stream)).toBe(2);
+      expect(noTable.text()).toMatch(/--target aws needs --table/);
+      const missing = sink();
+      expect(await main(['--target', 'aws', '--table', 'safer-places-typo', f], sink().stream, missing.stream)).toBe(2);
+      expect(missing.text()).toMatch(/no table "safer-places-typo"/);
+      const doc = createDocumentClient({ endpoint: dynamo.endpoint });
+      await ensureTable(doc, 'safer-places-prod');
+      const out = sink();
+      expect(await main(['--target', 'aws', '--table', 'safer-places-prod', f], out.stream, sink().stream)).toBe(0);
+      expect(out.text()).toMatch(/LSOAs \(2021\): 5/);
+      doc.destroy();
+      expect(await main(['--target', 'mars', f], sink().stream, sink().stream)).toBe(2);
+    } finally {
+      process.env = saved;
+      await dynamo.close();
+    }
   });
 });

@@ -8,8 +8,13 @@
  *   LADS             district codes (LAD 2024), comma-separated, e.g. E07000174,E07000170
  *   TABLE_NAME       the DynamoDB table
  *   DATASET_ID       dataset to import into (default "open-data", as npm run import)
- *   MONTHS           how many of the newest months to (re)import, 1-12 (default 1); more catches up after a failure
+ *   MONTHS           how many of the newest months to (re)import, 1-36 (default 1); more catches up after a failure
  *   POLICE_API_URL, ONS_API_URL, DYNAMODB_ENDPOINT   other endpoints (tests)
+ *
+ * A manual invocation may ask for more months than the schedule does, e.g. a first load of the last year (asynchronous:
+ * it can take longer than the CLI waits for an answer; the result is in the function's log):
+ *   aws lambda invoke --function-name <ImporterFunctionName> --invocation-type Event --payload '{"months":12}' \
+ *     --cli-binary-format raw-in-base64-out /dev/null
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -44,6 +49,10 @@ export interface ScheduledImportResult {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** police.uk's API holds about three years of months. */
+export const MAX_MONTHS = 36;
+const validMonths = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_MONTHS;
 type Log = (entry: Record<string, unknown>) => void;
 
 const jsonLog: Log = (entry) => console.log(JSON.stringify(entry));
@@ -55,7 +64,7 @@ export function settingsFromEnv(env: Env): ScheduledImportSettings {
   // The same checks and messages as the fetch-data command line.
   const args = parseFetchArgs(['--force', env.FORCE!, '--lad', env.LADS!]);
   const months = env.MONTHS ? Number(env.MONTHS) : 1;
-  if (!Number.isInteger(months) || months < 1 || months > 12) throw new Error(`scheduled import: MONTHS must be 1-12, got '${env.MONTHS}'`);
+  if (!validMonths(months)) throw new Error(`scheduled import: MONTHS must be 1-${MAX_MONTHS}, got '${env.MONTHS}'`);
   const datasetId = env.DATASET_ID?.trim() || DEFAULT_DATASET_ID;
   return { force: args.force, lads: args.lads, tableName: env.TABLE_NAME!.trim(), datasetId, months };
 }
@@ -64,12 +73,18 @@ export interface RunOptions {
   /** HTTP client overrides (tests shorten back-off). */
   http?: Partial<HttpClientOptions>;
   log?: Log;
+  /** Overrides MONTHS for one run (a manual invocation's payload). */
+  months?: number;
 }
 
 export async function runScheduledImport(env: Env, options: RunOptions = {}): Promise<ScheduledImportResult> {
   const started = performance.now();
   const log = options.log ?? jsonLog;
   const settings = settingsFromEnv(env);
+  if (options.months !== undefined) {
+    if (!validMonths(options.months)) throw new Error(`scheduled import: months must be 1-${MAX_MONTHS}, got ${JSON.stringify(options.months)}`);
+    settings.months = options.months;
+  }
 
   // The newest month police.uk has; downloadData checks the range again and warns about months it lacks.
   const police = new PoliceApi(
@@ -124,7 +139,11 @@ export async function runScheduledImport(env: Env, options: RunOptions = {}): Pr
   }
 }
 
-/** EventBridge's event carries nothing we need: the settings are the function's environment. */
-export async function handler(): Promise<ScheduledImportResult> {
-  return runScheduledImport(process.env);
+/**
+ * EventBridge's scheduled event carries nothing we need (the settings are the function's environment); a manual
+ * invocation may pass {"months": n}.
+ */
+export async function handler(event?: unknown): Promise<ScheduledImportResult> {
+  const months = typeof event === 'object' && event !== null && 'months' in event ? (event as { months: unknown }).months : undefined;
+  return runScheduledImport(process.env, months === undefined ? {} : { months: months as number });
 }

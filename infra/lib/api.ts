@@ -1,0 +1,134 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { CfnStage, HttpApi, HttpMethod, LogGroupLogDestination, type HttpRoute, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { TABLE_DEFINITION } from '@safer-places/store/table';
+import type { Auth } from './auth';
+import type { StageConfig } from './config';
+import { AppFunction } from './function';
+
+/**
+ * The only routes without the JWT authorizer. Both answer without a token in the app too (apps/api/src/app.ts):
+ * /api/health for monitoring, /api/config because the web app reads it before anyone has signed in.
+ */
+export const PUBLIC_ROUTES = ['GET /api/health', 'GET /api/config'] as const;
+/** Everything else under /api needs a valid Cognito ID token, checked by API Gateway and again by the app. */
+export const PROTECTED_ROUTE = 'ANY /api/{proxy+}';
+/** Tighter throttling for the unauthenticated routes (requests per second, burst). */
+export const PUBLIC_ROUTE_THROTTLE = { rateLimit: 10, burstLimit: 20 } as const;
+
+/** Lambda timeout: below the HTTP API's 30 s integration limit, so a slow request fails in the app, not at the gateway. */
+export const API_TIMEOUT = Duration.seconds(20);
+
+/** DynamoDB actions the API uses (packages/store: Get, Put, Delete and Query on assets; Get and Query on reference data). */
+export const API_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'];
+
+/** The table and its indexes (each named: Query on an index needs the index's own ARN). */
+export function tableResources(table: ITableV2): string[] {
+  return [table.tableArn, ...TABLE_DEFINITION.globalSecondaryIndexes.map((g) => `${table.tableArn}/index/${g.indexName}`)];
+}
+
+export interface ApiProps {
+  config: StageConfig;
+  table: ITableV2;
+  auth: Auth;
+}
+
+/** The Hono app on Lambda (through hono/aws-lambda) behind an HTTP API with a Cognito JWT authorizer. */
+export class Api extends Construct {
+  readonly function: AppFunction;
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const { config } = props;
+    const prod = config.stage === 'prod';
+
+    this.function = new AppFunction(this, 'Handler', {
+      code: 'api',
+      description: 'Safer Places HTTP API (Hono app)',
+      memorySize: 1024,
+      timeout: API_TIMEOUT,
+      prod,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        COGNITO_ISSUER: props.auth.issuerUrl,
+        COGNITO_CLIENT_ID: props.auth.webClient.userPoolClientId,
+        ...(config.mapStyleUrl && { MAP_STYLE_URL: config.mapStyleUrl }),
+      },
+      ...(config.apiReservedConcurrency !== null && { reservedConcurrentExecutions: config.apiReservedConcurrency }),
+    });
+    this.function.role.addToPolicy(new PolicyStatement({ actions: API_TABLE_ACTIONS, resources: tableResources(props.table) }));
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      apiName: `safer-places-${config.stage}`,
+      description: 'Safer Places API; reached through CloudFront at /api/*',
+      createDefaultStage: false,
+    });
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: prod ? RetentionDays.SIX_MONTHS : RetentionDays.ONE_MONTH,
+      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.stage = this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        // No headers, no query strings, no bodies: nothing a token or personal data could be in, except the user id.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            method: '$context.httpMethod',
+            path: '$context.path',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            responseLength: '$context.responseLength',
+            user: '$context.authorizer.claims.sub',
+            authorizerError: '$context.authorizer.error',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+
+    const integration = new HttpLambdaIntegration('Integration', this.function.fn);
+    const authorizer = new HttpJwtAuthorizer('CognitoAuthorizer', props.auth.issuerUrl, {
+      jwtAudience: [props.auth.webClient.userPoolClientId],
+      identitySource: ['$request.header.Authorization'],
+    });
+    this.httpApi.addRoutes({ path: '/api/{proxy+}', methods: [HttpMethod.ANY], integration, authorizer });
+    const publicRoutes: HttpRoute[] = [];
+    for (const key of PUBLIC_ROUTES) {
+      const [method, path] = key.split(' ') as [HttpMethod, string];
+      publicRoutes.push(...this.httpApi.addRoutes({ path, methods: [method], integration }));
+    }
+    for (const route of publicRoutes) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'GET /api/health (monitoring) and GET /api/config (public settings the web app needs before sign-in) are public by design ' +
+          'and carry no data; they are throttled harder than the rest. Every other route has the Cognito JWT authorizer.',
+      });
+    }
+
+    // Per-route throttling for the public routes. The stage must come after the routes it names.
+    const cfnStage = this.stage.node.defaultChild as CfnStage;
+    cfnStage.routeSettings = Object.fromEntries(
+      PUBLIC_ROUTES.map((key) => [key, { ThrottlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit }]),
+    );
+    for (const route of publicRoutes) this.stage.node.addDependency(route);
+  }
+}

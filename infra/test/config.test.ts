@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readStageConfig } from '../lib/config';
+import { contentSecurityPolicy } from '../lib/web';
+
+const read = (ctx: Record<string, unknown>) => readStageConfig((k) => ctx[k]);
+
+describe('stage configuration from CDK context', () => {
+  it('defaults to a dev stage in London with no scheduled import', () => {
+    expect(read({})).toEqual({
+      stage: 'dev',
+      region: 'eu-west-2',
+      force: null,
+      districts: [],
+      importDataset: null,
+      alarmEmail: null,
+      mapStyleUrl: null,
+      cspConnectSrc: [],
+      apiReservedConcurrency: null,
+      apiRateLimit: 50,
+      apiBurstLimit: 100,
+    });
+  });
+
+  it('reads -c values (strings) and cdk.json values (lists, numbers) alike', () => {
+    const fromCli = read({ stage: 'prod', region: 'eu-west-1', force: 'Nottinghamshire', districts: 'e07000174, E07000170,E07000174', apiReservedConcurrency: '20' });
+    const fromJson = read({ stage: 'prod', region: 'eu-west-1', force: 'nottinghamshire', districts: ['E07000174', 'E07000170'], apiReservedConcurrency: 20 });
+    expect(fromCli).toEqual(fromJson);
+    expect(fromCli).toMatchObject({ stage: 'prod', force: 'nottinghamshire', districts: ['E07000174', 'E07000170'], apiReservedConcurrency: 20 });
+  });
+
+  it.each([
+    [{ stage: 'staging' }, /stage must be dev or prod/],
+    [{ region: 'London' }, /not an AWS region/],
+    [{ force: 'Nottinghamshire Police', districts: 'E07000174' }, /not a police.uk force id/],
+    [{ force: 'nottinghamshire', districts: 'E07000174,Mansfield' }, /MANSFIELD not LAD 2024/],
+    [{ force: 'nottinghamshire' }, /force and districts go together/],
+    [{ districts: 'E07000174' }, /force and districts go together/],
+    [{ alarmEmail: 'not-an-address' }, /not an e-mail address/],
+    [{ mapStyleUrl: 'http://tiles.example.org/style.json' }, /must be an https:\/\/ URL/],
+    [{ cspConnectSrc: 'https://a.example.org,ftp://b.example.org' }, /must be an https:\/\/ URL/],
+    [{ apiReservedConcurrency: '0' }, /whole number from 1/],
+    [{ apiRateLimit: 'fast' }, /whole number/],
+    [{ importDataset: 'Open Data' }, /lower-case letters/],
+  ])('rejects %j with a clear message', (ctx, message) => {
+    expect(() => read(ctx)).toThrow(ConfigError);
+    expect(() => read(ctx)).toThrow(message);
+  });
+
+  it('lets the browser reach the map hosts it is given, and nothing else but Cognito and itself', () => {
+    const config = read({ mapStyleUrl: 'https://tiles.example.org/styles/basic.json', cspConnectSrc: 'https://fonts.example.net/glyphs/' });
+    const csp = contentSecurityPolicy('eu-west-2', config);
+    const connect = csp.split('; ').find((d) => d.startsWith('connect-src'));
+    expect(connect).toBe("connect-src 'self' https://cognito-idp.eu-west-2.amazonaws.com https://tiles.example.org https://fonts.example.net");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).not.toMatch(/unsafe-eval|\*/);
+  });
+});
