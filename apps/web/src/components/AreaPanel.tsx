@@ -9,6 +9,7 @@ import { CATEGORY_OPTIONS } from '../lib/labels';
 import { periodLabel, type MonthRange } from '../lib/period';
 import { StrategicTableView, TrendChart } from './AreaCharts';
 import { Field, PanelShell } from './SidePanel';
+import { ConfirmDelete } from './ConfirmDelete';
 
 const CATEGORY_ORDER = CATEGORY_OPTIONS.map((c) => c.value);
 const SNAP_NOTE = /sit on one published point/;
@@ -285,31 +286,23 @@ export function AreaPanel(props: AreaPanelProps) {
           {props.canWrite && !props.editingShape && (
             <div className="button-row" data-testid="write-controls">
               {mode === 'confirm-delete' ? (
-                <>
-                  <p className="confirm">Delete “{title}”? This cannot be undone.</p>
-                  <button
-                    type="button"
-                    className="button button--danger"
-                    disabled={busy}
-                    onClick={async () => {
-                      setBusy(true);
-                      setError(null);
-                      try {
-                        await props.onDelete(version);
-                      } catch (err) {
-                        fail(err);
-                        setMode('view');
-                      } finally {
-                        setBusy(false);
-                      }
-                    }}
-                  >
-                    Yes, delete
-                  </button>
-                  <button type="button" className="button" onClick={() => setMode('view')}>
-                    Keep it
-                  </button>
-                </>
+                <ConfirmDelete
+                  prompt={`Delete “${title}”? This cannot be undone.`}
+                  busy={busy}
+                  onCancel={() => setMode('view')}
+                  onConfirm={async () => {
+                    setBusy(true);
+                    setError(null);
+                    try {
+                      await props.onDelete(version);
+                    } catch (err) {
+                      fail(err);
+                      setMode('view');
+                    } finally {
+                      setBusy(false);
+                    }
+                  }}
+                />
               ) : (
                 <>
                   <button

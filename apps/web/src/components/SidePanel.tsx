@@ -15,6 +15,7 @@ import { decileLabel } from '../lib/choropleth';
 import { formatInteger, formatRate, ordinal, plural } from '../lib/format';
 import { periodLabel } from '../lib/period';
 import { populationSourceLabel } from '../lib/labels';
+import { ConfirmDelete } from './ConfirmDelete';
 
 export function PanelShell(props: { title: string; subtitle?: string; onClose(): void; children: React.ReactNode; testId: string; className?: string }) {
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -300,29 +301,23 @@ export function AssetPanel<K extends AssetKind>(props: AssetPanelProps<K>) {
           {props.canWrite && (
             <div className="button-row" data-testid="write-controls">
               {mode === 'confirm-delete' ? (
-                <>
-                  <p className="confirm">Delete this {meta.singular}? This cannot be undone.</p>
-                  <button
-                    type="button"
-                    className="button button--danger"
-                    disabled={busy}
-                    onClick={async () => {
-                      setBusy(true);
-                      setError(null);
-                      try {
-                        await props.onDelete(version);
-                      } catch (err) {
-                        fail(err);
-                        setMode('view');
-                      } finally {
-                        setBusy(false);
-                      }
-                    }}
-                  >
-                    Yes, delete
-                  </button>
-                  <button type="button" className="button" onClick={() => setMode('view')}>Keep it</button>
-                </>
+                <ConfirmDelete
+                  prompt={`Delete this ${meta.singular}? This cannot be undone.`}
+                  busy={busy}
+                  onCancel={() => setMode('view')}
+                  onConfirm={async () => {
+                    setBusy(true);
+                    setError(null);
+                    try {
+                      await props.onDelete(version);
+                    } catch (err) {
+                      fail(err);
+                      setMode('view');
+                    } finally {
+                      setBusy(false);
+                    }
+                  }}
+                />
               ) : (
                 <>
                   <button type="button" className="button button--primary" onClick={() => { setError(null); setMode('edit'); }}>Edit details</button>
