@@ -143,5 +143,14 @@ describe.runIf(sharedDataAvailable)('import of the real Nottinghamshire data', (
     expect(stats.lsoas).toHaveLength(684);
     for (const row of stats.lsoas) expect(row.count, row.code).toBe(expected2024.perLsoa.get(row.code) ?? 0);
     expect(stats.total).toBe(expected2024.placed);
+
+    // Gi* over the whole county at 100 m cells, FDR-corrected, with the top 10 patrol-sized spots.
+    const hot = await app.request(`/api/hotspots?dataset=${DATASET}&cellSize=100&from=2024-01&to=2024-12`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(hot.status).toBe(200);
+    const h = (await hot.json()) as { grid: { studyAreaCells: number }; hot: number; top: { count: number; radiusM: number }[]; crimes: number };
+    expect(h.grid.studyAreaCells).toBeGreaterThan(200_000);
+    expect(h.hot).toBeGreaterThan(0);
+    expect(h.top).toHaveLength(10);
+    expect(h.top[0]!.radiusM).toBeLessThanOrEqual(150);
   }, 120_000);
 });

@@ -5,6 +5,7 @@ import {
   AreaAnalysisService,
   AssetService,
   CrimePointsCache,
+  HotspotService,
   LayerService,
   ReferenceService,
   parseOrThrow,
@@ -20,6 +21,7 @@ import { ApiProblem, toErrorResponse } from './http-errors';
 import { authenticate, readJson, type AppEnv } from './middleware';
 import { areaRoutes } from './routes/areas';
 import { assetRoutes } from './routes/assets';
+import { hotspotRoutes } from './routes/hotspots';
 import { referenceRoutes } from './routes/reference';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -46,7 +48,9 @@ export function createApp(deps: AppDeps) {
   const assetService = new AssetService({ assets: deps.assets, clock, ids });
   const referenceService = new ReferenceService(deps.reference);
   const layerService = new LayerService(referenceService, assetService);
-  const areaAnalysis = new AreaAnalysisService(referenceService, new CrimePointsCache(deps.reference), assetService);
+  const crimePoints = new CrimePointsCache(deps.reference);
+  const areaAnalysis = new AreaAnalysisService(referenceService, crimePoints, assetService);
+  const hotspots = new HotspotService(referenceService, crimePoints);
 
   const app = new Hono<AppEnv>();
   app.onError((err, c) => toErrorResponse(err, c, log));
@@ -103,6 +107,7 @@ export function createApp(deps: AppDeps) {
   const areas = areaRoutes(areaAnalysis, assetService, referenceService);
   api.route('/areas', areas.areas);
   api.route('/strategic-assessment', areas.strategic);
+  api.route('/hotspots', hotspotRoutes(hotspots));
   for (const kind of ASSET_KIND_NAMES) api.route(`/${kind}`, assetRoutes(kind, assetService));
 
   app.route('/api', api);

@@ -13,3 +13,4 @@ export * from './crime-points';
 export * from './strategic';
 export * from './csv';
 export * from './area-analysis';
+export * from './hotspots';

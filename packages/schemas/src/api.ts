@@ -77,3 +77,15 @@ export interface ClientConfig {
   mapStyleUrl: string | null;
   devSignIn: boolean;
 }
+
+export const hotspotQuerySchema = z.strictObject({
+  dataset: datasetParam,
+  categories: categoryList.optional(),
+  from: monthSchema.optional(),
+  to: monthSchema.optional(),
+  cellSize: z.coerce.number().int().min(50, 'cellSize is at least 50 m').max(500, 'cellSize is at most 500 m').optional(),
+  shape: z.enum(['square', 'hex']).default('square'),
+  correction: z.enum(['fdr', 'holm', 'none']).default('fdr'),
+  top: z.coerce.number().int().min(1).max(50).default(10),
+});
+export type HotspotQuery = z.infer<typeof hotspotQuerySchema>;
