@@ -147,10 +147,28 @@ describe.runIf(sharedDataAvailable)('import of the real Nottinghamshire data', (
     // Gi* over the whole county at 100 m cells, FDR-corrected, with the top 10 patrol-sized spots.
     const hot = await app.request(`/api/hotspots?dataset=${DATASET}&cellSize=100&from=2024-01&to=2024-12`, { headers: { Authorization: `Bearer ${token}` } });
     expect(hot.status).toBe(200);
-    const h = (await hot.json()) as { grid: { studyAreaCells: number }; hot: number; top: { count: number; radiusM: number }[]; crimes: number };
+    const h = (await hot.json()) as {
+      grid: { studyAreaCells: number };
+      hot: number;
+      top: { spots: { count: number; radiusM: number }[] }[];
+      cells: { features: { properties: { class: number; snapPointWarning: boolean } }[] };
+      crimes: number;
+    };
     expect(h.grid.studyAreaCells).toBeGreaterThan(200_000);
     expect(h.hot).toBeGreaterThan(0);
-    expect(h.top).toHaveLength(10);
-    expect(h.top[0]!.radiusM).toBeLessThanOrEqual(150);
+    expect(h.top[0]!.spots).toHaveLength(10);
+    expect(h.top[0]!.spots[0]!.radiusM).toBeLessThanOrEqual(150);
+    // police.uk snapping shows up on real data: some hot 100 m cells hold mostly one published point.
+    expect(h.cells.features.some((f) => f.properties.class > 0 && f.properties.snapPointWarning)).toBe(true);
+
+    // Hot-spot change over the 24 months, and density per 1,000 residents, on the real county.
+    const change = await app.request(`/api/hotspots/change?dataset=${DATASET}&cellSize=200`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(change.status).toBe(200);
+    const c = (await change.json()) as { period: { months: number }; summary: Record<string, number> };
+    expect(c.period.months).toBe(24);
+    expect(c.summary['persistent hotspot']).toBeGreaterThan(0);
+    const density = await app.request(`/api/hotspots/density?dataset=${DATASET}&cellSize=200&perResidents=true`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(density.status).toBe(200);
+    expect(((await density.json()) as { cells: { features: unknown[] } }).cells.features.length).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -1,13 +1,25 @@
 import {
+  HOTSPOT_CATEGORIES,
+  HOTSPOT_CLASSIFY_DEFAULTS,
   areasExtent,
+  assignCells,
+  cellArea,
   cellsToGeoJSON,
+  classifyHotspots,
+  countCells,
   createGrid,
+  dualKde,
   giStar,
-  gridCounts,
   gridMask,
+  kde,
+  maskSize,
+  monthPeriods,
+  populationGrid,
   significantCells,
+  snapPointCheck,
   toBng,
   topHotspots,
+  uniqueCoordinates,
   type Grid,
 } from '@safer-places/geo';
 import type { CategorySelection, DatasetSummary, Month } from '@safer-places/schemas';
@@ -17,27 +29,58 @@ import { ValidationError } from './errors';
 import { addMonths, monthRange } from './months';
 import type { ReferenceService } from './reference';
 
-export interface HotspotRequest {
+export interface HotspotGridRequest {
   datasetId?: string;
   categories: CategorySelection[];
   from?: Month;
   to?: Month;
   cellSize?: number;
   shape: 'square' | 'hex';
+}
+
+export interface HotspotRequest extends HotspotGridRequest {
   correction: 'fdr' | 'holm' | 'none';
   top: number;
 }
 
-/** At most this many significant cells are returned as polygons; the rest are counted. */
+export interface HotspotChangeRequest extends HotspotGridRequest {
+  correction: 'fdr' | 'holm' | 'none';
+  periods?: number;
+  hotspotProp?: number;
+  persistentProp?: number;
+  recentProp?: number;
+  criticalP?: number;
+}
+
+export interface DensityRequest extends HotspotGridRequest {
+  /** Kernel radius in metres; default the mean of the nrd rule on x and y. */
+  bandwidth?: number;
+  /** Crimes per 1,000 residents (dual KDE with Census population) instead of crimes per km². */
+  perResidents: boolean;
+}
+
+/** At most this many cells are returned as polygons; the rest are counted. */
 export const MAX_HOTSPOT_CELLS = 5000;
+/** Selections the top-N table is split into at most (the seeds' "top 10 hot spots of three crime types"). */
+export const MAX_TOP_CATEGORIES = 3;
+/** A hot cell is checked for snapping only with at least this many crimes: 2 of 3 on one point says little. */
+export const SNAP_CHECK_MIN_CRIMES = 5;
+/** Density classes: the share of study-area cells with any density that each class's lower bound leaves above it. */
+export const DENSITY_CLASS_TOP_SHARES = [0.5, 0.25, 0.1, 0.05, 0.01] as const;
+
+const GI_NOTE =
+  "Gi* z-scores over the study area (the dataset's LSOAs), neighbours within cell size × √2 including the cell itself; classes ±3/±2/±1 are 99/95/90 % confidence after the correction.";
+const SNAP_NOTE =
+  'Police.uk publishes each crime at one of a fixed set of map points near where it happened; where most of a cell\'s or spot\'s crimes sit on one point, that may be one address (a shop, a station) rather than a street problem.';
 
 /**
- * Getis-Ord Gi* hot and cold spots on a metric grid (British National Grid) over the dataset's LSOAs, with the
- * chosen multiple-testing correction, plus the top-N patrol-sized hot spots (≤ 150 m radius, ≥ 500 m apart).
+ * Hot spot analysis on a metric grid (British National Grid) over the dataset's LSOAs: Getis-Ord Gi* hot and cold
+ * spots with a multiple-testing correction, the top-N patrol-sized hot spots (≤ 150 m radius, ≥ 500 m apart) per crime
+ * type, hot-spot change over sub-periods, and kernel density (optionally per 1,000 residents).
  */
 export class HotspotService {
   private readonly bng = new WeakMap<CrimePoints, { xy: Float64Array; lonLat: Float64Array; locations: string[] }>();
-  private readonly grids = new Map<string, { grid: Grid; mask: Uint8Array }>();
+  private readonly grids = new Map<string, { grid: Grid; mask: Uint8Array; population?: Float64Array }>();
 
   constructor(
     private readonly reference: ReferenceService,
@@ -45,59 +88,199 @@ export class HotspotService {
   ) {}
 
   async hotspots(request: HotspotRequest) {
+    const s = await this.select(request, 12);
+    const { grid, mask } = await this.studyGrid(s.dataset, request.cellSize, request.shape);
+    const cellOfPoint = assignCells(grid, s.projected.xy);
+    const counts = countCells(grid, cellOfPoint, s.selected);
+    const gi = giStar(grid, counts, { mask, correction: request.correction });
+    const cells = significantCells(gi, 1);
+    const hotCells = Array.from(cells).filter((c) => gi.classes[c]! > 0 && counts[c]! >= SNAP_CHECK_MIN_CRIMES);
+    const coords = uniqueCoordinates(s.projected.xy, s.selected);
+    const snap = new Map(snapPointCheck(s.projected.xy, cellOfPoint, hotCells, { indices: s.selected, coords }).map((c) => [c.cell, c]));
+    const shown = cells.length > MAX_HOTSPOT_CELLS ? [...cells].sort((a, b) => Math.abs(gi.z[b]!) - Math.abs(gi.z[a]!)).slice(0, MAX_HOTSPOT_CELLS) : cells;
+    const features = cellsToGeoJSON(grid, shown, (cell) => {
+      const check = snap.get(cell);
+      return {
+        cell,
+        count: counts[cell]!,
+        z: Math.round(gi.z[cell]! * 1000) / 1000,
+        pAdjusted: gi.pAdjusted[cell]!,
+        class: gi.classes[cell]!,
+        busiestPointShare: check ? round3(check.share) : null,
+        snapPointWarning: check?.flagged ?? false,
+      };
+    }).features;
+
+    const top = s.topSelections.map((key) => {
+      const wanted = categoryMask([key]);
+      const indices = s.selected.filter((i) => wanted[s.points.category[i]!]);
+      const spots = topHotspots(s.projected.xy, { n: request.top, indices, locations: s.projected.locations, lonLat: s.projected.lonLat });
+      return {
+        key,
+        label: selectionLabel(key),
+        crimes: indices.length,
+        spots: spots.map((spot) => ({
+          rank: spot.rank,
+          lon: spot.lon,
+          lat: spot.lat,
+          count: spot.count,
+          radiusM: Math.round(spot.radius),
+          location: spot.location?.text ?? null,
+          busiestPointShare: round3(spot.topCoordinate.share),
+          snapPointWarning: spot.snapPointWarning,
+        })),
+      };
+    });
+    const flaggedCells = features.filter((f) => f.properties.snapPointWarning).length;
+    const flaggedSpots = top.some((t) => t.spots.some((spot) => spot.snapPointWarning));
+    return {
+      ...s.header,
+      grid: { shape: grid.shape, cellSizeM: grid.cellSize, studyAreaCells: gi.n, correction: gi.correction },
+      hot: cells.filter((c) => gi.classes[c]! > 0).length,
+      cold: cells.filter((c) => gi.classes[c]! < 0).length,
+      snapPointCells: flaggedCells,
+      truncated: cells.length > shown.length,
+      cells: { type: 'FeatureCollection' as const, features },
+      top,
+      notes: [GI_NOTE, ...(flaggedCells > 0 || flaggedSpots ? [SNAP_NOTE] : []), ...s.notes],
+    };
+  }
+
+  /**
+   * Hot-spot change: the period (default the whole dataset) is split into sub-periods, Gi* is run in each, and every
+   * cell is classified emerging / persistent / intermittent / former (hot or cold) from the sub-periods it was
+   * significant in. The thresholds are echoed back so the legend can state them.
+   */
+  async change(request: HotspotChangeRequest) {
+    const s = await this.select(request, 'all');
+    const { grid, mask } = await this.studyGrid(s.dataset, request.cellSize, request.shape);
+    const cellOfPoint = assignCells(grid, s.projected.xy);
+    const ordinal = s.points.months.map(monthOrdinal);
+    const monthOfPoint = Int32Array.from(s.points.month, (m) => ordinal[m]!);
+    const first = monthOrdinal(s.from);
+    const last = monthOrdinal(s.to);
+    const periods = request.periods ?? HOTSPOT_CLASSIFY_DEFAULTS.periods;
+    if (last - first + 1 < 2) throw new ValidationError('hot-spot change needs a period of at least 2 months');
+    const split = monthPeriods(monthOfPoint, first, last, periods);
+    const rules = {
+      hotspotProp: request.hotspotProp ?? HOTSPOT_CLASSIFY_DEFAULTS.hotspotProp,
+      persistentProp: request.persistentProp ?? HOTSPOT_CLASSIFY_DEFAULTS.persistentProp,
+      recentProp: request.recentProp ?? HOTSPOT_CLASSIFY_DEFAULTS.recentProp,
+      criticalP: request.criticalP ?? HOTSPOT_CLASSIFY_DEFAULTS.criticalP,
+    };
+    let result;
+    try {
+      result = classifyHotspots(grid, cellOfPoint, split.periodOfPoint, split.periodCount, { mask, correction: request.correction, indices: s.selected, ...rules });
+    } catch (err) {
+      if (err instanceof RangeError) throw new ValidationError(err.message.replace(/^classifyHotspots: /, ''));
+      throw err;
+    }
+    const counts = countCells(grid, cellOfPoint, s.selected);
+    const patterned: number[] = [];
+    for (let c = 0; c < result.category.length; c++) if (result.category[c]! > 0) patterned.push(c);
+    const shown = patterned.length > MAX_HOTSPOT_CELLS ? [...patterned].sort((a, b) => counts[b]! - counts[a]!).slice(0, MAX_HOTSPOT_CELLS) : patterned;
+    const bits = (b: number) => Array.from({ length: result.periodCount }, (_, p) => ((b >>> p) & 1) === 1);
+    const features = cellsToGeoJSON(grid, shown, (cell) => ({
+      cell,
+      count: counts[cell]!,
+      category: HOTSPOT_CATEGORIES[result.category[cell]!]!,
+      hotPeriods: bits(result.hotBits[cell]!).filter(Boolean).length,
+      coldPeriods: bits(result.coldBits[cell]!).filter(Boolean).length,
+      // One character per sub-period, oldest first: H hot, C cold, · neither.
+      pattern: bits(result.hotBits[cell]!).map((hot, p) => (hot ? 'H' : ((result.coldBits[cell]! >>> p) & 1) === 1 ? 'C' : '·')).join(''),
+    })).features;
+    const summary = Object.fromEntries(HOTSPOT_CATEGORIES.slice(1).map((c) => [c, 0])) as Record<string, number>;
+    for (const c of patterned) summary[HOTSPOT_CATEGORIES[result.category[c]!]!]!++;
+    const subPeriods = split.firstMonthOfPeriod.map((m, p) => {
+      const end = p + 1 < split.firstMonthOfPeriod.length ? split.firstMonthOfPeriod[p + 1]! - 1 : last;
+      return { from: ordinalMonth(m), to: ordinalMonth(end), crimes: result.crimesPerPeriod[p]! };
+    });
+    return {
+      ...s.header,
+      grid: { shape: grid.shape, cellSizeM: grid.cellSize, studyAreaCells: maskSize(mask), correction: request.correction },
+      rules: { ...rules, periods: result.periodCount, recentPeriods: result.recentPeriods },
+      subPeriods,
+      summary,
+      truncated: patterned.length > shown.length,
+      cells: { type: 'FeatureCollection' as const, features },
+      notes: [
+        `The period is split into ${result.periodCount} sub-periods; Gi* runs in each (${request.correction === 'none' ? 'no correction' : request.correction === 'fdr' ? 'Benjamini–Hochberg FDR' : 'Holm'}, p < ${rules.criticalP}). The last ${result.recentPeriods} are "recent".`,
+        `Persistent: significant in at least ${pct(rules.persistentProp)} of sub-periods. Emerging: in the recent sub-periods only. Former: before but not recently. Intermittent: in at least ${pct(rules.hotspotProp)} otherwise.`,
+        ...s.notes,
+      ],
+    };
+  }
+
+  /** Kernel density (quartic kernel) on the grid, as crimes per km² or, with population, per 1,000 residents. */
+  async density(request: DensityRequest) {
+    const s = await this.select(request, 12);
+    const grid0 = await this.studyGrid(s.dataset, request.cellSize, request.shape, request.perResidents);
+    const { grid, mask } = grid0;
+    if (request.perResidents && !grid0.population) throw new ValidationError(`dataset "${s.dataset.id}" has no population figures for a rate per 1,000 residents`);
+    if (s.selected.length === 0) throw new ValidationError('no crimes of the chosen types in the chosen period');
+    const options = { indices: s.selected, mask, ...(request.bandwidth !== undefined && { bandwidth: request.bandwidth }) };
+    const dual = request.perResidents ? dualKde(grid, s.projected.xy, grid0.population!, options) : null;
+    const res = dual ?? kde(grid, s.projected.xy, options);
+    const value: Float64Array = dual ? dual.rate : res.density;
+    const inStudy: number[] = [];
+    for (let c = 0; c < value.length; c++) if (value[c]! > 0) inStudy.push(c);
+    inStudy.sort((a, b) => value[b]! - value[a]!);
+    const breaks = DENSITY_CLASS_TOP_SHARES.map((share) => value[inStudy[Math.max(0, Math.ceil(share * inStudy.length) - 1)]!] ?? 0);
+    const above = inStudy.slice(0, Math.ceil(DENSITY_CLASS_TOP_SHARES[0] * inStudy.length));
+    const shown = above.slice(0, MAX_HOTSPOT_CELLS);
+    const features = cellsToGeoJSON(grid, shown, (cell) => {
+      const v = value[cell]!;
+      let cls = 0;
+      for (let k = 0; k < breaks.length; k++) if (v >= breaks[k]!) cls = k + 1;
+      return { cell, value: round3(v), class: cls };
+    }).features;
+    return {
+      ...s.header,
+      grid: { shape: grid.shape, cellSizeM: grid.cellSize, cellAreaM2: Math.round(cellArea(grid)), studyAreaCells: maskSize(mask) },
+      measure: request.perResidents ? ('per-1000-residents' as const) : ('per-km2' as const),
+      unit: request.perResidents ? 'crimes per 1,000 residents' : 'crimes per km²',
+      bandwidthM: Math.round(res.bandwidth),
+      bandwidthDefault: request.bandwidth === undefined,
+      classes: DENSITY_CLASS_TOP_SHARES.map((share, k) => ({ topShare: share, from: round3(breaks[k]!) })),
+      truncated: above.length > shown.length,
+      cells: { type: 'FeatureCollection' as const, features },
+      notes: [
+        `Quartic kernel density with a ${Math.round(res.bandwidth)} m bandwidth${request.bandwidth === undefined ? ' (the mean of the normal reference rule on easting and northing)' : ''}; cells show the densest half of the study area.`,
+        ...(request.perResidents ? ['Per 1,000 residents: crime density over Census 2021 resident density with the same kernel; cells with fewer than 100 residents within the bandwidth are left out.'] : []),
+        ...s.notes,
+      ],
+    };
+  }
+
+  /** The dataset, period and selected crimes of a request; `defaultMonths` is the default period length. */
+  private async select(request: HotspotGridRequest, defaultMonths: number | 'all') {
     const dataset = await this.reference.resolveDataset(request.datasetId);
-    if (!dataset.lastMonth) throw new ValidationError(`dataset "${dataset.id}" has no crime data`);
+    if (!dataset.lastMonth || !dataset.firstMonth) throw new ValidationError(`dataset "${dataset.id}" has no crime data`);
     const to = request.to ?? dataset.lastMonth;
-    const from = request.from ?? addMonths(to, -11);
+    const from = request.from ?? (defaultMonths === 'all' ? dataset.firstMonth : maxMonth(dataset.firstMonth, addMonths(to, -(defaultMonths - 1))));
     if (from > to) throw new ValidationError(`invalid period: from (${from}) is after to (${to})`);
     const categories = request.categories.length > 0 ? request.categories : (['all-crime'] as CategorySelection[]);
-    const wanted = new Uint8Array(CRIME_CATEGORIES.length);
-    for (const c of categories) for (const slug of categoriesOf(c)) wanted[CATEGORY_INDEX[slug]] = 1;
-
+    const wanted = categoryMask(categories);
     const points = await this.points.get(dataset);
     const projected = this.projected(points);
     const inPeriod = Uint8Array.from(points.months, (m) => (m >= from && m <= to ? 1 : 0));
     const selected: number[] = [];
     for (let i = 0; i < points.count; i++) if (wanted[points.category[i]!] && inPeriod[points.month[i]!]) selected.push(i);
-
-    const { grid, mask } = await this.studyGrid(dataset, request.cellSize, request.shape);
-    const counts = gridCounts(grid, projected.xy, selected);
-    const gi = giStar(grid, counts, { mask, correction: request.correction });
-    const cells = significantCells(gi, 1);
-    const shown = cells.length > MAX_HOTSPOT_CELLS ? [...cells].sort((a, b) => Math.abs(gi.z[b]!) - Math.abs(gi.z[a]!)).slice(0, MAX_HOTSPOT_CELLS) : cells;
-    const features = cellsToGeoJSON(grid, shown, (cell) => ({
-      cell,
-      count: counts[cell]!,
-      z: Math.round(gi.z[cell]! * 1000) / 1000,
-      pAdjusted: gi.pAdjusted[cell]!,
-      class: gi.classes[cell]!,
-    })).features;
-    const top = topHotspots(projected.xy, { n: request.top, indices: selected, locations: projected.locations, lonLat: projected.lonLat }).map((s) => ({
-      rank: s.rank,
-      lon: s.lon,
-      lat: s.lat,
-      count: s.count,
-      radiusM: Math.round(s.radius),
-      location: s.location?.text ?? null,
-      busiestPointShare: Math.round(s.topCoordinate.share * 1000) / 1000,
-      snapPointWarning: s.snapPointWarning,
-    }));
     return {
-      dataset: { id: dataset.id, name: dataset.name, synthetic: dataset.synthetic },
-      period: { from, to, months: monthRange(from, to).length },
-      categories: categories.map((c) => ({ key: c, label: selectionLabel(c) })),
-      crimes: selected.length,
-      grid: { shape: grid.shape, cellSizeM: grid.cellSize, studyAreaCells: gi.n, correction: gi.correction },
-      hot: cells.filter((c) => gi.classes[c]! > 0).length,
-      cold: cells.filter((c) => gi.classes[c]! < 0).length,
-      truncated: cells.length > shown.length,
-      cells: { type: 'FeatureCollection' as const, features },
-      top,
-      notes: [
-        'Gi* z-scores over the study area (the dataset\'s LSOAs), neighbours within cell size × √2 including the cell itself; classes ±3/±2/±1 are 99/95/90 % confidence after the correction.',
-        ...(dataset.synthetic ? ['Synthetic demo data: generated figures, not real crime.'] : []),
-        ...(top.some((s) => s.snapPointWarning) ? ['Some hot spots have most of their crimes on one published point: police.uk snaps crimes to map points, so these may be one address.'] : []),
-      ],
+      dataset,
+      points,
+      projected,
+      selected,
+      from,
+      to,
+      topSelections: categories.slice(0, MAX_TOP_CATEGORIES),
+      header: {
+        dataset: { id: dataset.id, name: dataset.name, synthetic: dataset.synthetic },
+        period: { from, to, months: monthRange(from, to).length },
+        categories: categories.map((c) => ({ key: c, label: selectionLabel(c) })),
+        crimes: selected.length,
+      },
+      notes: dataset.synthetic ? ['Synthetic demo data: generated figures, not real crime.'] : [],
     };
   }
 
@@ -117,16 +300,43 @@ export class HotspotService {
     return hit;
   }
 
-  private async studyGrid(dataset: DatasetSummary, cellSize: number | undefined, shape: 'square' | 'hex') {
+  private async studyGrid(dataset: DatasetSummary, cellSize: number | undefined, shape: 'square' | 'hex', withPopulation = false) {
     const key = `${dataset.id}@${dataset.version}|${cellSize ?? 'auto'}|${shape}`;
     let hit = this.grids.get(key);
-    if (!hit) {
-      const areas = (await this.reference.lsoas(dataset)).map((l) => l.geometry);
-      const grid = createGrid(areasExtent(areas), { shape, ...(cellSize && { cellSize }) });
-      hit = { grid, mask: gridMask(grid, areas) };
+    if (!hit || (withPopulation && !hit.population)) {
+      const lsoas = await this.reference.lsoas(dataset);
+      const areas = lsoas.map((l) => l.geometry);
+      const grid = hit?.grid ?? createGrid(areasExtent(areas), { shape, ...(cellSize && { cellSize }) });
+      const next: { grid: Grid; mask: Uint8Array; population?: Float64Array } = { grid, mask: hit?.mask ?? gridMask(grid, areas) };
+      if (withPopulation) {
+        const withPop = lsoas.filter((l) => l.population !== null && l.population > 0);
+        if (withPop.length > 0) next.population = populationGrid(grid, withPop.map((l) => ({ geometry: l.geometry, population: l.population! }))).population;
+      }
+      hit = next;
       if (this.grids.size > 20) this.grids.clear();
       this.grids.set(key, hit);
     }
     return hit;
   }
 }
+
+function categoryMask(categories: readonly CategorySelection[]): Uint8Array {
+  const wanted = new Uint8Array(CRIME_CATEGORIES.length);
+  for (const c of categories) for (const slug of categoriesOf(c)) wanted[CATEGORY_INDEX[slug]] = 1;
+  return wanted;
+}
+
+function monthOrdinal(month: Month): number {
+  return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+}
+
+function ordinalMonth(ordinal: number): Month {
+  return `${Math.floor(ordinal / 12)}-${String((ordinal % 12) + 1).padStart(2, '0')}` as Month;
+}
+
+function maxMonth(a: Month, b: Month): Month {
+  return a > b ? a : b;
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+const pct = (x: number) => `${Math.round(x * 100)} %`;

@@ -72,10 +72,27 @@ export interface Me {
   canWrite: string[];
 }
 
+/**
+ * Sign-in with Cognito's managed login (OAuth 2.0 authorization code + PKCE). Everything here is public: the web client
+ * has no secret.
+ */
+export interface CognitoClientConfig {
+  region: string;
+  userPoolId: string;
+  /** The web app client: the audience of the ID tokens the API accepts. */
+  clientId: string;
+  /** The managed login (hosted UI) base URL, e.g. https://<prefix>.auth.eu-west-2.amazoncognito.com (no trailing slash). */
+  domain: string;
+  /** Where Cognito sends the browser back to; default: the page's origin + '/'. Must be one of the client's callback URLs. */
+  redirectUri?: string;
+}
+
 export interface ClientConfig {
   /** Base map style for users online; the app falls back to its offline style when unset or unreachable. */
   mapStyleUrl: string | null;
   devSignIn: boolean;
+  /** Present where users sign in with Cognito (AWS, or a local server pointed at a user pool). */
+  cognito?: CognitoClientConfig;
 }
 
 export const hotspotQuerySchema = z.strictObject({
@@ -89,3 +106,35 @@ export const hotspotQuerySchema = z.strictObject({
   top: z.coerce.number().int().min(1).max(50).default(10),
 });
 export type HotspotQuery = z.infer<typeof hotspotQuerySchema>;
+
+const share = (name: string) => z.coerce.number().gt(0, `${name} must be between 0 and 1`).lt(1, `${name} must be between 0 and 1`).optional();
+
+/** Hot-spot change: Gi* per sub-period and a classification per cell; thresholds as in sfhotspot's hotspot_classify. */
+export const hotspotChangeQuerySchema = z.strictObject({
+  dataset: datasetParam,
+  categories: categoryList.optional(),
+  from: monthSchema.optional(),
+  to: monthSchema.optional(),
+  cellSize: z.coerce.number().int().min(50, 'cellSize is at least 50 m').max(500, 'cellSize is at most 500 m').optional(),
+  shape: z.enum(['square', 'hex']).default('square'),
+  correction: z.enum(['fdr', 'holm', 'none']).default('fdr'),
+  periods: z.coerce.number().int().min(2, 'periods is at least 2').max(24, 'periods is at most 24').optional(),
+  hotspotProp: share('hotspotProp'),
+  persistentProp: share('persistentProp'),
+  recentProp: share('recentProp'),
+  criticalP: share('criticalP'),
+});
+export type HotspotChangeQuery = z.infer<typeof hotspotChangeQuerySchema>;
+
+/** Kernel density on the grid, per km² or per 1,000 residents (dual KDE). */
+export const densityQuerySchema = z.strictObject({
+  dataset: datasetParam,
+  categories: categoryList.optional(),
+  from: monthSchema.optional(),
+  to: monthSchema.optional(),
+  cellSize: z.coerce.number().int().min(50, 'cellSize is at least 50 m').max(500, 'cellSize is at most 500 m').optional(),
+  shape: z.enum(['square', 'hex']).default('square'),
+  bandwidth: z.coerce.number().int().min(50, 'bandwidth is at least 50 m').max(5000, 'bandwidth is at most 5000 m').optional(),
+  perResidents: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+});
+export type DensityQuery = z.infer<typeof densityQuerySchema>;

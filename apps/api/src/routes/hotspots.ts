@@ -1,14 +1,47 @@
 import { Hono } from 'hono';
-import { parseOrThrow, type HotspotService } from '@safer-places/domain';
-import { hotspotQuerySchema } from '@safer-places/schemas';
+import { parseOrThrow, toCsv, type HotspotService } from '@safer-places/domain';
+import { densityQuerySchema, hotspotChangeQuerySchema, hotspotQuerySchema } from '@safer-places/schemas';
 import type { AppEnv } from '../middleware';
 
 export function hotspotRoutes(service: HotspotService) {
   const app = new Hono<AppEnv>();
-  app.get('/', async (c) => {
-    const q = parseOrThrow(hotspotQuerySchema, c.req.query(), 'hotspot query');
+  const run = (query: Record<string, string>) => {
+    const q = parseOrThrow(hotspotQuerySchema, query, 'hotspot query');
+    return service.hotspots({
+      ...(q.dataset && { datasetId: q.dataset }),
+      categories: q.categories ?? [],
+      ...(q.from && { from: q.from }),
+      ...(q.to && { to: q.to }),
+      ...(q.cellSize && { cellSize: q.cellSize }),
+      shape: q.shape,
+      correction: q.correction,
+      top: q.top,
+    });
+  };
+
+  app.get('/', async (c) => c.json(await run(c.req.query())));
+
+  // The top-N table as a spreadsheet, one row per spot, with where the figures came from in the first rows.
+  app.get('/top.csv', async (c) => {
+    const r = await run(c.req.query());
+    const rows: (string | number | null)[][] = [
+      ['Top hot spots', r.dataset.name, `${r.period.from} to ${r.period.to}`, r.dataset.synthetic ? 'Synthetic demo data' : 'police.uk street crime'],
+      ['Crime type', 'Rank', 'Crimes', 'Radius (m)', 'Location', 'Longitude', 'Latitude', 'Share on busiest published point', 'Snap-point warning'],
+    ];
+    for (const group of r.top) {
+      for (const s of group.spots) {
+        rows.push([group.label, s.rank, s.count, s.radiusM, s.location, s.lon, s.lat, s.busiestPointShare, s.snapPointWarning ? 'yes' : 'no']);
+      }
+    }
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    c.header('Content-Disposition', `attachment; filename="top-hot-spots-${r.period.from}-to-${r.period.to}.csv"`);
+    return c.body(toCsv(rows));
+  });
+
+  app.get('/change', async (c) => {
+    const q = parseOrThrow(hotspotChangeQuerySchema, c.req.query(), 'hot-spot change query');
     return c.json(
-      await service.hotspots({
+      await service.change({
         ...(q.dataset && { datasetId: q.dataset }),
         categories: q.categories ?? [],
         ...(q.from && { from: q.from }),
@@ -16,7 +49,27 @@ export function hotspotRoutes(service: HotspotService) {
         ...(q.cellSize && { cellSize: q.cellSize }),
         shape: q.shape,
         correction: q.correction,
-        top: q.top,
+        ...(q.periods !== undefined && { periods: q.periods }),
+        ...(q.hotspotProp !== undefined && { hotspotProp: q.hotspotProp }),
+        ...(q.persistentProp !== undefined && { persistentProp: q.persistentProp }),
+        ...(q.recentProp !== undefined && { recentProp: q.recentProp }),
+        ...(q.criticalP !== undefined && { criticalP: q.criticalP }),
+      }),
+    );
+  });
+
+  app.get('/density', async (c) => {
+    const q = parseOrThrow(densityQuerySchema, c.req.query(), 'density query');
+    return c.json(
+      await service.density({
+        ...(q.dataset && { datasetId: q.dataset }),
+        categories: q.categories ?? [],
+        ...(q.from && { from: q.from }),
+        ...(q.to && { to: q.to }),
+        ...(q.cellSize && { cellSize: q.cellSize }),
+        shape: q.shape,
+        ...(q.bandwidth !== undefined && { bandwidth: q.bandwidth }),
+        perResidents: q.perResidents,
       }),
     );
   });
