@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CfnStage, HttpApi, HttpMethod, LogGroupLogDestination, type HttpRoute, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -59,8 +59,12 @@ export class Api extends Construct {
       prod,
       environment: {
         TABLE_NAME: props.table.tableName,
+        // apps/api/src/runtime/cognito-env.ts: token checks, and where GET /api/config sends the web app to sign in.
         COGNITO_ISSUER: props.auth.issuerUrl,
         COGNITO_CLIENT_ID: props.auth.webClient.userPoolClientId,
+        COGNITO_USER_POOL_ID: props.auth.userPool.userPoolId,
+        COGNITO_REGION: Stack.of(this).region,
+        COGNITO_DOMAIN: props.auth.signInUrl,
         ...(config.mapStyleUrl && { MAP_STYLE_URL: config.mapStyleUrl }),
       },
       ...(config.apiReservedConcurrency !== null && { reservedConcurrentExecutions: config.apiReservedConcurrency }),

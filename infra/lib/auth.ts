@@ -1,14 +1,19 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  CfnManagedLoginBranding,
   CfnUserPoolGroup,
   ClientAttributes,
   FeaturePlan,
+  ManagedLoginVersion,
   Mfa,
+  OAuthScope,
   StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
+  UserPoolClientIdentityProvider,
   type UserPoolClient,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { ROLES, type Role } from '@safer-places/schemas';
@@ -27,17 +32,34 @@ const GROUPS: Record<Role, { precedence: number; description: string }> = {
 
 export interface AuthProps {
   prod: boolean;
+  stage: string;
+  /** The managed login domain prefix; default safer-places-<stage>-<12 hex characters of the stack's id>. */
+  signInDomainPrefix: string | null;
+  /** Further site addresses (custom domains), as https://host/, allowed as callback and sign-out URLs. */
+  extraSiteUrls: string[];
 }
+
+/** The web client's OAuth scopes: openid for the ID token (the API's credential), email and profile for its claims. */
+export const WEB_CLIENT_SCOPES = [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE];
 
 /**
  * Sign-in for partnership staff. Admins invite users (no self sign-up); each user belongs to one organisation, set by an
  * admin in the custom:orgId attribute, which the web client can read but never write; the role is the user's group.
+ *
+ * Users sign in on Cognito's managed login pages (OAuth 2.0 authorization code grant with PKCE, the web app being a
+ * public client without a secret): those pages handle the first password change, setting up and using the
+ * authenticator app, and forgotten passwords, so the web app never sees a password.
  */
 export class Auth extends Construct {
   readonly userPool: UserPool;
   readonly webClient: UserPoolClient;
+  /** The managed login domain (a Cognito prefix domain). */
+  readonly domain: UserPoolDomain;
+  /** Its base URL, https://<prefix>.auth.<region>.amazoncognito.com: the web app's authorize, token, revoke and logout endpoints. */
+  readonly signInUrl: string;
   /** Token issuer URL (https://cognito-idp.<region>.amazonaws.com/<pool id>), for the JWT authorizer and the Lambda. */
   readonly issuerUrl: string;
+  private siteUrl: string | null = null;
 
   constructor(scope: Construct, id: string, props: AuthProps) {
     super(scope, id);
@@ -83,11 +105,28 @@ export class Auth extends Construct {
       });
     }
 
+    // The callback and sign-out URL is the CloudFront site, which is created later (it needs the HTTP API, whose
+    // authorizer needs this client), so it is filled in at synthesis (setSiteUrl). In CloudFormation there is no cycle:
+    // client -> distribution -> HTTP API, and authorizer -> client.
+    const siteUrl = Lazy.string({
+      produce: () => {
+        if (this.siteUrl === null) throw new Error('Auth: setSiteUrl() was not called with the CloudFront site URL');
+        return `${this.siteUrl}/`;
+      },
+    });
+    const siteUrls = [siteUrl, ...props.extraSiteUrls];
     this.webClient = this.userPool.addClient('WebClient', {
       generateSecret: false,
+      // SRP: the password check the managed login pages use; refresh tokens are always allowed.
       authFlows: { userSrp: true },
-      // The web app signs in with SRP against the pool; no hosted UI, so no OAuth flows or callback URLs.
-      disableOAuth: true,
+      // Authorization code only (no implicit grant, no client credentials); the web app adds PKCE (S256).
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: WEB_CLIENT_SCOPES,
+        callbackUrls: siteUrls,
+        logoutUrls: siteUrls,
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       idTokenValidity: Duration.hours(1),
@@ -97,5 +136,28 @@ export class Auth extends Construct {
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
     });
     this.issuerUrl = this.userPool.userPoolProviderUrl;
+
+    // Prefix domains are unique per region across all accounts: by default the stage and the last 12 hex digits of
+    // the stack's own id (random, fixed for the stack's life), which also keeps the account id out of the address.
+    const stackSuffix = Fn.select(4, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))));
+    this.domain = this.userPool.addDomain('SignInDomain', {
+      cognitoDomain: { domainPrefix: props.signInDomainPrefix ?? `safer-places-${props.stage}-${stackSuffix}` },
+      // Managed login (version 2), the current hosted pages, rather than the classic hosted UI.
+      managedLoginVersion: ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    // Managed login shows a client's pages only once the client has a style; Cognito's own default look needs no
+    // images or settings of ours.
+    const style = new CfnManagedLoginBranding(this, 'ManagedLoginStyle', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: this.webClient.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
+    style.node.addDependency(this.domain);
+    this.signInUrl = this.domain.baseUrl();
+  }
+
+  /** The CloudFront site URL (https://<distribution domain>): the sign-in callback and sign-out URL. */
+  setSiteUrl(url: string): void {
+    this.siteUrl = url;
   }
 }

@@ -26,6 +26,13 @@ export interface StageConfig {
   /** HTTP API throttling for every route (requests per second, burst). */
   apiRateLimit: number;
   apiBurstLimit: number;
+  /**
+   * The prefix of the Cognito managed login domain, https://<prefix>.auth.<region>.amazoncognito.com. Default (null):
+   * safer-places-<stage>-<12 characters unique to the stack>, set at deploy time.
+   */
+  signInDomainPrefix: string | null;
+  /** Further addresses the site is served at (a custom domain): also allowed as sign-in callback and sign-out URLs. */
+  extraSiteUrls: string[];
 }
 
 export const DEFAULT_REGION = 'eu-west-2';
@@ -36,6 +43,10 @@ const LAD = /^(E0[6-9]|W06)\d{6}$/;
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DATASET = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** Cognito's rule for a prefix domain: lower-case letters, digits and hyphens, at most 63, not starting or ending with '-'. */
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Words Cognito refuses in a prefix domain. */
+const RESERVED_IN_PREFIX = ['aws', 'amazon', 'cognito'];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -112,6 +123,19 @@ export function readStageConfig(get: Get): StageConfig {
   if (mapStyleUrl !== null) httpsUrl(mapStyleUrl, 'mapStyleUrl');
   const cspConnectSrc = list(get, 'cspConnectSrc').map((o) => httpsUrl(o, 'cspConnectSrc').origin);
 
+  const signInDomainPrefix = text(get, 'signInDomainPrefix');
+  if (signInDomainPrefix !== null) {
+    if (!DOMAIN_PREFIX.test(signInDomainPrefix)) {
+      throw new ConfigError(
+        `context signInDomainPrefix '${signInDomainPrefix}' must be lower-case letters, digits and hyphens (at most 63, not starting or ending with a hyphen)`,
+      );
+    }
+    const reserved = RESERVED_IN_PREFIX.find((w) => signInDomainPrefix.includes(w));
+    if (reserved) throw new ConfigError(`context signInDomainPrefix '${signInDomainPrefix}' must not contain '${reserved}' (Cognito refuses aws, amazon and cognito)`);
+  }
+  // The web app's redirect URI is its origin + '/', so each extra address is kept as exactly that.
+  const extraSiteUrls = [...new Set(list(get, 'extraSiteUrls').map((u) => `${httpsUrl(u, 'extraSiteUrls').origin}/`))];
+
   const apiRateLimit = int(get, 'apiRateLimit', 50, 1, 10_000)!;
   const apiBurstLimit = int(get, 'apiBurstLimit', 100, 1, 5_000)!;
   return {
@@ -126,5 +150,7 @@ export function readStageConfig(get: Get): StageConfig {
     apiReservedConcurrency: int(get, 'apiReservedConcurrency', null, 1, 1000),
     apiRateLimit,
     apiBurstLimit,
+    signInDomainPrefix,
+    extraSiteUrls,
   };
 }

@@ -52,7 +52,12 @@ export class SaferPlacesStack extends Stack {
       })),
     });
 
-    this.auth = new Auth(this, 'Auth', { prod });
+    this.auth = new Auth(this, 'Auth', {
+      prod,
+      stage: config.stage,
+      signInDomainPrefix: config.signInDomainPrefix,
+      extraSiteUrls: config.extraSiteUrls,
+    });
     this.api = new Api(this, 'Api', { config, table: this.table, auth: this.auth });
     this.importer =
       config.force !== null
@@ -65,6 +70,8 @@ export class SaferPlacesStack extends Stack {
           })
         : null;
     this.web = new Web(this, 'Web', { config, webDistPath: props.webDistPath, httpApi: this.api.httpApi, auth: this.auth });
+    // Users come back from the managed login to the site (and leave it there when they sign out).
+    this.auth.setSiteUrl(this.web.url);
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage: config.stage,
       alarmEmail: config.alarmEmail,
@@ -78,6 +85,7 @@ export class SaferPlacesStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'npm run import -- --target aws --table <this>' });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.webClient.userPoolClientId });
+    new CfnOutput(this, 'SignInDomain', { value: this.auth.signInUrl, description: "Cognito's managed login pages (the site sends users there)" });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Subscribe to receive alarms' });
     if (this.importer) {
       new CfnOutput(this, 'ImporterFunctionName', { value: this.importer.function.fn.functionName });

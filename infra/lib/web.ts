@@ -20,6 +20,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source, type ISource, type SourceConfig } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import type { CognitoClientConfig } from '@safer-places/schemas';
 import type { Auth } from './auth';
 import type { StageConfig } from './config';
 
@@ -34,11 +35,17 @@ export interface RuntimeConfig {
   mapStyleUrl: string | null;
   /** Same origin: the API is behind the same CloudFront distribution. */
   apiBaseUrl: string;
+  /** As GET /api/config serves it (ClientConfig): no local sign-in, Cognito managed login. */
+  devSignIn: false;
+  cognito: CognitoClientConfig;
 }
 
-/** The Content-Security-Policy of the site: its own origin, Cognito, and the base map's hosts. */
-export function contentSecurityPolicy(region: string, config: Pick<StageConfig, 'mapStyleUrl' | 'cspConnectSrc'>): string {
-  const connect = new Set(["'self'", `https://cognito-idp.${region}.amazonaws.com`]);
+/**
+ * The Content-Security-Policy of the site: its own origin, the managed login domain (the page fetches its token and
+ * revocation endpoints; sign-in and sign-out themselves are navigations), and the base map's hosts.
+ */
+export function contentSecurityPolicy(signInUrl: string, config: Pick<StageConfig, 'mapStyleUrl' | 'cspConnectSrc'>): string {
+  const connect = new Set(["'self'", signInUrl]);
   if (config.mapStyleUrl) connect.add(new URL(config.mapStyleUrl).origin);
   for (const origin of config.cspConnectSrc) connect.add(origin);
   return [
@@ -117,7 +124,7 @@ export class Web extends Construct {
     const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Safer Places security headers',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(region, config), override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(props.auth.signInUrl, config), override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
@@ -234,6 +241,13 @@ export class Web extends Construct {
       userPoolClientId: props.auth.webClient.userPoolClientId,
       mapStyleUrl: config.mapStyleUrl,
       apiBaseUrl: '/api',
+      devSignIn: false,
+      cognito: {
+        region,
+        userPoolId: props.auth.userPool.userPoolId,
+        clientId: props.auth.webClient.userPoolClientId,
+        domain: props.auth.signInUrl,
+      },
     };
     const shell = new BucketDeployment(this, 'DeployShell', {
       sources: [recorded(Source.asset(props.webDistPath)), recorded(Source.jsonData(RUNTIME_CONFIG_FILE, runtimeConfig))],

@@ -28,6 +28,9 @@ const lambdaEnv = {
   TABLE_NAME: 'safer-places-dev',
   COGNITO_ISSUER: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_Bench',
   COGNITO_CLIENT_ID: 'bench',
+  COGNITO_USER_POOL_ID: 'eu-west-2_Bench',
+  COGNITO_REGION: 'eu-west-2',
+  COGNITO_DOMAIN: 'https://safer-places-bench.auth.eu-west-2.amazoncognito.com',
   AWS_REGION: 'eu-west-2',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };

@@ -18,6 +18,15 @@ describe('stage configuration from CDK context', () => {
       apiReservedConcurrency: null,
       apiRateLimit: 50,
       apiBurstLimit: 100,
+      signInDomainPrefix: null,
+      extraSiteUrls: [],
+    });
+  });
+
+  it('takes a sign-in domain prefix and extra site addresses, kept as the origin with a trailing slash', () => {
+    expect(read({ signInDomainPrefix: 'notts-csp-maps', extraSiteUrls: 'https://maps.example.gov.uk, https://maps.example.gov.uk/login?x=1' })).toMatchObject({
+      signInDomainPrefix: 'notts-csp-maps',
+      extraSiteUrls: ['https://maps.example.gov.uk/'],
     });
   });
 
@@ -41,16 +50,24 @@ describe('stage configuration from CDK context', () => {
     [{ apiReservedConcurrency: '0' }, /whole number from 1/],
     [{ apiRateLimit: 'fast' }, /whole number/],
     [{ importDataset: 'Open Data' }, /lower-case letters/],
+    [{ signInDomainPrefix: 'Notts-CSP' }, /signInDomainPrefix 'Notts-CSP' must be lower-case letters, digits and hyphens/],
+    [{ signInDomainPrefix: '-notts' }, /not starting or ending with a hyphen/],
+    [{ signInDomainPrefix: 'notts_csp' }, /lower-case letters, digits and hyphens/],
+    [{ signInDomainPrefix: 'x'.repeat(64) }, /at most 63/],
+    [{ signInDomainPrefix: 'notts-aws-maps' }, /must not contain 'aws'/],
+    [{ signInDomainPrefix: 'amazonmaps' }, /must not contain 'amazon'/],
+    [{ signInDomainPrefix: 'my-cognito' }, /must not contain 'cognito'/],
+    [{ extraSiteUrls: 'http://maps.example.gov.uk' }, /extraSiteUrls .* must be an https:\/\/ URL/],
   ])('rejects %j with a clear message', (ctx, message) => {
     expect(() => read(ctx)).toThrow(ConfigError);
     expect(() => read(ctx)).toThrow(message);
   });
 
-  it('lets the browser reach the map hosts it is given, and nothing else but Cognito and itself', () => {
+  it('lets the browser reach the map hosts it is given, and nothing else but the Cognito sign-in domain and itself', () => {
     const config = read({ mapStyleUrl: 'https://tiles.example.org/styles/basic.json', cspConnectSrc: 'https://fonts.example.net/glyphs/' });
-    const csp = contentSecurityPolicy('eu-west-2', config);
+    const csp = contentSecurityPolicy('https://notts-maps.auth.eu-west-2.amazoncognito.com', config);
     const connect = csp.split('; ').find((d) => d.startsWith('connect-src'));
-    expect(connect).toBe("connect-src 'self' https://cognito-idp.eu-west-2.amazonaws.com https://tiles.example.org https://fonts.example.net");
+    expect(connect).toBe("connect-src 'self' https://notts-maps.auth.eu-west-2.amazoncognito.com https://tiles.example.org https://fonts.example.net");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("script-src 'self';");
     expect(csp).not.toMatch(/unsafe-eval|\*/);

@@ -27,6 +27,7 @@ export const MAX_API_BUNDLE_BYTES = 1.5 * 1024 * 1024;
 const TABLE = 'safer-places-bundle-test';
 const ISSUER = 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_BundleTest';
 const CLIENT_ID = 'bundle-test-client';
+const SIGN_IN_DOMAIN = 'https://safer-places-bundle-test.auth.eu-west-2.amazoncognito.com';
 
 let work: string;
 let outdir: string;
@@ -173,6 +174,9 @@ describe('the API bundle', () => {
       TABLE_NAME: TABLE,
       COGNITO_ISSUER: ISSUER,
       COGNITO_CLIENT_ID: CLIENT_ID,
+      COGNITO_USER_POOL_ID: 'eu-west-2_BundleTest',
+      COGNITO_REGION: 'eu-west-2',
+      COGNITO_DOMAIN: SIGN_IN_DOMAIN,
       MAP_STYLE_URL: 'https://tiles.example.org/styles/basic.json',
       NODE_OPTIONS: '--enable-source-maps',
     };
@@ -210,7 +214,12 @@ describe('the API bundle', () => {
     expect(health.statusCode).toBe(200);
     expect(health.body).toMatchObject({ status: 'ok' });
     expect(health.headers['x-content-type-options']).toBe('nosniff');
-    expect((await call('GET', '/api/config')).body).toEqual({ mapStyleUrl: 'https://tiles.example.org/styles/basic.json', devSignIn: false });
+    // Where the web app sends users to sign in: the pool's managed login.
+    expect((await call('GET', '/api/config')).body).toEqual({
+      mapStyleUrl: 'https://tiles.example.org/styles/basic.json',
+      devSignIn: false,
+      cognito: { region: 'eu-west-2', userPoolId: 'eu-west-2_BundleTest', clientId: CLIENT_ID, domain: SIGN_IN_DOMAIN },
+    });
     // No local sign-in on Lambda.
     expect((await call('POST', '/api/dev/sign-in', { body: { role: 'admin' } })).statusCode).toBe(401);
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Validations, type App } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
@@ -44,6 +44,69 @@ const fn = (t: Template, name: 'Api' | 'Importer') => {
   return found[0]![1].Properties;
 };
 const ref = (logicalId: string) => ({ Ref: logicalId });
+
+/** The managed login base URL as the template spells it: https://<domain Ref>.auth.<region>.amazoncognito.com. */
+const signInUrl = (t: Template) => ({
+  'Fn::Join': ['', ['https://', ref(one(t, 'AWS::Cognito::UserPoolDomain')[0]), '.auth.eu-west-2.amazoncognito.com']],
+});
+/** https://<distribution domain>/, as the template spells it. */
+const siteUrl = (t: Template) => ({
+  'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [one(t, 'AWS::CloudFront::Distribution')[0], 'DomainName'] }, '/']],
+});
+
+/** The config.json the shell deployment uploads, as staged in the cloud assembly (deploy-time values as markers). */
+function configJson(s: Synthesised): string {
+  for (const dir of readdirSync(s.outdir)) {
+    const file = join(s.outdir, dir, RUNTIME_CONFIG_FILE);
+    if (dir.startsWith('asset.') && existsSync(file)) return readFileSync(file, 'utf8');
+  }
+  throw new Error(`no ${RUNTIME_CONFIG_FILE} asset in ${s.outdir}`);
+}
+
+/** Every other resource a resource refers to (Ref, Fn::GetAtt, Fn::Sub) or waits for (DependsOn). */
+function references(resource: unknown, ids: Set<string>): Set<string> {
+  const out = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== 'object') return;
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'Ref' && typeof x === 'string' && ids.has(x)) out.add(x);
+      else if (k === 'Fn::GetAtt') out.add(Array.isArray(x) ? String(x[0]) : String(x).split('.')[0]!);
+      else if (k === 'Fn::Sub') for (const m of JSON.stringify(x).matchAll(/\$\{([A-Za-z0-9]+)[.}]/g)) if (ids.has(m[1]!)) out.add(m[1]!);
+      walk(x);
+    }
+  };
+  const r = resource as { Properties?: unknown; DependsOn?: string | string[] };
+  walk(r.Properties);
+  for (const d of list(r.DependsOn ?? [])) out.add(d);
+  return out;
+}
+
+/** A dependency cycle among the template's resources (CloudFormation refuses such a template), or null. */
+function findCycle(template: { Resources: Record<string, unknown> }): string[] | null {
+  const ids = new Set(Object.keys(template.Resources));
+  const edges = new Map([...ids].map((id) => [id, [...references(template.Resources[id], ids)]]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const path: string[] = [];
+  const visit = (id: string): string[] | null => {
+    if (state.get(id) === 'done') return null;
+    if (state.get(id) === 'visiting') return [...path.slice(path.indexOf(id)), id];
+    state.set(id, 'visiting');
+    path.push(id);
+    for (const next of edges.get(id) ?? []) {
+      const cycle = visit(next);
+      if (cycle) return cycle;
+    }
+    path.pop();
+    state.set(id, 'done');
+    return null;
+  };
+  for (const id of ids) {
+    const cycle = visit(id);
+    if (cycle) return cycle;
+  }
+  return null;
+}
 
 interface Statement {
   Effect: 'Allow' | 'Deny';
@@ -120,8 +183,25 @@ describe('Lambda functions', () => {
 
   it('give the API exactly its settings (no offline-test variables) and reserved concurrency when configured', () => {
     const api = fn(dev.template, 'Api');
-    expect(Object.keys(api.Environment.Variables).sort()).toEqual(['COGNITO_CLIENT_ID', 'COGNITO_ISSUER', 'MAP_STYLE_URL', 'NODE_OPTIONS', 'TABLE_NAME']);
-    expect(api.Environment.Variables.COGNITO_ISSUER).toEqual({ 'Fn::GetAtt': [one(dev.template, 'AWS::Cognito::UserPool')[0], 'ProviderURL'] });
+    expect(Object.keys(api.Environment.Variables).sort()).toEqual([
+      'COGNITO_CLIENT_ID',
+      'COGNITO_DOMAIN',
+      'COGNITO_ISSUER',
+      'COGNITO_REGION',
+      'COGNITO_USER_POOL_ID',
+      'MAP_STYLE_URL',
+      'NODE_OPTIONS',
+      'TABLE_NAME',
+    ]);
+    const [poolId] = one(dev.template, 'AWS::Cognito::UserPool');
+    expect(api.Environment.Variables).toMatchObject({
+      COGNITO_ISSUER: { 'Fn::GetAtt': [poolId, 'ProviderURL'] },
+      COGNITO_CLIENT_ID: ref(one(dev.template, 'AWS::Cognito::UserPoolClient')[0]),
+      COGNITO_USER_POOL_ID: ref(poolId),
+      COGNITO_REGION: 'eu-west-2',
+      // What GET /api/config sends the web app to: the managed login domain.
+      COGNITO_DOMAIN: signInUrl(dev.template),
+    });
     expect(api.ReservedConcurrentExecutions).toBeUndefined();
     expect(fn(prod.template, 'Api').ReservedConcurrentExecutions).toBe(20);
   });
@@ -188,6 +268,67 @@ describe('Cognito', () => {
     expect(groups.map((g) => g.GroupName).sort()).toEqual([...ROLES].sort());
     const byPrecedence = [...groups].sort((a, b) => a.Precedence - b.Precedence).map((g) => g.GroupName);
     expect(byPrecedence).toEqual(['admin', 'analyst', 'bid-writer', 'planner', 'viewer']);
+  });
+
+  it('signs in on the managed login: a public client (no secret) with only the authorization code grant, back to the site', () => {
+    const [clientId, client] = one(dev.template, 'AWS::Cognito::UserPoolClient');
+    expect(client.Properties).toMatchObject({
+      GenerateSecret: false,
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      SupportedIdentityProviders: ['COGNITO'],
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      // Token lifetimes: an hour for ID and access tokens, 12 hours for the refresh token.
+      IdTokenValidity: 60,
+      AccessTokenValidity: 60,
+      RefreshTokenValidity: 720,
+      TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes', RefreshToken: 'minutes' },
+    });
+    // The callback and sign-out URL is the CloudFront site, exactly as the web app sends it (origin + '/').
+    expect(client.Properties.CallbackURLs).toEqual([siteUrl(dev.template)]);
+    expect(client.Properties.LogoutURLs).toEqual([siteUrl(dev.template)]);
+    expect(JSON.stringify(client.Properties)).not.toMatch(/implicit|client_credentials|example\.com/);
+
+    // A Cognito prefix domain on managed login (version 2), unique per stack by default, with Cognito's own style.
+    const [domainId, domain] = one(dev.template, 'AWS::Cognito::UserPoolDomain');
+    const [poolId] = one(dev.template, 'AWS::Cognito::UserPool');
+    expect(domain.Properties).toMatchObject({ UserPoolId: ref(poolId), ManagedLoginVersion: 2 });
+    expect(JSON.stringify(domain.Properties.Domain)).toContain('safer-places-dev-');
+    expect(JSON.stringify(domain.Properties.Domain)).toContain('AWS::StackId');
+    expect(JSON.stringify(one(prod.template, 'AWS::Cognito::UserPoolDomain')[1].Properties.Domain)).toContain('safer-places-prod-');
+    const [, style] = one(dev.template, 'AWS::Cognito::ManagedLoginBranding');
+    expect(style.Properties).toEqual({ UserPoolId: ref(poolId), ClientId: ref(clientId), UseCognitoProvidedValues: true });
+    expect(list(style.DependsOn ?? [])).toContain(domainId);
+  });
+
+  it('takes a chosen domain prefix and extra site addresses (a custom domain) as further callback and sign-out URLs', () => {
+    const custom = synthesise({ context: { signInDomainPrefix: 'notts-csp-maps', extraSiteUrls: 'https://maps.example.gov.uk' } });
+    try {
+      expect(one(custom.template, 'AWS::Cognito::UserPoolDomain')[1].Properties.Domain).toBe('notts-csp-maps');
+      const [, client] = one(custom.template, 'AWS::Cognito::UserPoolClient');
+      expect(client.Properties.CallbackURLs).toEqual([siteUrl(custom.template), 'https://maps.example.gov.uk/']);
+      expect(client.Properties.LogoutURLs).toEqual([siteUrl(custom.template), 'https://maps.example.gov.uk/']);
+      // Ref of a user pool domain is its Domain, so this is https://notts-csp-maps.auth.eu-west-2.amazoncognito.com.
+      expect(fn(custom.template, 'Api').Environment.Variables.COGNITO_DOMAIN).toEqual(signInUrl(custom.template));
+    } finally {
+      custom.cleanup();
+    }
+  });
+
+  it('has no dependency cycle between the client, the distribution and the HTTP API authorizer', () => {
+    // The detector itself finds a cycle when there is one.
+    expect(findCycle({ Resources: { A: { Properties: { X: { Ref: 'B' } } }, B: { Properties: { Y: { 'Fn::GetAtt': ['A', 'Arn'] } } } } })).toEqual(['A', 'B', 'A']);
+    for (const s of [dev, prod, bare]) expect(findCycle(s.template.toJSON() as { Resources: Record<string, unknown> })).toBeNull();
+    // The chain that makes this work: client -> distribution -> HTTP API, and authorizer -> client.
+    const ids = new Set(Object.keys(resources(dev.template)));
+    const [clientId, client] = one(dev.template, 'AWS::Cognito::UserPoolClient');
+    const [distributionId, distribution] = one(dev.template, 'AWS::CloudFront::Distribution');
+    const [apiId] = one(dev.template, 'AWS::ApiGatewayV2::Api');
+    const [, authorizer] = one(dev.template, 'AWS::ApiGatewayV2::Authorizer');
+    expect(references(client, ids)).toContain(distributionId);
+    expect(references(distribution, ids)).toContain(apiId);
+    expect(references(authorizer, ids)).toContain(clientId);
   });
 
   it('lets the web client read the organisation claim but never write it', () => {
@@ -308,6 +449,15 @@ describe('web hosting', () => {
       ReferrerPolicy: { ReferrerPolicy: 'strict-origin-when-cross-origin' },
     });
     expect(JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy)).toMatch(/default-src 'self'.*frame-ancestors 'none'/);
+    // The page fetches the managed login's token and revocation endpoints: its domain is in connect-src.
+    const csp = headers.ContentSecurityPolicy.ContentSecurityPolicy as { 'Fn::Join': [string, unknown[]] };
+    const [domainId] = one(dev.template, 'AWS::Cognito::UserPoolDomain');
+    const parts = csp['Fn::Join'][1];
+    const at = parts.findIndex((p) => JSON.stringify(p) === JSON.stringify(ref(domainId)));
+    expect(at).toBeGreaterThan(0);
+    expect(String(parts[at - 1])).toMatch(/connect-src 'self' https:\/\/$/);
+    expect(String(parts[at + 1])).toMatch(/^\.auth\.eu-west-2\.amazoncognito\.com /);
+    expect(JSON.stringify(csp)).not.toContain('cognito-idp');
     const [, dist] = one(dev.template, 'AWS::CloudFront::Distribution');
     const cfg = dist.Properties.DistributionConfig;
     for (const b of [cfg.DefaultCacheBehavior, ...cfg.CacheBehaviors]) expect(b.ResponseHeadersPolicyId).toEqual(ref(policyId));
@@ -321,10 +471,20 @@ describe('web hosting', () => {
     expect(assets).toMatchObject({ Exclude: ['index.html', RUNTIME_CONFIG_FILE], SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' } });
     expect(shell).toMatchObject({ Exclude: ['*'], Include: ['index.html', RUNTIME_CONFIG_FILE], SystemMetadata: { 'cache-control': 'no-cache' } });
     for (const d of deployments) expect(d.DistributionId).toBeUndefined();
-    // config.json carries the user pool ids, filled in at deploy time.
+    // config.json carries the user pool ids and the sign-in domain, filled in at deploy time.
     const [poolId] = one(dev.template, 'AWS::Cognito::UserPool');
     const [clientId] = one(dev.template, 'AWS::Cognito::UserPoolClient');
-    expect(Object.values(shell.SourceMarkers[1])).toEqual([ref(poolId), ref(clientId)]);
+    const [domainId] = one(dev.template, 'AWS::Cognito::UserPoolDomain');
+    const markers = shell.SourceMarkers[1] as Record<string, unknown>;
+    expect(Object.values(markers)).toEqual(expect.arrayContaining([ref(poolId), ref(clientId), ref(domainId)]));
+    // Filled in (each marker by the logical id it stands for), the file reads as GET /api/config answers on AWS.
+    const filled = JSON.parse(configJson(dev).replace(/<<marker:[^>]+>>/g, (m) => String((markers[m] as { Ref: string }).Ref)));
+    expect(filled).toMatchObject({
+      devSignIn: false,
+      userPoolId: poolId,
+      userPoolClientId: clientId,
+      cognito: { region: 'eu-west-2', userPoolId: poolId, clientId, domain: `https://${domainId}.auth.eu-west-2.amazoncognito.com` },
+    });
   });
 });
 
@@ -367,7 +527,9 @@ describe('importer and alarms', () => {
 
   it('outputs what the README steps need', () => {
     const outputs = Object.keys((dev.template.toJSON() as { Outputs: object }).Outputs);
-    expect(outputs).toEqual(expect.arrayContaining(['SiteUrl', 'TableName', 'UserPoolId', 'UserPoolClientId', 'AlarmTopicArn', 'ImporterFunctionName', 'ImporterLogGroup']));
+    expect(outputs).toEqual(
+      expect.arrayContaining(['SiteUrl', 'TableName', 'UserPoolId', 'UserPoolClientId', 'SignInDomain', 'AlarmTopicArn', 'ImporterFunctionName', 'ImporterLogGroup']),
+    );
   });
 });
 

@@ -1,11 +1,11 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as turf from '@turf/turf';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_HOTSPOTS, generateDemoDataset } from '@safer-places/domain';
-import { PRIMARY_LAYER, findClickTarget, launchChromium, signInAs, waitForMapReady, waitForRendered } from './browser';
-import { REPO_ROOT, startApi, type RunningApi } from './server';
+import { DEMO_HOTSPOTS } from '@safer-places/domain';
+import { ARTIFACTS, PRIMARY_LAYER, canvasPixels, findClickTarget, openBrowserSession, signInAs, waitForMapIdle, waitForMapReady, waitForRendered, type BrowserSession } from './browser';
+import type { RunningApi } from './server';
+import { FROM, LAST, drawnRing, independentCount, type Ring } from './demo';
 
 /**
  * The analyst's drawing workflow in a real browser on the synthetic demo data: draw a polygon with the mouse around a
@@ -13,18 +13,14 @@ import { REPO_ROOT, startApi, type RunningApi } from './server';
  * area, find it again after a reload, export it, and make sure a viewer can look but not draw.
  */
 
-const ARTIFACTS = join(REPO_ROOT, 'test/artifacts');
 const AREA_NAME = 'Northvale Market Place (e2e)';
 const AREAS_FILL = 'areas-fill';
 const POINT_LAYERS = [PRIMARY_LAYER['help-points'], PRIMARY_LAYER.cameras];
 
 let api: RunningApi;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
-type Ring = [number, number][];
 
 /** Calls the API from inside the page with the signed-in user's token. */
 async function apiFromPage<T>(p: Page, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
@@ -49,13 +45,6 @@ async function apiFromPage<T>(p: Page, path: string, init: { method?: string; bo
   );
 }
 
-/** Months as YYYY-MM, n months before `month`. */
-function addMonths(month: string, n: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const i = y * 12 + (m - 1) + n;
-  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
-}
-
 /** "1,234 crimes" → 1234. */
 function countFrom(text: string): number {
   const m = /([\d,]+)\s+crimes?/.exec(text);
@@ -63,47 +52,9 @@ function countFrom(text: string): number {
   return Number(m[1]!.replace(/,/g, ''));
 }
 
-/** The demo data regenerated in this process (deterministic: the server seeded the very same) and counted by brute force. */
-const demo = generateDemoDataset();
-const LAST = demo.summary.lastMonth!;
-const FROM = addMonths(LAST, -11);
-function independentCount(ring: Ring): number {
-  const polygon = turf.polygon([ring]);
-  let n = 0;
-  for (const block of demo.crimeBlocks) {
-    if (block.month < FROM || block.month > LAST) continue;
-    for (const c of block.crimes) {
-      if (c.lon === null || c.lat === null) continue;
-      if (turf.booleanPointInPolygon(turf.point([c.lon, c.lat]), polygon)) n++;
-    }
-  }
-  return n;
-}
-
-/** What the page's drawing layer holds, rounded to 6 d.p. as the app sends it. */
-async function drawnRing(p: Page): Promise<Ring> {
-  const rings = await p.evaluate(() => {
-    const snapshot = window.__saferPlacesDraw!.getSnapshot();
-    return snapshot.filter((f) => f.geometry.type === 'Polygon').map((f) => f.geometry.coordinates[0]!);
-  });
-  expect(rings).toHaveLength(1);
-  return rings[0]!.map(([x, y]) => [Math.round(x! * 1e6) / 1e6, Math.round(y! * 1e6) / 1e6] as [number, number]);
-}
-
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  api = await startApi();
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-}, 300_000);
-
-afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  await browser?.close().catch(() => undefined);
-  await api?.stop();
-});
+let session: BrowserSession;
+beforeAll(async () => ({ api, page, pageErrors } = session = await openBrowserSession()), 300_000);
+afterAll(() => session?.close());
 
 describe('drawn areas in a real browser', () => {
   let drawn: Ring;
@@ -135,24 +86,14 @@ describe('drawn areas in a real browser', () => {
     await page.evaluate(([lon, lat]) => {
       window.__saferPlacesMap!.fitBounds([[lon - 0.012, lat - 0.007], [lon + 0.012, lat + 0.007]], { padding: { top: 40, bottom: 40, left: 320, right: 60 }, duration: 0 });
     }, centre);
-    await page.waitForFunction(() => window.__saferPlacesMap!.loaded() && !window.__saferPlacesMap!.isMoving(), undefined, { timeout: 20_000 });
+    await waitForMapIdle(page);
 
     // A pentagon of about 450 m "radius" around the market place, as screen pixels.
     const corners: [number, number][] = [0, 1, 2, 3, 4].map((i) => {
       const a = (Math.PI * 2 * i) / 5 + 0.3;
       return [centre[0] + (0.0075 * Math.cos(a)), centre[1] + 0.0042 * Math.sin(a)];
     });
-    const pixels = await page.evaluate((pts) => {
-      const map = window.__saferPlacesMap!;
-      const rect = map.getCanvas().getBoundingClientRect();
-      return pts.map(([lon, lat]) => {
-        const p = map.project([lon, lat]);
-        const x = Math.round(rect.left + p.x);
-        const y = Math.round(rect.top + p.y);
-        return { x, y, onCanvas: document.elementFromPoint(x, y) === map.getCanvas() };
-      });
-    }, corners);
-    for (const p of pixels) expect(p.onCanvas, `corner ${p.x},${p.y} is on the map canvas`).toBe(true);
+    const pixels = await canvasPixels(page, corners);
     for (let i = 1; i < pixels.length; i++) expect(Math.hypot(pixels[i]!.x - pixels[i - 1]!.x, pixels[i]!.y - pixels[i - 1]!.y)).toBeGreaterThan(60);
 
     await page.getByRole('button', { name: 'Draw Polygon' }).click();
@@ -188,7 +129,7 @@ describe('drawn areas in a real browser', () => {
     const label = (m: string) => `${months[Number(m.slice(5)) - 1]} ${m.slice(0, 4)}`;
     expect(text).toContain(`All crime and ASB, ${label(FROM)} to ${label(LAST)} (12 months)`);
     total = countFrom(await panel.getByTestId('area-total').innerText());
-    const expected = independentCount(drawn);
+    const expected = independentCount({ ring: drawn });
     expect(expected, 'a busy town centre').toBeGreaterThan(100);
     expect(total).toBe(expected);
 
@@ -305,7 +246,7 @@ describe('drawn areas in a real browser', () => {
     // Close it, then click the drawn area itself on the map.
     await panel.getByRole('button', { name: 'Close details' }).click();
     await panel.waitFor({ state: 'detached' });
-    await page.waitForFunction(() => window.__saferPlacesMap!.loaded() && !window.__saferPlacesMap!.isMoving(), undefined, { timeout: 20_000 });
+    await waitForMapIdle(page);
     const target = await findClickTarget(page, AREAS_FILL, 'id', POINT_LAYERS);
     expect(target, 'a clear spot inside the drawn area').not.toBeNull();
     expect(target!.id).toBe(areaId);
@@ -350,7 +291,7 @@ describe('drawn areas in a real browser', () => {
     await page.waitForFunction(() => window.__saferPlacesDraw!.getMode() === 'select');
 
     // Drag a corner (one the legend does not cover) 40 px further out from the middle of the shape.
-    await page.waitForFunction(() => window.__saferPlacesMap!.loaded() && !window.__saferPlacesMap!.isMoving(), undefined, { timeout: 20_000 });
+    await waitForMapIdle(page);
     const ring = before.body.geometry.coordinates[0]!;
     const drag = await page.evaluate((ring) => {
       const map = window.__saferPlacesMap!;
@@ -393,7 +334,7 @@ describe('drawn areas in a real browser', () => {
     // The panel now counts the new shape, and so does the independent count.
     await page.waitForFunction(() => !document.querySelector('[data-testid="area-loading"]'), undefined, { timeout: 30_000 });
     await panel.getByTestId('area-total').waitFor();
-    expect(countFrom(await panel.getByTestId('area-total').innerText())).toBe(independentCount(moved));
+    expect(countFrom(await panel.getByTestId('area-total').innerText())).toBe(independentCount({ ring: moved }));
   });
 
   it('opens the strategic assessment by district and CSP with a CSV download', async () => {

@@ -1,4 +1,10 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, startApi, type RunningApi } from './server';
+
+/** Where the browser tests leave their screenshots. */
+export const ARTIFACTS = join(REPO_ROOT, 'test/artifacts');
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -6,6 +12,38 @@ export async function launchChromium(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** A fresh server on the demo data and one Chromium page at 1280×800, collecting uncaught page errors. */
+export interface BrowserSession {
+  api: RunningApi;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+export async function openBrowserSession(): Promise<BrowserSession> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const api = await startApi();
+  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, acceptDownloads: true });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  return {
+    api,
+    browser,
+    context,
+    page,
+    pageErrors,
+    async close() {
+      await context.close().catch(() => undefined);
+      await browser.close().catch(() => undefined);
+      await api.stop();
+    },
+  };
 }
 
 /** Map layer ids the app uses for each user-facing layer (kept in step with apps/web/src/map/layers/ids.ts). */
@@ -25,6 +63,31 @@ export const LAYER_LABEL: Record<LayerName, RegExp> = {
   'pspo-zones': /PSPO zones/,
   'safer-streets-areas': /Safer Streets target areas/,
 };
+
+/** Waits until the map has stopped moving and drawn everything. */
+export async function waitForMapIdle(page: Page, timeout = 20_000): Promise<void> {
+  await page.waitForFunction(() => window.__saferPlacesMap!.loaded() && !window.__saferPlacesMap!.isMoving(), undefined, { timeout, polling: 100 });
+}
+
+/**
+ * Screen pixels (whole, so clicks land exactly) for lon/lat positions, each checked to be on the map canvas rather
+ * than under a panel or the legend.
+ */
+export async function canvasPixels(page: Page, points: readonly [number, number][]): Promise<{ x: number; y: number }[]> {
+  const px = await page.evaluate((pts) => {
+    const map = window.__saferPlacesMap!;
+    const rect = map.getCanvas().getBoundingClientRect();
+    return pts.map(([lon, lat]) => {
+      const q = map.project([lon, lat]);
+      const x = Math.round(rect.left + q.x);
+      const y = Math.round(rect.top + q.y);
+      return { x, y, onCanvas: document.elementFromPoint(x, y) === map.getCanvas() };
+    });
+  }, points);
+  const off = px.find((q) => !q.onCanvas);
+  if (off) throw new Error(`${off.x},${off.y} is not on the map canvas`);
+  return px.map(({ x, y }) => ({ x, y }));
+}
 
 export async function waitForMapReady(page: Page, timeout = 120_000): Promise<void> {
   await page.waitForFunction(() => window.__saferPlacesReady === true, undefined, { timeout, polling: 200 });

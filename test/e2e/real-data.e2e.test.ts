@@ -85,4 +85,20 @@ describe.runIf(sharedDataAvailable)('map on imported real data', () => {
     expect(count).toBe(`${new Intl.NumberFormat('en-GB').format(expected)} ${expected === 1 ? 'crime' : 'crimes'} in Oct 2024 to Dec 2024 (3 months)`);
     expect(await page.locator('.legend').innerText()).toMatch(/Oct 2024 to Dec 2024 \(3 months\)/);
   });
+
+  it('finds Gi* hot spots over the county and lists the top 10 patrol spots with their street names', async () => {
+    await page.getByRole('button', { name: 'Hot spot analysis' }).click();
+    const panel = page.getByTestId('hotspot-panel');
+    await panel.getByTestId('hotspot-loading').waitFor({ state: 'detached', timeout: 60_000 });
+    await panel.getByTestId('hotspot-summary').waitFor({ state: 'visible' });
+    await page.waitForFunction(() => window.__saferPlacesMap!.loaded() && !window.__saferPlacesMap!.isMoving(), null, { timeout: 30_000 });
+    const counts = await panel.getByTestId('hotspot-counts').innerText();
+    expect(Number(/([\d,]+) hot cell/.exec(counts)![1]!.replace(/,/g, ''))).toBeGreaterThan(0);
+    const rows = panel.getByTestId('hotspot-top-all-crime').locator('tbody tr');
+    await expect(rows.count()).resolves.toBe(10);
+    expect(await rows.first().innerText()).toMatch(/On or near /);
+    await page.waitForFunction(() => window.__saferPlacesMap!.queryRenderedFeatures({ layers: ['hotspot-cells-fill'] }).length > 0, null, { timeout: 20_000 });
+    expect(await page.getByTestId('legend-hotspots').innerText()).toMatch(/Nottinghamshire open data/);
+    await page.screenshot({ path: join(REPO_ROOT, 'test/artifacts/real-data-hotspots-1280x800.png') });
+  });
 });

@@ -31,7 +31,7 @@ export interface RunningApi {
  * Starts the real local server (`npx tsx apps/api/src/local.ts`) on a free port with a fresh data directory and
  * waits for /api/health. The first start seeds the synthetic demo data, so the wait is generous.
  */
-export async function startApi(opts: { timeoutMs?: number; dataDir?: string } = {}): Promise<RunningApi> {
+export async function startApi(opts: { timeoutMs?: number; dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningApi> {
   if (!existsSync(join(WEB_DIST, 'index.html'))) {
     throw new Error('apps/web/dist is missing: run `npm run build -w @safer-places/web` (or `npm run test:e2e` from the root, which builds first).');
   }
@@ -41,7 +41,8 @@ export async function startApi(opts: { timeoutMs?: number; dataDir?: string } = 
   let output = '';
   const child: ChildProcess = spawn('npx', ['tsx', 'apps/api/src/local.ts'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WEB_DIST, MAP_STYLE_URL: '' },
+    // opts.env: further settings, e.g. the COGNITO_* variables that replace the local sign-in (cognito-sign-in test).
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WEB_DIST, MAP_STYLE_URL: '', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group, so stop() also ends tsx's node child and the embedded database
   });

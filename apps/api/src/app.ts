@@ -85,7 +85,11 @@ export function createApp(deps: AppDeps) {
 
   api.get('/health', (c) => c.json({ status: 'ok', time: clock.now().toISOString() }));
   api.get('/config', (c) =>
-    c.json<ClientConfig>({ mapStyleUrl: deps.config?.mapStyleUrl ?? null, devSignIn: deps.devSignIn !== undefined }),
+    c.json<ClientConfig>({
+      mapStyleUrl: deps.config?.mapStyleUrl ?? null,
+      devSignIn: deps.devSignIn !== undefined,
+      ...(deps.config?.cognito && { cognito: deps.config.cognito }),
+    }),
   );
   if (deps.devSignIn) {
     const dev = deps.devSignIn;

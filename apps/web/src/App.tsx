@@ -19,6 +19,8 @@ import {
   type Role,
 } from '@safer-places/schemas';
 import { createApiClient, describeError, type AreaStatsQuery, type LayerCollection } from './api/client';
+import { forgetCognitoTokens } from './auth/session';
+import { useCognitoSignIn } from './auth/useCognitoSignIn';
 import { buildChoropleth, type MeasureRow } from './lib/choropleth';
 import { PERIOD_CHOICES, resolvePeriod, type PeriodChoice } from './lib/period';
 import { DEFAULT_AREA_QUERY, resolveAreaPeriod, type AreaQueryState } from './lib/areaQuery';
@@ -37,6 +39,11 @@ import { AddPanel, AssetPanel, LsoaPanel } from './components/SidePanel';
 import { AreaPanel } from './components/AreaPanel';
 import { DrawTools, SavedAreaList } from './components/DrawTools';
 import { StrategicView, type StrategicScope } from './components/StrategicView';
+import { HotspotPanel } from './components/HotspotPanel';
+import { DEFAULT_HOTSPOT_QUERY, hotspotLegend, hotspotMapState, resolveHotspotPeriod, type HotspotAnswer, type HotspotQueryState } from './lib/hotspots';
+import { hotspotExportFileName } from './lib/download';
+import { NEUTRAL_LSOA_PAINT } from './map/layers';
+import { periodLabel } from './lib/period';
 
 const TOKEN_KEY = 'saferPlaces.token';
 const ALL_VISIBLE: Record<LayerName, boolean> = { lsoas: true, cameras: true, 'help-points': true, 'pspo-zones': true, 'safer-streets-areas': true };
@@ -80,12 +87,14 @@ function writeToken(token: string | null) {
 
 export function App() {
   const [token, setToken] = useState<string | null>(readToken);
+  // Set wherever the token changes; a refreshed Cognito token changes only this ref (the API calls use it) and not
+  // `token`, so a refresh does not reload the user and the map.
   const tokenRef = useRef(token);
-  tokenRef.current = token;
   const [sessionMessage, setSessionMessage] = useState<string | null>(null);
 
   const signOut = useCallback((message: string | null = null) => {
     writeToken(null);
+    forgetCognitoTokens();
     tokenRef.current = null;
     setToken(null);
     setSessionMessage(message);
@@ -100,6 +109,20 @@ export function App() {
   const [fatal, setFatal] = useState<string | null>(null);
   const [me, setMe] = useState<Me | null>(null);
   const [signingIn, setSigningIn] = useState(false);
+  const cognito = useCognitoSignIn(config?.cognito, {
+    signedIn: token !== null,
+    getToken: () => tokenRef.current,
+    onToken: (idToken, kind) => {
+      writeToken(idToken);
+      tokenRef.current = idToken;
+      if (kind === 'new') {
+        setSessionMessage(null);
+        setToken(idToken);
+      }
+    },
+    onEnded: signOut,
+    onMessage: setSessionMessage,
+  });
   const [datasets, setDatasets] = useState<DatasetSummary[] | null>(null);
   const [datasetId, setDatasetId] = useState<string | null>(null);
   const [layers, setLayers] = useState<Layers>({});
@@ -130,6 +153,12 @@ export function App() {
   const [crossing, setCrossing] = useState<Position | null>(null);
   const [drawProblem, setDrawProblem] = useState<string | null>(null);
   const [strategicOpen, setStrategicOpen] = useState(false);
+  // Hot spot analysis: the panel's choices survive closing it; the answer and what is selected in it do not.
+  const [hotspotOpen, setHotspotOpen] = useState(false);
+  const [hotspotQuery, setHotspotQuery] = useState<HotspotQueryState>(DEFAULT_HOTSPOT_QUERY);
+  const [hotspotAnswer, setHotspotAnswer] = useState<HotspotAnswer | null>(null);
+  const [hotspotCell, setHotspotCell] = useState<number | null>(null);
+  const [hotspotSpot, setHotspotSpot] = useState<string | null>(null);
   const [pendingFit, setPendingFit] = useState<BBox | null>(null);
   const narrowMap = useMediaQuery(NARROW_MAP_QUERY);
   const areaEditRef = useRef(areaEdit);
@@ -165,6 +194,8 @@ export function App() {
     setCrossing(null);
     setDrawProblem(null);
     setStrategicOpen(false);
+    setHotspotOpen(false);
+    setHotspotAnswer(null);
     if (!token) return;
     let cancelled = false;
     (async () => {
@@ -362,11 +393,66 @@ export function App() {
         setAddKind(null);
         setDraft(null);
       } else if (strategicOpen) setStrategicOpen(false);
+      else if (hotspotOpen && !selection) closeHotspots();
       else if (selection && !areaDraft) setSelection(null);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [addKind, selection, drawTool, areaEdit, areaDraft, strategicOpen, announce]);
+  }, [addKind, selection, drawTool, areaEdit, areaDraft, strategicOpen, hotspotOpen, announce]);
+
+  // While hot spots are shown the LSOA shading turns plain (outlines stay for orientation), so the cells carry the
+  // only colour on the map; closing the panel brings the shading back.
+  const openHotspots = () => {
+    setDrawTool(null);
+    setStrategicOpen(false);
+    setSelection(null);
+    setAddKind(null);
+    setHotspotOpen(true);
+  };
+  const closeHotspots = () => {
+    setHotspotOpen(false);
+    setHotspotAnswer(null);
+    setHotspotCell(null);
+    setHotspotSpot(null);
+  };
+  const loadHotspots = useCallback(
+    async (q: HotspotQueryState, signal: AbortSignal): Promise<HotspotAnswer> => {
+      const period = resolveHotspotPeriod(q.period, dataset);
+      const common = {
+        ...(datasetId && { dataset: datasetId }),
+        categories: q.categories,
+        ...(period && { from: period.from, to: period.to }),
+        ...(q.cellSize !== 'auto' && { cellSize: q.cellSize }),
+        shape: q.shape,
+      };
+      setHotspotCell(null);
+      setHotspotSpot(null);
+      if (q.mode === 'change') return { mode: 'change', result: await api.hotspotChange({ ...common, correction: q.correction, periods: q.periods }, signal) };
+      if (q.mode === 'density') {
+        return { mode: 'density', result: await api.density({ ...common, ...(q.bandwidth !== 'auto' && { bandwidth: q.bandwidth }), perResidents: q.perResidents }, signal) };
+      }
+      return { mode: 'gi', result: await api.hotspots({ ...common, correction: q.correction, top: q.top }, signal) };
+    },
+    [api, dataset, datasetId],
+  );
+  const exportTopHotspots = async () => {
+    const period = resolveHotspotPeriod(hotspotQuery.period, dataset);
+    const file = await api.downloadTopHotspotsCsv({
+      ...(datasetId && { dataset: datasetId }),
+      categories: hotspotQuery.categories,
+      ...(period && { from: period.from, to: period.to }),
+      ...(hotspotQuery.cellSize !== 'auto' && { cellSize: hotspotQuery.cellSize }),
+      shape: hotspotQuery.shape,
+      correction: hotspotQuery.correction,
+      top: hotspotQuery.top,
+    });
+    saveBlob(file.blob, fileNameFromDisposition(file.disposition, hotspotExportFileName(period)));
+  };
+  const hotspotMap = useMemo(() => hotspotMapState(hotspotAnswer, { cell: hotspotCell, spot: hotspotSpot }), [hotspotAnswer, hotspotCell, hotspotSpot]);
+  const hotspotLegendData = useMemo(
+    () => (hotspotAnswer ? hotspotLegend(hotspotAnswer, periodLabel(hotspotAnswer.result.period.from, hotspotAnswer.result.period.to)) : null),
+    [hotspotAnswer],
+  );
 
   const startDrawing = (shape: AreaShape | null) => {
     setDrawTool(shape);
@@ -379,6 +465,7 @@ export function App() {
     setCrossing(null);
     setDrawProblem(null);
     setStrategicOpen(false);
+    if (hotspotOpen) closeHotspots();
   };
 
   const selectArea = (id: string) => {
@@ -642,6 +729,28 @@ export function App() {
     }
   }
 
+  if (!panel && hotspotOpen && dataset) {
+    panelKind = 'area';
+    panel = (
+      <HotspotPanel
+        dataset={dataset}
+        query={hotspotQuery}
+        onQuery={setHotspotQuery}
+        load={loadHotspots}
+        onAnswer={setHotspotAnswer}
+        selectedCell={hotspotCell}
+        selectedSpot={hotspotSpot}
+        onSelectSpot={(key, position) => {
+          setHotspotSpot(key);
+          // About 1.5 km across: the spot, its neighbours and the streets around it.
+          mapHandle.current?.fitBounds([position[0] - 0.011, position[1] - 0.0065, position[0] + 0.011, position[1] + 0.0065], { maxZoom: 15 });
+        }}
+        onExportTop={exportTopHotspots}
+        onClose={closeHotspots}
+      />
+    );
+  }
+
   const synthetic = dataset?.synthetic ?? layers.lsoas?.dataset?.synthetic ?? false;
   const deprivationSource = (lsoaFeatures?.find((f) => f.properties.deprivationSource)?.properties.deprivationSource as string | undefined) ?? null;
   const truncated = LAYER_NAMES.filter((l) => layers[l]?.truncated);
@@ -656,7 +765,7 @@ export function App() {
           {synthetic && <SyntheticBadge />}
         </div>
         {config && (
-          <SignIn devSignIn={config.devSignIn} me={me} busy={signingIn} onSignIn={onSignIn} onSignOut={() => signOut(null)} />
+          <SignIn devSignIn={config.devSignIn} me={me} busy={signingIn} onSignIn={onSignIn} onSignOut={() => signOut(null)} cognito={cognito} />
         )}
       </header>
 
@@ -708,6 +817,21 @@ export function App() {
             />
           )}
           {me && (
+            <section className="control-group" aria-label="Hot spots">
+              <h2 className="control-group__title">Hot spots</h2>
+              <button
+                type="button"
+                className="button button--block"
+                aria-expanded={hotspotOpen}
+                disabled={!dataset?.lastMonth}
+                onClick={() => (hotspotOpen ? closeHotspots() : openHotspots())}
+              >
+                Hot spot analysis
+              </button>
+              <p className="hint">Gi* hot and cold spots with the top spots to patrol, change over time, or density.</p>
+            </section>
+          )}
+          {me && (
             <section className="control-group" aria-label="Reports">
               <h2 className="control-group__title">Reports</h2>
               <button
@@ -741,6 +865,11 @@ export function App() {
               {sessionMessage && <p className="message message--error" role="alert">{sessionMessage}</p>}
               {config.devSignIn ? (
                 <p>This is a local installation: choose a role at the top right and select <strong>Sign in</strong>.</p>
+              ) : cognito ? (
+                <p>
+                  Select <strong>Sign in</strong> at the top right to sign in with your organisation account and your authenticator
+                  app. The first time, you choose a new password in place of the temporary one from your invitation e-mail.
+                </p>
               ) : (
                 <p>Sign in with your organisation account to continue.</p>
               )}
@@ -756,7 +885,7 @@ export function App() {
               coverage={coverage}
               visible={visible}
               showCoverage={showCoverage}
-              choropleth={choroplethPaint}
+              choropleth={hotspotOpen ? NEUTRAL_LSOA_PAINT : choroplethPaint}
               selected={selection}
               draft={addKind ? draft : crossing}
               addMode={addKind !== null}
@@ -787,16 +916,29 @@ export function App() {
                 setAreaDraft((d) => (d && !areaEditRef.current ? { ...d, geometry: result.geometry } : d));
               }}
               onDrawProblem={(message) => setDrawProblem(message)}
-              onSelect={(layer, id) => setSelection({ layer, id })}
+              onSelect={(layer, id) => {
+                // With hot spots shown, the plain LSOAs under the cells are not what a click is after.
+                if (hotspotOpen && layer === 'lsoas') {
+                  setHotspotCell(null);
+                  return;
+                }
+                setSelection({ layer, id });
+              }}
               onClearSelection={() => setSelection(null)}
               onMapClick={(pos) => setDraft(pos)}
               onViewChange={onViewChange}
               onBaseStyle={(b) => setBaseMap(b.kind)}
+              hotspots={hotspotOpen ? hotspotMap : null}
+              onHotspotClick={(hit) => {
+                setSelection(null);
+                if (hit.kind === 'spot') setHotspotSpot(hit.key);
+                else setHotspotCell(hit.cell);
+              }}
             />
           )}
           {me && dataset && (
             <Legend
-              visible={visible}
+              visible={hotspotOpen ? { ...visible, lsoas: false } : visible}
               showCoverage={showCoverage}
               choropleth={choropleth}
               period={measure === 'imd-decile' ? null : stats ? { from: stats.from, to: stats.to } : null}
@@ -807,6 +949,7 @@ export function App() {
               truncated={truncated}
               showAreas={showAreas && savedAreas.length > 0}
               collapse={panelKind === 'area' && narrowMap}
+              hotspots={hotspotOpen ? hotspotLegendData : null}
             />
           )}
           {strategicOpen && me && (

@@ -120,9 +120,13 @@ describe('rasterizeHatch', () => {
 });
 
 describe('allMapImages', () => {
-  it('provides the four camera icons, two help point icons and the PSPO hatch', () => {
+  it('provides the four camera icons, two help point icons, the PSPO hatch and numbered hot spot markers', () => {
     const images = allMapImages(2);
-    expect([...images.keys()].sort()).toEqual(['sp-camera-anpr', 'sp-camera-fixed', 'sp-camera-ptz', 'sp-camera-redeployable', 'sp-help-live', 'sp-help-planned', 'sp-pspo-hatch']);
+    const keys = [...images.keys()];
+    expect(keys.filter((k) => !k.startsWith('sp-hotspot-')).sort()).toEqual(['sp-camera-anpr', 'sp-camera-fixed', 'sp-camera-ptz', 'sp-camera-redeployable', 'sp-help-live', 'sp-help-planned', 'sp-pspo-hatch']);
+    // Ranks 1–20 for each of three crime types.
+    expect(keys.filter((k) => k.startsWith('sp-hotspot-'))).toHaveLength(60);
+    expect(images.has('sp-hotspot-2-20')).toBe(true);
     expect(images.get('sp-camera-fixed')!.width).toBe(36);
     expect(images.get('sp-pspo-hatch')!.pixelRatio).toBe(2);
   });

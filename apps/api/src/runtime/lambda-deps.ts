@@ -2,6 +2,7 @@ import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { DynamoAssetRepository, DynamoReferenceRepository, createDocumentClient } from '@safer-places/store';
 import type { AppDeps } from '../app';
 import { createCognitoVerifier } from '../auth';
+import { readCognitoEnv } from './cognito-env';
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
@@ -29,20 +30,19 @@ function inlineKeys(env: NodeJS.ProcessEnv) {
 /**
  * Wiring for AWS Lambda: the table and Cognito pool come from the stack's environment. The HTTP API's JWT authorizer
  * checks tokens first; the app verifies them again here (defence in depth) and reads organisation and role from them.
+ * GET /api/config tells the web app where to sign in (the pool's managed login). No local sign-in here.
  * DYNAMODB_ENDPOINT (another DynamoDB, e.g. the embedded one) and COGNITO_JWKS are for offline tests.
  */
 export function lambdaDeps(env: NodeJS.ProcessEnv): AppDeps {
   const tableName = required(env, 'TABLE_NAME');
   const doc = createDocumentClient(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {});
   const keys = inlineKeys(env);
+  // Required, https only: every COGNITO_* variable the stack sets.
+  const cognito = readCognitoEnv(env, { required: true, allowLoopbackHttp: false })!;
   return {
     assets: new DynamoAssetRepository(doc, tableName),
     reference: new DynamoReferenceRepository(doc, tableName),
-    verifier: createCognitoVerifier({
-      issuer: required(env, 'COGNITO_ISSUER'),
-      clientId: required(env, 'COGNITO_CLIENT_ID'),
-      ...(keys && { keys }),
-    }),
-    config: { mapStyleUrl: env.MAP_STYLE_URL || null },
+    verifier: createCognitoVerifier({ issuer: cognito.issuer, clientId: cognito.clientId, ...(keys && { keys }) }),
+    config: { mapStyleUrl: env.MAP_STYLE_URL || null, cognito: cognito.client },
   };
 }

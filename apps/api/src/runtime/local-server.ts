@@ -9,8 +9,9 @@ import { Hono } from 'hono';
 import { AssetService, DEMO_ORG_ID, generateDemoDataset, seedDemoIfEmpty } from '@safer-places/domain';
 import { DEFAULT_TABLE_NAME, DynamoAssetRepository, DynamoReferenceRepository, createDocumentClient, ensureTable } from '@safer-places/store';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '@safer-places/store/embedded';
-import { createApp } from '../app';
-import { createLocalTokenService } from '../auth';
+import { createApp, type AppDeps } from '../app';
+import { createCognitoVerifier, createLocalTokenService } from '../auth';
+import { readCognitoEnv, type CognitoSettings } from './cognito-env';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -24,6 +25,12 @@ export interface LocalOptions {
   mapStyleUrl?: string;
   webDist: string;
   log: (line: string) => void;
+  /**
+   * Sign in with a Cognito user pool (or any identity provider speaking its OAuth endpoints, such as the browser test's
+   * fixture) instead of the local sign-in: tokens are checked by the same verifier as on AWS, with the keys published
+   * at <issuer>/.well-known/jwks.json, and POST /api/dev/sign-in does not exist. From the COGNITO_* variables.
+   */
+  cognito?: CognitoSettings;
 }
 
 export function optionsFromEnv(env = process.env): LocalOptions {
@@ -36,7 +43,13 @@ export function optionsFromEnv(env = process.env): LocalOptions {
     ...(env.MAP_STYLE_URL && { mapStyleUrl: env.MAP_STYLE_URL }),
     webDist: resolve(env.WEB_DIST ?? join(REPO_ROOT, 'apps/web/dist')),
     log: (line) => console.log(line),
+    ...withCognito(env),
   };
+}
+
+function withCognito(env: NodeJS.ProcessEnv): { cognito?: CognitoSettings } {
+  const cognito = readCognitoEnv(env, { required: false, allowLoopbackHttp: true });
+  return cognito ? { cognito } : {};
 }
 
 /** A per-install signing key for local tokens, kept beside the data so sign-ins survive restarts. */
@@ -67,13 +80,19 @@ export async function startLocalServer(options: LocalOptions): Promise<RunningSe
   );
   if (seeded.seededReference) options.log('Loaded the synthetic demo data set (generated, not real crime data).');
 
-  const tokens = createLocalTokenService(localSecret(options.dataDir));
+  const mapStyleUrl = options.mapStyleUrl ?? null;
+  let signIn: Pick<AppDeps, 'verifier' | 'config' | 'devSignIn'>;
+  if (options.cognito) {
+    const { issuer, clientId, client } = options.cognito;
+    signIn = { verifier: createCognitoVerifier({ issuer, clientId }), config: { mapStyleUrl, cognito: client } };
+  } else {
+    const tokens = createLocalTokenService(localSecret(options.dataDir));
+    signIn = { verifier: tokens.verifier, config: { mapStyleUrl }, devSignIn: { orgId: DEMO_ORG_ID, issue: (p) => tokens.issue(p) } };
+  }
   const api = createApp({
     assets,
     reference,
-    verifier: tokens.verifier,
-    config: { mapStyleUrl: options.mapStyleUrl ?? null },
-    devSignIn: { orgId: DEMO_ORG_ID, issue: (p) => tokens.issue(p) },
+    ...signIn,
     log: (entry) => {
       if (entry.level === 'error') console.error(JSON.stringify(entry));
     },
@@ -96,6 +115,7 @@ export async function startLocalServer(options: LocalOptions): Promise<RunningSe
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host === '127.0.0.1' ? 'localhost' : options.host}:${port}`;
   options.log(`Safer Places is running at ${url} (data in ${options.dataDir}${options.dynamoEndpoint ? `, DynamoDB at ${options.dynamoEndpoint}` : ', embedded DynamoDB'}) — ready in ${Math.round(performance.now() - started)} ms`);
+  if (options.cognito) options.log(`Sign-in: Cognito managed login at ${options.cognito.client.domain} (issuer ${options.cognito.issuer}); local sign-in is off.`);
   return {
     url,
     close: async () => {

@@ -1,4 +1,4 @@
-import type { AreaStats, StrategicTable } from '@safer-places/domain';
+import type { AreaStats, HotspotService, StrategicTable } from '@safer-places/domain';
 import type {
   AreaGeometry,
   AssetByKind,
@@ -27,6 +27,20 @@ export interface DatasetsResponse {
 }
 
 export type { AreaStats, StrategicTable };
+
+export type HotspotResult = Awaited<ReturnType<HotspotService['hotspots']>>;
+export type HotspotChangeResult = Awaited<ReturnType<HotspotService['change']>>;
+export type DensityResult = Awaited<ReturnType<HotspotService['density']>>;
+
+/** What every hot spot analysis is asked for: crime types, months, grid. */
+export interface HotspotQueryParams {
+  dataset?: string;
+  categories?: string[];
+  from?: string;
+  to?: string;
+  cellSize?: number;
+  shape?: 'square' | 'hex';
+}
 
 /** The figures for one district or CSP in the strategic assessment. */
 export interface StrategicAssessment {
@@ -167,6 +181,17 @@ export function createApiClient(opts: ApiClientOptions) {
   const areaQuery = (q: AreaStatsQuery) =>
     buildQuery({ categories: q.categories && q.categories.length > 0 ? q.categories.join(',') : undefined, from: q.from, to: q.to, dataset: q.dataset });
 
+  const hotspotQuery = (q: HotspotQueryParams, extra: Record<string, string | number | undefined> = {}) =>
+    buildQuery({
+      dataset: q.dataset,
+      categories: q.categories && q.categories.length > 0 ? q.categories.join(',') : undefined,
+      from: q.from,
+      to: q.to,
+      cellSize: q.cellSize,
+      shape: q.shape,
+      ...extra,
+    });
+
   return {
     config: () => request<ClientConfig>('GET', '/api/config', { auth: false }),
     signIn: (role: Role, name?: string) =>
@@ -203,6 +228,19 @@ export function createApiClient(opts: ApiClientOptions) {
     /** Area exports (CSV for the figures asked for, GeoJSON for the shape). */
     downloadAreaExport: (id: string, kind: 'csv' | 'geojson', q: AreaStatsQuery = {}) =>
       download(`/api/areas/${encodeURIComponent(id)}/export.${kind}${kind === 'csv' ? areaQuery(q) : ''}`),
+    /** Gi* hot and cold spots with the top-N table per crime type. */
+    hotspots: (q: HotspotQueryParams & { correction?: string; top?: number }, signal?: AbortSignal) =>
+      request<HotspotResult>('GET', `/api/hotspots${hotspotQuery(q, { correction: q.correction, top: q.top })}`, signal ? { signal } : {}),
+    hotspotChange: (q: HotspotQueryParams & { correction?: string; periods?: number }, signal?: AbortSignal) =>
+      request<HotspotChangeResult>('GET', `/api/hotspots/change${hotspotQuery(q, { correction: q.correction, periods: q.periods })}`, signal ? { signal } : {}),
+    density: (q: HotspotQueryParams & { bandwidth?: number; perResidents?: boolean }, signal?: AbortSignal) =>
+      request<DensityResult>(
+        'GET',
+        `/api/hotspots/density${hotspotQuery(q, { bandwidth: q.bandwidth, perResidents: q.perResidents ? 'true' : undefined })}`,
+        signal ? { signal } : {},
+      ),
+    downloadTopHotspotsCsv: (q: HotspotQueryParams & { correction?: string; top?: number }) =>
+      download(`/api/hotspots/top.csv${hotspotQuery(q, { correction: q.correction, top: q.top })}`),
     downloadStrategicCsv: (q: { scope: 'district' | 'csp' | 'all'; dataset?: string; to?: string }) =>
       download(`/api/strategic-assessment${buildQuery({ scope: q.scope, dataset: q.dataset, to: q.to, format: 'csv' })}`),
   };

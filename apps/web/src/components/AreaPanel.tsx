@@ -2,16 +2,15 @@ import { useEffect, useId, useState } from 'react';
 import { AREA_THEME_LABELS, type AreaGeometry, type CategorySelection, type DrawnAreaInput, type Position } from '@safer-places/schemas';
 import { ApiError, describeError, type AreaStats, type AreaStatsQuery } from '../api/client';
 import { fieldsFor, formValuesFrom, inputFromForm, type FormValues } from '../lib/assets';
-import { AREA_PERIOD_CHOICES, areaPeriodOptionLabel, categoriesLabel, figuresHeading, toggleCategory, type AreaPeriodChoice, type AreaQueryState } from '../lib/areaQuery';
+import { AREA_PERIOD_CHOICES, areaPeriodOptionLabel, categoriesLabel, figuresHeading, type AreaPeriodChoice, type AreaQueryState } from '../lib/areaQuery';
 import { SHAPE_LABELS, vertexCount, type AreaShape } from '../lib/drawing';
 import { formatDate, formatDateTime, formatInteger, formatKm2, formatMetres, formatPercent, monthLabel, plural } from '../lib/format';
-import { CATEGORY_OPTIONS } from '../lib/labels';
 import { periodLabel, type MonthRange } from '../lib/period';
 import { StrategicTableView, TrendChart } from './AreaCharts';
+import { CategoryPicker } from './CategoryPicker';
 import { Field, PanelShell } from './SidePanel';
 import { ConfirmDelete } from './ConfirmDelete';
 
-const CATEGORY_ORDER = CATEGORY_OPTIONS.map((c) => c.value);
 const SNAP_NOTE = /sit on one published point/;
 
 type StatsState = { state: 'loading' } | { state: 'done'; stats: AreaStats } | { state: 'error'; message: string };
@@ -369,32 +368,7 @@ function AreaQueryControls(props: { query: AreaQueryState; onQuery(q: AreaQueryS
   return (
     <div className="area-query">
       <h3 className="side-panel__section">What to count</h3>
-      <details className="multi-select">
-        <summary>
-          <span className="multi-select__label">Crime types:</span> {categoriesLabel(categories)}
-        </summary>
-        <fieldset className="multi-select__options">
-          <legend className="visually-hidden">Crime types to count</legend>
-          {(['Groups', 'police.uk categories'] as const).map((group) => (
-            <div key={group} className="multi-select__group" role="group" aria-label={group}>
-              <p className="multi-select__group-title" aria-hidden="true">{group}</p>
-              {CATEGORY_OPTIONS.filter((c) => c.group === group).map((c) => (
-                <div className="check" key={c.value}>
-                  <input
-                    type="checkbox"
-                    id={`${id}-${c.value}`}
-                    checked={categories.includes(c.value as CategorySelection)}
-                    onChange={(e) =>
-                      props.onQuery({ ...props.query, categories: toggleCategory(categories, c.value as CategorySelection, e.currentTarget.checked, CATEGORY_ORDER) })
-                    }
-                  />
-                  <label htmlFor={`${id}-${c.value}`}>{c.label}</label>
-                </div>
-              ))}
-            </div>
-          ))}
-        </fieldset>
-      </details>
+      <CategoryPicker categories={categories} onChange={(c) => props.onQuery({ ...props.query, categories: c })} legend="Crime types to count" />
       <label htmlFor={`${id}-period`} className="field-label">Period</label>
       <select id={`${id}-period`} value={props.query.period} onChange={(e) => props.onQuery({ ...props.query, period: e.currentTarget.value as AreaPeriodChoice })}>
         {AREA_PERIOD_CHOICES.map((p) => (

@@ -21,10 +21,13 @@ export function SignIn(props: {
   busy: boolean;
   onSignIn(role: Role): void;
   onSignOut(): void;
+  /** Sign-in with the organisation's Cognito user pool (managed login), when the server names one. */
+  cognito?: { busy: boolean; signIn(): void; signOut(): void } | null;
 }) {
   const id = useId();
   const [role, setRole] = useState<Role>(props.me?.role ?? 'analyst');
-  if (!props.devSignIn && !props.me) return <p className="signin__note">Sign-in is provided by your organisation.</p>;
+  const cognito = !props.devSignIn ? props.cognito : null;
+  if (!props.devSignIn && !cognito && !props.me) return <p className="signin__note">Sign-in is provided by your organisation.</p>;
   return (
     <div className="signin">
       {props.me && (
@@ -54,6 +57,19 @@ export function SignIn(props: {
             <button type="button" className="button" onClick={props.onSignOut}>Sign out</button>
           )}
         </form>
+      )}
+      {cognito && (
+        <div className="signin__form">
+          {props.me ? (
+            <button type="button" className="button" onClick={cognito.signOut} disabled={cognito.busy}>
+              {cognito.busy ? 'Signing out…' : 'Sign out'}
+            </button>
+          ) : (
+            <button type="button" className="button button--primary" onClick={cognito.signIn} disabled={cognito.busy}>
+              {cognito.busy ? 'Signing in…' : 'Sign in'}
+            </button>
+          )}
+        </div>
       )}
     </div>
   );

@@ -4,9 +4,10 @@ import type { Choropleth } from '../lib/choropleth';
 import { choroplethTitle } from '../lib/choropleth';
 import { formatInteger } from '../lib/format';
 import { LAYER_LABELS } from '../lib/labels';
-import { cameraIconSpec, helpPointIconSpec, pspoHatch, rasterizeIcon } from '../map/icons';
+import { cameraIconSpec, helpPointIconSpec, hotspotRankIconSpec, pspoHatch, rasterizeIcon } from '../map/icons';
+import type { HotspotLegend } from '../lib/hotspots';
 import { CAMERA_SYMBOLS, DRAWN_AREA_COLOUR, PSPO_COLOUR, SAFER_STREETS_COLOUR, SAFER_STREETS_FILL } from '../map/palette';
-import { DRAWN_AREA_FILL_OPACITY, LSOA_FILL_OPACITY, SAFER_STREETS_FILL_OPACITY, COVERAGE_FILL_OPACITY } from '../map/layers';
+import { DRAWN_AREA_FILL_OPACITY, HOTSPOT_CELL_OPACITY, LSOA_FILL_OPACITY, SAFER_STREETS_FILL_OPACITY, COVERAGE_FILL_OPACITY } from '../map/layers';
 import { AreaSwatch, FillSwatch, ImageSwatch } from './Swatches';
 
 export interface LegendProps {
@@ -27,6 +28,8 @@ export interface LegendProps {
    * The Show/Hide button still works in between.
    */
   collapse?: boolean;
+  /** The hot spot analysis on the map, if any: listed first, as it is drawn over the LSOA shading. */
+  hotspots?: HotspotLegend | null;
 }
 
 const CAMERA_SHORT_LABELS = { fixed: 'Fixed', ptz: 'PTZ', redeployable: 'Re-deployable', anpr: 'ANPR' } as const;
@@ -40,7 +43,9 @@ export function Legend(props: LegendProps) {
   const helpIcons = useMemo(() => ({ live: rasterizeIcon(helpPointIconSpec('live', 2)), planned: rasterizeIcon(helpPointIconSpec('planned', 2)) }), []);
   const hatch = useMemo(() => pspoHatch(2), []);
   const { choropleth: ch } = props;
-  const anyVisible = Object.values(props.visible).some(Boolean) || !!props.showAreas;
+  const rankIcons = useMemo(() => [0, 1, 2].map((slot) => rasterizeIcon(hotspotRankIconSpec(slot, 1, 2))), []);
+  const anyVisible = Object.values(props.visible).some(Boolean) || !!props.showAreas || !!props.hotspots;
+  const hs = props.hotspots;
 
   return (
     <section className={`legend${open ? '' : ' legend--closed'}`} aria-labelledby="legend-heading">
@@ -52,6 +57,38 @@ export function Legend(props: LegendProps) {
       </div>
       <div id="legend-body" hidden={!open}>
         {!anyVisible && <p className="legend__empty">All layers are switched off.</p>}
+        {hs && (
+          <div className="legend__section" data-testid="legend-hotspots">
+            <h3>{hs.title}</h3>
+            <p className="legend__caption">
+              <span>{hs.caption}</span>
+              <span>Cells</span>
+            </p>
+            <ul className="legend__list">
+              {hs.rows.map((r) => (
+                <li key={r.label}>
+                  <FillSwatch colour={r.colour} opacity={HOTSPOT_CELL_OPACITY} />
+                  <span className="legend__label">{r.label}</span>
+                  <span className="legend__count" title="Cells in this class">{formatInteger(r.cells)}</span>
+                </li>
+              ))}
+              {hs.snapCells !== null && hs.snapCells > 0 && (
+                <li>
+                  <span className="swatch legend__swatch-dashed" aria-hidden="true" />
+                  <span className="legend__label">Most crimes on one published point</span>
+                  <span className="legend__count" title="Hot cells flagged">{formatInteger(hs.snapCells)}</span>
+                </li>
+              )}
+              {hs.spotTypes.map((label, slot) => (
+                <li key={label}>
+                  <ImageSwatch image={rankIcons[slot]!} />
+                  <span className="legend__label">Top hot spots: {label}</span>
+                </li>
+              ))}
+            </ul>
+            <p className="legend__note">Source: {hs.source}</p>
+          </div>
+        )}
         {props.visible.lsoas && (
           <div className="legend__section" data-testid="legend-lsoas">
             <h3>{choroplethTitle(ch.measure, props.categoryLabel, props.period)}</h3>

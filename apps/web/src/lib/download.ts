@@ -27,6 +27,10 @@ export function strategicExportFileName(scope: string, to: string | null): strin
   return `strategic-assessment-${fileStem(scope, 'district')}${to ? `-${to}` : ''}.csv`;
 }
 
+export function hotspotExportFileName(period: { from: string; to: string } | null): string {
+  return period ? `top-hot-spots-${period.from}-to-${period.to}.csv` : 'top-hot-spots.csv';
+}
+
 /**
  * The file name from a Content-Disposition header (`filename*=UTF-8''…` preferred, then `filename="…"`), stripped of
  * any path, or the fallback when there is none.

@@ -17,9 +17,13 @@ import {
   drawnAreaFilters,
   drawnAreaVisibilities,
   emptyCollection,
+  hotspotCellColour,
   layerVisibilities,
+  selectedCellFilter,
+  selectedSpotFilter,
   selectionFilters,
   type ChoroplethPaint,
+  type HotspotMode,
   type SelectableLayer,
 } from './layers';
 
@@ -34,6 +38,15 @@ export interface MapViewHandle {
   /** The map centre as [lon, lat], e.g. to place a new camera without a pointer. */
   getCenter(): Position | null;
   fitBounds(bbox: BBox, opts?: { maxZoom?: number }): void;
+}
+
+/** The hot spot analysis on show: its cells and numbered top spots, and what is selected in them. */
+export interface HotspotMapState {
+  mode: HotspotMode;
+  cells: FeatureCollection | null;
+  spots: FeatureCollection | null;
+  selectedCell: number | null;
+  selectedSpot: string | null;
 }
 
 export interface MapViewProps extends DrawingCallbacks {
@@ -62,6 +75,10 @@ export interface MapViewProps extends DrawingCallbacks {
   onMapClick(position: Position): void;
   onViewChange?(bbox: BBox): void;
   onBaseStyle?(base: BaseStyle): void;
+  /** Hot spot results, or null when the analysis is not shown. */
+  hotspots?: HotspotMapState | null;
+  /** A click on a numbered top hot spot or a hot spot cell (these take clicks before any other layer). */
+  onHotspotClick?(hit: { kind: 'spot'; key: string } | { kind: 'cell'; cell: number }): void;
 }
 
 type GeoJSONSourceLike = { setData(data: unknown): unknown };
@@ -170,6 +187,13 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
             ...(p.coverage && { coverage: p.coverage }),
           },
           areas: { visible: p.showAreas, hiddenId: p.hiddenAreaId, ...(p.areas && { data: p.areas }) },
+          hotspots: {
+            mode: p.hotspots?.mode ?? 'gi',
+            selectedCell: p.hotspots?.selectedCell ?? null,
+            selectedSpot: p.hotspots?.selectedSpot ?? null,
+            ...(p.hotspots?.cells && { cells: p.hotspots.cells }),
+            ...(p.hotspots?.spots && { spots: p.hotspots.spots }),
+          },
         });
         for (const s of overlay.sources) map.addSource(s.id, s.source);
         for (const l of overlay.layers) map.addLayer(l);
@@ -189,6 +213,18 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
           [e.point.x - CLICK_TOLERANCE_PX, e.point.y - CLICK_TOLERANCE_PX],
           [e.point.x + CLICK_TOLERANCE_PX, e.point.y + CLICK_TOLERANCE_PX],
         ];
+        if (p.hotspots && p.onHotspotClick) {
+          const spot = map.queryRenderedFeatures(box, { layers: [LAYER_IDS.hotspotSpotsSymbol] })[0];
+          if (spot && typeof spot.properties.key === 'string') {
+            p.onHotspotClick({ kind: 'spot', key: spot.properties.key });
+            return;
+          }
+          const cell = map.queryRenderedFeatures(e.point, { layers: [LAYER_IDS.hotspotCellsFill] })[0];
+          if (cell && typeof cell.properties.cell === 'number') {
+            p.onHotspotClick({ kind: 'cell', cell: cell.properties.cell });
+            return;
+          }
+        }
         for (const target of CLICK_TARGETS) {
           if (!map.getLayer(target.layerId)) continue;
           const isPoint = target.layer === 'cameras' || target.layer === 'help-points';
@@ -213,7 +249,8 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
           canvas.style.cursor = 'crosshair';
           return;
         }
-        const layers = CLICK_TARGETS.map((t) => t.layerId).filter((id) => map!.getLayer(id));
+        const targets = [...(propsRef.current.hotspots ? [LAYER_IDS.hotspotSpotsSymbol, LAYER_IDS.hotspotCellsFill] : []), ...CLICK_TARGETS.map((t) => t.layerId)];
+        const layers = targets.filter((id) => map!.getLayer(id));
         const hit = layers.length > 0 && map.queryRenderedFeatures(e.point, { layers }).length > 0;
         canvas.style.cursor = hit ? 'pointer' : '';
       });
@@ -247,6 +284,18 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
   useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.coverage, props.coverage); }, [styleReady, props.coverage]);
   useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.draft, draftCollection(props.draft)); }, [styleReady, props.draft]);
   useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.areas, props.areas); }, [styleReady, props.areas]);
+  const hs = props.hotspots ?? null;
+  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.hotspotCells, hs?.cells); }, [styleReady, hs?.cells]);
+  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.hotspotSpots, hs?.spots); }, [styleReady, hs?.spots]);
+  useEffect(() => {
+    if (styleReady && mapRef.current) mapRef.current.setPaintProperty(LAYER_IDS.hotspotCellsFill, 'fill-color', hotspotCellColour(hs?.mode ?? 'gi'));
+  }, [styleReady, hs?.mode]);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!styleReady || !map) return;
+    map.setFilter(LAYER_IDS.hotspotCellSelected, selectedCellFilter(hs?.selectedCell ?? null));
+    map.setFilter(LAYER_IDS.hotspotSpotSelected, selectedSpotFilter(hs?.selectedSpot ?? null));
+  }, [styleReady, hs?.selectedCell, hs?.selectedSpot]);
 
   // Paint: the choropleth colours.
   useEffect(() => {
@@ -297,7 +346,7 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
     return () => {
       cancelled = true;
     };
-  }, [styleReady, props.dataReady, lsoas, cameras, helpPoints, pspo, saferStreets, props.areas, props.coverage, props.choropleth]);
+  }, [styleReady, props.dataReady, lsoas, cameras, helpPoints, pspo, saferStreets, props.areas, props.coverage, props.choropleth, hs?.cells, hs?.spots, hs?.mode]);
 
   useEffect(() => {
     const map = mapRef.current;

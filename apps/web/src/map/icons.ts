@@ -2,7 +2,7 @@ import type { CameraType } from '@safer-places/schemas';
 import { CAMERA_TYPES } from '@safer-places/schemas';
 import type { IconImage } from './types';
 import type { IconShape } from './palette';
-import { CAMERA_SYMBOLS, HELP_POINT_COLOUR, OUTLINE_DARK, PSPO_COLOUR, hexToRgb } from './palette';
+import { CAMERA_SYMBOLS, HELP_POINT_COLOUR, HOTSPOT_SLOT_SYMBOLS, OUTLINE_DARK, PSPO_COLOUR, hexToRgb } from './palette';
 
 /*
  * Map symbols drawn as pixels at runtime, so the offline style needs no sprite sheet and no glyph server. Everything
@@ -20,8 +20,8 @@ export interface IconSpec {
   stroke: string;
   /** Stroke width in CSS pixels, drawn inside the shape's edge. */
   strokeWidth: number;
-  /** Optional plus sign in the middle (help points). */
-  glyph?: { kind: 'plus'; colour: string };
+  /** Optional plus sign (help points) or digits (ranks of top hot spots) in the middle. */
+  glyph?: { kind: 'plus'; colour: string } | { kind: 'digits'; text: string; colour: string; /** Digit height in half-size units; default 0.85. */ height?: number };
   /** Opacity of the whole icon, 0–1. */
   opacity?: number;
 }
@@ -73,10 +73,38 @@ export function insideShape(shape: IconShape, x: number, y: number, inset: numbe
   }
 }
 
+function insideGlyph(glyph: NonNullable<IconSpec['glyph']>, x: number, y: number): boolean {
+  return glyph.kind === 'plus' ? insidePlus(x, y) : insideDigits(glyph.text, x, y, glyph.height);
+}
+
 function insidePlus(x: number, y: number): boolean {
   const arm = 0.5;
   const half = 0.13;
   return (Math.abs(x) <= half && Math.abs(y) <= arm) || (Math.abs(y) <= half && Math.abs(x) <= arm);
+}
+
+/** A 5 × 7 pixel font for ranks: the map's offline style has no glyph server, so numbers are drawn as pixels. */
+const DIGITS: Record<string, readonly string[]> = {
+  '0': ['01110', '10001', '10011', '10101', '11001', '10001', '01110'],
+  '1': ['00100', '01100', '00100', '00100', '00100', '00100', '01110'],
+  '2': ['01110', '10001', '00001', '00010', '00100', '01000', '11111'],
+  '3': ['11110', '00001', '00001', '01110', '00001', '00001', '11110'],
+  '4': ['00010', '00110', '01010', '10010', '11111', '00010', '00010'],
+  '5': ['11111', '10000', '11110', '00001', '00001', '10001', '01110'],
+  '6': ['00110', '01000', '10000', '11110', '10001', '10001', '01110'],
+  '7': ['11111', '00001', '00010', '00100', '01000', '01000', '01000'],
+  '8': ['01110', '10001', '10001', '01110', '10001', '10001', '01110'],
+  '9': ['01110', '10001', '10001', '01111', '00001', '00010', '01100'],
+};
+/** Whether (x, y) falls on a lit pixel of `text`, `height` tall in half-size units, centred in the icon. */
+export function insideDigits(text: string, x: number, y: number, height = 0.85): boolean {
+  const cell = height / 7;
+  const width = (text.length * 6 - 1) * cell;
+  const col = Math.floor((x + width / 2) / cell);
+  const row = Math.floor((y + height / 2) / cell);
+  if (row < 0 || row >= 7 || col < 0 || col >= text.length * 6 - 1) return false;
+  const glyph = DIGITS[text[Math.floor(col / 6)]!];
+  return !!glyph && col % 6 < 5 && glyph[row]![col % 6] === '1';
 }
 
 export function parseColour(hex: string, alpha = 1): Rgba {
@@ -105,7 +133,7 @@ export function rasterizeIcon(spec: IconSpec): IconImage {
           const y = ((row + (sy + 0.5) / SUPERSAMPLE) / px) * 2 - 1;
           if (!insideShape(spec.shape, x, y, 0)) continue;
           let c: Rgba = stroke;
-          if (insideShape(spec.shape, x, y, inset)) c = glyph && insidePlus(x, y) ? glyph : fill;
+          if (insideShape(spec.shape, x, y, inset)) c = glyph && insideGlyph(spec.glyph!, x, y) ? glyph : fill;
           const ca = c[3];
           r += c[0] * ca; g += c[1] * ca; b += c[2] * ca; a += ca;
         }
@@ -148,7 +176,23 @@ export function rasterizeHatch(opts: { size: number; spacing: number; lineWidth:
   return { width: size, height: size, data, pixelRatio };
 }
 
-export const ICON_SIZE = { camera: 18, helpPoint: 22 } as const;
+export const ICON_SIZE = { camera: 18, helpPoint: 22, hotspotRank: 24 } as const;
+
+/** Ranks the map draws as numbered symbols; lower ranks beyond this show as plain markers. */
+export const MAX_RANK_ICON = 20;
+
+export function hotspotRankIconId(slot: number, rank: number): string {
+  return `sp-hotspot-${slot}-${rank}`;
+}
+
+/** A numbered marker for the top hot spots of the crime type in `slot`: that slot's colour and shape. */
+export function hotspotRankIconSpec(slot: number, rank: number, pixelRatio = 1): IconSpec {
+  const s = HOTSPOT_SLOT_SYMBOLS[slot]!;
+  // A diamond's middle is narrow: draw it larger with relatively smaller digits, so every shape's digits look alike.
+  const diamond = s.shape === 'diamond';
+  const size = diamond ? 32 : ICON_SIZE.hotspotRank;
+  return { shape: s.shape, size, pixelRatio, fill: s.colour, stroke: '#ffffff', strokeWidth: 1.5, glyph: { kind: 'digits', text: String(rank), colour: s.text, height: diamond ? 0.62 : 0.85 } };
+}
 
 export function cameraIconId(type: CameraType): string {
   return `sp-camera-${type}`;
@@ -179,5 +223,8 @@ export function allMapImages(pixelRatio = 1): Map<string, IconImage> {
   images.set(HELP_POINT_ICON.live, rasterizeIcon(helpPointIconSpec('live', pixelRatio)));
   images.set(HELP_POINT_ICON.planned, rasterizeIcon(helpPointIconSpec('planned', pixelRatio)));
   images.set(PSPO_HATCH_ID, pspoHatch(pixelRatio));
+  for (let slot = 0; slot < HOTSPOT_SLOT_SYMBOLS.length; slot++) {
+    for (let rank = 1; rank <= MAX_RANK_ICON; rank++) images.set(hotspotRankIconId(slot, rank), rasterizeIcon(hotspotRankIconSpec(slot, rank, pixelRatio)));
+  }
   return images;
 }

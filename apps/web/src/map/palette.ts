@@ -39,6 +39,29 @@ export const CAMERA_SYMBOLS: Record<CameraType, { colour: string; shape: IconSha
 };
 
 export const HELP_POINT_COLOUR = OKABE_ITO.bluishGreen;
+
+/**
+ * Top hot spots of up to three crime types: each type its own colour AND shape, digits in the contrasting colour.
+ * Black, blue and reddish purple stay apart from the red/blue Gi* cells under them for every common colour-vision type.
+ */
+export const HOTSPOT_SLOT_SYMBOLS: readonly { colour: string; shape: IconShape; text: string }[] = [
+  { colour: '#1a1a1a', shape: 'circle', text: '#ffffff' },
+  { colour: OKABE_ITO.blue, shape: 'square', text: '#ffffff' },
+  { colour: OKABE_ITO.reddishPurple, shape: 'diamond', text: '#000000' },
+];
+
+/** ColorBrewer RdBu, 6 classes, for Gi*: hot 99 / 95 / 90 %, then cold 90 / 95 / 99 %. */
+export const GI_CLASS_COLOURS: Record<'3' | '2' | '1' | '-1' | '-2' | '-3', string> = {
+  '3': '#b2182b',
+  '2': '#ef8a62',
+  '1': '#fddbc7',
+  '-1': '#d1e5f0',
+  '-2': '#67a9cf',
+  '-3': '#2166ac',
+};
+
+/** Viridis, 5 steps, low → high: a sequential ramp distinct from the LSOA choropleth's YlOrRd. */
+export const DENSITY_5 = ['#fde725', '#5ec962', '#21918c', '#3b528b', '#440154'] as const;
 export const PSPO_COLOUR = '#542788';
 export const SAFER_STREETS_COLOUR = '#1f5f99';
 export const SAFER_STREETS_FILL = OKABE_ITO.skyBlue;

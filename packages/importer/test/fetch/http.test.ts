@@ -150,18 +150,19 @@ describe('HttpClient rate limit (real clock, measured on the server)', () => {
     // 30 at once, then 30 more at 15/s: about 2 s.
     expect(elapsed).toBeGreaterThanOrEqual(1900);
     const times = hits.map((h) => h.at).sort((a, b) => a - b);
-    // Any window of T ms holds at most 30 + 15·T/1000 requests (+1 for timer and network jitter).
+    // Any window of T ms holds at most 30 + 15·T/1000 requests, +3 for jitter: on a loaded machine a stalled event loop
+    // delivers requests that were sent apart in a bunch (seen with the full test suite running on 2 cores).
     for (let i = 0; i < times.length; i++) {
       for (let j = i; j < times.length; j++) {
         const span = times[j]! - times[i]!;
-        expect(j - i + 1).toBeLessThanOrEqual(30 + Math.floor((15 * span) / 1000) + 1);
+        expect(j - i + 1).toBeLessThanOrEqual(30 + Math.floor((15 * span) / 1000) + 3);
       }
     }
-    // After the burst: no 1-second window holds more than 15 (+1 jitter).
+    // After the burst: no 1-second window holds more than 15 (+3 jitter, as above).
     const after = times.slice(30);
     for (let i = 0; i < after.length; i++) {
       const inSecond = after.filter((t) => t >= after[i]! && t < after[i]! + 1000).length;
-      expect(inSecond).toBeLessThanOrEqual(16);
+      expect(inSecond).toBeLessThanOrEqual(18);
     }
   }, 15_000);
 });

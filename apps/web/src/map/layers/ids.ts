@@ -12,6 +12,8 @@ export const SOURCE_IDS = {
   'safer-streets-areas': 'sp-safer-streets-areas',
   draft: 'sp-draft',
   areas: 'sp-areas',
+  hotspotCells: 'sp-hotspot-cells',
+  hotspotSpots: 'sp-hotspot-spots',
 } as const;
 
 export const LAYER_IDS = {
@@ -35,6 +37,11 @@ export const LAYER_IDS = {
   areasCasing: 'areas-casing',
   areasOutline: 'areas-outline',
   areasSelected: 'areas-selected',
+  hotspotCellsFill: 'hotspot-cells-fill',
+  hotspotCellsSnap: 'hotspot-cells-snap',
+  hotspotCellSelected: 'hotspot-cell-selected',
+  hotspotSpotSelected: 'hotspot-spot-selected',
+  hotspotSpotsSymbol: 'hotspot-spots-symbol',
 } as const;
 export type LayerId = (typeof LAYER_IDS)[keyof typeof LAYER_IDS];
 
@@ -67,6 +74,10 @@ export const AREA_LAYER_IDS: readonly LayerId[] = [LAYER_IDS.areasFill, LAYER_ID
  * selection with the other selections.
  */
 export const OVERLAY_ORDER: readonly LayerId[] = LAYER_ORDER.flatMap((id): LayerId[] => {
+  // Hot spot cells sit just over the LSOA shading (the analysis replaces it), under every asset and drawn area.
+  if (id === LAYER_IDS.lsoaOutline) return [id, LAYER_IDS.hotspotCellsFill, LAYER_IDS.hotspotCellsSnap, LAYER_IDS.hotspotCellSelected];
+  // Numbered top hot spots are drawn last: they are what a planner reads first.
+  if (id === LAYER_IDS.draftPoint) return [LAYER_IDS.hotspotSpotSelected, LAYER_IDS.hotspotSpotsSymbol, id];
   if (id === LAYER_IDS.pspoFill) return [id, LAYER_IDS.areasFill];
   if (id === LAYER_IDS.pspoOutline) return [id, LAYER_IDS.areasCasing, LAYER_IDS.areasOutline];
   if (id === LAYER_IDS.pspoSelected) return [id, LAYER_IDS.areasSelected];

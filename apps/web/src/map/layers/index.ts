@@ -10,6 +10,7 @@ import { pspoLayers } from './pspoZones';
 import { saferStreetsLayers } from './saferStreets';
 import { draftLayers } from './draft';
 import { drawnAreaLayers } from './areas';
+import { hotspotLayers, type HotspotLayerOptions } from './hotspots';
 
 export * from './ids';
 export * from './common';
@@ -21,6 +22,7 @@ export * from './pspoZones';
 export * from './saferStreets';
 export * from './draft';
 export * from './areas';
+export * from './hotspots';
 
 export interface OverlayState {
   visible: Record<LayerName, boolean>;
@@ -32,6 +34,8 @@ export interface OverlayState {
   data?: Partial<Record<LayerName | 'coverage', FeatureCollection>>;
   /** The organisation's drawn areas; their layers are added only when this is given. */
   areas?: { visible: boolean; data?: FeatureCollection; hiddenId?: string | null };
+  /** Hot spot analysis results; their layers are added only when this is given. */
+  hotspots?: HotspotLayerOptions;
 }
 
 function selectedIdFor(state: OverlayState, layer: SelectableLayer): string | null {
@@ -55,6 +59,7 @@ export function buildOverlay(state: OverlayState): LayerBundle {
       drawnAreaLayers({ visible: state.areas.visible, selectedId: selectedIdFor(state, 'areas'), hiddenId: state.areas.hiddenId ?? null, data: state.areas.data }),
     );
   }
+  if (state.hotspots) bundles.push(hotspotLayers(state.hotspots));
   const order = new Map<string, number>(OVERLAY_ORDER.map((id, i) => [id, i]));
   return {
     sources: bundles.flatMap((b) => b.sources),

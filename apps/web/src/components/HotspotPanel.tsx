@@ -1,0 +1,355 @@
+import { useEffect, useId, useMemo, useState } from 'react';
+import type { DatasetSummary } from '@safer-places/schemas';
+import { describeError } from '../api/client';
+import {
+  BANDWIDTHS,
+  CELL_SIZES,
+  CORRECTIONS,
+  HOTSPOT_MODES,
+  HOTSPOT_PERIODS,
+  TOP_CHOICES,
+  describeCell,
+  resolveHotspotPeriod,
+  type HotspotAnswer,
+  type HotspotPeriod,
+  type HotspotQueryState,
+} from '../lib/hotspots';
+import { formatInteger, formatMetres, formatPercent, plural } from '../lib/format';
+import { periodLabel } from '../lib/period';
+import { hotspotRankIconSpec, rasterizeIcon } from '../map/icons';
+import { spotKey, type HotspotMode } from '../map/layers/hotspots';
+import { CategoryPicker } from './CategoryPicker';
+import { PanelShell } from './SidePanel';
+import { ImageSwatch } from './Swatches';
+
+type State = { state: 'loading' } | { state: 'done'; answer: HotspotAnswer } | { state: 'error'; message: string };
+
+export interface HotspotPanelProps {
+  dataset: DatasetSummary;
+  query: HotspotQueryState;
+  onQuery(q: HotspotQueryState): void;
+  /** Runs the analysis the query asks for. */
+  load(q: HotspotQueryState, signal: AbortSignal): Promise<HotspotAnswer>;
+  /** Every new answer (null while loading or after an error), for the map and legend. */
+  onAnswer(answer: HotspotAnswer | null): void;
+  selectedCell: number | null;
+  selectedSpot: string | null;
+  onSelectSpot(key: string, position: [number, number]): void;
+  onExportTop(): Promise<void>;
+  onClose(): void;
+}
+
+/** The analyst's hot spot panel: choose the method and crime, read the result, pick a top spot to look at. */
+export function HotspotPanel(props: HotspotPanelProps) {
+  const id = useId();
+  const { query: q, onQuery, load, onAnswer } = props;
+  const [state, setState] = useState<State>({ state: 'loading' });
+  const [exportError, setExportError] = useState<string | null>(null);
+  const period = resolveHotspotPeriod(q.period, props.dataset);
+  const queryKey = JSON.stringify(q);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setState({ state: 'loading' });
+    onAnswer(null);
+    load(q, controller.signal)
+      .then((answer) => {
+        setState({ state: 'done', answer });
+        onAnswer(answer);
+      })
+      .catch((err) => {
+        if ((err as Error).name === 'AbortError') return;
+        setState({ state: 'error', message: describeError(err) });
+      });
+    return () => controller.abort();
+  }, [queryKey, props.dataset.id, props.dataset.version]);
+
+  const set = <K extends keyof HotspotQueryState>(key: K, value: HotspotQueryState[K]) => onQuery({ ...q, [key]: value });
+  const answer = state.state === 'done' ? state.answer : null;
+  const cellLines = answer && props.selectedCell !== null ? describeCell(answer, props.selectedCell) : null;
+  const periodText = period ? periodLabel(period.from, period.to) : 'no crime data';
+
+  return (
+    <PanelShell
+      title="Hot spot analysis"
+      subtitle={props.dataset.name}
+      onClose={props.onClose}
+      testId="hotspot-panel"
+      className="side-panel--area"
+    >
+      <fieldset className="control-group control-group--plain">
+        <legend className="side-panel__section">Method</legend>
+        {HOTSPOT_MODES.map((m) => (
+          <div className="radio" key={m.value}>
+            <input
+              type="radio"
+              id={`${id}-mode-${m.value}`}
+              name={`${id}-mode`}
+              checked={q.mode === m.value}
+              onChange={() => onQuery({ ...q, mode: m.value as HotspotMode, period: m.value === 'change' ? 'all' : q.period === 'all' ? 'last-12' : q.period })}
+            />
+            <label htmlFor={`${id}-mode-${m.value}`}>{m.label}</label>
+          </div>
+        ))}
+        <p className="hint">{HOTSPOT_MODES.find((m) => m.value === q.mode)!.hint}</p>
+      </fieldset>
+
+      <h3 className="side-panel__section">Crimes</h3>
+      <CategoryPicker categories={q.categories} onChange={(c) => set('categories', c)} legend="Crime types to analyse" />
+      {q.mode === 'gi' && q.categories.length > 1 && (
+        <p className="hint">The map combines them; the top hot spots are listed for each of the first three separately.</p>
+      )}
+      <label htmlFor={`${id}-period`} className="field-label">Period</label>
+      <select id={`${id}-period`} value={q.period} onChange={(e) => set('period', e.currentTarget.value as HotspotPeriod)}>
+        {HOTSPOT_PERIODS.map((p) => (
+          <option key={p.value} value={p.value}>{p.label}</option>
+        ))}
+      </select>
+      <p className="hint">{periodText}</p>
+
+      <h3 className="side-panel__section">Grid</h3>
+      <div className="field-row">
+        <div>
+          <label htmlFor={`${id}-cell`} className="field-label">Cell size</label>
+          <select id={`${id}-cell`} value={String(q.cellSize)} onChange={(e) => set('cellSize', e.currentTarget.value === 'auto' ? 'auto' : Number(e.currentTarget.value))}>
+            <option value="auto">Automatic</option>
+            {CELL_SIZES.map((s) => (
+              <option key={s} value={s}>{formatMetres(s)}</option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor={`${id}-shape`} className="field-label">Cell shape</label>
+          <select id={`${id}-shape`} value={q.shape} onChange={(e) => set('shape', e.currentTarget.value as 'square' | 'hex')}>
+            <option value="square">Squares</option>
+            <option value="hex">Hexagons</option>
+          </select>
+        </div>
+      </div>
+      {q.cellSize === 'auto' && <p className="hint">Automatic: about 50 cells across the shorter side of the area, 50–500 m.</p>}
+
+      {q.mode !== 'density' && (
+        <>
+          <label htmlFor={`${id}-correction`} className="field-label">Multiple-testing correction</label>
+          <select id={`${id}-correction`} value={q.correction} onChange={(e) => set('correction', e.currentTarget.value as HotspotQueryState['correction'])}>
+            {CORRECTIONS.map((c) => (
+              <option key={c.value} value={c.value}>{c.label}</option>
+            ))}
+          </select>
+        </>
+      )}
+      {q.mode === 'gi' && (
+        <>
+          <label htmlFor={`${id}-top`} className="field-label">Top hot spots per crime type</label>
+          <select id={`${id}-top`} value={q.top} onChange={(e) => set('top', Number(e.currentTarget.value))}>
+            {TOP_CHOICES.map((n) => (
+              <option key={n} value={n}>{n}</option>
+            ))}
+          </select>
+        </>
+      )}
+      {q.mode === 'change' && (
+        <>
+          <label htmlFor={`${id}-periods`} className="field-label">Sub-periods</label>
+          <select id={`${id}-periods`} value={q.periods} onChange={(e) => set('periods', Number(e.currentTarget.value))}>
+            {[4, 6, 8, 10, 12].map((n) => (
+              <option key={n} value={n}>{n}</option>
+            ))}
+          </select>
+        </>
+      )}
+      {q.mode === 'density' && (
+        <>
+          <label htmlFor={`${id}-bandwidth`} className="field-label">Bandwidth (kernel radius)</label>
+          <select id={`${id}-bandwidth`} value={String(q.bandwidth)} onChange={(e) => set('bandwidth', e.currentTarget.value === 'auto' ? 'auto' : Number(e.currentTarget.value))}>
+            <option value="auto">Automatic (normal reference rule)</option>
+            {BANDWIDTHS.map((b) => (
+              <option key={b} value={b}>{formatMetres(b)}</option>
+            ))}
+          </select>
+          <div className="check">
+            <input type="checkbox" id={`${id}-per-residents`} checked={q.perResidents} onChange={(e) => set('perResidents', e.currentTarget.checked)} />
+            <label htmlFor={`${id}-per-residents`}>Per 1,000 residents (dual KDE with Census population)</label>
+          </div>
+        </>
+      )}
+
+      <div aria-live="polite">
+        {state.state === 'loading' && <p className="hint" role="status" data-testid="hotspot-loading">Analysing…</p>}
+        {state.state === 'error' && (
+          <p className="message message--error" role="alert">
+            The analysis could not be run: {state.message}
+          </p>
+        )}
+      </div>
+      {answer && <Summary answer={answer} />}
+      {cellLines && (
+        <div className={answer?.mode === 'gi' && cellLines.some((l) => l.startsWith('Warning')) ? 'note-warn' : 'message message--info'} data-testid="hotspot-cell">
+          <h3 className="side-panel__section">Selected cell</h3>
+          {cellLines.map((l) => (
+            <p key={l}>{l}</p>
+          ))}
+        </div>
+      )}
+      {answer?.mode === 'gi' && (
+        <TopTables
+          answer={answer}
+          periodText={periodText}
+          selectedSpot={props.selectedSpot}
+          onSelectSpot={props.onSelectSpot}
+          onExport={async () => {
+            setExportError(null);
+            try {
+              await props.onExportTop();
+            } catch (err) {
+              setExportError(describeError(err));
+            }
+          }}
+        />
+      )}
+      {exportError && <p className="message message--error" role="alert">The CSV could not be made: {exportError}</p>}
+      {answer && (
+        <>
+          <h3 className="side-panel__section">How this was worked out</h3>
+          <ul className="notes">
+            {answer.result.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </>
+      )}
+    </PanelShell>
+  );
+}
+
+function Summary({ answer }: { answer: HotspotAnswer }) {
+  const r = answer.result;
+  const grid = `${r.grid.shape === 'hex' ? 'Hexagons' : 'Squares'} of ${formatMetres(r.grid.cellSizeM)}, ${formatInteger(r.grid.studyAreaCells)} in the study area`;
+  return (
+    <div data-testid="hotspot-summary">
+      <h3 className="side-panel__section">Result</h3>
+      <dl className="attributes">
+        <dt>Crimes analysed</dt>
+        <dd data-testid="hotspot-crimes">
+          {formatInteger(r.crimes)} ({r.categories.map((c) => c.label).join(', ')}, {periodLabel(r.period.from, r.period.to)})
+        </dd>
+        <dt>Grid</dt>
+        <dd>{grid}</dd>
+        {answer.mode === 'gi' && (
+          <>
+            <dt>Significant cells</dt>
+            <dd data-testid="hotspot-counts">
+              {plural(answer.result.hot, 'hot cell')}, {plural(answer.result.cold, 'cold cell')}
+            </dd>
+            {answer.result.snapPointCells > 0 && (
+              <>
+                <dt>Snap-point warnings</dt>
+                <dd className="note-warn" data-testid="hotspot-snap-count">
+                  {plural(answer.result.snapPointCells, 'hot cell')} with most crimes on one published point (dashed edge on the map)
+                </dd>
+              </>
+            )}
+          </>
+        )}
+        {answer.mode === 'change' && (
+          <>
+            <dt>Cells with a pattern</dt>
+            <dd data-testid="hotspot-counts">
+              {Object.entries(answer.result.summary)
+                .filter(([, n]) => n > 0)
+                .map(([k, n]) => `${formatInteger(n)} ${k}`)
+                .join(', ') || 'none'}
+            </dd>
+            <dt>Sub-periods</dt>
+            <dd>
+              {answer.result.subPeriods.length}, the last {answer.result.rules.recentPeriods} counted as recent
+            </dd>
+          </>
+        )}
+        {answer.mode === 'density' && (
+          <>
+            <dt>Bandwidth</dt>
+            <dd>
+              {formatMetres(answer.result.bandwidthM)}
+              {answer.result.bandwidthDefault ? ' (automatic)' : ''}
+            </dd>
+            <dt>Measure</dt>
+            <dd>{answer.result.unit}</dd>
+          </>
+        )}
+      </dl>
+      {r.truncated && <p className="note-warn">Too many cells to draw at once: the map shows the {formatInteger(5000)} strongest.</p>}
+    </div>
+  );
+}
+
+function TopTables(props: {
+  answer: Extract<HotspotAnswer, { mode: 'gi' }>;
+  periodText: string;
+  selectedSpot: string | null;
+  onSelectSpot(key: string, position: [number, number]): void;
+  onExport(): Promise<void>;
+}) {
+  const icons = useMemo(
+    () => props.answer.result.top.map((_, slot) => Array.from({ length: 20 }, (_x, i) => rasterizeIcon(hotspotRankIconSpec(slot, i + 1, 2)))),
+    [props.answer],
+  );
+  return (
+    <div data-testid="hotspot-top">
+      {props.answer.result.top.map((group, slot) => (
+        <div key={group.key} className="table-wrap">
+          <table className="data-table" data-testid={`hotspot-top-${group.key}`}>
+            <caption>
+              Top {group.spots.length} hot spots: {group.label}, {props.periodText} ({formatInteger(group.crimes)} crimes)
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Rank</th>
+                <th scope="col">Location</th>
+                <th scope="col" className="num">Crimes</th>
+                <th scope="col" className="num">Radius</th>
+              </tr>
+            </thead>
+            <tbody>
+              {group.spots.map((s) => {
+                const key = spotKey(slot, s.rank);
+                const selected = props.selectedSpot === key;
+                return (
+                  <tr key={key} className={selected ? 'is-selected' : undefined} aria-selected={selected}>
+                    <td>
+                      <button type="button" className="rank-button" onClick={() => props.onSelectSpot(key, [s.lon, s.lat])} aria-label={`Show ${group.label} hot spot ${s.rank} on the map`}>
+                        {icons[slot]?.[s.rank - 1] ? <ImageSwatch image={icons[slot]![s.rank - 1]!} /> : s.rank}
+                      </button>
+                    </td>
+                    <td>
+                      {s.location ?? 'No location text'}
+                      {s.snapPointWarning && (
+                        <span className="note-warn note-warn--inline" title="Police.uk snaps crimes to map points: this may be one address.">
+                          {' '}
+                          {formatPercent(s.busiestPointShare)} on one published point
+                        </span>
+                      )}
+                    </td>
+                    <td className="num">{formatInteger(s.count)}</td>
+                    <td className="num">{formatMetres(s.radiusM)}</td>
+                  </tr>
+                );
+              })}
+              {group.spots.length === 0 && (
+                <tr>
+                  <td colSpan={4}>No crimes of this type in the period.</td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+      ))}
+      <p className="hint">Each spot: the published crime location whose 150 m circle holds the most crimes, at least 500 m from a higher-ranked spot.</p>
+      <div className="button-row button-row--tight">
+        <button type="button" className="button" onClick={() => void props.onExport()}>
+          Download top hot spots (CSV)
+        </button>
+      </div>
+    </div>
+  );
+}
