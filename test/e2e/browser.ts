@@ -128,15 +128,22 @@ export interface ScreenTarget {
  * A screen point where a click lands on the given feature layer and nothing above it: the top rendered feature
  * there belongs to `layerId`, no higher-priority clickable layer is hit, and no page element covers the canvas.
  */
-export async function findClickTarget(page: Page, layerId: string, idField: 'code' | 'id', blockers: string[]): Promise<ScreenTarget | null> {
+export async function findClickTarget(
+  page: Page,
+  layerId: string,
+  idField: 'code' | 'id',
+  blockers: string[],
+  /** Features not to pick (e.g. ones already chosen). */
+  exclude: string[] = [],
+): Promise<ScreenTarget | null> {
   return page.evaluate(
-    ({ layerId, idField, blockers }) => {
+    ({ layerId, idField, blockers, exclude }) => {
       const map = window.__saferPlacesMap!;
       const canvas = map.getCanvas();
       const rect = canvas.getBoundingClientRect();
       const existing = blockers.filter((b) => map.getLayer(b));
       const features = map.queryRenderedFeatures({ layers: [layerId] });
-      const seen = new Set<string>();
+      const seen = new Set<string>(exclude);
       for (const f of features) {
         const id = String(f.properties[idField]);
         if (seen.has(id)) continue;
@@ -175,7 +182,7 @@ export async function findClickTarget(page: Page, layerId: string, idField: 'cod
       }
       return null;
     },
-    { layerId, idField, blockers },
+    { layerId, idField, blockers, exclude },
   );
 }
 

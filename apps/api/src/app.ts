@@ -4,9 +4,11 @@ import { secureHeaders } from 'hono/secure-headers';
 import {
   AreaAnalysisService,
   AssetService,
+  BidService,
   CrimePointsCache,
   HotspotService,
   LayerService,
+  PlanningService,
   ReferenceService,
   parseOrThrow,
   writableKinds,
@@ -21,7 +23,9 @@ import { ApiProblem, toErrorResponse } from './http-errors';
 import { authenticate, readJson, type AppEnv } from './middleware';
 import { areaRoutes } from './routes/areas';
 import { assetRoutes } from './routes/assets';
+import { bidRoutes } from './routes/bids';
 import { hotspotRoutes } from './routes/hotspots';
+import { planningRoutes } from './routes/planning';
 import { referenceRoutes } from './routes/reference';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -51,6 +55,8 @@ export function createApp(deps: AppDeps) {
   const crimePoints = new CrimePointsCache(deps.reference);
   const areaAnalysis = new AreaAnalysisService(referenceService, crimePoints, assetService);
   const hotspots = new HotspotService(referenceService, crimePoints);
+  const planning = new PlanningService(hotspots.selection, assetService, clock);
+  const bidService = new BidService({ reference: referenceService, points: crimePoints, assets: assetService, clock });
 
   const app = new Hono<AppEnv>();
   app.onError((err, c) => toErrorResponse(err, c, log));
@@ -112,6 +118,12 @@ export function createApp(deps: AppDeps) {
   api.route('/areas', areas.areas);
   api.route('/strategic-assessment', areas.strategic);
   api.route('/hotspots', hotspotRoutes(hotspots));
+  api.route('/planning', planningRoutes(planning, clock));
+  // Bid routes before the generic CRUD: /bid-presets is served entirely here (built-in presets plus the organisation's).
+  const bidApi = bidRoutes(bidService, assetService);
+  api.route('/bids', bidApi.bids);
+  api.route('/bid-presets', bidApi.presets);
+  api.route('/safer-streets-areas', bidApi.evaluation);
   for (const kind of ASSET_KIND_NAMES) api.route(`/${kind}`, assetRoutes(kind, assetService));
 
   app.route('/api', api);

@@ -32,7 +32,7 @@ describe('authentication and roles', () => {
     const signIn = await t.call('POST', '/api/dev/sign-in', { body: { role: 'planner', name: 'Pat' } });
     expect(signIn.status).toBe(200);
     const me = await t.call('GET', '/api/me', { headers: { Authorization: `Bearer ${signIn.json.token}` } });
-    expect(me.json).toEqual({ userId: 'local-planner-pat', orgId: ORG_A, role: 'planner', name: 'Pat', canWrite: ['cameras', 'help-points', 'pspo-zones'] });
+    expect(me.json).toEqual({ userId: 'local-planner-pat', orgId: ORG_A, role: 'planner', name: 'Pat', canWrite: ['cameras', 'help-points', 'pspo-zones', 'patrol-visits', 'camera-deployments'] });
   });
 
   it('sign-in refuses an unknown role and an organisation chosen by the client', async () => {

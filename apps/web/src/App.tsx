@@ -27,6 +27,7 @@ import { DEFAULT_AREA_QUERY, resolveAreaPeriod, type AreaQueryState } from './li
 import { DRAW_TOOLS, geometryBounds, geometryKey, shapeOfMode, type AreaShape } from './lib/drawing';
 import { areaExportFileName, fileNameFromDisposition, saveBlob, strategicExportFileName } from './lib/download';
 import { rankOf } from './lib/rank';
+import type { FormKind } from './lib/assets';
 import { coverageCollection } from './map/coverage';
 import { ID_FIELD } from './map/layers';
 import { MapView, type MapSelection, type MapViewHandle } from './map/MapView';
@@ -40,6 +41,11 @@ import { AreaPanel } from './components/AreaPanel';
 import { DrawTools, SavedAreaList } from './components/DrawTools';
 import { StrategicView, type StrategicScope } from './components/StrategicView';
 import { HotspotPanel } from './components/HotspotPanel';
+import { PlannerPanel, type PlannerPickKind } from './components/PlannerPanel';
+import { usePlanner } from './components/PlannerState';
+import { BidPanel } from './components/BidPanel';
+import { geometryCollection, lassoCodes, lsoaSubset, toggleCodes } from './lib/bids';
+import type { SelectionResult } from '@safer-places/schemas';
 import { DEFAULT_HOTSPOT_QUERY, hotspotLegend, hotspotMapState, resolveHotspotPeriod, type HotspotAnswer, type HotspotQueryState } from './lib/hotspots';
 import { hotspotExportFileName } from './lib/download';
 import { NEUTRAL_LSOA_PAINT } from './map/layers';
@@ -159,6 +165,15 @@ export function App() {
   const [hotspotAnswer, setHotspotAnswer] = useState<HotspotAnswer | null>(null);
   const [hotspotCell, setHotspotCell] = useState<number | null>(null);
   const [hotspotSpot, setHotspotSpot] = useState<string | null>(null);
+  // Patrols and CCTV (the planner): open or not, and the map click it is waiting for (a start, a "what if" camera).
+  const [plannerOpen, setPlannerOpen] = useState(false);
+  const [plannerPick, setPlannerPick] = useState<{ kind: PlannerPickKind; hint: string; onPoint(p: Position): void } | null>(null);
+  // Bid writing: the panel, the eligible and chosen LSOAs, the target area's geometries, and the lasso.
+  const [bidOpen, setBidOpen] = useState(false);
+  const [bidSelection, setBidSelection] = useState<string[]>([]);
+  const [bidEligible, setBidEligible] = useState<string[]>([]);
+  const [bidResult, setBidResult] = useState<SelectionResult | null>(null);
+  const [lassoActive, setLassoActive] = useState(false);
   const [pendingFit, setPendingFit] = useState<BBox | null>(null);
   const narrowMap = useMediaQuery(NARROW_MAP_QUERY);
   const areaEditRef = useRef(areaEdit);
@@ -196,6 +211,14 @@ export function App() {
     setStrategicOpen(false);
     setHotspotOpen(false);
     setHotspotAnswer(null);
+    setPlannerOpen(false);
+    setPlannerPick(null);
+    planner.reset(); // another user, maybe another organisation: nothing of the last one's answers stays
+    setBidOpen(false);
+    setBidSelection([]);
+    setBidEligible([]);
+    setBidResult(null);
+    setLassoActive(false);
     if (!token) return;
     let cancelled = false;
     (async () => {
@@ -219,6 +242,7 @@ export function App() {
   }, [api, token]);
 
   const dataset = useMemo(() => datasets?.find((d) => d.id === datasetId) ?? null, [datasets, datasetId]);
+  const planner = usePlanner(dataset, layers.cameras, layers['help-points']);
 
   // 3. Layer data.
   const loadLayer = useCallback(
@@ -363,11 +387,12 @@ export function App() {
 
   /** What the map's drawing layer does: draw a new shape, show or edit an unsaved one, reshape a saved one. */
   const drawing = useMemo<DrawingState>(() => {
+    if (lassoActive) return { kind: 'draw', tool: 'freehand' };
     if (drawTool) return { kind: 'draw', tool: drawTool };
     if (areaEdit) return { kind: 'edit', geometry: areaEdit.geometry };
     if (areaDraft) return { kind: areaDraft.editing ? 'edit' : 'show', geometry: areaDraft.geometry };
     return { kind: 'none' };
-  }, [drawTool, areaEdit, areaDraft]);
+  }, [drawTool, areaEdit, areaDraft, lassoActive]);
 
   const cameraOptions = useMemo(
     () => (cameras?.features ?? []).map((f) => ({ value: String(f.properties.id), label: String(f.properties.name) })),
@@ -381,7 +406,10 @@ export function App() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Escape') return;
-      if (drawTool) {
+      if (lassoActive) {
+        setLassoActive(false);
+        announce('Lasso cancelled.');
+      } else if (drawTool) {
         setDrawTool(null);
         announce('Drawing cancelled.');
       } else if (areaEdit) {
@@ -392,23 +420,67 @@ export function App() {
       } else if (addKind) {
         setAddKind(null);
         setDraft(null);
-      } else if (strategicOpen) setStrategicOpen(false);
+      } else if (plannerPick) setPlannerPick(null);
+      else if (strategicOpen) setStrategicOpen(false);
       else if (hotspotOpen && !selection) closeHotspots();
+      else if (plannerOpen && !selection) closePlanner();
       else if (selection && !areaDraft) setSelection(null);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [addKind, selection, drawTool, areaEdit, areaDraft, strategicOpen, hotspotOpen, announce]);
+  }, [addKind, selection, drawTool, areaEdit, areaDraft, strategicOpen, hotspotOpen, lassoActive, announce, plannerPick, plannerOpen]);
 
   // While hot spots are shown the LSOA shading turns plain (outlines stay for orientation), so the cells carry the
   // only colour on the map; closing the panel brings the shading back.
+  const openBid = () => {
+    closePlanner();
+    setDrawTool(null);
+    setStrategicOpen(false);
+    setSelection(null);
+    setAddKind(null);
+    if (hotspotOpen) closeHotspots();
+    setBidOpen(true);
+  };
+  const closeBid = () => {
+    setBidOpen(false);
+    setLassoActive(false);
+    setBidEligible([]);
+    setBidResult(null);
+  };
+  const bidLayerData = useMemo(() => {
+    if (!bidOpen) return null;
+    return {
+      eligible: lsoaSubset(layers.lsoas, new Set(bidEligible)),
+      selection: lsoaSubset(layers.lsoas, new Set(bidSelection)),
+      target: geometryCollection(bidResult?.target),
+      buffer: geometryCollection(bidResult?.buffer),
+      comparison: geometryCollection(bidResult?.comparison.geometry),
+    };
+  }, [bidOpen, layers.lsoas, bidEligible, bidSelection, bidResult]);
+
   const openHotspots = () => {
+    if (bidOpen) closeBid();
+    closePlanner();
     setDrawTool(null);
     setStrategicOpen(false);
     setSelection(null);
     setAddKind(null);
     setHotspotOpen(true);
   };
+  // The planner also turns the LSOA shading plain while open: its gap cells and route carry the colour.
+  const openPlanner = () => {
+    if (bidOpen) closeBid();
+    if (hotspotOpen) closeHotspots();
+    setDrawTool(null);
+    setStrategicOpen(false);
+    setSelection(null);
+    setAddKind(null);
+    setPlannerOpen(true);
+  };
+  function closePlanner() {
+    setPlannerOpen(false);
+    setPlannerPick(null);
+  }
   const closeHotspots = () => {
     setHotspotOpen(false);
     setHotspotAnswer(null);
@@ -466,6 +538,7 @@ export function App() {
     setDrawProblem(null);
     setStrategicOpen(false);
     if (hotspotOpen) closeHotspots();
+    if (bidOpen) closeBid();
   };
 
   const selectArea = (id: string) => {
@@ -519,7 +592,7 @@ export function App() {
     }
   };
 
-  const reloadAfterWrite = async (kind: AssetKind) => {
+  const reloadAfterWrite = async (kind: FormKind) => {
     if (kind === 'areas') {
       await loadAreas();
       return;
@@ -729,6 +802,35 @@ export function App() {
     }
   }
 
+  if (!panel && bidOpen && dataset) {
+    panelKind = 'area';
+    panel = (
+      <BidPanel
+        api={api}
+        dataset={dataset}
+        lsoas={layers.lsoas}
+        areas={savedAreas}
+        canWrite={canWrite('bids')}
+        canSaveSaferStreets={canWrite('safer-streets-areas')}
+        selection={bidSelection}
+        onSelection={setBidSelection}
+        onEligible={setBidEligible}
+        onSelectionResult={setBidResult}
+        lassoActive={lassoActive}
+        onLasso={(on) => {
+          setLassoActive(on);
+          if (on) announce('Draw round the LSOAs to add (or remove) with the mouse; click to finish.');
+        }}
+        onSavedSaferStreets={async (id) => {
+          await loadLayer('safer-streets-areas');
+          setVisible((v) => ({ ...v, 'safer-streets-areas': true }));
+          void id;
+        }}
+        announce={announce}
+        onClose={closeBid}
+      />
+    );
+  }
   if (!panel && hotspotOpen && dataset) {
     panelKind = 'area';
     panel = (
@@ -747,6 +849,34 @@ export function App() {
         }}
         onExportTop={exportTopHotspots}
         onClose={closeHotspots}
+      />
+    );
+  }
+  if (!panel && plannerOpen && dataset && me) {
+    panelKind = 'area';
+    panel = (
+      <PlannerPanel
+        api={api}
+        dataset={dataset}
+        planner={planner}
+        canRecord={canWrite('patrol-visits')}
+        canEditCameras={canWrite('cameras')}
+        picking={plannerPick?.kind ?? null}
+        onPick={(kind, hint, onPoint) => {
+          setSelection(null);
+          setAddKind(null);
+          setPlannerPick({ kind, hint, onPoint });
+        }}
+        onCancelPick={() => setPlannerPick(null)}
+        getCentre={() => mapHandle.current?.getCenter() ?? null}
+        getView={() => mapHandle.current?.getBounds() ?? null}
+        onFocus={(p) => mapHandle.current?.fitBounds([p[0] - 0.011, p[1] - 0.0065, p[0] + 0.011, p[1] + 0.0065], { maxZoom: 15 })}
+        onFit={(b) => mapHandle.current?.fitBounds(b, { maxZoom: 16 })}
+        onCamerasChanged={async () => {
+          await reloadAfterWrite('cameras');
+        }}
+        announce={announce}
+        onClose={closePlanner}
       />
     );
   }
@@ -817,6 +947,36 @@ export function App() {
             />
           )}
           {me && (
+            <section className="control-group" aria-label="Bids">
+              <h2 className="control-group__title">Bids</h2>
+              <button
+                type="button"
+                className="button button--block"
+                aria-expanded={bidOpen}
+                disabled={!dataset?.lastMonth}
+                onClick={() => (bidOpen ? closeBid() : openBid())}
+              >
+                Bid: eligible LSOAs and evidence pack
+              </button>
+              <p className="hint">Find the LSOAs a funding round allows, choose the target area, download the evidence pack.</p>
+            </section>
+          )}
+          {me && (
+            <section className="control-group" aria-label="Patrols and CCTV">
+              <h2 className="control-group__title">Patrols and CCTV</h2>
+              <button
+                type="button"
+                className="button button--block"
+                aria-expanded={plannerOpen}
+                disabled={!dataset?.lastMonth}
+                onClick={() => (plannerOpen ? closePlanner() : openPlanner())}
+              >
+                Patrols and CCTV
+              </button>
+              <p className="hint">Patrol plans with a dosage log, CCTV coverage gaps, new and re-deployable camera sites, help points.</p>
+            </section>
+          )}
+          {me && (
             <section className="control-group" aria-label="Hot spots">
               <h2 className="control-group__title">Hot spots</h2>
               <button
@@ -885,16 +1045,32 @@ export function App() {
               coverage={coverage}
               visible={visible}
               showCoverage={showCoverage}
-              choropleth={hotspotOpen ? NEUTRAL_LSOA_PAINT : choroplethPaint}
+              choropleth={hotspotOpen || bidOpen || plannerOpen ? NEUTRAL_LSOA_PAINT : choroplethPaint}
               selected={selection}
               draft={addKind ? draft : crossing}
-              addMode={addKind !== null}
+              addMode={addKind !== null || plannerPick !== null}
               dataReady={dataReady}
               areas={areasLayer}
               showAreas={showAreas}
               hiddenAreaId={areaEdit?.id ?? null}
               drawing={drawing}
               onDrawFinish={(result, shape) => {
+                if (lassoActive) {
+                  setLassoActive(false);
+                  if (!result.ok || result.geometry.type !== 'Polygon') {
+                    announce(result.ok ? 'Draw one closed shape round the LSOAs.' : result.error);
+                    return;
+                  }
+                  // The lasso only adds (a click takes one out again).
+                  const codes = lassoCodes(layers.lsoas, result.geometry.coordinates[0]!);
+                  const added = codes.filter((c) => !bidSelection.includes(c));
+                  if (codes.length === 0) announce('No LSOA has its centre inside the lasso.');
+                  else {
+                    setBidSelection((current) => [...new Set([...current, ...codes])].sort());
+                    announce(`${added.length} LSOA${added.length === 1 ? '' : 's'} added by the lasso.`);
+                  }
+                  return;
+                }
                 setDrawTool(null);
                 if (!result.ok) {
                   setDrawProblem(result.error);
@@ -922,13 +1098,28 @@ export function App() {
                   setHotspotCell(null);
                   return;
                 }
+                if (plannerOpen && layer === 'lsoas') return;
+                // While a bid is prepared, clicking an LSOA adds it to the target area or takes it out; other items
+                // stay put so the bid panel (and what was typed in it) is not replaced.
+                if (bidOpen) {
+                  if (layer === 'lsoas') setBidSelection((codes) => toggleCodes(codes, [id]));
+                  else announce('Close the bid panel to look at other items on the map.');
+                  return;
+                }
                 setSelection({ layer, id });
               }}
               onClearSelection={() => setSelection(null)}
-              onMapClick={(pos) => setDraft(pos)}
+              onMapClick={(pos) => {
+                if (plannerPick && !addKind) {
+                  plannerPick.onPoint(pos);
+                  setPlannerPick(null);
+                } else setDraft(pos);
+              }}
               onViewChange={onViewChange}
               onBaseStyle={(b) => setBaseMap(b.kind)}
               hotspots={hotspotOpen ? hotspotMap : null}
+              bid={bidLayerData}
+              planning={plannerOpen ? planner.mapState : null}
               onHotspotClick={(hit) => {
                 setSelection(null);
                 if (hit.kind === 'spot') setHotspotSpot(hit.key);
@@ -938,7 +1129,7 @@ export function App() {
           )}
           {me && dataset && (
             <Legend
-              visible={hotspotOpen ? { ...visible, lsoas: false } : visible}
+              visible={hotspotOpen || bidOpen || plannerOpen ? { ...visible, lsoas: false } : visible}
               showCoverage={showCoverage}
               choropleth={choropleth}
               period={measure === 'imd-decile' ? null : stats ? { from: stats.from, to: stats.to } : null}
@@ -950,6 +1141,18 @@ export function App() {
               showAreas={showAreas && savedAreas.length > 0}
               collapse={panelKind === 'area' && narrowMap}
               hotspots={hotspotOpen ? hotspotLegendData : null}
+              planning={plannerOpen ? planner.mapState.legend : null}
+              bid={
+                bidOpen
+                  ? {
+                      eligible: bidEligible.length,
+                      selected: bidSelection.length,
+                      target: !!bidResult,
+                      bufferM: bidResult?.buffer ? bidResult.bufferM : null,
+                      comparison: bidResult?.comparison.lsoas.length ?? 0,
+                    }
+                  : null
+              }
             />
           )}
           {strategicOpen && me && (
@@ -959,6 +1162,11 @@ export function App() {
           {layerError && <p className="message message--error map-message" role="alert">{layerError}</p>}
           {addKind && !draft && (
             <p className="map-hint" role="status">Click the map where the {ASSET_KINDS[addKind].singular} is. Press Escape to cancel.</p>
+          )}
+          {plannerPick && !addKind && (
+            <p className="map-hint" role="status" data-testid="planner-pick-hint">
+              {plannerPick.hint} Press Escape to cancel.
+            </p>
           )}
           {drawTool && (
             <p className="map-hint" role="status" data-testid="draw-hint">

@@ -10,7 +10,7 @@ const square = {
 describe('form values from layer properties', () => {
   it('leaves a defaulted camera radius empty so saving does not pin the default', () => {
     const v = formValuesFrom('cameras', { name: 'Market Sq', type: 'ptz', status: 'live', coverageRadiusM: 150, coverageRadiusDefaulted: true });
-    expect(v).toEqual({ name: 'Market Sq', type: 'ptz', status: 'live', coverageRadiusM: '', notes: '' });
+    expect(v).toEqual({ name: 'Market Sq', type: 'ptz', status: 'live', coverageRadiusM: '', bearingDeg: '', fieldOfViewDeg: '', notes: '' });
     expect(formValuesFrom('cameras', { coverageRadiusM: 80, coverageRadiusDefaulted: false }).coverageRadiusM).toBe('80');
   });
   it('puts one prohibition per line, also when they come back from the map as a JSON string', () => {
@@ -75,8 +75,9 @@ describe('assetAttributes', () => {
 
   it('gives cameras their type, status and radius in metres, saying when it is a default', () => {
     expect(rows('cameras', { id: 'c1', type: 'ptz', status: 'live', coverageRadiusM: 150, coverageRadiusDefaulted: true, version: 3 })).toEqual({
-      Type: 'PTZ (pan-tilt-zoom)', Status: 'Live', 'Coverage radius': '150 m (default for the camera type)', Version: '3', Reference: 'c1',
+      Type: 'PTZ (pan-tilt-zoom)', Status: 'Live', 'Coverage radius': '150 m (default for the camera type)', 'Field of view': 'All round', Version: '3', Reference: 'c1',
     });
+    expect(rows('cameras', { type: 'fixed', bearingDeg: 90, fieldOfViewDeg: 60 })['Field of view']).toBe('60° wide, facing 90° from north');
     expect(rows('cameras', { type: 'fixed', coverageRadiusM: 1200, coverageRadiusDefaulted: false })['Coverage radius']).toBe('1,200 m');
   });
   it('formats Safer Streets money in pounds and dates in words', () => {

@@ -1,6 +1,6 @@
 import type { AreaGeometry, CategorySelection, DatasetSummary, Lsoa, Month, Principal } from '@safer-places/schemas';
 import { CATEGORY_INDEX, CRIME_CATEGORIES, DEFAULT_COVERAGE_RADIUS_M, categoriesOf, selectionLabel } from '@safer-places/schemas';
-import { areaSquareMetres, areasIntersect, createPolygonLocator, distanceToAreaMetres, overlapShares, pointsInPolygon } from '@safer-places/geo';
+import { areaSquareMetres, areasIntersect, createPolygonLocator, distanceToAreaMetres, inView, overlapShares, pointsInPolygon } from '@safer-places/geo';
 import type { AssetService } from './assets';
 import { ValidationError } from './errors';
 import { addMonths, monthRange } from './months';
@@ -30,7 +30,7 @@ export interface AreaStats {
   populationInside: number | null;
   cctv: {
     camerasInside: { id: string; name: string; type: string; status: string }[];
-    /** Crimes (chosen categories and period) within any live camera's coverage radius. */
+    /** Crimes (chosen categories and period) within any live camera's coverage (its radius, and its field of view if set). */
     crimesCovered: number;
     shareCovered: number | null;
     nearestHelpPoint: { id: string; name: string; status: string; distanceM: number } | null;
@@ -132,7 +132,7 @@ export class AreaAnalysisService {
       .map((c) => {
         const [lon, lat] = c.location.coordinates;
         const r = c.coverageRadiusM ?? DEFAULT_COVERAGE_RADIUS_M[c.type];
-        return { lon, lat, r2: r * r, kx: METRES_PER_DEGREE * Math.cos((lat * Math.PI) / 180) };
+        return { lon, lat, r, bearing: c.bearingDeg, fov: c.fieldOfViewDeg, kx: METRES_PER_DEGREE * Math.cos((lat * Math.PI) / 180) };
       });
     let crimesCovered = 0;
     for (const i of selected) {
@@ -141,7 +141,7 @@ export class AreaAnalysisService {
       for (const c of coverage) {
         const dx = (x - c.lon) * c.kx;
         const dy = (y - c.lat) * METRES_PER_DEGREE;
-        if (dx * dx + dy * dy <= c.r2) {
+        if (inView(dx, dy, c.r, c.bearing, c.fov)) {
           crimesCovered++;
           break;
         }

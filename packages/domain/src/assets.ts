@@ -83,9 +83,13 @@ export class AssetService {
     const input = parseOrThrow(ASSET_KINDS[kind].schema, body, ASSET_KINDS[kind].singular) as unknown as Omit<AssetByKind[K], keyof Audited>;
     const asAny = input as Partial<Asset>;
     if ('geometry' in asAny && asAny.geometry) assertValidArea(asAny.geometry);
-    if (kind === 'help-points' && 'cameraId' in asAny && asAny.cameraId) {
+    if ((kind === 'help-points' || kind === 'camera-deployments') && 'cameraId' in asAny && asAny.cameraId) {
+      const what = ASSET_KINDS[kind].singular;
       const camera = await this.deps.assets.get(principal.orgId, 'cameras', asAny.cameraId);
-      if (!camera) throw new ValidationError(`invalid help point: cameraId: no camera with id "${asAny.cameraId}" in your organisation`);
+      if (!camera) throw new ValidationError(`invalid ${what}: cameraId: no camera with id "${asAny.cameraId}" in your organisation`);
+      if (kind === 'camera-deployments' && camera.type !== 'redeployable') {
+        throw new ValidationError(`invalid ${what}: cameraId: "${camera.name}" is a ${camera.type} camera; only re-deployable cameras are deployed`);
+      }
     }
     return input;
   }

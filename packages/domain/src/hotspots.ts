@@ -1,32 +1,26 @@
 import {
   HOTSPOT_CATEGORIES,
   HOTSPOT_CLASSIFY_DEFAULTS,
-  areasExtent,
   assignCells,
   cellArea,
   cellsToGeoJSON,
   classifyHotspots,
   countCells,
-  createGrid,
   dualKde,
   giStar,
-  gridMask,
   kde,
   maskSize,
   monthPeriods,
-  populationGrid,
   significantCells,
   snapPointCheck,
-  toBng,
   topHotspots,
   uniqueCoordinates,
-  type Grid,
 } from '@safer-places/geo';
-import type { CategorySelection, DatasetSummary, Month } from '@safer-places/schemas';
-import { CATEGORY_INDEX, CRIME_CATEGORIES, categoriesOf, selectionLabel } from '@safer-places/schemas';
-import type { CrimePoints, CrimePointsCache } from './crime-points';
+import type { CategorySelection, Month } from '@safer-places/schemas';
+import { selectionLabel } from '@safer-places/schemas';
+import type { CrimePointsCache } from './crime-points';
+import { CrimeSelection, categoryMask, monthOrdinal, ordinalMonth } from './crime-selection';
 import { ValidationError } from './errors';
-import { addMonths, monthRange } from './months';
 import type { ReferenceService } from './reference';
 
 export interface HotspotGridRequest {
@@ -61,8 +55,7 @@ export interface DensityRequest extends HotspotGridRequest {
 
 /** At most this many cells are returned as polygons; the rest are counted. */
 export const MAX_HOTSPOT_CELLS = 5000;
-/** Selections the top-N table is split into at most (the seeds' "top 10 hot spots of three crime types"). */
-export const MAX_TOP_CATEGORIES = 3;
+export { MAX_TOP_CATEGORIES } from './crime-selection';
 /** A hot cell is checked for snapping only with at least this many crimes: 2 of 3 on one point says little. */
 export const SNAP_CHECK_MIN_CRIMES = 5;
 /** Density classes: the share of study-area cells with any density that each class's lower bound leaves above it. */
@@ -79,17 +72,16 @@ const SNAP_NOTE =
  * type, hot-spot change over sub-periods, and kernel density (optionally per 1,000 residents).
  */
 export class HotspotService {
-  private readonly bng = new WeakMap<CrimePoints, { xy: Float64Array; lonLat: Float64Array; locations: string[] }>();
-  private readonly grids = new Map<string, { grid: Grid; mask: Uint8Array; population?: Float64Array }>();
+  /** Crime selection, projection and study grids, shared with the planner's services (and their caches). */
+  readonly selection: CrimeSelection;
 
-  constructor(
-    private readonly reference: ReferenceService,
-    private readonly points: CrimePointsCache,
-  ) {}
+  constructor(reference: ReferenceService, points: CrimePointsCache) {
+    this.selection = new CrimeSelection(reference, points);
+  }
 
   async hotspots(request: HotspotRequest) {
-    const s = await this.select(request, 12);
-    const { grid, mask } = await this.studyGrid(s.dataset, request.cellSize, request.shape);
+    const s = await this.selection.select(request, 12);
+    const { grid, mask } = await this.selection.studyGrid(s.dataset, request.cellSize, request.shape);
     const cellOfPoint = assignCells(grid, s.projected.xy);
     const counts = countCells(grid, cellOfPoint, s.selected);
     const gi = giStar(grid, counts, { mask, correction: request.correction });
@@ -152,8 +144,8 @@ export class HotspotService {
    * significant in. The thresholds are echoed back so the legend can state them.
    */
   async change(request: HotspotChangeRequest) {
-    const s = await this.select(request, 'all');
-    const { grid, mask } = await this.studyGrid(s.dataset, request.cellSize, request.shape);
+    const s = await this.selection.select(request, 'all');
+    const { grid, mask } = await this.selection.studyGrid(s.dataset, request.cellSize, request.shape);
     const cellOfPoint = assignCells(grid, s.projected.xy);
     const ordinal = s.points.months.map(monthOrdinal);
     const monthOfPoint = Int32Array.from(s.points.month, (m) => ordinal[m]!);
@@ -213,8 +205,8 @@ export class HotspotService {
 
   /** Kernel density (quartic kernel) on the grid, as crimes per km² or, with population, per 1,000 residents. */
   async density(request: DensityRequest) {
-    const s = await this.select(request, 12);
-    const grid0 = await this.studyGrid(s.dataset, request.cellSize, request.shape, request.perResidents);
+    const s = await this.selection.select(request, 12);
+    const grid0 = await this.selection.studyGrid(s.dataset, request.cellSize, request.shape, request.perResidents);
     const { grid, mask } = grid0;
     if (request.perResidents && !grid0.population) throw new ValidationError(`dataset "${s.dataset.id}" has no population figures for a rate per 1,000 residents`);
     if (s.selected.length === 0) throw new ValidationError('no crimes of the chosen types in the chosen period');
@@ -251,91 +243,6 @@ export class HotspotService {
       ],
     };
   }
-
-  /** The dataset, period and selected crimes of a request; `defaultMonths` is the default period length. */
-  private async select(request: HotspotGridRequest, defaultMonths: number | 'all') {
-    const dataset = await this.reference.resolveDataset(request.datasetId);
-    if (!dataset.lastMonth || !dataset.firstMonth) throw new ValidationError(`dataset "${dataset.id}" has no crime data`);
-    const to = request.to ?? dataset.lastMonth;
-    const from = request.from ?? (defaultMonths === 'all' ? dataset.firstMonth : maxMonth(dataset.firstMonth, addMonths(to, -(defaultMonths - 1))));
-    if (from > to) throw new ValidationError(`invalid period: from (${from}) is after to (${to})`);
-    const categories = request.categories.length > 0 ? request.categories : (['all-crime'] as CategorySelection[]);
-    const wanted = categoryMask(categories);
-    const points = await this.points.get(dataset);
-    const projected = this.projected(points);
-    const inPeriod = Uint8Array.from(points.months, (m) => (m >= from && m <= to ? 1 : 0));
-    const selected: number[] = [];
-    for (let i = 0; i < points.count; i++) if (wanted[points.category[i]!] && inPeriod[points.month[i]!]) selected.push(i);
-    return {
-      dataset,
-      points,
-      projected,
-      selected,
-      from,
-      to,
-      topSelections: categories.slice(0, MAX_TOP_CATEGORIES),
-      header: {
-        dataset: { id: dataset.id, name: dataset.name, synthetic: dataset.synthetic },
-        period: { from, to, months: monthRange(from, to).length },
-        categories: categories.map((c) => ({ key: c, label: selectionLabel(c) })),
-        crimes: selected.length,
-      },
-      notes: dataset.synthetic ? ['Synthetic demo data: generated figures, not real crime.'] : [],
-    };
-  }
-
-  /** BNG metres for every point, computed once per loaded dataset. */
-  private projected(points: CrimePoints) {
-    let hit = this.bng.get(points);
-    if (!hit) {
-      const lonLat = new Float64Array(points.count * 2);
-      for (let i = 0; i < points.count; i++) {
-        lonLat[2 * i] = points.lon[i]!;
-        lonLat[2 * i + 1] = points.lat[i]!;
-      }
-      const locations = Array.from(points.location, (l) => points.locations[l]!);
-      hit = { xy: toBng(lonLat), lonLat, locations };
-      this.bng.set(points, hit);
-    }
-    return hit;
-  }
-
-  private async studyGrid(dataset: DatasetSummary, cellSize: number | undefined, shape: 'square' | 'hex', withPopulation = false) {
-    const key = `${dataset.id}@${dataset.version}|${cellSize ?? 'auto'}|${shape}`;
-    let hit = this.grids.get(key);
-    if (!hit || (withPopulation && !hit.population)) {
-      const lsoas = await this.reference.lsoas(dataset);
-      const areas = lsoas.map((l) => l.geometry);
-      const grid = hit?.grid ?? createGrid(areasExtent(areas), { shape, ...(cellSize && { cellSize }) });
-      const next: { grid: Grid; mask: Uint8Array; population?: Float64Array } = { grid, mask: hit?.mask ?? gridMask(grid, areas) };
-      if (withPopulation) {
-        const withPop = lsoas.filter((l) => l.population !== null && l.population > 0);
-        if (withPop.length > 0) next.population = populationGrid(grid, withPop.map((l) => ({ geometry: l.geometry, population: l.population! }))).population;
-      }
-      hit = next;
-      if (this.grids.size > 20) this.grids.clear();
-      this.grids.set(key, hit);
-    }
-    return hit;
-  }
-}
-
-function categoryMask(categories: readonly CategorySelection[]): Uint8Array {
-  const wanted = new Uint8Array(CRIME_CATEGORIES.length);
-  for (const c of categories) for (const slug of categoriesOf(c)) wanted[CATEGORY_INDEX[slug]] = 1;
-  return wanted;
-}
-
-function monthOrdinal(month: Month): number {
-  return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
-}
-
-function ordinalMonth(ordinal: number): Month {
-  return `${Math.floor(ordinal / 12)}-${String((ordinal % 12) + 1).padStart(2, '0')}` as Month;
-}
-
-function maxMonth(a: Month, b: Month): Month {
-  return a > b ? a : b;
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;

@@ -14,3 +14,6 @@ export * from './strategic';
 export * from './csv';
 export * from './area-analysis';
 export * from './hotspots';
+export * from './bids/index';
+export { CrimeSelection, type CrimeSelectionRequest, type ProjectedPoints } from './crime-selection';
+export * from './planning/index';

@@ -56,7 +56,7 @@ export class LayerService {
     return this.assetLayer(principal, layer, query, limit);
   }
 
-  private async assetLayer(principal: Principal, kind: AssetKind, query: LayerQuery, limit: number): Promise<LayerResponse> {
+  private async assetLayer(principal: Principal, kind: AssetKind & LayerRouteName, query: LayerQuery, limit: number): Promise<LayerResponse> {
     const items = await this.assets.list(principal, kind);
     const cameraNames =
       kind === 'help-points' ? new Map((await this.assets.list(principal, 'cameras')).map((c) => [c.id, c.name])) : null;

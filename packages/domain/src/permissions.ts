@@ -11,7 +11,11 @@ const WRITERS: Record<AssetKind, readonly Role[]> = {
   'help-points': ['planner', 'admin'],
   'pspo-zones': ['analyst', 'planner', 'admin'],
   'safer-streets-areas': ['bid-writer', 'analyst', 'admin'],
+  bids: ['bid-writer', 'analyst', 'admin'],
+  'bid-presets': ['bid-writer', 'analyst', 'admin'],
   areas: ['analyst', 'admin'],
+  'patrol-visits': ['planner', 'admin'],
+  'camera-deployments': ['planner', 'admin'],
 };
 
 export function canWrite(role: Role, kind: AssetKind): boolean {

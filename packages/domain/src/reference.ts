@@ -41,8 +41,9 @@ export class ReferenceService {
     return lsoas;
   }
 
-  /** Monthly counts, fetched once per dataset version: they change only when an import bumps the version. */
-  private async monthlyCounts(dataset: DatasetSummary, months: Month[]): Promise<MonthlyCounts[]> {
+  /** Monthly counts, fetched once per dataset version: they change only when an import bumps the version. Months
+   * without data are left out. */
+  async monthlyCounts(dataset: DatasetSummary, months: Month[]): Promise<MonthlyCounts[]> {
     let entry = this.countsCache.get(dataset.id);
     if (!entry || entry.version !== dataset.version) {
       entry = { version: dataset.version, months: new Map() };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CrimeCategory, DatasetSummary, Lsoa, Principal } from '@safer-places/schemas';
-import { cameraInputSchema } from '@safer-places/schemas';
+import { ASSET_KIND_NAMES, cameraInputSchema } from '@safer-places/schemas';
 import {
   AssetService,
   ForbiddenError,
@@ -34,8 +34,11 @@ describe('months', () => {
 describe('permissions', () => {
   it('lets viewers change nothing and admins everything', () => {
     expect(writableKinds('viewer')).toEqual([]);
-    expect(writableKinds('admin')).toEqual(['cameras', 'help-points', 'pspo-zones', 'safer-streets-areas', 'areas']);
-    expect(writableKinds('analyst')).toEqual(['pspo-zones', 'safer-streets-areas', 'areas']);
+    expect(writableKinds('admin')).toEqual(ASSET_KIND_NAMES);
+    expect(writableKinds('analyst')).toEqual(expect.arrayContaining(['pspo-zones', 'safer-streets-areas', 'areas']));
+    expect(writableKinds('analyst')).not.toContain('cameras');
+    expect(writableKinds('planner')).toEqual(['cameras', 'help-points', 'pspo-zones', 'patrol-visits', 'camera-deployments']);
+    expect(canWrite('analyst', 'patrol-visits')).toBe(false);
     expect(canWrite('bid-writer', 'safer-streets-areas')).toBe(true);
     expect(canWrite('bid-writer', 'cameras')).toBe(false);
   });

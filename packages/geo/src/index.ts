@@ -7,3 +7,5 @@ export { createPolygonLocator, type PolygonLocator } from './polygon-locator';
 export { seededRandom, type SeededRandom } from './seeded-random';
 export { overlapShares, areasIntersect, areaSquareMetres, distanceMetres, distanceToAreaMetres, type OverlapShare } from './area-overlap';
 export * from './hotspots/index';
+export * from './bids/index';
+export * from './planning/index';

@@ -7,7 +7,7 @@ import { monthSchema } from './reference';
 const datasetParam = z.string().min(1).max(64).optional();
 
 /** `categories=burglary,robbery` on the query string. */
-const categoryList = z
+export const categoryList = z
   .string()
   .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
   .pipe(z.array(categorySelectionSchema).max(16, 'at most 16 categories'));

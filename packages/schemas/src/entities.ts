@@ -1,5 +1,17 @@
 import { z } from 'zod';
 import { areaGeometrySchema, pointSchema } from './geometry';
+import { bidInputSchema, bidPresetInputSchema, type Bid, type BidInput, type BidPresetInput } from './bids';
+import {
+  bearingDegSchema,
+  cameraDeploymentInputSchema,
+  fieldOfViewDegSchema,
+  fieldOfViewTogether,
+  patrolVisitInputSchema,
+  type CameraDeployment,
+  type CameraDeploymentInput,
+  type PatrolVisit,
+  type PatrolVisitInput,
+} from './planning';
 
 const isoDate = z.iso.date({ error: 'dates must be YYYY-MM-DD' });
 const name = z.string().trim().min(1, 'name is required').max(120, 'name is at most 120 characters');
@@ -23,14 +35,19 @@ export const CAMERA_TYPE_LABELS: Record<CameraType, string> = {
 /** Default coverage radius in metres when a camera has none of its own. */
 export const DEFAULT_COVERAGE_RADIUS_M: Record<CameraType, number> = { fixed: 100, ptz: 150, redeployable: 75, anpr: 30 };
 
-export const cameraInputSchema = z.strictObject({
-  name,
-  type: cameraTypeSchema,
-  location: pointSchema,
-  coverageRadiusM: z.number().int().min(5).max(1000).optional(),
-  status: z.enum(['live', 'planned', 'decommissioned']).default('live'),
-  notes,
-});
+/** Optional field of view (both or neither): `bearingDeg` clockwise from north and `fieldOfViewDeg` wide; without them, all round. */
+export const cameraInputSchema = z
+  .strictObject({
+    name,
+    type: cameraTypeSchema,
+    location: pointSchema,
+    coverageRadiusM: z.number().int().min(5).max(1000).optional(),
+    bearingDeg: bearingDegSchema.optional(),
+    fieldOfViewDeg: fieldOfViewDegSchema.optional(),
+    status: z.enum(['live', 'planned', 'decommissioned']).default('live'),
+    notes,
+  })
+  .superRefine(fieldOfViewTogether);
 
 export const helpPointInputSchema = z.strictObject({
   name,
@@ -127,7 +144,11 @@ export const ASSET_KINDS = {
     schema: saferStreetsAreaInputSchema,
     geometryField: 'geometry',
   },
+  bids: { label: 'Bid drafts', singular: 'bid', schema: bidInputSchema, geometryField: null },
+  'bid-presets': { label: 'Bid presets', singular: 'bid preset', schema: bidPresetInputSchema, geometryField: null },
   areas: { label: 'Drawn areas', singular: 'area', schema: drawnAreaInputSchema, geometryField: 'geometry' },
+  'patrol-visits': { label: 'Patrol visits', singular: 'patrol visit', schema: patrolVisitInputSchema, geometryField: 'location' },
+  'camera-deployments': { label: 'Camera deployments', singular: 'camera deployment', schema: cameraDeploymentInputSchema, geometryField: 'location' },
 } as const;
 export type AssetKind = keyof typeof ASSET_KINDS;
 export const ASSET_KIND_NAMES = Object.keys(ASSET_KINDS) as AssetKind[];
@@ -138,13 +159,21 @@ export interface AssetByKind {
   'help-points': HelpPoint;
   'pspo-zones': PspoZone;
   'safer-streets-areas': SaferStreetsArea;
+  bids: Bid;
+  'bid-presets': BidPresetInput & Audited;
   areas: DrawnArea;
+  'patrol-visits': PatrolVisit;
+  'camera-deployments': CameraDeployment;
 }
 export interface AssetInputByKind {
   cameras: CameraInput;
   'help-points': HelpPointInput;
   'pspo-zones': PspoZoneInput;
   'safer-streets-areas': SaferStreetsAreaInput;
+  bids: BidInput;
+  'bid-presets': BidPresetInput;
   areas: DrawnAreaInput;
+  'patrol-visits': PatrolVisitInput;
+  'camera-deployments': CameraDeploymentInput;
 }
 export type Asset = AssetByKind[AssetKind];

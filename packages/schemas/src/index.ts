@@ -4,3 +4,6 @@ export * from './entities';
 export * from './reference';
 export * from './api';
 export * from './roles';
+export * from './bids';
+export * from './planning';
+export * from './planning-api';

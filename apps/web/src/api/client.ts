@@ -1,5 +1,10 @@
 import type { AreaStats, HotspotService, StrategicTable } from '@safer-places/domain';
 import type {
+  BidPresetList,
+  EligibilityRequest,
+  EligibilityResult,
+  SelectionRequest,
+  SelectionResult,
   AreaGeometry,
   AssetByKind,
   AssetInputByKind,
@@ -13,6 +18,7 @@ import type {
   Role,
   SignInResponse,
 } from '@safer-places/schemas';
+import { planningApi } from './planning';
 
 /** A GeoJSON layer as the API sends it, with its foreign members. */
 export interface LayerCollection extends FeatureCollection {
@@ -193,6 +199,7 @@ export function createApiClient(opts: ApiClientOptions) {
     });
 
   return {
+    ...planningApi(request, download, buildQuery),
     config: () => request<ClientConfig>('GET', '/api/config', { auth: false }),
     signIn: (role: Role, name?: string) =>
       request<SignInResponse>('POST', '/api/dev/sign-in', { auth: false, body: name ? { role, name } : { role } }),
@@ -202,6 +209,7 @@ export function createApiClient(opts: ApiClientOptions) {
       request<LayerCollection>('GET', `/api/layers/${layer}${buildQuery(q)}`, signal ? { signal } : {}),
     stats: (q: { dataset?: string; category: string; from?: string; to?: string }, signal?: AbortSignal) =>
       request<LsoaStats>('GET', `/api/lsoas/stats${buildQuery(q)}`, signal ? { signal } : {}),
+    listAssets: <K extends AssetKind>(kind: K) => request<{ items: AssetByKind[K][] }>('GET', `/api/${kind}`),
     getAsset: <K extends AssetKind>(kind: K, id: string) => request<AssetByKind[K]>('GET', `/api/${kind}/${encodeURIComponent(id)}`),
     createAsset: <K extends AssetKind>(kind: K, input: AssetInputByKind[K]) => request<AssetByKind[K]>('POST', `/api/${kind}`, { body: input }),
     updateAsset: <K extends AssetKind>(kind: K, id: string, version: number, input: AssetInputByKind[K]) =>
@@ -241,6 +249,12 @@ export function createApiClient(opts: ApiClientOptions) {
       ),
     downloadTopHotspotsCsv: (q: HotspotQueryParams & { correction?: string; top?: number }) =>
       download(`/api/hotspots/top.csv${hotspotQuery(q, { correction: q.correction, top: q.top })}`),
+    /** Bid writing: presets, eligible LSOAs, the target area's figures, and the evidence pack. */
+    bidPresets: () => request<BidPresetList>('GET', '/api/bid-presets'),
+    eligibility: (body: EligibilityRequest, signal?: AbortSignal) => request<EligibilityResult>('POST', '/api/bids/eligibility', { body, ...(signal && { signal }) }),
+    bidSelection: (body: SelectionRequest, signal?: AbortSignal) => request<SelectionResult>('POST', '/api/bids/selection', { body, ...(signal && { signal }) }),
+    downloadBidPack: (id: string, dataset?: string) => download(`/api/bids/${encodeURIComponent(id)}/pack${buildQuery({ dataset })}`),
+    downloadBidReport: (id: string, dataset?: string) => download(`/api/bids/${encodeURIComponent(id)}/report.html${buildQuery({ dataset })}`),
     downloadStrategicCsv: (q: { scope: 'district' | 'csp' | 'all'; dataset?: string; to?: string }) =>
       download(`/api/strategic-assessment${buildQuery({ scope: q.scope, dataset: q.dataset, to: q.to, format: 'csv' })}`),
   };

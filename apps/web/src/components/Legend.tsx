@@ -6,9 +6,11 @@ import { formatInteger } from '../lib/format';
 import { LAYER_LABELS } from '../lib/labels';
 import { cameraIconSpec, helpPointIconSpec, hotspotRankIconSpec, pspoHatch, rasterizeIcon } from '../map/icons';
 import type { HotspotLegend } from '../lib/hotspots';
-import { CAMERA_SYMBOLS, DRAWN_AREA_COLOUR, PSPO_COLOUR, SAFER_STREETS_COLOUR, SAFER_STREETS_FILL } from '../map/palette';
-import { DRAWN_AREA_FILL_OPACITY, HOTSPOT_CELL_OPACITY, LSOA_FILL_OPACITY, SAFER_STREETS_FILL_OPACITY, COVERAGE_FILL_OPACITY } from '../map/layers';
+import { BID_COLOURS, CAMERA_SYMBOLS, DRAWN_AREA_COLOUR, PSPO_COLOUR, SAFER_STREETS_COLOUR, SAFER_STREETS_FILL } from '../map/palette';
+import { BID_FILL_OPACITY, DRAWN_AREA_FILL_OPACITY, HOTSPOT_CELL_OPACITY, LSOA_FILL_OPACITY, SAFER_STREETS_FILL_OPACITY, COVERAGE_FILL_OPACITY } from '../map/layers';
 import { AreaSwatch, FillSwatch, ImageSwatch } from './Swatches';
+import type { PlannerLegend } from '../lib/planning';
+import { PlannerLegendSection } from './PlannerLegend';
 
 export interface LegendProps {
   visible: Record<LayerName, boolean>;
@@ -30,6 +32,10 @@ export interface LegendProps {
   collapse?: boolean;
   /** The hot spot analysis on the map, if any: listed first, as it is drawn over the LSOA shading. */
   hotspots?: HotspotLegend | null;
+  /** The planner's active tab (patrol route, coverage gaps, sites…), if any: listed first, like the hot spots. */
+  planning?: PlannerLegend | null;
+  /** The bid being prepared, if any: how many LSOAs are eligible and chosen, and which areas are drawn. */
+  bid?: { eligible: number; selected: number; target: boolean; bufferM: number | null; comparison: number } | null;
 }
 
 const CAMERA_SHORT_LABELS = { fixed: 'Fixed', ptz: 'PTZ', redeployable: 'Re-deployable', anpr: 'ANPR' } as const;
@@ -44,7 +50,8 @@ export function Legend(props: LegendProps) {
   const hatch = useMemo(() => pspoHatch(2), []);
   const { choropleth: ch } = props;
   const rankIcons = useMemo(() => [0, 1, 2].map((slot) => rasterizeIcon(hotspotRankIconSpec(slot, 1, 2))), []);
-  const anyVisible = Object.values(props.visible).some(Boolean) || !!props.showAreas || !!props.hotspots;
+  const anyVisible = Object.values(props.visible).some(Boolean) || !!props.showAreas || !!props.hotspots || !!props.bid || !!props.planning;
+  const bid = props.bid;
   const hs = props.hotspots;
 
   return (
@@ -57,6 +64,43 @@ export function Legend(props: LegendProps) {
       </div>
       <div id="legend-body" hidden={!open}>
         {!anyVisible && <p className="legend__empty">All layers are switched off.</p>}
+        {bid && (
+          <div className="legend__section" data-testid="legend-bid">
+            <h3>Bid</h3>
+            <ul className="legend__list">
+              <li>
+                <AreaSwatch fill={BID_COLOURS.eligible} fillOpacity={BID_FILL_OPACITY.eligible + 0.1} line={BID_COLOURS.eligible} lineWidth={1} />
+                <span className="legend__label">Eligible LSOA</span>
+                <span className="legend__count" title="Eligible LSOAs">{formatInteger(bid.eligible)}</span>
+              </li>
+              <li>
+                <AreaSwatch fill={BID_COLOURS.selection} fillOpacity={BID_FILL_OPACITY.selection + 0.1} line={BID_COLOURS.selection} lineWidth={1} />
+                <span className="legend__label">In the bid</span>
+                <span className="legend__count" title="LSOAs chosen">{formatInteger(bid.selected)}</span>
+              </li>
+              {bid.target && (
+                <li>
+                  <AreaSwatch line={BID_COLOURS.target} lineWidth={3} />
+                  <span className="legend__label">Target area (dissolved)</span>
+                </li>
+              )}
+              {bid.bufferM !== null && (
+                <li>
+                  <AreaSwatch fill={BID_COLOURS.buffer} fillOpacity={BID_FILL_OPACITY.buffer + 0.1} line={BID_COLOURS.buffer} lineWidth={2} dashed />
+                  <span className="legend__label">Displacement buffer, {formatInteger(bid.bufferM)} m</span>
+                </li>
+              )}
+              {bid.comparison > 0 && (
+                <li>
+                  <AreaSwatch fill={BID_COLOURS.comparison} fillOpacity={BID_FILL_OPACITY.comparison + 0.1} line={BID_COLOURS.comparison} lineWidth={2} dashed />
+                  <span className="legend__label">Comparison area</span>
+                  <span className="legend__count" title="Comparison LSOAs">{formatInteger(bid.comparison)}</span>
+                </li>
+              )}
+            </ul>
+          </div>
+        )}
+        {props.planning && <PlannerLegendSection legend={props.planning} />}
         {hs && (
           <div className="legend__section" data-testid="legend-hotspots">
             <h3>{hs.title}</h3>

@@ -2,7 +2,6 @@ import { useEffect, useId, useRef, useState } from 'react';
 import {
   ASSET_KINDS,
   type AssetInputByKind,
-  type AssetKind,
   type DatasetSummary,
   type Geometry,
   type LsoaStats,
@@ -10,7 +9,7 @@ import {
   type Position,
 } from '@safer-places/schemas';
 import { ApiError, describeError } from '../api/client';
-import { assetAttributes, fieldsFor, formValuesFrom, inputFromForm, type FieldDef, type FormValues } from '../lib/assets';
+import { assetAttributes, fieldsFor, formValuesFrom, inputFromForm, type FieldDef, type FormKind, type FormValues } from '../lib/assets';
 import { decileLabel } from '../lib/choropleth';
 import { formatInteger, formatRate, ordinal, plural } from '../lib/format';
 import { periodLabel } from '../lib/period';
@@ -157,7 +156,7 @@ export function Field({ def, value, error, onChange, idPrefix }: { def: FieldDef
   );
 }
 
-function AssetForm<K extends AssetKind>(props: {
+function AssetForm<K extends FormKind>(props: {
   kind: K;
   initial: FormValues;
   geometry: Geometry;
@@ -203,7 +202,7 @@ function AssetForm<K extends AssetKind>(props: {
   );
 }
 
-export interface AssetPanelProps<K extends AssetKind> {
+export interface AssetPanelProps<K extends FormKind> {
   kind: K;
   properties: Record<string, unknown>;
   geometry: Geometry;
@@ -215,7 +214,7 @@ export interface AssetPanelProps<K extends AssetKind> {
   onClose(): void;
 }
 
-export function AssetPanel<K extends AssetKind>(props: AssetPanelProps<K>) {
+export function AssetPanel<K extends FormKind>(props: AssetPanelProps<K>) {
   const [mode, setMode] = useState<'view' | 'edit' | 'confirm-delete'>('view');
   const [error, setError] = useState<{ message: string; conflict: boolean } | null>(null);
   const [busy, setBusy] = useState(false);

@@ -9,7 +9,6 @@ import {
   SAFER_STREETS_THEMES,
   SAFER_STREETS_THEME_LABELS,
   type AssetInputByKind,
-  type AssetKind,
   type CameraType,
   type Geometry,
 } from '@safer-places/schemas';
@@ -36,10 +35,13 @@ export interface FieldDef {
 
 export type FormValues = Record<string, string>;
 
+/** The items edited with a form and drawn on the map (bids and other documents have panels of their own). */
+export type FormKind = 'cameras' | 'help-points' | 'pspo-zones' | 'safer-streets-areas' | 'areas';
+
 const STATUS_LABELS: Record<string, string> = { live: 'Live', planned: 'Planned', decommissioned: 'Decommissioned' };
 const ROUND_LABELS: Record<string, string> = { R1: 'Round 1', R2: 'Round 2', R3: 'Round 3', R4: 'Round 4', R5: 'Round 5', other: 'Other' };
 
-export function fieldsFor(kind: AssetKind, cameraOptions: readonly { value: string; label: string }[] = []): FieldDef[] {
+export function fieldsFor(kind: FormKind, cameraOptions: readonly { value: string; label: string }[] = []): FieldDef[] {
   const name: FieldDef = { name: 'name', label: 'Name', type: 'text', required: true };
   const notes: FieldDef = { name: 'notes', label: 'Notes', type: 'textarea', hint: 'Up to 2,000 characters.' };
   switch (kind) {
@@ -57,6 +59,16 @@ export function fieldsFor(kind: AssetKind, cameraOptions: readonly { value: stri
           step: 1,
           hint: 'Leave empty to use the default for the camera type (fixed 100 m, PTZ 150 m, re-deployable 75 m, ANPR 30 m).',
         },
+        {
+          name: 'bearingDeg',
+          label: 'Facing (degrees from north)',
+          type: 'number',
+          min: 0,
+          max: 359,
+          step: 1,
+          hint: 'Optional, with the view width: 0 north, 90 east, 180 south, 270 west. Leave both empty for all-round coverage.',
+        },
+        { name: 'fieldOfViewDeg', label: 'View width (degrees)', type: 'number', min: 10, max: 360, step: 1, hint: 'Optional: how wide the camera sees, e.g. 90.' },
         notes,
       ];
     case 'help-points':
@@ -111,7 +123,7 @@ export function asStringList(v: unknown): string[] {
 }
 
 /** The form's starting values for an existing item (from its layer properties) or for a new one. */
-export function formValuesFrom(kind: AssetKind, props: Record<string, unknown> = {}): FormValues {
+export function formValuesFrom(kind: FormKind, props: Record<string, unknown> = {}): FormValues {
   switch (kind) {
     case 'cameras':
       return {
@@ -120,6 +132,8 @@ export function formValuesFrom(kind: AssetKind, props: Record<string, unknown> =
         status: str(props.status) || 'live',
         // The layer sends the effective radius; an unset one is shown empty so saving does not pin the default.
         coverageRadiusM: props.coverageRadiusDefaulted === true ? '' : str(props.coverageRadiusM),
+        bearingDeg: str(props.bearingDeg),
+        fieldOfViewDeg: str(props.fieldOfViewDeg),
         notes: str(props.notes),
       };
     case 'help-points':
@@ -148,7 +162,7 @@ export function formValuesFrom(kind: AssetKind, props: Record<string, unknown> =
   }
 }
 
-export type InputResult<K extends AssetKind> = { ok: true; input: AssetInputByKind[K] } | { ok: false; errors: Record<string, string> };
+export type InputResult<K extends FormKind> = { ok: true; input: AssetInputByKind[K] } | { ok: false; errors: Record<string, string> };
 
 function optionalText(v: string | undefined): string | undefined {
   return v && v.trim() ? v : undefined;
@@ -161,7 +175,7 @@ function numberOrRaw(v: string | undefined): number | string | undefined {
 }
 
 /** Builds the strict API input from form values plus the item's unchanged geometry, validated with the shared schema. */
-export function inputFromForm<K extends AssetKind>(kind: K, values: FormValues, geometry: Geometry): InputResult<K> {
+export function inputFromForm<K extends FormKind>(kind: K, values: FormValues, geometry: Geometry): InputResult<K> {
   let raw: Record<string, unknown>;
   switch (kind) {
     case 'cameras':
@@ -171,6 +185,8 @@ export function inputFromForm<K extends AssetKind>(kind: K, values: FormValues, 
         status: values.status,
         location: geometry,
         coverageRadiusM: numberOrRaw(values.coverageRadiusM),
+        bearingDeg: numberOrRaw(values.bearingDeg),
+        fieldOfViewDeg: numberOrRaw(values.fieldOfViewDeg),
         notes: optionalText(values.notes),
       };
       break;
@@ -216,13 +232,13 @@ export function inputFromForm<K extends AssetKind>(kind: K, values: FormValues, 
 }
 
 /** Schema messages read as sentences: "name is required" → "Name is required"; field names become words. */
-export function friendlyMessage(kind: AssetKind, field: string, message: string): string {
+export function friendlyMessage(kind: FormKind, field: string, message: string): string {
   let m = message.startsWith('Invalid') ? `${labelOf(kind, field)}: ${message.toLowerCase()}` : message;
   m = m.replace(/\bstartDate\b/g, 'the start date').replace(/\bendDate\b/g, 'the end date');
   return m.charAt(0).toUpperCase() + m.slice(1);
 }
 
-function labelOf(kind: AssetKind, field: string): string {
+function labelOf(kind: FormKind, field: string): string {
   return fieldsFor(kind).find((f) => f.name === field)?.label ?? field;
 }
 
@@ -234,7 +250,7 @@ export interface Attribute {
 }
 
 /** Every attribute of an asset as label and display text, with units. */
-export function assetAttributes(kind: AssetKind, props: Record<string, unknown>): Attribute[] {
+export function assetAttributes(kind: FormKind, props: Record<string, unknown>): Attribute[] {
   const out: Attribute[] = [];
   const add = (label: string, value: unknown) => {
     if (value === undefined || value === null || value === '') return;
@@ -251,6 +267,11 @@ export function assetAttributes(kind: AssetKind, props: Record<string, unknown>)
       } else if (DEFAULT_COVERAGE_RADIUS_M[type]) {
         add('Coverage radius', `${formatMetres(DEFAULT_COVERAGE_RADIUS_M[type])} (default)`);
       }
+      const bearing = Number(props.bearingDeg);
+      const fov = Number(props.fieldOfViewDeg);
+      if (props.bearingDeg !== undefined && props.bearingDeg !== null && Number.isFinite(bearing) && Number.isFinite(fov)) {
+        add('Field of view', `${formatInteger(fov)}° wide, facing ${formatInteger(bearing)}° from north`);
+      } else add('Field of view', 'All round');
       break;
     }
     case 'help-points':

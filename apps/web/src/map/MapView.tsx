@@ -4,6 +4,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { BBox, FeatureCollection, LayerName, Position } from '@safer-places/schemas';
 import { allMapImages } from './icons';
+import { planningMapImages } from './layers/planning';
 import { useAreaDrawing, type DrawingCallbacks, type DrawingState } from './areaDrawing';
 import { offlineStyle, resolveBaseStyle, type BaseStyle } from './style';
 import {
@@ -22,6 +23,7 @@ import {
   selectedCellFilter,
   selectedSpotFilter,
   selectionFilters,
+  type BidLayerOptions,
   type ChoroplethPaint,
   type HotspotMode,
   type SelectableLayer,
@@ -37,6 +39,8 @@ export interface MapSelection {
 export interface MapViewHandle {
   /** The map centre as [lon, lat], e.g. to place a new camera without a pointer. */
   getCenter(): Position | null;
+  /** What the map shows as [minLon, minLat, maxLon, maxLat], e.g. to limit a patrol plan to the beat in view. */
+  getBounds(): BBox | null;
   fitBounds(bbox: BBox, opts?: { maxZoom?: number }): void;
 }
 
@@ -79,6 +83,10 @@ export interface MapViewProps extends DrawingCallbacks {
   hotspots?: HotspotMapState | null;
   /** A click on a numbered top hot spot or a hot spot cell (these take clicks before any other layer). */
   onHotspotClick?(hit: { kind: 'spot'; key: string } | { kind: 'cell'; cell: number }): void;
+  /** The planner's patrol route, gaps, sites or suggestions (features carry their kind, colour and icon), or null. */
+  planning?: { features: FeatureCollection | null } | null;
+  /** The bid being prepared (eligible and chosen LSOAs, target, buffer, comparison), or null. */
+  bid?: BidLayerOptions | null;
 }
 
 type GeoJSONSourceLike = { setData(data: unknown): unknown };
@@ -104,6 +112,8 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
   const mapRef = useRef<maplibregl.Map | null>(null);
   const propsRef = useRef(props);
   const [styleReady, setStyleReady] = useState(false);
+  /** When a drawing was last finished: the click that finishes it must not also select what lies under it. */
+  const drawFinishedAt = useRef(-Infinity);
 
   useLayoutEffect(() => {
     propsRef.current = props;
@@ -113,6 +123,10 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
     getCenter() {
       const c = mapRef.current?.getCenter();
       return c ? [c.lng, c.lat] : null;
+    },
+    getBounds() {
+      const b = mapRef.current?.getBounds();
+      return b ? [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] : null;
     },
     fitBounds(b, opts) {
       const map = mapRef.current;
@@ -171,6 +185,9 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
         for (const [id, img] of allMapImages(ratio)) {
           if (!map.hasImage(id)) map.addImage(id, { width: img.width, height: img.height, data: img.data }, { pixelRatio: img.pixelRatio });
         }
+        for (const [id, img] of planningMapImages(ratio)) {
+          if (!map.hasImage(id)) map.addImage(id, { width: img.width, height: img.height, data: img.data }, { pixelRatio: img.pixelRatio });
+        }
         const p = propsRef.current;
         const overlay = buildOverlay({
           visible: p.visible,
@@ -194,6 +211,8 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
             ...(p.hotspots?.cells && { cells: p.hotspots.cells }),
             ...(p.hotspots?.spots && { spots: p.hotspots.spots }),
           },
+          bid: p.bid ?? {},
+          planning: { ...(p.planning?.features && { data: p.planning.features }) },
         });
         for (const s of overlay.sources) map.addSource(s.id, s.source);
         for (const l of overlay.layers) map.addLayer(l);
@@ -205,6 +224,7 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
         if (!map) return;
         // While a shape is drawn, shown unsaved or edited, clicks belong to the drawing, never to selection.
         if (p.drawing.kind !== 'none') return;
+        if (performance.now() - drawFinishedAt.current < 500) return;
         if (p.addMode) {
           p.onMapClick([e.lngLat.lng, e.lngLat.lat]);
           return;
@@ -284,6 +304,14 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
   useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.coverage, props.coverage); }, [styleReady, props.coverage]);
   useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.draft, draftCollection(props.draft)); }, [styleReady, props.draft]);
   useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.areas, props.areas); }, [styleReady, props.areas]);
+  const bid = props.bid ?? null;
+  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.bidEligible, bid?.eligible); }, [styleReady, bid?.eligible]);
+  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.bidSelection, bid?.selection); }, [styleReady, bid?.selection]);
+  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.bidTarget, bid?.target); }, [styleReady, bid?.target]);
+  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.bidBuffer, bid?.buffer); }, [styleReady, bid?.buffer]);
+  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.bidComparison, bid?.comparison); }, [styleReady, bid?.comparison]);
+  const planningFeatures = props.planning?.features ?? null;
+  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.planning, planningFeatures); }, [styleReady, planningFeatures]);
   const hs = props.hotspots ?? null;
   useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.hotspotCells, hs?.cells); }, [styleReady, hs?.cells]);
   useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.hotspotSpots, hs?.spots); }, [styleReady, hs?.spots]);
@@ -346,7 +374,7 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
     return () => {
       cancelled = true;
     };
-  }, [styleReady, props.dataReady, lsoas, cameras, helpPoints, pspo, saferStreets, props.areas, props.coverage, props.choropleth, hs?.cells, hs?.spots, hs?.mode]);
+  }, [styleReady, props.dataReady, lsoas, cameras, helpPoints, pspo, saferStreets, props.areas, props.coverage, props.choropleth, hs?.cells, hs?.spots, hs?.mode, planningFeatures]);
 
   useEffect(() => {
     const map = mapRef.current;
@@ -355,7 +383,10 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
 
   // The drawing layer (terra-draw) lives and dies with this map.
   useAreaDrawing(styleReady ? mapRef.current : null, styleReady, props.drawing, {
-    onDrawFinish: (result, shape) => propsRef.current.onDrawFinish?.(result, shape),
+    onDrawFinish: (result, shape) => {
+      drawFinishedAt.current = performance.now();
+      propsRef.current.onDrawFinish?.(result, shape);
+    },
     onDrawEdit: (result) => propsRef.current.onDrawEdit?.(result),
     onDrawProblem: (message) => propsRef.current.onDrawProblem?.(message),
   });

@@ -1,9 +1,10 @@
-import { coverageCircle } from '@safer-places/geo';
+import { cameraViewPolygon } from '@safer-places/geo';
 import type { FeatureCollection, Feature, PolygonGeometry, Position } from '@safer-places/schemas';
 
 /**
  * Coverage circles for the cameras layer: one geodesic polygon per camera with a positive effective radius
- * (`coverageRadiusM` from the layer endpoint is already defaulted by type). Decommissioned cameras cover nothing.
+ * (`coverageRadiusM` from the layer endpoint is already defaulted by type), or the sector of its field of view when it
+ * has a bearing and a view width. Decommissioned cameras cover nothing.
  */
 export function coverageCollection(cameras: FeatureCollection | null | undefined, steps = 48): FeatureCollection<PolygonGeometry> {
   const features: Feature<PolygonGeometry>[] = [];
@@ -12,9 +13,12 @@ export function coverageCollection(cameras: FeatureCollection | null | undefined
     const p = f.properties as Record<string, unknown>;
     const radius = Number(p.coverageRadiusM);
     if (!(radius > 0) || p.status === 'decommissioned') continue;
+    const bearing = Number(p.bearingDeg);
+    const fov = Number(p.fieldOfViewDeg);
+    const view = p.bearingDeg != null && p.fieldOfViewDeg != null && Number.isFinite(bearing) && Number.isFinite(fov) ? { bearing, fieldOfView: fov } : {};
     features.push({
       type: 'Feature',
-      geometry: coverageCircle(f.geometry.coordinates as Position, radius, steps),
+      geometry: cameraViewPolygon(f.geometry.coordinates as Position, radius, view, steps),
       properties: { id: p.id ?? f.id ?? null, type: p.type ?? null, radiusM: radius },
     });
   }

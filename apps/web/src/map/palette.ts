@@ -60,6 +60,19 @@ export const GI_CLASS_COLOURS: Record<'3' | '2' | '1' | '-1' | '-2' | '-3', stri
   '-3': '#2166ac',
 };
 
+/**
+ * Bid layers. Eligible LSOAs orange, the chosen ones blue with a solid edge, the comparison area reddish purple with a
+ * dashed edge, the displacement buffer grey and dotted, the dissolved target a black edge: Okabe–Ito hues that stay
+ * apart for every common colour-vision type, and each with its own line style as well.
+ */
+export const BID_COLOURS = {
+  eligible: OKABE_ITO.orange,
+  selection: OKABE_ITO.blue,
+  comparison: OKABE_ITO.reddishPurple,
+  buffer: '#595959',
+  target: '#000000',
+} as const;
+
 /** Viridis, 5 steps, low → high: a sequential ramp distinct from the LSOA choropleth's YlOrRd. */
 export const DENSITY_5 = ['#fde725', '#5ec962', '#21918c', '#3b528b', '#440154'] as const;
 export const PSPO_COLOUR = '#542788';

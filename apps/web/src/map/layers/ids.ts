@@ -13,7 +13,13 @@ export const SOURCE_IDS = {
   draft: 'sp-draft',
   areas: 'sp-areas',
   hotspotCells: 'sp-hotspot-cells',
+  bidEligible: 'sp-bid-eligible',
+  bidSelection: 'sp-bid-selection',
+  bidTarget: 'sp-bid-target',
+  bidBuffer: 'sp-bid-buffer',
+  bidComparison: 'sp-bid-comparison',
   hotspotSpots: 'sp-hotspot-spots',
+  planning: 'sp-planning',
 } as const;
 
 export const LAYER_IDS = {
@@ -37,11 +43,27 @@ export const LAYER_IDS = {
   areasCasing: 'areas-casing',
   areasOutline: 'areas-outline',
   areasSelected: 'areas-selected',
+  bidEligibleFill: 'bid-eligible-fill',
+  bidEligibleOutline: 'bid-eligible-outline',
+  bidComparisonFill: 'bid-comparison-fill',
+  bidComparisonOutline: 'bid-comparison-outline',
+  bidBufferFill: 'bid-buffer-fill',
+  bidBufferOutline: 'bid-buffer-outline',
+  bidSelectionFill: 'bid-selection-fill',
+  bidSelectionOutline: 'bid-selection-outline',
+  bidTargetOutline: 'bid-target-outline',
   hotspotCellsFill: 'hotspot-cells-fill',
   hotspotCellsSnap: 'hotspot-cells-snap',
   hotspotCellSelected: 'hotspot-cell-selected',
   hotspotSpotSelected: 'hotspot-spot-selected',
   hotspotSpotsSymbol: 'hotspot-spots-symbol',
+  planningCellsFill: 'planning-cells-fill',
+  planningCellsOutline: 'planning-cells-outline',
+  planningCirclesFill: 'planning-circles-fill',
+  planningCirclesOutline: 'planning-circles-outline',
+  planningRouteCasing: 'planning-route-casing',
+  planningRouteLine: 'planning-route-line',
+  planningPointsSymbol: 'planning-points-symbol',
 } as const;
 export type LayerId = (typeof LAYER_IDS)[keyof typeof LAYER_IDS];
 
@@ -75,10 +97,33 @@ export const AREA_LAYER_IDS: readonly LayerId[] = [LAYER_IDS.areasFill, LAYER_ID
  */
 export const OVERLAY_ORDER: readonly LayerId[] = LAYER_ORDER.flatMap((id): LayerId[] => {
   // Hot spot cells sit just over the LSOA shading (the analysis replaces it), under every asset and drawn area.
-  if (id === LAYER_IDS.lsoaOutline) return [id, LAYER_IDS.hotspotCellsFill, LAYER_IDS.hotspotCellsSnap, LAYER_IDS.hotspotCellSelected];
+  // Bid layers (eligible LSOAs, comparison area, buffer ring, selection, target edge) likewise sit just over the LSOAs.
+  if (id === LAYER_IDS.lsoaOutline) {
+    return [
+      id,
+      LAYER_IDS.hotspotCellsFill,
+      LAYER_IDS.hotspotCellsSnap,
+      LAYER_IDS.hotspotCellSelected,
+      LAYER_IDS.bidEligibleFill,
+      LAYER_IDS.bidComparisonFill,
+      LAYER_IDS.bidBufferFill,
+      LAYER_IDS.bidSelectionFill,
+      LAYER_IDS.bidEligibleOutline,
+      LAYER_IDS.bidComparisonOutline,
+      LAYER_IDS.bidBufferOutline,
+      LAYER_IDS.bidSelectionOutline,
+      LAYER_IDS.bidTargetOutline,
+    ];
+  }
   // Numbered top hot spots are drawn last: they are what a planner reads first.
   if (id === LAYER_IDS.draftPoint) return [LAYER_IDS.hotspotSpotSelected, LAYER_IDS.hotspotSpotsSymbol, id];
   if (id === LAYER_IDS.pspoFill) return [id, LAYER_IDS.areasFill];
+  // The planner's cells (coverage gaps, rotation candidates) sit under every camera and its coverage circle; its
+  // circles, route and numbered markers over the assets, so the plan reads first.
+  if (id === LAYER_IDS.coverageFill) return [LAYER_IDS.planningCellsFill, LAYER_IDS.planningCellsOutline, id];
+  if (id === LAYER_IDS.helpPointsSymbol) {
+    return [id, LAYER_IDS.planningCirclesFill, LAYER_IDS.planningCirclesOutline, LAYER_IDS.planningRouteCasing, LAYER_IDS.planningRouteLine, LAYER_IDS.planningPointsSymbol];
+  }
   if (id === LAYER_IDS.pspoOutline) return [id, LAYER_IDS.areasCasing, LAYER_IDS.areasOutline];
   if (id === LAYER_IDS.pspoSelected) return [id, LAYER_IDS.areasSelected];
   return [id];

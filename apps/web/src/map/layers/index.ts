@@ -11,6 +11,8 @@ import { saferStreetsLayers } from './saferStreets';
 import { draftLayers } from './draft';
 import { drawnAreaLayers } from './areas';
 import { hotspotLayers, type HotspotLayerOptions } from './hotspots';
+import { bidLayers, type BidLayerOptions } from './bids';
+import { planningLayers, type PlanningLayerOptions } from './planning';
 
 export * from './ids';
 export * from './common';
@@ -23,6 +25,8 @@ export * from './saferStreets';
 export * from './draft';
 export * from './areas';
 export * from './hotspots';
+export * from './bids';
+export * from './planning';
 
 export interface OverlayState {
   visible: Record<LayerName, boolean>;
@@ -36,6 +40,10 @@ export interface OverlayState {
   areas?: { visible: boolean; data?: FeatureCollection; hiddenId?: string | null };
   /** Hot spot analysis results; their layers are added only when this is given. */
   hotspots?: HotspotLayerOptions;
+  /** The bid being prepared; its layers are added only when this is given. */
+  bid?: BidLayerOptions;
+  /** The planner's patrol plan, gaps or sites; its layers are added only when this is given. */
+  planning?: PlanningLayerOptions;
 }
 
 function selectedIdFor(state: OverlayState, layer: SelectableLayer): string | null {
@@ -60,6 +68,8 @@ export function buildOverlay(state: OverlayState): LayerBundle {
     );
   }
   if (state.hotspots) bundles.push(hotspotLayers(state.hotspots));
+  if (state.bid) bundles.push(bidLayers(state.bid));
+  if (state.planning) bundles.push(planningLayers(state.planning));
   const order = new Map<string, number>(OVERLAY_ORDER.map((id, i) => [id, i]));
   return {
     sources: bundles.flatMap((b) => b.sources),

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
+import type { FeatureCollection } from '@safer-places/schemas';
+import { bidLayers, buildOverlay, composeStyle, LAYER_IDS, type OverlayState } from '../src/map/layers';
+import { offlineStyle } from '../src/map/style';
+import { defaultRule, formatMargin, geometryCollection, insideRing, lassoCodes, lsoaSubset, parseLsoaList, ringCentroid, ruleField, toggleCodes, withRuleValue } from '../src/lib/bids';
+
+const square = (x: number, y: number, s = 1): [number, number][] => [[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]];
+const lsoas: FeatureCollection = {
+  type: 'FeatureCollection',
+  features: [
+    { type: 'Feature', geometry: { type: 'Polygon', coordinates: [square(0, 0)] }, properties: { code: 'E01000001' } },
+    { type: 'Feature', geometry: { type: 'Polygon', coordinates: [square(1, 0)] }, properties: { code: 'E01000002' } },
+    { type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: [[square(5, 5, 0.1)], [square(3, 0)]] }, properties: { code: 'E01000003' } },
+  ],
+};
+
+describe('OPCC list parsing', () => {
+  it('takes every LSOA code once from pasted text or a CSV, whatever the separators', () => {
+    const csv = 'LSOA21CD,LSOA21NM\r\nE01028001,Mansfield 001A\r\ne01028002,"Mansfield, 001B"\r\nE01028001,again\r\nW01000123;12345;E0102800';
+    // A name with digits is not a code; "E0102800" is one digit short and is reported as skipped.
+    expect(parseLsoaList(csv)).toEqual({ codes: ['E01028001', 'E01028002', 'W01000123'], ignored: 1 });
+    expect(parseLsoaList('nothing here').codes).toEqual([]);
+  });
+});
+
+describe('selection', () => {
+  it('adds missing codes, and removes a group only when all of it is already chosen', () => {
+    expect(toggleCodes(['E01000002'], ['E01000001'])).toEqual(['E01000001', 'E01000002']);
+    expect(toggleCodes(['E01000001', 'E01000002'], ['E01000001', 'E01000002'])).toEqual([]);
+    expect(toggleCodes(['E01000001'], ['E01000001', 'E01000002'])).toEqual(['E01000001', 'E01000002']);
+  });
+
+  it('lassoes the LSOAs whose centre is inside, using the largest part of a multipolygon', () => {
+    expect(ringCentroid(square(0, 0, 2))).toEqual([1, 1]);
+    expect(insideRing([0.5, 0.5], square(0, 0))).toBe(true);
+    expect(insideRing([1.5, 0.5], square(0, 0))).toBe(false);
+    // Covers the first two squares' centres only.
+    expect(lassoCodes(lsoas, [[0.2, -0.5], [1.8, -0.5], [1.8, 1.5], [0.2, 1.5], [0.2, -0.5]])).toEqual(['E01000001', 'E01000002']);
+    // The third LSOA's large part is at x 3..4, its tiny part at 5..5.1: only a lasso round the large part takes it.
+    expect(lassoCodes(lsoas, [[4.9, 4.9], [5.2, 4.9], [5.2, 5.2], [4.9, 5.2], [4.9, 4.9]])).toEqual([]);
+    expect(lassoCodes(lsoas, [[2.9, -0.1], [4.1, -0.1], [4.1, 1.1], [2.9, 1.1], [2.9, -0.1]])).toEqual(['E01000003']);
+  });
+
+  it('makes map collections from codes and geometries', () => {
+    expect(lsoaSubset(lsoas, new Set(['E01000002'])).features.map((f) => f.properties.code)).toEqual(['E01000002']);
+    expect(geometryCollection(null).features).toEqual([]);
+    expect(geometryCollection({ type: 'Polygon', coordinates: [square(0, 0)] as never }).features).toHaveLength(1);
+  });
+});
+
+describe('rules', () => {
+  it('edit the one number each rule has, the share rule in per cent', () => {
+    const share = defaultRule('persistent-hotspot-share');
+    expect(ruleField(share)).toMatchObject({ value: 25, unit: '% of crimes', max: 100 });
+    expect(withRuleValue(share, 40)).toEqual({ kind: 'persistent-hotspot-share', minShare: 0.4 });
+    expect(withRuleValue(defaultRule('max-decile'), 2.6)).toEqual({ kind: 'max-decile', decile: 3 });
+    expect(withRuleValue(defaultRule('rate-above-average'), 35)).toEqual({ kind: 'rate-above-average', minPercent: 35 });
+  });
+
+  it('say by how much an LSOA passes or fails, signed', () => {
+    expect(formatMargin('rate-above-average', 12.34)).toBe('+12.3');
+    expect(formatMargin('min-count', -4)).toBe('−4');
+    expect(formatMargin('persistent-hotspot-share', 0.05)).toBe('+5 %');
+    expect(formatMargin('max-decile', null)).toBe('unknown');
+  });
+});
+
+describe('bid layers', () => {
+  it('draw eligible, chosen, target, buffer and comparison with their own colours and line styles, in a valid style', () => {
+    const b = bidLayers({});
+    expect(b.sources.map((s) => s.id)).toEqual(['sp-bid-eligible', 'sp-bid-selection', 'sp-bid-target', 'sp-bid-buffer', 'sp-bid-comparison']);
+    const paint = (id: string) => (b.layers.find((l) => l.id === id) as { paint: Record<string, unknown> }).paint;
+    expect(paint(LAYER_IDS.bidComparisonOutline)['line-dasharray']).toBeDefined();
+    expect(paint(LAYER_IDS.bidBufferOutline)['line-dasharray']).toBeDefined();
+    expect(paint(LAYER_IDS.bidSelectionOutline)['line-dasharray']).toBeUndefined();
+    const state: OverlayState = {
+      visible: { lsoas: true, cameras: true, 'help-points': true, 'pspo-zones': true, 'safer-streets-areas': true },
+      coverage: false,
+      choropleth: { classByCode: new Map(), colours: [] },
+      selected: null,
+      draft: null,
+      bid: {},
+    };
+    const ids = buildOverlay(state).layers.map((l) => l.id);
+    // Over the LSOA outline, under the Safer Streets fill; the target edge last of the bid layers.
+    expect(ids.indexOf(LAYER_IDS.bidEligibleFill)).toBeGreaterThan(ids.indexOf(LAYER_IDS.lsoaOutline));
+    expect(ids.indexOf(LAYER_IDS.bidTargetOutline)).toBeLessThan(ids.indexOf(LAYER_IDS.saferStreetsFill));
+    expect(ids.indexOf(LAYER_IDS.bidTargetOutline)).toBeGreaterThan(ids.indexOf(LAYER_IDS.bidSelectionOutline));
+    expect(validateStyleMin(composeStyle(offlineStyle(), buildOverlay(state)) as never)).toEqual([]);
+  });
+});

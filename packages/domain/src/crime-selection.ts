@@ -1,0 +1,138 @@
+import { areasExtent, createGrid, gridMask, pointTree, populationGrid, toBng, type Grid } from '@safer-places/geo';
+import type { CategorySelection, DatasetSummary, Month } from '@safer-places/schemas';
+import { CATEGORY_INDEX, CRIME_CATEGORIES, categoriesOf, selectionLabel } from '@safer-places/schemas';
+import type { CrimePoints, CrimePointsCache } from './crime-points';
+import { ValidationError } from './errors';
+import { addMonths, monthRange } from './months';
+import type { ReferenceService } from './reference';
+
+/** What selects crimes for an analysis: dataset, crime types and months. */
+export interface CrimeSelectionRequest {
+  datasetId?: string;
+  categories: CategorySelection[];
+  from?: Month;
+  to?: Month;
+}
+
+/** A dataset's crime points in British National Grid metres, with their published lon/lat and location texts. */
+export interface ProjectedPoints {
+  xy: Float64Array;
+  lonLat: Float64Array;
+  locations: string[];
+}
+
+/** At most this many crime types get a top-N table of their own (the seeds' "top 10 hot spots of three crime types"). */
+export const MAX_TOP_CATEGORIES = 3;
+
+/**
+ * The shared first step of every crime analysis (hot spots, patrol plans, camera coverage): which dataset, which
+ * months and which crimes, with the points projected to metres once per loaded dataset and the study-area grid over
+ * the dataset's LSOAs cached per cell size. One instance is shared by the services so they share the caches.
+ */
+export class CrimeSelection {
+  private readonly bng = new WeakMap<CrimePoints, ProjectedPoints>();
+  private readonly trees = new WeakMap<CrimePoints, ReturnType<typeof pointTree>>();
+  private readonly grids = new Map<string, { grid: Grid; mask: Uint8Array; population?: Float64Array }>();
+
+  constructor(
+    readonly reference: ReferenceService,
+    readonly points: CrimePointsCache,
+  ) {}
+
+  /** The dataset, period and selected crimes of a request; `defaultMonths` is the default period length. */
+  async select(request: CrimeSelectionRequest, defaultMonths: number | 'all') {
+    const dataset = await this.reference.resolveDataset(request.datasetId);
+    if (!dataset.lastMonth || !dataset.firstMonth) throw new ValidationError(`dataset "${dataset.id}" has no crime data`);
+    const to = request.to ?? dataset.lastMonth;
+    const from = request.from ?? (defaultMonths === 'all' ? dataset.firstMonth : maxMonth(dataset.firstMonth, addMonths(to, -(defaultMonths - 1))));
+    if (from > to) throw new ValidationError(`invalid period: from (${from}) is after to (${to})`);
+    const categories = request.categories.length > 0 ? request.categories : (['all-crime'] as CategorySelection[]);
+    const wanted = categoryMask(categories);
+    const points = await this.points.get(dataset);
+    const projected = this.projected(points);
+    const inPeriod = Uint8Array.from(points.months, (m) => (m >= from && m <= to ? 1 : 0));
+    const selected: number[] = [];
+    for (let i = 0; i < points.count; i++) if (wanted[points.category[i]!] && inPeriod[points.month[i]!]) selected.push(i);
+    return {
+      dataset,
+      points,
+      projected,
+      selected,
+      from,
+      to,
+      categories,
+      topSelections: categories.slice(0, MAX_TOP_CATEGORIES),
+      header: {
+        dataset: { id: dataset.id, name: dataset.name, synthetic: dataset.synthetic },
+        period: { from, to, months: monthRange(from, to).length },
+        categories: categories.map((c) => ({ key: c, label: selectionLabel(c) })),
+        crimes: selected.length,
+      },
+      notes: dataset.synthetic ? ['Synthetic demo data: generated figures, not real crime.'] : [],
+    };
+  }
+
+  /** BNG metres for every point, computed once per loaded dataset. */
+  projected(points: CrimePoints): ProjectedPoints {
+    let hit = this.bng.get(points);
+    if (!hit) {
+      const lonLat = new Float64Array(points.count * 2);
+      for (let i = 0; i < points.count; i++) {
+        lonLat[2 * i] = points.lon[i]!;
+        lonLat[2 * i + 1] = points.lat[i]!;
+      }
+      const locations = Array.from(points.location, (l) => points.locations[l]!);
+      hit = { xy: toBng(lonLat), lonLat, locations };
+      this.bng.set(points, hit);
+    }
+    return hit;
+  }
+
+  /** A KD-tree over the BNG points, built once per loaded dataset (camera coverage, crimes near a spot). */
+  tree(points: CrimePoints): ReturnType<typeof pointTree> {
+    let hit = this.trees.get(points);
+    if (!hit) {
+      hit = pointTree(this.projected(points).xy);
+      this.trees.set(points, hit);
+    }
+    return hit;
+  }
+
+  /** The grid over the dataset's LSOAs and its study-area mask (and, when asked, residents per cell), cached. */
+  async studyGrid(dataset: DatasetSummary, cellSize: number | undefined, shape: 'square' | 'hex', withPopulation = false) {
+    const key = `${dataset.id}@${dataset.version}|${cellSize ?? 'auto'}|${shape}`;
+    let hit = this.grids.get(key);
+    if (!hit || (withPopulation && !hit.population)) {
+      const lsoas = await this.reference.lsoas(dataset);
+      const areas = lsoas.map((l) => l.geometry);
+      const grid = hit?.grid ?? createGrid(areasExtent(areas), { shape, ...(cellSize && { cellSize }) });
+      const next: { grid: Grid; mask: Uint8Array; population?: Float64Array } = { grid, mask: hit?.mask ?? gridMask(grid, areas) };
+      if (withPopulation) {
+        const withPop = lsoas.filter((l) => l.population !== null && l.population > 0);
+        if (withPop.length > 0) next.population = populationGrid(grid, withPop.map((l) => ({ geometry: l.geometry, population: l.population! }))).population;
+      }
+      hit = next;
+      if (this.grids.size > 20) this.grids.clear();
+      this.grids.set(key, hit);
+    }
+    return hit;
+  }
+}
+
+export function categoryMask(categories: readonly CategorySelection[]): Uint8Array {
+  const wanted = new Uint8Array(CRIME_CATEGORIES.length);
+  for (const c of categories) for (const slug of categoriesOf(c)) wanted[CATEGORY_INDEX[slug]] = 1;
+  return wanted;
+}
+
+export function monthOrdinal(month: Month): number {
+  return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+}
+
+export function ordinalMonth(ordinal: number): Month {
+  return `${Math.floor(ordinal / 12)}-${String((ordinal % 12) + 1).padStart(2, '0')}` as Month;
+}
+
+function maxMonth(a: Month, b: Month): Month {
+  return a > b ? a : b;
+}

@@ -1,0 +1,109 @@
+import { bngToLonLat, cellCentre, coveredPoints, greedySites, lonLatToBng } from '@safer-places/geo';
+import type { CameraType, CategorySelection, Month, Position, Principal, ProposedCamera } from '@safer-places/schemas';
+import { CAMERA_TYPE_LABELS } from '@safer-places/schemas';
+import { ValidationError } from '../errors';
+import {
+  commonLocation,
+  effectiveRadius,
+  hotCells,
+  liveCameraViews,
+  mainCrimeTypes,
+  planningGrid,
+  proposedCameraViews,
+  round6,
+  share,
+  type PlanningContext,
+} from './common';
+import { COVERAGE_NOTE } from './coverage';
+
+export interface CandidateSitesRequest {
+  datasetId?: string;
+  categories: CategorySelection[];
+  from?: Month;
+  to?: Month;
+  cellSize?: number;
+  correction: 'fdr' | 'holm' | 'none';
+  proposed: ProposedCamera[];
+  k: number;
+  cameraType: CameraType;
+  coverageRadiusM?: number;
+  /** Feasible sites [lon, lat]; default the centroids of the significant hot cells. */
+  candidates?: Position[];
+}
+
+export const GREEDY_NOTE =
+  'Greedy selection: each pick is the candidate site that newly covers the most crimes not covered by existing cameras or earlier picks; its marginal gain never exceeds the one before it. Greedy is guaranteed at least 63 % (1 − 1/e) of the best possible total for the same number of cameras, and is often optimal, but not always.';
+
+/**
+ * Where k new cameras would cover the most crimes of the chosen types and period that no live camera covers: greedy
+ * maximum coverage over candidate sites (the user's feasible sites, or the hot-cell centroids), with each pick's
+ * marginal gain and the coverage before and after it.
+ */
+export async function candidateSites(ctx: PlanningContext, principal: Principal, request: CandidateSitesRequest) {
+  const s = await ctx.selection.select(request, 12);
+  const radius = effectiveRadius(request.cameraType, request.coverageRadiusM);
+  const existing = [...liveCameraViews(await ctx.assets.list(principal, 'cameras')), ...proposedCameraViews(request.proposed)];
+  const covered = coveredPoints(s.projected.xy, existing, { tree: ctx.selection.tree(s.points) });
+
+  let candidateLonLat: Position[];
+  let candidateCells: number[] | null = null;
+  let candidates: Float64Array;
+  let cellSizeM: number | null = null;
+  if (request.candidates) {
+    candidateLonLat = request.candidates;
+    candidates = Float64Array.from(request.candidates.flatMap((p) => lonLatToBng(p[0], p[1])));
+  } else {
+    const { grid, mask } = await planningGrid(ctx, s.dataset, request.cellSize);
+    cellSizeM = grid.cellSize;
+    candidateCells = hotCells(s, grid, mask, request.correction).hot;
+    if (candidateCells.length === 0) throw new ValidationError('no significant hot cells for the chosen crimes and period, so there are no default candidate sites: upload your own list of feasible sites');
+    const xy = candidateCells.flatMap((c) => cellCentre(grid, c));
+    candidates = Float64Array.from(xy);
+    candidateLonLat = candidateCells.map((_, k) => bngToLonLat(xy[2 * k]!, xy[2 * k + 1]!));
+  }
+  const result = greedySites(s.projected.xy, { candidates, radius, k: request.k, indices: s.selected, covered });
+  const total = result.total;
+  const picks = result.picks.map((p) => {
+    const [lon, lat] = candidateLonLat[p.candidate]!;
+    return {
+      rank: p.rank,
+      candidate: p.candidate,
+      cell: candidateCells ? candidateCells[p.candidate]! : null,
+      lon: round6(lon),
+      lat: round6(lat),
+      radiusM: radius,
+      gain: p.gain,
+      coveredBefore: p.coveredBefore,
+      coveredAfter: p.coveredAfter,
+      shareBefore: share(p.coveredBefore, total),
+      shareAfter: share(p.coveredAfter, total),
+      location: commonLocation(s.projected.locations, p.members),
+      mainTypes: mainCrimeTypes(s.points, p.members),
+    };
+  });
+  const last = picks[picks.length - 1];
+  return {
+    ...s.header,
+    camera: { type: request.cameraType, typeLabel: CAMERA_TYPE_LABELS[request.cameraType], radiusM: radius },
+    candidates: { source: request.candidates ? ('uploaded' as const) : ('hot-cells' as const), count: candidates.length / 2, cellSizeM },
+    existingCameras: existing.length,
+    total,
+    coveredBefore: result.coveredInitially,
+    coveredAfter: last ? last.coveredAfter : result.coveredInitially,
+    shareBefore: share(result.coveredInitially, total),
+    shareAfter: share(last ? last.coveredAfter : result.coveredInitially, total),
+    picks,
+    notes: [
+      GREEDY_NOTE,
+      request.candidates
+        ? `Candidates: the ${candidates.length / 2} feasible sites you gave.`
+        : `Candidates: the centres of the ${candidates.length / 2} significant Gi* hot cells (${cellSizeM} m). Upload a list of feasible sites (lamp columns, buildings with consent) to choose among those instead.`,
+      `New cameras are counted as ${CAMERA_TYPE_LABELS[request.cameraType].toLowerCase()} with a ${radius} m radius, all round.`,
+      ...(picks.length < request.k ? [`Only ${picks.length} of ${request.k} sites cover any crime not already covered.`] : []),
+      COVERAGE_NOTE,
+      ...s.notes,
+    ],
+  };
+}
+
+export type CandidateSites = Awaited<ReturnType<typeof candidateSites>>;

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import type { Audited } from './entities';
+import { pointSchema } from './geometry';
+
+/*
+ * The planner's own records, kept per organisation and versioned like every other item: patrol visits (the dosage
+ * log) and deployments of re-deployable cameras. This file must not import entities.ts (entities.ts imports it); the
+ * planner's request schemas, which need the camera types, are in planning-api.ts.
+ */
+
+const isoDate = z.iso.date({ error: 'dates must be YYYY-MM-DD' });
+const notes = z.string().max(2000, 'notes are at most 2,000 characters').optional();
+
+/** Direction a camera faces, degrees clockwise from north. */
+export const bearingDegSchema = z.number().min(0, 'bearingDeg is 0 to 359 degrees clockwise from north').lt(360, 'bearingDeg is 0 to 359 degrees clockwise from north');
+/** Width of a camera's view in degrees; 360 is all round. */
+export const fieldOfViewDegSchema = z.number().int('fieldOfViewDeg is a whole number of degrees').min(10, 'fieldOfViewDeg is at least 10 degrees').max(360, 'fieldOfViewDeg is at most 360 degrees');
+
+/** A camera faces one way only with both a bearing and a field of view; with neither it covers a full circle. */
+export function fieldOfViewTogether(v: { bearingDeg?: number | undefined; fieldOfViewDeg?: number | undefined }, ctx: z.RefinementCtx): void {
+  if ((v.bearingDeg === undefined) !== (v.fieldOfViewDeg === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [v.bearingDeg === undefined ? 'bearingDeg' : 'fieldOfViewDeg'],
+      message: 'give both bearingDeg and fieldOfViewDeg for a camera that faces one way, or neither for all-round coverage',
+    });
+  }
+}
+
+/** Who made a patrol visit, by role (never by name: the log is read across the partnership). */
+export const OFFICER_ROLES = ['police-officer', 'pcso', 'special-constable', 'community-protection-officer', 'warden', 'other'] as const;
+export const OFFICER_ROLE_LABELS: Record<(typeof OFFICER_ROLES)[number], string> = {
+  'police-officer': 'Police officer',
+  pcso: 'PCSO',
+  'special-constable': 'Special constable',
+  'community-protection-officer': 'Community protection officer',
+  warden: 'Neighbourhood or street warden',
+  other: 'Other',
+};
+export type OfficerRole = (typeof OFFICER_ROLES)[number];
+
+/** Published practice: ~15 minutes of visible presence per hot spot, at least twice a day. */
+export const DEFAULT_PATROL_MINUTES = 15;
+export const DEFAULT_PATROLS_PER_DAY = 2;
+/** Patrol hot spots are at most 150 m across (radius); the dosage report counts crimes within this of a spot. */
+export const DEFAULT_SPOT_RADIUS_M = 150;
+/** Re-deployable cameras usually stay about three months. */
+export const DEFAULT_DEPLOYMENT_MONTHS = 3;
+
+/** A date `months` calendar months later, clamped to the month's end: 2024-11-30 + 3 → 2025-02-28. */
+export function addMonthsToDate(isoDay: string, months: number): string {
+  const [y, m, d] = isoDay.split('-').map(Number) as [number, number, number];
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+/** One visit to a patrol hot spot: where (the spot's centre and name), when, how long and by whom (role). */
+export const patrolVisitInputSchema = z.strictObject({
+  spotName: z.string().trim().min(1, 'spotName is required').max(200, 'spotName is at most 200 characters'),
+  location: pointSchema,
+  radiusM: z.number().int().min(25, 'radiusM is at least 25 m').max(500, 'radiusM is at most 500 m').default(DEFAULT_SPOT_RADIUS_M),
+  visitDate: isoDate.refine((d) => d >= '2000-01-01', 'visitDate must be in 2000 or later'),
+  minutes: z.number().int('minutes must be a whole number').min(1, 'minutes is at least 1').max(720, 'minutes is at most 720 (12 hours)'),
+  officerRole: z.enum(OFFICER_ROLES),
+  notes,
+});
+export type PatrolVisitInput = z.infer<typeof patrolVisitInputSchema>;
+export type PatrolVisit = PatrolVisitInput & Audited;
+
+/**
+ * One deployment of a re-deployable camera: the site, from when, until when (three months after the start when not
+ * given). The camera must be one of the organisation's re-deployable cameras.
+ */
+export const cameraDeploymentInputSchema = z
+  .strictObject({
+    cameraId: z.string().min(1, 'cameraId is required').max(64),
+    siteName: z.string().trim().min(1, 'siteName is required').max(200, 'siteName is at most 200 characters'),
+    location: pointSchema,
+    startDate: isoDate,
+    endDate: isoDate.optional(),
+    notes,
+  })
+  .superRefine((v, ctx) => {
+    if (v.endDate && v.endDate < v.startDate) ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'endDate must not be before startDate' });
+  })
+  .transform((v) => ({ ...v, endDate: v.endDate ?? addMonthsToDate(v.startDate, DEFAULT_DEPLOYMENT_MONTHS) }));
+export type CameraDeploymentInput = z.infer<typeof cameraDeploymentInputSchema>;
+export type CameraDeployment = CameraDeploymentInput & Audited;
