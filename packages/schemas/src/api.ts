@@ -95,14 +95,20 @@ export interface ClientConfig {
   cognito?: CognitoClientConfig;
 }
 
-export const hotspotQuerySchema = z.strictObject({
+/** What every hot spot analysis is asked for: crimes, months and the grid. */
+const hotspotGridFields = {
   dataset: datasetParam,
   categories: categoryList.optional(),
   from: monthSchema.optional(),
   to: monthSchema.optional(),
   cellSize: z.coerce.number().int().min(50, 'cellSize is at least 50 m').max(500, 'cellSize is at most 500 m').optional(),
   shape: z.enum(['square', 'hex']).default('square'),
-  correction: z.enum(['fdr', 'holm', 'none']).default('fdr'),
+};
+const correction = z.enum(['fdr', 'holm', 'none']).default('fdr');
+
+export const hotspotQuerySchema = z.strictObject({
+  ...hotspotGridFields,
+  correction,
   top: z.coerce.number().int().min(1).max(50).default(10),
 });
 export type HotspotQuery = z.infer<typeof hotspotQuerySchema>;
@@ -111,13 +117,8 @@ const share = (name: string) => z.coerce.number().gt(0, `${name} must be between
 
 /** Hot-spot change: Gi* per sub-period and a classification per cell; thresholds as in sfhotspot's hotspot_classify. */
 export const hotspotChangeQuerySchema = z.strictObject({
-  dataset: datasetParam,
-  categories: categoryList.optional(),
-  from: monthSchema.optional(),
-  to: monthSchema.optional(),
-  cellSize: z.coerce.number().int().min(50, 'cellSize is at least 50 m').max(500, 'cellSize is at most 500 m').optional(),
-  shape: z.enum(['square', 'hex']).default('square'),
-  correction: z.enum(['fdr', 'holm', 'none']).default('fdr'),
+  ...hotspotGridFields,
+  correction,
   periods: z.coerce.number().int().min(2, 'periods is at least 2').max(24, 'periods is at most 24').optional(),
   hotspotProp: share('hotspotProp'),
   persistentProp: share('persistentProp'),
@@ -128,12 +129,7 @@ export type HotspotChangeQuery = z.infer<typeof hotspotChangeQuerySchema>;
 
 /** Kernel density on the grid, per km² or per 1,000 residents (dual KDE). */
 export const densityQuerySchema = z.strictObject({
-  dataset: datasetParam,
-  categories: categoryList.optional(),
-  from: monthSchema.optional(),
-  to: monthSchema.optional(),
-  cellSize: z.coerce.number().int().min(50, 'cellSize is at least 50 m').max(500, 'cellSize is at most 500 m').optional(),
-  shape: z.enum(['square', 'hex']).default('square'),
+  ...hotspotGridFields,
   bandwidth: z.coerce.number().int().min(50, 'bandwidth is at least 50 m').max(5000, 'bandwidth is at most 5000 m').optional(),
   perResidents: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });

@@ -1,22 +1,32 @@
 import { Hono } from 'hono';
-import { parseOrThrow, toCsv, type HotspotService } from '@safer-places/domain';
-import { densityQuerySchema, hotspotChangeQuerySchema, hotspotQuerySchema } from '@safer-places/schemas';
+import { parseOrThrow, toCsv, type HotspotGridRequest, type HotspotService } from '@safer-places/domain';
+import {
+  densityQuerySchema,
+  hotspotChangeQuerySchema,
+  hotspotQuerySchema,
+  type DensityQuery,
+  type HotspotChangeQuery,
+  type HotspotQuery,
+} from '@safer-places/schemas';
 import type { AppEnv } from '../middleware';
+
+/** The crimes, months and grid every analysis takes, from a parsed query. */
+function gridRequest(q: HotspotQuery | HotspotChangeQuery | DensityQuery): HotspotGridRequest {
+  return {
+    ...(q.dataset && { datasetId: q.dataset }),
+    categories: q.categories ?? [],
+    ...(q.from && { from: q.from }),
+    ...(q.to && { to: q.to }),
+    ...(q.cellSize && { cellSize: q.cellSize }),
+    shape: q.shape,
+  };
+}
 
 export function hotspotRoutes(service: HotspotService) {
   const app = new Hono<AppEnv>();
   const run = (query: Record<string, string>) => {
     const q = parseOrThrow(hotspotQuerySchema, query, 'hotspot query');
-    return service.hotspots({
-      ...(q.dataset && { datasetId: q.dataset }),
-      categories: q.categories ?? [],
-      ...(q.from && { from: q.from }),
-      ...(q.to && { to: q.to }),
-      ...(q.cellSize && { cellSize: q.cellSize }),
-      shape: q.shape,
-      correction: q.correction,
-      top: q.top,
-    });
+    return service.hotspots({ ...gridRequest(q), correction: q.correction, top: q.top });
   };
 
   app.get('/', async (c) => c.json(await run(c.req.query())));
@@ -42,12 +52,7 @@ export function hotspotRoutes(service: HotspotService) {
     const q = parseOrThrow(hotspotChangeQuerySchema, c.req.query(), 'hot-spot change query');
     return c.json(
       await service.change({
-        ...(q.dataset && { datasetId: q.dataset }),
-        categories: q.categories ?? [],
-        ...(q.from && { from: q.from }),
-        ...(q.to && { to: q.to }),
-        ...(q.cellSize && { cellSize: q.cellSize }),
-        shape: q.shape,
+        ...gridRequest(q),
         correction: q.correction,
         ...(q.periods !== undefined && { periods: q.periods }),
         ...(q.hotspotProp !== undefined && { hotspotProp: q.hotspotProp }),
@@ -62,12 +67,7 @@ export function hotspotRoutes(service: HotspotService) {
     const q = parseOrThrow(densityQuerySchema, c.req.query(), 'density query');
     return c.json(
       await service.density({
-        ...(q.dataset && { datasetId: q.dataset }),
-        categories: q.categories ?? [],
-        ...(q.from && { from: q.from }),
-        ...(q.to && { to: q.to }),
-        ...(q.cellSize && { cellSize: q.cellSize }),
-        shape: q.shape,
+        ...gridRequest(q),
         ...(q.bandwidth !== undefined && { bandwidth: q.bandwidth }),
         perResidents: q.perResidents,
       }),
