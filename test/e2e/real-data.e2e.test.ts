@@ -6,6 +6,7 @@ import { parse } from 'csv-parse';
 import type { Feature, FeatureCollection, Polygon } from 'geojson';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { strFromU8, unzipSync } from 'fflate';
 import { importFiles, openStore } from '@safer-places/importer';
 import { SHARED_DATA, mustHaveSharedData, sharedDataAvailable } from '../integration/shared-data';
 import { PRIMARY_LAYER, findClickTarget, launchChromium, signInAs, waitForMapReady } from './browser';
@@ -39,7 +40,7 @@ describe.runIf(sharedDataAvailable)('map on imported real data', () => {
     await store.close();
     api = await startApi({ dataDir });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     await page.goto(api.url);
     await signInAs(page, 'analyst');
     await waitForMapReady(page);
@@ -101,4 +102,31 @@ describe.runIf(sharedDataAvailable)('map on imported real data', () => {
     expect(await page.getByTestId('legend-hotspots').innerText()).toMatch(/Nottinghamshire open data/);
     await page.screenshot({ path: join(REPO_ROOT, 'test/artifacts/real-data-hotspots-1280x800.png') });
   });
+
+  it('takes a bid writer from criteria to a downloaded evidence pack for real Nottinghamshire LSOAs', async () => {
+    const started = Date.now();
+    await page.getByTestId('hotspot-panel').getByRole('button', { name: 'Close details' }).click();
+    await page.getByRole('button', { name: 'Bid: eligible LSOAs and evidence pack' }).click();
+    const panel = page.getByTestId('bid-panel');
+    await panel.getByTestId('bid-eligible-summary').waitFor({ state: 'visible', timeout: 60_000 });
+    const preset = await panel.getByLabel('Start from a preset').locator('option').nth(1).getAttribute('value');
+    await panel.getByLabel('Start from a preset').selectOption(preset!);
+    await page.waitForFunction(() => !document.querySelector('[data-testid="bid-eligibility-loading"]'), null, { timeout: 60_000 });
+    expect(await panel.getByTestId('bid-eligible-summary').innerText()).toMatch(/of 684 LSOAs eligible/);
+    const rows = panel.getByTestId('bid-eligibility-table').locator('tbody tr');
+    for (let i = 0; i < 3; i++) await rows.nth(i).locator('input[type="checkbox"]').check();
+    await panel.getByTestId('bid-total-lsoas').filter({ hasText: /^3$/ }).waitFor({ state: 'visible', timeout: 60_000 });
+    expect(await panel.getByTestId('bid-totals').innerText()).toMatch(/Residents\s+[\d,]+/);
+    await panel.getByLabel('Bid name').fill('Real data bid (e2e)');
+    await panel.getByRole('button', { name: 'Save bid draft' }).click();
+    await panel.getByRole('button', { name: 'Save changes' }).waitFor({ state: 'visible', timeout: 30_000 });
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), panel.getByRole('button', { name: 'Download evidence pack (zip)' }).click()]);
+    const files = unzipSync(new Uint8Array(readFileSync((await download.path())!)));
+    const report = strFromU8(files['report.html']!);
+    expect(report).toMatch(/police\.uk/);
+    expect(report).not.toMatch(/SYNTHETIC DATA/);
+    expect(strFromU8(files['lsoas.csv']!).match(/^"?E01\d{6}/gm)).toHaveLength(3);
+    await page.screenshot({ path: join(REPO_ROOT, 'test/artifacts/real-data-bid-1280x800.png') });
+    console.log(`real-data bid: criteria to evidence pack in ${((Date.now() - started) / 1000).toFixed(1)} s of scripted clicking`);
+  }, 300_000);
 });
