@@ -175,7 +175,34 @@ describe('bid writing in a real browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('evaluates a funded Safer Streets area before and after its start, as the API works it out', async () => {
+    await page.getByTestId('bid-panel').getByRole('button', { name: 'Close details' }).click();
+    const areas = await apiFromPage<{ features: { properties: { id: string; startDate: string }; geometry: { coordinates: number[][][] } }[] }>(page, '/api/layers/safer-streets-areas');
+    const area = areas.features[0]!;
+    const ring = area.geometry.coordinates[0]!;
+    const bounds: [[number, number], [number, number]] = [
+      [Math.min(...ring.map((c) => c[0]!)), Math.min(...ring.map((c) => c[1]!))],
+      [Math.max(...ring.map((c) => c[0]!)), Math.max(...ring.map((c) => c[1]!))],
+    ];
+    await page.evaluate((b) => window.__saferPlacesMap!.fitBounds(b, { padding: { top: 40, bottom: 40, left: 320, right: 60 }, duration: 0 }), bounds);
+    await waitForMapIdle(page);
+    const target = await findClickTarget(page, PRIMARY_LAYER['safer-streets-areas'], 'id', [PRIMARY_LAYER.cameras, PRIMARY_LAYER['help-points'], PRIMARY_LAYER['pspo-zones'], 'areas-fill']);
+    expect(target).not.toBeNull();
+    await page.mouse.click(target!.x, target!.y);
+    const panel = page.getByTestId('asset-panel');
+    await panel.getByRole('button', { name: 'Compare before and after' }).click();
+    await panel.getByTestId('evaluation-result').waitFor({ state: 'visible', timeout: 30_000 });
+    const start = await panel.getByLabel('Intervention start').inputValue();
+    const expected = await apiFromPage<{ target: { before: number; after: number }; caveats: string[] }>(page, `/api/safer-streets-areas/${target!.id}/evaluation?start=${start}&months=12`);
+    const text = await panel.getByTestId('evaluation-result').innerText();
+    expect(text).toMatch(new RegExp(`Target area\\s+${expected.target.before.toLocaleString('en-GB')}\\s+${expected.target.after.toLocaleString('en-GB')}`));
+    expect(text).toContain(expected.caveats[0]!);
+    await expect(panel.getByTestId('evaluation-did').innerText()).resolves.toMatch(/crimes against the expected|not possible/);
+  });
+
   it('fits 1024×700 with the bid panel open', async () => {
+    await page.getByRole('button', { name: 'Bid: eligible LSOAs and evidence pack' }).click();
+    await page.getByTestId('bid-panel').waitFor({ state: 'visible' });
     await page.setViewportSize({ width: 1024, height: 700 });
     await page.waitForTimeout(300);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);

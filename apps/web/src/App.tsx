@@ -797,6 +797,11 @@ export function App() {
           onReload={async () => {
             await reloadAfterWrite(kind);
           }}
+          {...(kind === 'safer-streets-areas' && {
+            evaluate: (q: { start: string; months: number }) => api.evaluation(selection.id, { ...q, ...(datasetId && { dataset: datasetId }) }),
+            firstMonth: dataset?.firstMonth ?? null,
+            lastMonth: dataset?.lastMonth ?? null,
+          })}
         />
       );
     }

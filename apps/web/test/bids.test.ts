@@ -90,3 +90,13 @@ describe('bid layers', () => {
     expect(validateStyleMin(composeStyle(offlineStyle(), buildOverlay(state)) as never)).toEqual([]);
   });
 });
+
+describe('evaluation start month', () => {
+  it('keeps the area’s own start when the data has months before and after it, else takes the middle of the data', async () => {
+    const { defaultStart } = await import('../src/components/EvaluationSection');
+    expect(defaultStart('2024-01', '2023-01', '2024-12')).toEqual({ start: '2024-01', moved: false });
+    expect(defaultStart('2022-10', '2023-01', '2024-12')).toEqual({ start: '2024-01', moved: true });
+    expect(defaultStart('2023-01', '2023-01', '2024-12')).toEqual({ start: '2024-01', moved: true });
+    expect(defaultStart(null, '2023-01', '2024-12')).toEqual({ start: '2024-01', moved: false });
+  });
+});

@@ -3,6 +3,7 @@ import type {
   BidPresetList,
   EligibilityRequest,
   EligibilityResult,
+  EvaluationResult,
   SelectionRequest,
   SelectionResult,
   AreaGeometry,
@@ -253,6 +254,8 @@ export function createApiClient(opts: ApiClientOptions) {
     bidPresets: () => request<BidPresetList>('GET', '/api/bid-presets'),
     eligibility: (body: EligibilityRequest, signal?: AbortSignal) => request<EligibilityResult>('POST', '/api/bids/eligibility', { body, ...(signal && { signal }) }),
     bidSelection: (body: SelectionRequest, signal?: AbortSignal) => request<SelectionResult>('POST', '/api/bids/selection', { body, ...(signal && { signal }) }),
+    evaluation: (id: string, q: { start: string; months?: number; dataset?: string }) =>
+      request<EvaluationResult>('GET', `/api/safer-streets-areas/${encodeURIComponent(id)}/evaluation${buildQuery(q)}`),
     downloadBidPack: (id: string, dataset?: string) => download(`/api/bids/${encodeURIComponent(id)}/pack${buildQuery({ dataset })}`),
     downloadBidReport: (id: string, dataset?: string) => download(`/api/bids/${encodeURIComponent(id)}/report.html${buildQuery({ dataset })}`),
     downloadStrategicCsv: (q: { scope: 'district' | 'csp' | 'all'; dataset?: string; to?: string }) =>

@@ -3,6 +3,7 @@ import {
   ASSET_KINDS,
   type AssetInputByKind,
   type DatasetSummary,
+  type EvaluationResult,
   type Geometry,
   type LsoaStats,
   type LsoaStatsRow,
@@ -15,6 +16,7 @@ import { formatInteger, formatRate, ordinal, plural } from '../lib/format';
 import { periodLabel } from '../lib/period';
 import { populationSourceLabel } from '../lib/labels';
 import { ConfirmDelete } from './ConfirmDelete';
+import { EvaluationSection } from './EvaluationSection';
 
 export function PanelShell(props: { title: string; subtitle?: string; onClose(): void; children: React.ReactNode; testId: string; className?: string }) {
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -212,6 +214,10 @@ export interface AssetPanelProps<K extends FormKind> {
   onDelete(version: number): Promise<void>;
   onReload(): Promise<void>;
   onClose(): void;
+  /** Safer Streets areas: before/after figures for an intervention start month. */
+  evaluate?(q: { start: string; months: number }): Promise<EvaluationResult>;
+  firstMonth?: string | null;
+  lastMonth?: string | null;
 }
 
 export function AssetPanel<K extends FormKind>(props: AssetPanelProps<K>) {
@@ -326,6 +332,9 @@ export function AssetPanel<K extends FormKind>(props: AssetPanelProps<K>) {
             </div>
           )}
           {!props.canWrite && <p className="hint">Your role can view this {meta.singular} but not change it.</p>}
+          {props.evaluate && (
+            <EvaluationSection key={idKey} startDate={typeof props.properties.startDate === 'string' ? props.properties.startDate : null} firstMonth={props.firstMonth ?? null} lastMonth={props.lastMonth ?? null} load={props.evaluate} />
+          )}
         </>
       )}
     </PanelShell>
