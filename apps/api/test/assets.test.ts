@@ -160,3 +160,39 @@ describe('bad input gets a 4xx naming the problem, and nothing is written', () =
     expect(t.errors).toEqual([]);
   });
 });
+
+describe('POST /api/:kind/import (file uploads)', () => {
+  const camera = (name: string, lon = -1.15) => ({ name, type: 'fixed', status: 'live', location: { type: 'Point', coordinates: [lon, 52.95] } });
+
+  it('adds every item of a valid upload', async () => {
+    const before = (await t.call('GET', '/api/cameras', { role: 'planner', orgId: 'upload-org' })).json.items.length;
+    const res = await t.call('POST', '/api/cameras/import', { role: 'planner', orgId: 'upload-org', body: { items: [camera('Upload A'), camera('Upload B', -1.16)] } });
+    expect(res.status).toBe(201);
+    expect(res.json.created).toBe(2);
+    const after = (await t.call('GET', '/api/cameras', { role: 'planner', orgId: 'upload-org' })).json.items;
+    expect(after.length).toBe(before + 2);
+    expect(after.map((c: { name: string }) => c.name)).toEqual(expect.arrayContaining(['Upload A', 'Upload B']));
+  });
+
+  it('writes nothing when any item is bad, and names each bad item', async () => {
+    const before = (await t.call('GET', '/api/cameras', { role: 'planner', orgId: 'upload-org-2' })).json.items.length;
+    const res = await t.call('POST', '/api/cameras/import', {
+      role: 'planner',
+      orgId: 'upload-org-2',
+      body: { items: [camera('Fine'), { ...camera('Swapped'), location: { type: 'Point', coordinates: [52.95, -1.15] } }, { ...camera('Extra'), orgId: 'other' }] },
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.detail).toMatch(/2 of 3 items are invalid, so nothing was added/);
+    expect(res.json.detail).toMatch(/item 2: .*swapped|item 2: .*latitude/i);
+    expect(res.json.detail).toMatch(/item 3: .*orgId/);
+    expect((await t.call('GET', '/api/cameras', { role: 'planner', orgId: 'upload-org-2' })).json.items.length).toBe(before);
+  });
+
+  it('refuses a role that may not change the layer, and a body that is not {items: [...]}', async () => {
+    expect((await t.call('POST', '/api/cameras/import', { role: 'viewer', body: { items: [camera('X')] } })).status).toBe(403);
+    const res = await t.call('POST', '/api/cameras/import', { role: 'planner', body: [camera('X')] });
+    expect(res.status).toBe(400);
+    expect(res.json.detail).toMatch(/\{"items": \[\.\.\.\]\}/);
+    expect((await t.call('POST', '/api/cameras/import', { role: 'planner', body: { items: [] } })).json.detail).toMatch(/no items/);
+  });
+});

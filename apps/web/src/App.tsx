@@ -44,6 +44,8 @@ import { HotspotPanel } from './components/HotspotPanel';
 import { PlannerPanel, type PlannerPickKind } from './components/PlannerPanel';
 import { usePlanner } from './components/PlannerState';
 import { BidPanel } from './components/BidPanel';
+import { UploadPanel } from './components/UploadPanel';
+import { UPLOAD_KINDS } from './lib/upload';
 import { geometryCollection, lassoCodes, lsoaSubset, toggleCodes } from './lib/bids';
 import type { SelectionResult } from '@safer-places/schemas';
 import { DEFAULT_HOTSPOT_QUERY, hotspotLegend, hotspotMapState, resolveHotspotPeriod, type HotspotAnswer, type HotspotQueryState } from './lib/hotspots';
@@ -174,6 +176,7 @@ export function App() {
   const [bidEligible, setBidEligible] = useState<string[]>([]);
   const [bidResult, setBidResult] = useState<SelectionResult | null>(null);
   const [lassoActive, setLassoActive] = useState(false);
+  const [uploadOpen, setUploadOpen] = useState(false);
   const [pendingFit, setPendingFit] = useState<BBox | null>(null);
   const narrowMap = useMediaQuery(NARROW_MAP_QUERY);
   const areaEditRef = useRef(areaEdit);
@@ -219,6 +222,7 @@ export function App() {
     setBidEligible([]);
     setBidResult(null);
     setLassoActive(false);
+    setUploadOpen(false);
     if (!token) return;
     let cancelled = false;
     (async () => {
@@ -807,6 +811,22 @@ export function App() {
     }
   }
 
+  const uploadKinds = UPLOAD_KINDS.filter((k) => canWrite(k));
+  if (!panel && uploadOpen && uploadKinds.length > 0) {
+    panel = (
+      <UploadPanel
+        kinds={uploadKinds}
+        onUpload={async (kind, items) => {
+          const res = await api.importAssets(kind, items);
+          await reloadAfterWrite(kind);
+          setVisible((v) => ({ ...v, [kind]: true }));
+          announce(`${res.created} added to the map.`);
+          return res.created;
+        }}
+        onClose={() => setUploadOpen(false)}
+      />
+    );
+  }
   if (!panel && bidOpen && dataset) {
     panelKind = 'area';
     panel = (
@@ -929,7 +949,7 @@ export function App() {
             periodError={period && !period.ok ? period.error : null}
             disabled={!me}
           />
-          {me && writableAdd.length > 0 && (
+          {me && (writableAdd.length > 0 || uploadKinds.length > 0) && (
             <fieldset className="control-group">
               <legend>Add to the map</legend>
               <div className="button-stack">
@@ -938,8 +958,24 @@ export function App() {
                     {k === 'cameras' ? 'Add camera here' : 'Add help point here'}
                   </button>
                 ))}
+                {uploadKinds.length > 0 && (
+                  <button
+                    type="button"
+                    className="button"
+                    aria-expanded={uploadOpen}
+                    onClick={() => {
+                      setSelection(null);
+                      setAddKind(null);
+                      setUploadOpen(!uploadOpen);
+                    }}
+                  >
+                    Upload from a file…
+                  </button>
+                )}
               </div>
-              <p className="hint">Choose, then click the map where it goes.</p>
+              <p className="hint">
+                {writableAdd.length > 0 ? 'Choose, then click the map where it goes; or upload GeoJSON or CSV.' : 'Upload GeoJSON (or CSV for points).'}
+              </p>
             </fieldset>
           )}
           {me && canWrite('areas') && <DrawTools active={drawTool} onTool={startDrawing} disabled={!dataReady && !drawTool} />}

@@ -1,6 +1,6 @@
 import type { Asset, AssetByKind, AssetKind, Audited, Principal } from '@safer-places/schemas';
 import { ASSET_KINDS } from '@safer-places/schemas';
-import { ForbiddenError, NotFoundError, ValidationError } from './errors';
+import { ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from './errors';
 import { canWrite } from './permissions';
 import type { AssetRepository, Clock, IdGenerator } from './ports';
 import { assertValidArea, parseOrThrow } from './validation';
@@ -12,6 +12,9 @@ export interface AssetServiceDeps {
 }
 
 /** Create, change and remove an organisation's map assets. The organisation always comes from the principal. */
+/** The most items one upload may add. */
+export const MAX_UPLOAD_ITEMS = 500;
+
 export class AssetService {
   constructor(private readonly deps: AssetServiceDeps) {}
 
@@ -41,6 +44,35 @@ export class AssetService {
     const asset = { ...input, ...audited } as AssetByKind[K];
     await this.deps.assets.create(kind, asset);
     return asset;
+  }
+
+  /**
+   * Adds many items at once (a file upload): every item is checked first, and if any is invalid nothing is written and
+   * the error names each bad item by its position (1-based) in the upload.
+   */
+  async createMany<K extends AssetKind>(principal: Principal, kind: K, bodies: readonly unknown[]): Promise<AssetByKind[K][]> {
+    this.assertCanWrite(principal, kind);
+    if (bodies.length === 0) throw new ValidationError('the upload has no items');
+    if (bodies.length > MAX_UPLOAD_ITEMS) throw new ValidationError(`the upload has ${bodies.length} items; at most ${MAX_UPLOAD_ITEMS} at once`);
+    const problems: string[] = [];
+    for (let i = 0; i < bodies.length; i++) {
+      try {
+        await this.validate(principal, kind, bodies[i]);
+      } catch (err) {
+        // Bad fields (400) and self-crossing shapes (422) alike are reported per item.
+        if (!(err instanceof ValidationError || err instanceof UnprocessableError)) throw err;
+        problems.push(`item ${i + 1}: ${err.message}`);
+      }
+    }
+    if (problems.length > 0) {
+      const shown = problems.slice(0, 20).join('; ');
+      throw new ValidationError(
+        `${problems.length} of ${bodies.length} items are invalid, so nothing was added: ${shown}${problems.length > 20 ? `; and ${problems.length - 20} more` : ''}`,
+      );
+    }
+    const created: AssetByKind[K][] = [];
+    for (const body of bodies) created.push(await this.create(principal, kind, body));
+    return created;
   }
 
   async update<K extends AssetKind>(

@@ -28,6 +28,15 @@ export function assetRoutes(kind: AssetKind, service: AssetService) {
     c.header('Location', `/api/${kind}/${item.id}`);
     return c.json(item, 201);
   });
+  // A file upload: every item is checked before any is written.
+  app.post('/import', writers, async (c) => {
+    const body = await readJson(c.req);
+    if (!body || typeof body !== 'object' || Array.isArray(body) || !Array.isArray((body as { items?: unknown }).items) || Object.keys(body).length !== 1) {
+      throw new ApiProblem(400, 'invalid_request', 'the body must be {"items": [...]}, one object per item');
+    }
+    const items = await service.createMany(c.get('principal'), kind, (body as { items: unknown[] }).items);
+    return c.json({ created: items.length, items }, 201);
+  });
   app.put('/:id', writers, async (c) => {
     const version = expectedVersion(c.req.header('If-Match'));
     const item = await service.update(c.get('principal'), kind, id(c.req.param('id')), await readJson(c.req), version);

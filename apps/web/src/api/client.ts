@@ -215,6 +215,9 @@ export function createApiClient(opts: ApiClientOptions) {
     createAsset: <K extends AssetKind>(kind: K, input: AssetInputByKind[K]) => request<AssetByKind[K]>('POST', `/api/${kind}`, { body: input }),
     updateAsset: <K extends AssetKind>(kind: K, id: string, version: number, input: AssetInputByKind[K]) =>
       request<AssetByKind[K]>('PUT', `/api/${kind}/${encodeURIComponent(id)}`, { body: input, headers: ifMatch(version) }),
+    /** A file upload: every item is checked on the server before any is written. */
+    importAssets: <K extends AssetKind>(kind: K, items: unknown[]) =>
+      request<{ created: number; items: AssetByKind[K][] }>('POST', `/api/${kind}/import`, { body: { items } }),
     deleteAsset: (kind: AssetKind, id: string, version: number) =>
       request<void>('DELETE', `/api/${kind}/${encodeURIComponent(id)}`, { headers: ifMatch(version) }),
     /** Statistics for a saved area. */
