@@ -7,6 +7,7 @@ import {
   patrolPlanQuerySchema,
   rotationQuerySchema,
   sitesRequestSchema,
+  type CategorySelection,
 } from '@safer-places/schemas';
 import { readJson, type AppEnv } from '../middleware';
 
@@ -16,16 +17,23 @@ import { readJson, type AppEnv } from '../middleware';
  * (viewers included); what a planner records (visits, deployments, cameras) goes through the asset routes, whose
  * writes are the planners' and admins'.
  */
+/** Which crimes an analysis looks at: dataset, crime types and months, as the request gives them. */
+function crimeSelection(q: { dataset?: string | undefined; categories?: CategorySelection[] | undefined; from?: string | undefined; to?: string | undefined }) {
+  return {
+    ...(q.dataset && { datasetId: q.dataset }),
+    categories: q.categories ?? [],
+    ...(q.from && { from: q.from }),
+    ...(q.to && { to: q.to }),
+  };
+}
+
 export function planningRoutes(service: PlanningService, clock: Clock) {
   const app = new Hono<AppEnv>();
 
   const patrol = (query: Record<string, string>) => {
     const q = parseOrThrow(patrolPlanQuerySchema, query, 'patrol plan query');
     return service.patrolPlan({
-      ...(q.dataset && { datasetId: q.dataset }),
-      categories: q.categories ?? [],
-      ...(q.from && { from: q.from }),
-      ...(q.to && { to: q.to }),
+      ...crimeSelection(q),
       top: q.top,
       start: q.start,
       ...(q.bbox && { bbox: q.bbox }),
@@ -55,10 +63,7 @@ export function planningRoutes(service: PlanningService, clock: Clock) {
     const q = parseOrThrow(coverageRequestSchema, await readJson(c.req), 'coverage request');
     return c.json(
       await service.coverageGaps(c.get('principal'), {
-        ...(q.dataset && { datasetId: q.dataset }),
-        categories: q.categories ?? [],
-        ...(q.from && { from: q.from }),
-        ...(q.to && { to: q.to }),
+        ...crimeSelection(q),
         ...(q.cellSize && { cellSize: q.cellSize }),
         correction: q.correction,
         top: q.top,
@@ -71,10 +76,7 @@ export function planningRoutes(service: PlanningService, clock: Clock) {
     const q = parseOrThrow(sitesRequestSchema, await readJson(c.req), 'candidate sites request');
     return c.json(
       await service.candidateSites(c.get('principal'), {
-        ...(q.dataset && { datasetId: q.dataset }),
-        categories: q.categories ?? [],
-        ...(q.from && { from: q.from }),
-        ...(q.to && { to: q.to }),
+        ...crimeSelection(q),
         ...(q.cellSize && { cellSize: q.cellSize }),
         correction: q.correction,
         proposed: q.proposed,
@@ -90,10 +92,7 @@ export function planningRoutes(service: PlanningService, clock: Clock) {
     const q = parseOrThrow(rotationQuerySchema, c.req.query(), 'rotation query');
     return c.json(
       await service.rotation(c.get('principal'), {
-        ...(q.dataset && { datasetId: q.dataset }),
-        categories: q.categories ?? [],
-        ...(q.from && { from: q.from }),
-        ...(q.to && { to: q.to }),
+        ...crimeSelection(q),
         ...(q.cellSize && { cellSize: q.cellSize }),
         correction: q.correction,
         ...(q.periods !== undefined && { periods: q.periods }),

@@ -7,6 +7,7 @@ import { PLANNING_COLOURS, PLANNING_ICONS } from '../map/layers/planning';
 import { formatInteger, formatNumber, monthLabelLong } from './format';
 import { HOTSPOT_PERIODS, resolveHotspotPeriod, type HotspotPeriod } from './hotspots';
 import { periodLabel, type MonthRange } from './period';
+import { csvCells } from './upload';
 
 /*
  * The planner panel's choices and what the map and legend make of the server's answers. Pure: tested as data.
@@ -127,26 +128,9 @@ function checkPosition(lon: number, lat: number): string | null {
   return r.success ? null : (r.error.issues[0]?.message ?? 'not a UK position');
 }
 
+/** A site list's cells: commas, semicolons or tabs, trimmed. */
 function splitCsv(line: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',' || ch === ';' || ch === '\t') {
-      out.push(field.trim());
-      field = '';
-    } else field += ch;
-  }
-  out.push(field.trim());
-  return out;
+  return csvCells(line, ',;\t').map((c) => c.trim());
 }
 
 /**

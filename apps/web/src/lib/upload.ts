@@ -65,8 +65,8 @@ function fromProperties(kind: UploadKind, props: Record<string, unknown>, ignore
   return input;
 }
 
-/** Splits one CSV line (quotes, doubled quotes and commas inside quotes handled). */
-export function csvCells(line: string): string[] {
+/** Splits one CSV line at any of `separators` (quotes, doubled quotes and separators inside quotes handled). */
+export function csvCells(line: string, separators = ','): string[] {
   const out: string[] = [];
   let cell = '';
   let quoted = false;
@@ -79,7 +79,7 @@ export function csvCells(line: string): string[] {
       } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
+    else if (separators.includes(ch)) {
       out.push(cell);
       cell = '';
     } else cell += ch;

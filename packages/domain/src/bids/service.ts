@@ -427,22 +427,7 @@ export class BidService {
     let scores = new Map<number, number>();
     if (chosenComparison) comparisonIdx = chosenComparison;
     else {
-      const excluded = new Uint8Array(topo.lsoas.length);
-      for (const i of members) excluded[i] = 1;
-      for (const i of ringOfNeighbours(topo.adjacency, members)) excluded[i] = 1;
-      const grown = bufferM > 0 ? bufferArea(target, bufferM) : null;
-      if (grown) {
-        const box = geometryBBox(grown);
-        topo.lsoas.forEach((l, i) => {
-          if (!excluded[i] && bboxIntersects(l.bbox, box) && areasIntersect(l.geometry, grown)) excluded[i] = 1;
-        });
-      }
-      const candidates: ComparisonCandidate[] = [];
-      topo.lsoas.forEach((l, i) => {
-        if (!excluded[i]) candidates.push({ index: i, current: cur.sums[i]!, previous: prev.sums[i]!, population: l.population, decile: l.imdDecile });
-      });
-      const profile = profileOf(members.map((i) => ({ index: i, current: cur.sums[i]!, previous: prev.sums[i]!, population: topo.lsoas[i]!.population, decile: topo.lsoas[i]!.imdDecile })));
-      const suggested = suggestComparison(profile, candidates, members.length);
+      const suggested = suggestComparisonFor(topo, members, target, bufferM, cur.sums, prev.sums, members.length);
       comparisonIdx = suggested.map((s) => s.index);
       scores = new Map(suggested.map((s) => [s.index, Math.round(s.score * 1000) / 1000]));
     }
@@ -652,22 +637,7 @@ export class BidService {
     ]);
     if (query.comparison) comparisonIdx = this.resolveCodes(topo, query.comparison, 'comparison');
     else {
-      const excluded = new Uint8Array(topo.lsoas.length);
-      for (const i of overlapping) excluded[i] = 1;
-      for (const i of ringOfNeighbours(topo.adjacency, overlapping)) excluded[i] = 1;
-      const grown = bufferM > 0 ? bufferArea(area.geometry, bufferM) : null;
-      if (grown) {
-        const box = geometryBBox(grown);
-        topo.lsoas.forEach((l, i) => {
-          if (!excluded[i] && bboxIntersects(l.bbox, box) && areasIntersect(l.geometry, grown)) excluded[i] = 1;
-        });
-      }
-      const candidates: ComparisonCandidate[] = [];
-      topo.lsoas.forEach((l, i) => {
-        if (!excluded[i]) candidates.push({ index: i, current: pc.sums[i]!, previous: pp.sums[i]!, population: l.population, decile: l.imdDecile });
-      });
-      const profile = profileOf(overlapping.map((i) => ({ index: i, current: pc.sums[i]!, previous: pp.sums[i]!, population: topo.lsoas[i]!.population, decile: topo.lsoas[i]!.imdDecile })));
-      const suggested = suggestComparison(profile, candidates, Math.max(1, overlapping.length));
+      const suggested = suggestComparisonFor(topo, overlapping, area.geometry, bufferM, pc.sums, pp.sums, Math.max(1, overlapping.length));
       comparisonIdx = suggested.map((s) => s.index);
       scores = new Map(suggested.map((s) => [s.index, Math.round(s.score * 1000) / 1000]));
     }
@@ -789,3 +759,32 @@ function monthOrdinal(month: Month): number {
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * The suggested comparison LSOAs for a target: candidates are neither in it, next to it, nor touching its buffer; the
+ * most similar `count` of them on rate, trend and deprivation (see suggestComparison).
+ */
+function suggestComparisonFor(
+  topo: { lsoas: readonly Lsoa[]; adjacency: Parameters<typeof ringOfNeighbours>[0] },
+  members: readonly number[],
+  target: AreaGeometry,
+  bufferM: number,
+  current: ArrayLike<number>,
+  previous: ArrayLike<number>,
+  count: number,
+): ReturnType<typeof suggestComparison> {
+  const excluded = new Uint8Array(topo.lsoas.length);
+  for (const i of members) excluded[i] = 1;
+  for (const i of ringOfNeighbours(topo.adjacency, members)) excluded[i] = 1;
+  const grown = bufferM > 0 ? bufferArea(target, bufferM) : null;
+  if (grown) {
+    const box = geometryBBox(grown);
+    topo.lsoas.forEach((l, i) => {
+      if (!excluded[i] && bboxIntersects(l.bbox, box) && areasIntersect(l.geometry, grown)) excluded[i] = 1;
+    });
+  }
+  const candidate = (i: number): ComparisonCandidate => ({ index: i, current: current[i]!, previous: previous[i]!, population: topo.lsoas[i]!.population, decile: topo.lsoas[i]!.imdDecile });
+  const candidates: ComparisonCandidate[] = [];
+  for (let i = 0; i < topo.lsoas.length; i++) if (!excluded[i]) candidates.push(candidate(i));
+  return suggestComparison(profileOf(members.map(candidate)), candidates, count);
+}
