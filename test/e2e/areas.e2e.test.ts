@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOTSPOTS } from '@safer-places/domain';
-import { ARTIFACTS, PRIMARY_LAYER, canvasPixels, findClickTarget, openBrowserSession, signInAs, waitForMapIdle, waitForMapReady, waitForRendered, type BrowserSession } from './browser';
+import { ARTIFACTS, PRIMARY_LAYER, apiFromPage, canvasPixels, findClickTarget, openBrowserSession, signInAs, waitForMapIdle, waitForMapReady, waitForRendered, type BrowserSession } from './browser';
 import type { RunningApi } from './server';
 import { FROM, LAST, drawnRing, independentCount, type Ring } from './demo';
 
@@ -21,29 +21,6 @@ let api: RunningApi;
 let page: Page;
 let pageErrors: string[];
 
-
-/** Calls the API from inside the page with the signed-in user's token. */
-async function apiFromPage<T>(p: Page, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
-  return p.evaluate(
-    async ({ path, init }) => {
-      const token = sessionStorage.getItem('saferPlaces.token');
-      const res = await fetch(path, {
-        method: init.method ?? 'GET',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
-        ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
-      });
-      const text = await res.text();
-      let body: unknown = null;
-      try {
-        body = text ? JSON.parse(text) : null;
-      } catch {
-        body = text;
-      }
-      return { status: res.status, body: body as T };
-    },
-    { path, init },
-  );
-}
 
 /** "1,234 crimes" → 1234. */
 function countFrom(text: string): number {

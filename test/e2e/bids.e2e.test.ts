@@ -4,7 +4,7 @@ import { unzipSync, strFromU8 } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bidCategoriesOf, type BidCategorySelection, type BidPresetList } from '@safer-places/schemas';
-import { ARTIFACTS, PRIMARY_LAYER, findClickTarget, openBrowserSession, signInAs, waitForMapIdle, waitForMapReady, type BrowserSession } from './browser';
+import { ARTIFACTS, PRIMARY_LAYER, apiJson, findClickTarget, openBrowserSession, signInAs, waitForMapIdle, waitForMapReady, type BrowserSession } from './browser';
 import { FROM, LAST, demo } from './demo';
 import type { RunningApi } from './server';
 
@@ -23,14 +23,6 @@ afterAll(() => session?.close());
 
 const BLOCKERS = [PRIMARY_LAYER.cameras, PRIMARY_LAYER['help-points'], PRIMARY_LAYER['pspo-zones'], PRIMARY_LAYER['safer-streets-areas'], 'areas-fill'];
 const BID_NAME = 'Northvale <b>centre</b> (e2e)';
-
-async function apiFromPage<T>(p: Page, path: string): Promise<T> {
-  return p.evaluate(async (path) => {
-    const token = sessionStorage.getItem('saferPlaces.token');
-    const res = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
-    return (await res.json()) as T;
-  }, path) as Promise<T>;
-}
 
 /** Crimes of the categories in the LSOAs over the last 12 months, straight from the regenerated demo data. */
 function independentCount(codes: readonly string[], categories: readonly BidCategorySelection[]): number {
@@ -69,7 +61,7 @@ describe('bid writing in a real browser', () => {
     await panel.getByTestId('bid-eligible-summary').waitFor({ state: 'visible', timeout: 30_000 });
     await expect(panel.getByRole('note').first().innerText()).resolves.toMatch(/prospectus/);
 
-    const presets = await apiFromPage<BidPresetList>(page, '/api/bid-presets');
+    const presets = await apiJson<BidPresetList>(page, '/api/bid-presets');
     const preset = presets.items.find((p) => p.builtIn)!;
     categories = preset.criteria.categories as BidCategorySelection[];
     await panel.getByLabel('Start from a preset').selectOption(preset.id);
@@ -90,7 +82,7 @@ describe('bid writing in a real browser', () => {
     expect(chosen).toHaveLength(1);
 
     // Look at the chosen LSOA and its neighbours.
-    const lsoas = await apiFromPage<{ features: { properties: { code: string }; geometry: { type: string; coordinates: number[][][] } }[] }>(page, '/api/layers/lsoas');
+    const lsoas = await apiJson<{ features: { properties: { code: string }; geometry: { type: string; coordinates: number[][][] } }[] }>(page, '/api/layers/lsoas');
     const ring = lsoas.features.find((f) => f.properties.code === chosen[0])!.geometry.coordinates[0]!;
     const xs = ring.map((c) => c[0]!);
     const ys = ring.map((c) => c[1]!);
@@ -177,7 +169,7 @@ describe('bid writing in a real browser', () => {
 
   it('evaluates a funded Safer Streets area before and after its start, as the API works it out', async () => {
     await page.getByTestId('bid-panel').getByRole('button', { name: 'Close details' }).click();
-    const areas = await apiFromPage<{ features: { properties: { id: string; startDate: string }; geometry: { coordinates: number[][][] } }[] }>(page, '/api/layers/safer-streets-areas');
+    const areas = await apiJson<{ features: { properties: { id: string; startDate: string }; geometry: { coordinates: number[][][] } }[] }>(page, '/api/layers/safer-streets-areas');
     const area = areas.features[0]!;
     const ring = area.geometry.coordinates[0]!;
     const bounds: [[number, number], [number, number]] = [
@@ -193,7 +185,7 @@ describe('bid writing in a real browser', () => {
     await panel.getByRole('button', { name: 'Compare before and after' }).click();
     await panel.getByTestId('evaluation-result').waitFor({ state: 'visible', timeout: 30_000 });
     const start = await panel.getByLabel('Intervention start').inputValue();
-    const expected = await apiFromPage<{ target: { before: number; after: number }; caveats: string[] }>(page, `/api/safer-streets-areas/${target!.id}/evaluation?start=${start}&months=12`);
+    const expected = await apiJson<{ target: { before: number; after: number }; caveats: string[] }>(page, `/api/safer-streets-areas/${target!.id}/evaluation?start=${start}&months=12`);
     const text = await panel.getByTestId('evaluation-result').innerText();
     expect(text).toMatch(new RegExp(`Target area\\s+${expected.target.before.toLocaleString('en-GB')}\\s+${expected.target.after.toLocaleString('en-GB')}`));
     expect(text).toContain(expected.caveats[0]!);

@@ -230,3 +230,31 @@ export async function zoomToFirstFeature(page: Page, layer: LayerName): Promise<
   }, undefined, { timeout: 20_000, polling: 100 });
   await page.waitForTimeout(300);
 }
+
+/** Calls the API from inside the page with the signed-in user's token. */
+export async function apiFromPage<T>(p: Page, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+  return p.evaluate(
+    async ({ path, init }) => {
+      const token = sessionStorage.getItem('saferPlaces.token');
+      const res = await fetch(path, {
+        method: init.method ?? 'GET',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
+        ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
+      });
+      const text = await res.text();
+      let body: unknown = null;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        body = text;
+      }
+      return { status: res.status, body: body as T };
+    },
+    { path, init },
+  );
+}
+
+/** The body of an API call made from inside the page (for reads that are expected to succeed). */
+export async function apiJson<T>(p: Page, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  return (await apiFromPage<T>(p, path, init)).body;
+}

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, PRIMARY_LAYER, openBrowserSession, renderedCount, signInAs, waitForMapIdle, waitForMapReady, waitForRendered, type BrowserSession } from './browser';
+import { ARTIFACTS, PRIMARY_LAYER, apiJson, openBrowserSession, renderedCount, signInAs, waitForMapIdle, waitForMapReady, waitForRendered, type BrowserSession } from './browser';
 import { FROM, LAST, independentCount } from './demo';
 import type { RunningApi } from './server';
 
@@ -19,14 +19,6 @@ const SPOT_SELECTED = 'hotspot-spot-selected';
 let api: RunningApi;
 let page: Page;
 let pageErrors: string[];
-
-async function apiFromPage<T>(p: Page, path: string): Promise<T> {
-  return p.evaluate(async (path) => {
-    const token = sessionStorage.getItem('saferPlaces.token');
-    const res = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
-    return (await res.json()) as T;
-  }, path) as Promise<T>;
-}
 
 async function waitForAnalysis(p: Page): Promise<void> {
   const panel = p.getByTestId('hotspot-panel');
@@ -70,7 +62,7 @@ describe('hot spot analysis in a real browser', () => {
   it('reports the crimes an independent count gives and the cells the API finds', async () => {
     const panel = page.getByTestId('hotspot-panel');
     expect(numberIn(await panel.getByTestId('hotspot-crimes').innerText())).toBe(independentCount());
-    const h = await apiFromPage<{ hot: number; cold: number; top: { spots: { rank: number; location: string; count: number }[] }[] }>(
+    const h = await apiJson<{ hot: number; cold: number; top: { spots: { rank: number; location: string; count: number }[] }[] }>(
       page,
       `/api/hotspots?from=${FROM}&to=${LAST}&top=10`,
     );
@@ -128,7 +120,7 @@ describe('hot spot analysis in a real browser', () => {
   it('lists the top spots of each of three crime types, each from its own crimes', async () => {
     const panel = page.getByTestId('hotspot-panel');
     // Back to the whole demo area for the picture.
-    const bbox = (await apiFromPage<{ datasets: { bbox: [number, number, number, number] }[] }>(page, '/api/datasets')).datasets[0]!.bbox;
+    const bbox = (await apiJson<{ datasets: { bbox: [number, number, number, number] }[] }>(page, '/api/datasets')).datasets[0]!.bbox;
     await page.evaluate((b) => window.__saferPlacesMap!.fitBounds([[b[0], b[1]], [b[2], b[3]]], { duration: 0 }), bbox);
     await panel.locator('summary').filter({ hasText: 'Crime types' }).click();
     for (const label of ['Burglary', 'Robbery', 'Shoplifting']) await panel.getByLabel(label, { exact: true }).check();

@@ -6,6 +6,7 @@ import { startApi, REPO_ROOT, type RunningApi } from './server';
 import {
   LAYER_LABEL,
   PRIMARY_LAYER,
+  apiFromPage,
   findClickTarget,
   launchChromium,
   renderedCount,
@@ -26,23 +27,6 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
-
-/** Calls the API from inside the page with the signed-in user's token. */
-async function apiFromPage<T>(p: Page, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
-  return p.evaluate(
-    async ({ path, init }) => {
-      const token = sessionStorage.getItem('saferPlaces.token');
-      const res = await fetch(path, {
-        method: init.method ?? 'GET',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
-        ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
-      });
-      const text = await res.text();
-      return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-    },
-    { path, init },
-  );
-}
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });

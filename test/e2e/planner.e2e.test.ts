@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles, openStore } from '@safer-places/importer';
 import { addMonthsToDate } from '@safer-places/schemas';
 import { SHARED_DATA, mustHaveSharedData, sharedDataAvailable } from '../integration/shared-data';
-import { ARTIFACTS, canvasPixels, launchChromium, openBrowserSession, signInAs, waitForMapIdle, waitForMapReady, waitForRendered, type BrowserSession } from './browser';
+import { ARTIFACTS, apiJson, canvasPixels, launchChromium, openBrowserSession, signInAs, waitForMapIdle, waitForMapReady, waitForRendered, type BrowserSession } from './browser';
 import { demo } from './demo';
 import { startApi, type RunningApi } from './server';
 
@@ -26,21 +26,6 @@ let session: BrowserSession;
 let api: RunningApi;
 let page: Page;
 let pageErrors: string[];
-
-async function apiFromPage<T>(p: Page, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  return p.evaluate(
-    async ({ path, init }) => {
-      const token = sessionStorage.getItem('saferPlaces.token');
-      const res = await fetch(path, {
-        method: init.method ?? 'GET',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
-      });
-      return (await res.json()) as T;
-    },
-    { path, init },
-  ) as Promise<T>;
-}
 
 async function waitForPlanner(p: Page): Promise<void> {
   const panel = p.getByTestId('planner-panel');
@@ -126,7 +111,7 @@ describe('patrols and CCTV in a real browser (demo data)', () => {
     const start = (await plannerPoints(page, 'start'))[0]!.coordinates;
     expect(metres(start, [northvale[0] + 0.012, northvale[1] - 0.006])).toBeLessThan(60); // where the click landed, within a few pixels
     const q = `start=${start[0].toFixed(6)},${start[1].toFixed(6)}&bbox=${view}`;
-    plan = await apiFromPage(page, `/api/planning/patrol?${q}`);
+    plan = await apiJson(page, `/api/planning/patrol?${q}`);
     const box = view.split(',').map(Number);
     for (const s of plan.stops) expect(s.lon >= box[0]! && s.lon <= box[2]! && s.lat >= box[1]! && s.lat <= box[3]!).toBe(true);
     const rows = panel.getByTestId('planner-stops').locator('tbody tr');
@@ -225,7 +210,7 @@ describe('patrols and CCTV in a real browser (demo data)', () => {
     const figures = panel.getByTestId('planner-coverage-figures');
     await figures.waitFor({ state: 'visible' });
     await waitForRendered(page, CELLS, 'some');
-    const base = await apiFromPage<{ crimes: number; before: { crimesCovered: number; gapCells: number; spotGaps: number }; gapList: { lon: number; lat: number; location: string }[] }>(page, '/api/planning/coverage', {
+    const base = await apiJson<{ crimes: number; before: { crimesCovered: number; gapCells: number; spotGaps: number }; gapList: { lon: number; lat: number; location: string }[] }>(page, '/api/planning/coverage', {
       method: 'POST',
       body: { dataset: demo.summary.id, categories: ['all-crime'], from: '2024-01', to: '2024-12', top: 10 },
     });
@@ -243,7 +228,7 @@ describe('patrols and CCTV in a real browser (demo data)', () => {
     await waitForPlanner(page);
     await panel.getByTestId('planner-proposed-figures').waitFor({ state: 'visible' });
     const dropped = (await plannerPoints(page, 'proposed-'))[0]!.coordinates;
-    const what = await apiFromPage<{ after: { crimesCovered: number; gapCells: number } }>(page, '/api/planning/coverage', {
+    const what = await apiJson<{ after: { crimesCovered: number; gapCells: number } }>(page, '/api/planning/coverage', {
       method: 'POST',
       body: { dataset: demo.summary.id, categories: ['all-crime'], from: '2024-01', to: '2024-12', top: 10, proposed: [{ location: { type: 'Point', coordinates: dropped }, type: 'ptz' }] },
     });
@@ -296,11 +281,11 @@ describe('patrols and CCTV in a real browser (demo data)', () => {
     await card.getByRole('button', { name: 'Move here' }).first().click();
     await page.locator('.toast').filter({ hasText: 'deployment logged for three months' }).waitFor({ state: 'visible', timeout: 30_000 });
     await waitForPlanner(page);
-    const deployments = await apiFromPage<{ items: { cameraId: string; startDate: string; endDate: string; siteName: string }[] }>(page, '/api/camera-deployments');
+    const deployments = await apiJson<{ items: { cameraId: string; startDate: string; endDate: string; siteName: string }[] }>(page, '/api/camera-deployments');
     expect(deployments.items).toHaveLength(1);
     const d = deployments.items[0]!;
     expect(d.endDate).toBe(addMonthsToDate(d.startDate, 3));
-    const camera = await apiFromPage<{ name: string; location: { coordinates: [number, number] } }>(page, `/api/cameras/${d.cameraId}`);
+    const camera = await apiJson<{ name: string; location: { coordinates: [number, number] } }>(page, `/api/cameras/${d.cameraId}`);
     expect(camera.name).toBe(name);
     await expect(panel.getByTestId('planner-rotation-camera').filter({ hasText: name }).innerText()).resolves.toMatch(new RegExp(`At ${d.siteName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} since`));
     await page.screenshot({ path: join(ARTIFACTS, 'planner-rotation-1280x800.png') });
@@ -310,7 +295,7 @@ describe('patrols and CCTV in a real browser (demo data)', () => {
     const panel = page.getByTestId('planner-panel');
     await panel.getByRole('tab', { name: 'Help points' }).click();
     await waitForPlanner(page);
-    const h = await apiFromPage<{ suggested: number; spots: { suggest: boolean }[] }>(page, `/api/planning/help-points?dataset=${demo.summary.id}&from=2024-01&to=2024-12&top=10&distanceM=300`);
+    const h = await apiJson<{ suggested: number; spots: { suggest: boolean }[] }>(page, `/api/planning/help-points?dataset=${demo.summary.id}&from=2024-01&to=2024-12&top=10&distanceM=300`);
     expect(numberIn(await panel.getByTestId('planner-help-summary').innerText())).toBe(h.suggested);
     await expect(panel.getByTestId('planner-help-spots').locator('tbody tr').count()).resolves.toBe(10);
     await expect(panel.getByTestId('planner-help-areas').innerText()).resolves.toMatch(/Kelsworth Night-time Economy/);
@@ -336,7 +321,7 @@ describe('patrols and CCTV in a real browser (demo data)', () => {
     await panel.getByRole('button', { name: 'Log the visit' }).click();
     await page.locator('.toast').filter({ hasText: 'logged (20 minutes)' }).waitFor({ state: 'visible' });
     await waitForPlanner(page);
-    const report = await apiFromPage<{ spots: { spotName: string; month: { visits: number; hours: number; crimes: number; asb: number } }[] }>(page, `/api/planning/dosage?month=2024-11`);
+    const report = await apiJson<{ spots: { spotName: string; month: { visits: number; hours: number; crimes: number; asb: number } }[] }>(page, `/api/planning/dosage?month=2024-11`);
     const row = report.spots.find((s) => s.spotName === plan.stops[0]!.location)!;
     expect(row.month).toMatchObject({ visits: 1, hours: 0.3 });
     const table = panel.getByTestId('planner-dosage-table');

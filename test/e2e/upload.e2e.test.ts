@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, PRIMARY_LAYER, openBrowserSession, renderedCount, signInAs, waitForMapReady, type BrowserSession } from './browser';
+import { ARTIFACTS, PRIMARY_LAYER, apiJson, openBrowserSession, renderedCount, signInAs, waitForMapReady, type BrowserSession } from './browser';
 import type { RunningApi } from './server';
 
 /**
@@ -18,10 +18,7 @@ beforeAll(async () => ({ api, page, pageErrors } = session = await openBrowserSe
 afterAll(() => session?.close());
 
 async function count(p: Page, kind: string): Promise<number> {
-  return p.evaluate(async (kind) => {
-    const res = await fetch(`/api/${kind}`, { headers: { authorization: `Bearer ${sessionStorage.getItem('saferPlaces.token')}` } });
-    return ((await res.json()) as { items: unknown[] }).items.length;
-  }, kind);
+  return (await apiJson<{ items: unknown[] }>(p, `/api/${kind}`)).items.length;
 }
 
 describe('uploading layers from files', () => {
