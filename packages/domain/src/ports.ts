@@ -1,4 +1,4 @@
-import type { AssetByKind, AssetKind, DatasetSummary, Lsoa, Month } from '@safer-places/schemas';
+import type { AssetByKind, AssetKind, AuditEvent, DatasetSummary, Lsoa, Month } from '@safer-places/schemas';
 import type { CrimeBlock, MonthlyCounts } from './crime';
 
 /** Organisation-owned map assets. Every call is scoped by orgId; no method can reach another organisation's items. */
@@ -7,6 +7,11 @@ export interface AssetRepository {
   get<K extends AssetKind>(orgId: string, kind: K, id: string): Promise<AssetByKind[K] | null>;
   /** Fails with AlreadyExistsError when the id is taken. */
   create<K extends AssetKind>(kind: K, asset: AssetByKind[K]): Promise<void>;
+  /**
+   * Writes every asset or none (a file upload): if any id is taken, or the store fails part-way, nothing stays written.
+   * Fails with AlreadyExistsError when an id is taken.
+   */
+  createMany<K extends AssetKind>(kind: K, assets: AssetByKind[K][]): Promise<void>;
   /** Writes only if the stored version equals expectedVersion; otherwise VersionConflictError (or NotFoundError). */
   update<K extends AssetKind>(kind: K, asset: AssetByKind[K], expectedVersion: number): Promise<void>;
   remove(orgId: string, kind: AssetKind, id: string, expectedVersion: number): Promise<void>;
@@ -40,4 +45,32 @@ export interface Clock {
 
 export interface IdGenerator {
   newId(): string;
+}
+
+/** An organisation's audit log. Append-only: there is no way to change or remove an event through this port. */
+export interface AuditLog {
+  append(event: AuditEvent): Promise<void>;
+  /** Newest first; `before` is the cursor a previous page returned. */
+  list(orgId: string, options: { limit: number; before?: string }): Promise<{ events: AuditEvent[]; next: string | null }>;
+}
+
+/** What a create request answered, kept so a retry with the same Idempotency-Key gets the same answer. */
+export interface StoredResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type IdempotencyRecord =
+  | { state: 'new' }
+  | { state: 'pending'; fingerprint: string }
+  | { state: 'done'; fingerprint: string; response: StoredResponse };
+
+/** Idempotency keys, scoped to one user of one organisation. */
+export interface IdempotencyStore {
+  /** Claims the key for this request, or returns what an earlier request with the key did or is doing. */
+  reserve(scope: { orgId: string; userId: string }, key: string, fingerprint: string, now: Date): Promise<IdempotencyRecord>;
+  complete(scope: { orgId: string; userId: string }, key: string, response: StoredResponse, now: Date): Promise<void>;
+  /** Frees the key after a failed request, so the same key can be sent again with a corrected body. */
+  release(scope: { orgId: string; userId: string }, key: string): Promise<void>;
 }

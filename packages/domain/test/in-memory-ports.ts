@@ -19,6 +19,11 @@ export class MemoryAssets implements AssetRepository {
     if (this.items.has(k)) throw new AlreadyExistsError(asset.id);
     this.items.set(k, asset);
   }
+  async createMany<K extends AssetKind>(kind: K, assets: AssetByKind[K][]) {
+    const taken = assets.find((a) => this.items.has(this.key(a.orgId, kind, a.id)));
+    if (taken) throw new AlreadyExistsError(taken.id);
+    for (const a of assets) this.items.set(this.key(a.orgId, kind, a.id), a);
+  }
   async update<K extends AssetKind>(kind: K, asset: AssetByKind[K], expected: number) {
     const current = this.items.get(this.key(asset.orgId, kind, asset.id));
     if (!current) throw new NotFoundError(asset.id);

@@ -1,49 +1,74 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Key } from './keys';
+import { StoreThrottledError, backoffMs, isTransient, sleep, type RetryPolicy } from './retry';
 
-type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Key } };
+export type { RetryPolicy } from './retry';
+
+export type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Key } };
 
 const BATCH_SIZE = 25;
 
-export interface RetryPolicy {
-  attempts: number;
-  /** First backoff in ms; doubles each attempt, capped at 2 s, with ±50 % jitter. */
-  baseDelayMs: number;
-}
-const DEFAULT_RETRY: RetryPolicy = { attempts: 10, baseDelayMs: 50 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Tries in a row that write nothing before giving up; a try that writes anything starts the count again. */
+export const DEFAULT_BATCH_RETRY: RetryPolicy = { attempts: 10, baseDelayMs: 50, maxDelayMs: 2000 };
 
 /**
- * Writes requests in batches of 25 with a few batches in flight, retrying UnprocessedItems with exponential backoff
- * and jitter until every request is written (or the attempts run out, which throws: nothing is silently dropped).
+ * Writes requests in batches of 25 with a few batches in flight. Items handed back as UnprocessedItems, and whole
+ * batches refused for load (throttling) or left without an answer (timeouts), are sent again with exponential backoff
+ * and jitter until every request is written. Puts and deletes by key are idempotent, so sending a batch again that
+ * had in fact been written (a timeout after the write) changes nothing. Only when `retry.attempts` tries in a row make
+ * no progress does it give up, and then it throws: nothing is silently dropped. When it throws, no write of this call
+ * is still in flight, so a caller that runs it again does not race its own earlier writes.
  */
 export async function batchWrite(
   doc: DynamoDBDocumentClient,
   tableName: string,
   requests: WriteRequest[],
   concurrency = 4,
-  retry: RetryPolicy = DEFAULT_RETRY,
+  retry: RetryPolicy = DEFAULT_BATCH_RETRY,
 ): Promise<void> {
   const batches: WriteRequest[][] = [];
   for (let i = 0; i < requests.length; i += BATCH_SIZE) batches.push(requests.slice(i, i + BATCH_SIZE));
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < batches.length) {
+    while (!failed && next < batches.length) {
       const batch = batches[next++]!;
-      await writeOneBatch(doc, tableName, batch, retry);
+      try {
+        await writeOneBatch(doc, tableName, batch, retry);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+  const results = await Promise.allSettled(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
 }
 
 async function writeOneBatch(doc: DynamoDBDocumentClient, tableName: string, batch: WriteRequest[], retry: RetryPolicy) {
   let pending = batch;
-  for (let attempt = 1; pending.length > 0; attempt++) {
-    if (attempt > retry.attempts) throw new Error(`BatchWrite: ${pending.length} items still unprocessed after ${retry.attempts} attempts`);
-    const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-    pending = (out.UnprocessedItems?.[tableName] as WriteRequest[] | undefined) ?? [];
-    if (pending.length > 0) await sleep(Math.min(2000, retry.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random()));
+  let stalled = 0;
+  let lastError: unknown;
+  while (pending.length > 0) {
+    if (stalled >= retry.attempts) {
+      // Keep the store's own error (its name says throttling or timeout) when that is what the last try met.
+      if (lastError !== undefined) throw lastError;
+      throw new StoreThrottledError(`BatchWrite: ${pending.length} items still unprocessed after ${retry.attempts} attempts`);
+    }
+    let left: WriteRequest[];
+    try {
+      const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      left = (out.UnprocessedItems?.[tableName] as WriteRequest[] | undefined) ?? [];
+      lastError = undefined;
+    } catch (err) {
+      if (!isTransient(err)) throw err;
+      left = pending;
+      lastError = err;
+    }
+    stalled = left.length < pending.length ? 0 : stalled + 1;
+    pending = left;
+    if (pending.length > 0 && stalled < retry.attempts) await sleep(backoffMs(Math.max(1, stalled), retry));
   }
 }
 

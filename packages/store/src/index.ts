@@ -6,3 +6,9 @@ export { DynamoReferenceRepository, MAX_LSOA_GEOMETRY_BYTES } from './reference-
 export { batchWrite } from './batch';
 export { keys } from './keys';
 export { CHUNK_SIZE, COUNTS_CHUNK, encodeCrimeMonth, decodeCrimeItems } from './crime-codec';
+export { DynamoAuditLog } from './audit-log';
+export { DynamoIdempotencyStore, IDEMPOTENCY_PENDING_SECONDS, IDEMPOTENCY_TTL_SECONDS } from './idempotency-store';
+export { dynamoPorts, type DynamoPorts } from './ports';
+export { StoreThrottledError, WriteOutcomeUnknownError, isTransient, retryingClient, withRetry, type RetryPolicy } from './retry';
+export { DEFAULT_ASSET_RETRY, MAX_TRANSACTION_ITEMS, type AssetRepositoryOptions } from './asset-repository';
+export { DEFAULT_REFERENCE_RETRY, type ReferenceRepositoryOptions } from './reference-repository';

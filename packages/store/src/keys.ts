@@ -9,6 +9,10 @@ export const keys = {
   assetPrefix: (kind: AssetKind) => `ASSET#${kind}#`,
   orgPk: (orgId: string) => `ORG#${orgId}`,
   marker: (orgId: string, name: string) => ({ pk: `ORG#${orgId}`, sk: `MARKER#${name}` }),
+  /** Audit events have a partition per organisation of their own, so IAM can deny changing or deleting them. */
+  auditPk: (orgId: string) => `AUDIT#${orgId}`,
+  audit: (orgId: string, at: string, id: string) => ({ pk: `AUDIT#${orgId}`, sk: `${at}#${id}` }),
+  idempotency: (orgId: string, userId: string, key: string) => ({ pk: `ORG#${orgId}`, sk: `IDEMPOTENCY#${userId}#${key}` }),
 
   datasetsPk: 'DATASETS',
   dataset: (datasetId: string) => ({ pk: 'DATASETS', sk: datasetId }),

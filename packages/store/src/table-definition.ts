@@ -13,6 +13,8 @@ export interface TableDefinition {
   /** None today: every access pattern is a Query on the base table (see README, "Table design"). */
   globalSecondaryIndexes: { indexName: string; partitionKey: KeyAttribute; sortKey: KeyAttribute }[];
   billingMode: 'PAY_PER_REQUEST';
+  /** Epoch seconds after which DynamoDB may delete an item (idempotency records); readers still check it themselves. */
+  timeToLiveAttribute: string;
 }
 
 export const DEFAULT_TABLE_NAME = 'safer-places';
@@ -22,6 +24,7 @@ export const TABLE_DEFINITION: TableDefinition = {
   sortKey: { name: 'sk', type: 'S' },
   globalSecondaryIndexes: [],
   billingMode: 'PAY_PER_REQUEST',
+  timeToLiveAttribute: 'expiresAt',
 };
 
 /** CreateTable input for the DynamoDB API, derived from the definition. */

@@ -1,0 +1,96 @@
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+
+export interface RetryPolicy {
+  /** Tries in all, the first included. */
+  attempts: number;
+  /** First backoff in ms; doubles each attempt, capped at maxDelayMs (default 2 s), with ±50 % jitter. */
+  baseDelayMs: number;
+  maxDelayMs?: number;
+}
+
+/** DynamoDB refused the request for load: nothing was done, and the same request may simply be sent again. */
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TransactionInProgressException',
+  'TransactionConflictException',
+]);
+/** No answer in time: the request may or may not have been carried out. */
+const TIMEOUTS = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+/** The service failed on its side; like a timeout, the outcome of a write is unknown. */
+const SERVER_ERRORS = new Set(['InternalServerError', 'ServiceUnavailable', 'InternalFailure']);
+
+const nameOf = (err: unknown) => (err as { name?: unknown } | null)?.name;
+export const isThrottling = (err: unknown) => THROTTLING.has(String(nameOf(err)));
+/** True when a write that failed like this may still have been carried out. */
+export const isAmbiguous = (err: unknown) => TIMEOUTS.has(String(nameOf(err))) || SERVER_ERRORS.has(String(nameOf(err)));
+export const isTransient = (err: unknown) => isThrottling(err) || isAmbiguous(err);
+export const isConditionFailure = (err: unknown) => nameOf(err) === 'ConditionalCheckFailedException';
+
+/**
+ * Retries ran out on a store that kept refusing for load (e.g. BatchWriteItem kept handing items back). The name says
+ * "Throttl" on purpose: callers (the API's error mapper) treat it like DynamoDB's own throttling, a 503 to retry later.
+ */
+export class StoreThrottledError extends Error {
+  override readonly name = 'StoreThrottledError';
+}
+
+/**
+ * A write failed and cleaning up after it failed too, so what is stored is not known: callers must not claim that
+ * nothing changed. Deliberately not a throttling name.
+ */
+export class WriteOutcomeUnknownError extends Error {
+  override readonly name = 'WriteOutcomeUnknownError';
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The wait before try number attempt + 1. */
+export function backoffMs(attempt: number, policy: RetryPolicy): number {
+  return Math.min(policy.maxDelayMs ?? 2000, policy.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random());
+}
+
+/** Runs fn until it succeeds, fails with a non-transient error, or the attempts run out (the last error is rethrown). */
+export async function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy, retryable: (err: unknown) => boolean = isTransient): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!retryable(err) || attempt >= policy.attempts) throw err;
+      await sleep(backoffMs(attempt, policy));
+    }
+  }
+}
+
+/** Commands that can be sent again without changing the outcome: reads, and puts/deletes by key without a condition. */
+export function isIdempotent(command: unknown): boolean {
+  if (command instanceof GetCommand || command instanceof QueryCommand || command instanceof ScanCommand || command instanceof BatchGetCommand) return true;
+  if (command instanceof PutCommand || command instanceof DeleteCommand) return command.input.ConditionExpression === undefined;
+  return command instanceof BatchWriteCommand;
+}
+
+/**
+ * The same client, except that idempotent commands which meet throttling or a timeout are sent again with backoff.
+ * Conditional and other non-idempotent writes pass straight through: their callers decide what a retry means.
+ */
+export function retryingClient(doc: DynamoDBDocumentClient, policy: RetryPolicy): DynamoDBDocumentClient {
+  return new Proxy(doc, {
+    get(target, prop, receiver) {
+      if (prop !== 'send') return Reflect.get(target, prop, receiver);
+      return (command: unknown, ...rest: unknown[]) => {
+        const send = () => Reflect.apply(target.send, target, [command, ...rest]) as Promise<unknown>;
+        return isIdempotent(command) ? withRetry(send, policy) : send();
+      };
+    },
+  });
+}
