@@ -42,6 +42,12 @@ function sameRow(c: CrimeRecord, category: string, lon: number | null, lat: numb
   return c.category === category && c.lon === lon && c.lat === lat && c.location === location && c.publishedLsoaCode === published && (c.outcome ?? '') === outcome;
 }
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+/**
+ * Around every place police.uk publishes (England, Wales, Northern Ireland, with a wide margin). A point outside it
+ * is not a police.uk snap point: most often Longitude and Latitude were swapped somewhere on the way.
+ */
+const UK = { west: -11, east: 3, south: 49, north: 61 };
+const inUk = (lon: number, lat: number) => lon >= UK.west && lon <= UK.east && lat >= UK.south && lat <= UK.north;
 
 /**
  * Reads police.uk street CSVs into one set of crimes per month, de-duplicated: by Crime ID, or for rows without one
@@ -53,6 +59,8 @@ export class CrimeCollector {
   readonly stats = new Map<string, MonthFileStats>();
   readonly issues: RowIssue[] = [];
   issueCount = 0;
+  /** File-level notes for the report (a file read as Windows-1252, a file with no rows). */
+  readonly warnings: string[] = [];
   readonly retiredSeen = new Map<string, number>();
   readonly publishedOutside = new Map<string, number>();
   rowsRead = 0;
@@ -84,11 +92,18 @@ export class CrimeCollector {
     const c = f.columns!;
     const occurrences = new Map<string, number>();
     let width = -1;
-    for await (const { line, values, error } of readCsvRows(f.path)) {
+    let header = '';
+    let rows = 0;
+    let windows1252 = 0;
+    let firstWindows1252 = 0;
+    for await (const { line, values, error, windows1252: notUtf8 } of readCsvRows(f.path)) {
+      if (notUtf8 && windows1252++ === 0) firstWindows1252 = line;
       if (width < 0) {
         width = values.length;
+        header = values.map((x) => x.trim()).join(',');
         continue;
       }
+      rows++;
       if (error) {
         this.rowsRead++;
         this.stat(file, '(unreadable line)').rowsRead++;
@@ -109,7 +124,8 @@ export class CrimeCollector {
       }
       if (!MONTH.test(month) || month > this.latestMonth) {
         stats.rejected++;
-        this.issue(file, line, `Month "${month}" is not a valid YYYY-MM month up to ${this.latestMonth}`);
+        if (values.map((x) => x.trim()).join(',') === header) this.issue(file, line, 'the header line again (files joined together?); not a crime');
+        else this.issue(file, line, `Month "${month}" is not a valid YYYY-MM month up to ${this.latestMonth}`);
         continue;
       }
       const type = v('Crime type');
@@ -128,8 +144,12 @@ export class CrimeCollector {
         const x = Number(lonText);
         const y = Number(latText);
         if (lonText !== '' && latText !== '' && Number.isFinite(x) && Number.isFinite(y) && Math.abs(x) <= 180 && Math.abs(y) <= 90) {
+          // Kept as published either way; a point outside the UK falls in no LSOA and is stored as unplaced.
           lon = x;
           lat = y;
+          if (!inUk(x, y)) {
+            this.issue(file, line, `coordinates "${lonText}", "${latText}" are outside the UK${inUk(y, x) ? ' (Longitude and Latitude swapped?)' : ''}; kept as published, placed in no LSOA`);
+          }
         } else {
           this.issue(file, line, `coordinates "${lonText}", "${latText}" are not a longitude/latitude; stored without a location`);
         }
@@ -184,6 +204,10 @@ export class CrimeCollector {
       });
       stats.imported++;
     }
+    if (windows1252 > 0) {
+      this.warnings.push(`${f.path}: not valid UTF-8; ${windows1252 === 1 ? '1 line was' : `${windows1252} lines were`} read as Windows-1252 (first: line ${firstWindows1252}); save it as "CSV UTF-8" to be sure of accented text`);
+    }
+    if (rows === 0) this.warnings.push(`${f.path}: no rows after the header; nothing imported from it`);
     onRows?.(this.rowsRead);
   }
 }

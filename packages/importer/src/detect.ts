@@ -20,7 +20,14 @@ export interface Detection {
 
 const DATA_EXTENSIONS = new Set(['.csv', '.geojson', '.json']);
 
-async function detectOne(path: string): Promise<DetectedFile | string> {
+/** A file that is clearly meant as one kind but cannot be used: refused even inside a folder, never skipped. */
+class Unusable {
+  constructor(readonly reason: string) {}
+}
+
+const POLICE = CSV_KINDS.find((k) => k.kind === 'police-street')!;
+
+async function detectOne(path: string): Promise<DetectedFile | Unusable | string> {
   const ext = extname(path).toLowerCase();
   if (ext === '.csv') {
     const header = await readHeader(path);
@@ -28,6 +35,12 @@ async function detectOne(path: string): Promise<DetectedFile | string> {
     for (const k of CSV_KINDS) {
       const { index, missing } = mapColumns(header, k.columns);
       if (missing.length === 0) return { path, kind: k.kind, label: k.label, columns: index };
+    }
+    // Most of the police.uk columns but not all: a street-crime file with a column lost, which must not pass unseen.
+    const { missing } = mapColumns(header, POLICE.columns);
+    if (missing.length <= POLICE.columns.length / 2) {
+      const names = missing.map((m) => `"${m}"`).join(', ');
+      return new Unusable(`it looks like ${POLICE.label} but has no ${names} column${missing.length > 1 ? 's' : ''} (its header: ${header.join(', ')})`);
     }
     return `its header (${header.slice(0, 8).join(', ')}${header.length > 8 ? ', …' : ''}) matches no known file`;
   }
@@ -48,7 +61,8 @@ async function detectOne(path: string): Promise<DetectedFile | string> {
 
 /**
  * Expands folders and recognises every file. A file named on the command line that is not recognised stops the whole
- * import before anything is written; files inside folders that are not recognised are skipped and listed.
+ * import before anything is written; files inside folders that are not recognised are skipped and listed, except a
+ * police.uk file missing a column, which stops the import wherever it is.
  */
 export async function detectFiles(paths: string[]): Promise<Detection> {
   if (paths.length === 0) throw new ImportInputError(`no files given.\n${expectedFilesMessage()}`);
@@ -69,7 +83,8 @@ export async function detectFiles(paths: string[]): Promise<Detection> {
     }
     if (!explicit && !DATA_EXTENSIONS.has(extname(path).toLowerCase())) return;
     const result = await detectOne(path);
-    if (typeof result !== 'string') files.push(result);
+    if (result instanceof Unusable) unknown.push(`${path}: ${result.reason}`);
+    else if (typeof result !== 'string') files.push(result);
     else if (explicit) unknown.push(`${path}: ${result}`);
     else skipped.push({ path, reason: result });
   };

@@ -85,6 +85,7 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
       await collector.readFile(f, (rows) => progress({ stage: 'crimes', file: f.path, filesDone: done, filesTotal: crimeFiles.length, rows }));
       done++;
     }
+    warnings.push(...collector.warnings);
   }
 
   // Everything is read and checked: from here on we write.
