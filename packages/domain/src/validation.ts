@@ -1,6 +1,6 @@
-import type { z } from 'zod';
-import type { AreaGeometry } from '@safer-places/schemas';
-import { findSelfIntersection } from '@safer-places/geo';
+import type * as z from 'zod';
+import type { AreaGeometry, Position } from '@safer-places/schemas';
+import { findAreaProblem } from '@safer-places/geo';
 import { UnprocessableError, ValidationError } from './errors';
 
 /** Parses with a strict schema and turns zod's issues into one message that names each problem and where it is. */
@@ -24,13 +24,46 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-/** Rejects polygons whose rings cross; zod has already checked structure, closure and bounds. */
+/**
+ * Rejects areas that are not valid OGC polygons (see findAreaProblem): crossing or touching edges, holes outside their
+ * outer ring or inside each other, rings cutting the interior into pieces, overlapping MultiPolygon parts, rings with
+ * fewer than 3 different corners or no area. zod has already checked structure, closure, bounds and the vertex cap.
+ * The message names the problem, the ring, the `coordinates[…]` position and [lon, lat], and the rule broken;
+ * `point` is where to mark it on a map.
+ */
 export function assertValidArea(geometry: AreaGeometry, field = 'geometry'): void {
-  const crossing = findSelfIntersection(geometry);
-  if (crossing) {
-    throw new UnprocessableError(
-      `${field}: the polygon's edges cross each other at [${crossing[0].toFixed(6)}, ${crossing[1].toFixed(6)}]; redraw it so no edges cross`,
-      [Math.round(crossing[0] * 1e6) / 1e6, Math.round(crossing[1] * 1e6) / 1e6],
-    );
+  const problem = findAreaProblem(geometry);
+  if (problem) {
+    const fix = problem.kind === 'self-intersection' || problem.kind === 'rings-cross' ? '; redraw it so no edges cross' : '';
+    const point = problem.point?.map((v) => Math.round(v * 1e6) / 1e6) as Position | undefined;
+    throw new UnprocessableError(`${field}: ${problem.message}${fix}`, point);
   }
+}
+
+/** Twice the signed area of a ring in degrees: positive when it runs anticlockwise. */
+function signedArea2(ring: Position[]): number {
+  let sum = 0;
+  for (let i = 0; i + 1 < ring.length; i++) sum += ring[i]![0] * ring[i + 1]![1] - ring[i + 1]![0] * ring[i]![1];
+  return sum;
+}
+
+/**
+ * Checks a drawn or uploaded area and puts its rings in RFC 7946 order (outer rings anticlockwise, holes clockwise).
+ * Many tools write the opposite winding; that is repaired, not refused, and each repair comes back as a warning.
+ */
+export function checkArea(geometry: AreaGeometry, field = 'geometry'): { geometry: AreaGeometry; warnings: string[] } {
+  assertValidArea(geometry, field);
+  const warnings: string[] = [];
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  const rewound = polygons.map((rings, p) =>
+    rings.map((ring, r) => {
+      const wantAnticlockwise = r === 0;
+      if (signedArea2(ring) > 0 === wantAnticlockwise) return ring;
+      const where = `${field}${geometry.type === 'MultiPolygon' ? ` part ${p + 1}` : ''} ${r === 0 ? 'outer ring' : `hole ${r}`}`;
+      warnings.push(`${where} ran ${wantAnticlockwise ? 'clockwise' : 'anticlockwise'}; it was reversed to the GeoJSON standard order (outer rings anticlockwise, holes clockwise)`);
+      return [...ring].reverse();
+    }),
+  );
+  if (warnings.length === 0) return { geometry, warnings };
+  return { geometry: geometry.type === 'Polygon' ? { type: 'Polygon', coordinates: rewound[0]! } : { type: 'MultiPolygon', coordinates: rewound }, warnings };
 }

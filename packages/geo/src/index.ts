@@ -9,3 +9,4 @@ export { overlapShares, areasIntersect, areaSquareMetres, distanceMetres, distan
 export * from './hotspots/index';
 export * from './bids/index';
 export * from './planning/index';
+export { findAreaProblem, type AreaProblem, type AreaProblemKind } from './area-validity';

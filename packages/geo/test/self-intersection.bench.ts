@@ -17,7 +17,7 @@ const lsoas = lsoaLikeLayer().polygons;
 let sink = 0;
 
 describe('validate a 2,000-vertex polygon', () => {
-  bench('findSelfIntersection (x-sorted sweep)', () => {
+  bench('findSelfIntersection (R-tree over edges)', () => {
     if (findSelfIntersection(big) === null) sink++;
   });
   bench('turf.kinks (all pairs)', () => {
