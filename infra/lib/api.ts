@@ -3,7 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CfnStage, HttpApi, HttpMethod, LogGroupLogDestination, type HttpRoute, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -27,6 +27,9 @@ export const API_TIMEOUT = Duration.seconds(20);
 
 /** DynamoDB actions the API uses (packages/store: Get, Put, Delete and Query on assets; Get and Query on reference data). */
 export const API_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'];
+
+/** What no role may do to audit events (their partition keys start AUDIT#). */
+export const AUDIT_DENIED_ACTIONS = ['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
 
 /** The table and its indexes (each named: Query on an index needs the index's own ARN). */
 export function tableResources(table: ITableV2): string[] {
@@ -70,6 +73,15 @@ export class Api extends Construct {
       ...(config.apiReservedConcurrency !== null && { reservedConcurrentExecutions: config.apiReservedConcurrency }),
     });
     this.function.role.addToPolicy(new PolicyStatement({ actions: API_TABLE_ACTIONS, resources: tableResources(props.table) }));
+    // The audit log is append-only even for the API's own role: nothing under AUDIT# can be changed or deleted.
+    this.function.role.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.DENY,
+        actions: AUDIT_DENIED_ACTIONS,
+        resources: tableResources(props.table),
+        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
+      }),
+    );
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       apiName: `safer-places-${config.stage}`,

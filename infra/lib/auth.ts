@@ -16,7 +16,7 @@ import {
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { ROLES, type Role } from '@safer-places/schemas';
+import { PERMISSIONS, ROLES, type Role } from '@safer-places/schemas';
 
 /** The Cognito custom attribute the API reads the organisation from (apps/api/src/auth.ts, createCognitoVerifier). */
 export const ORG_ATTRIBUTE = 'orgId';
@@ -102,6 +102,15 @@ export class Auth extends Construct {
         groupName: role,
         precedence: GROUPS[role].precedence,
         description: GROUPS[role].description,
+      });
+    }
+    // Permissions on top of the role, e.g. sensitive-cameras: may see and record covert or sensitive cameras.
+    for (const permission of PERMISSIONS) {
+      new CfnUserPoolGroup(this, `Group-${permission}`, {
+        userPoolId: this.userPool.userPoolId,
+        groupName: permission,
+        precedence: 100,
+        description: 'Permission, added beside a role group: may see and record covert or sensitive cameras; every such read is audited',
       });
     }
 

@@ -41,6 +41,7 @@ export class SaferPlacesStack extends Stack {
       partitionKey: attribute(TABLE_DEFINITION.partitionKey),
       sortKey: attribute(TABLE_DEFINITION.sortKey),
       billing: Billing.onDemand(),
+      timeToLiveAttribute: TABLE_DEFINITION.timeToLiveAttribute,
       encryption: TableEncryptionV2.awsManagedKey(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: prod,

@@ -5,9 +5,9 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES } from '@safer-places/schemas';
+import { PERMISSIONS, ROLES } from '@safer-places/schemas';
 import { TABLE_DEFINITION } from '@safer-places/store/table';
-import { API_TABLE_ACTIONS, PROTECTED_ROUTE, PUBLIC_ROUTES, PUBLIC_ROUTE_THROTTLE } from '../lib/api';
+import { API_TABLE_ACTIONS, AUDIT_DENIED_ACTIONS, PROTECTED_ROUTE, PUBLIC_ROUTES, PUBLIC_ROUTE_THROTTLE } from '../lib/api';
 import { IMPORTER_TABLE_ACTIONS } from '../lib/importer';
 import { RUNTIME_CONFIG_FILE } from '../lib/web';
 import { resources, synthesise, type Synthesised } from './helpers';
@@ -137,6 +137,8 @@ describe('DynamoDB table', () => {
     ]);
     expect(table.Properties.BillingMode).toBe(TABLE_DEFINITION.billingMode);
     expect(table.Properties.GlobalSecondaryIndexes ?? []).toHaveLength(TABLE_DEFINITION.globalSecondaryIndexes.length);
+    // Idempotency records expire on their own (readers check the time too, since TTL deletion is lazy).
+    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: TABLE_DEFINITION.timeToLiveAttribute, Enabled: true });
   });
 
   it('has point-in-time recovery and AWS-managed KMS encryption in every stage', () => {
@@ -263,11 +265,11 @@ describe('Cognito', () => {
     expect(one(prod.template, 'AWS::Cognito::UserPool')[1]).toMatchObject({ DeletionPolicy: 'Retain', Properties: { DeletionProtection: 'ACTIVE' } });
   });
 
-  it('has one group per role, in the API role priority', () => {
+  it('has one group per role, in the API role priority, and one per permission after them', () => {
     const groups = ofType(dev.template, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties);
-    expect(groups.map((g) => g.GroupName).sort()).toEqual([...ROLES].sort());
+    expect(groups.map((g) => g.GroupName).sort()).toEqual([...ROLES, ...PERMISSIONS].sort());
     const byPrecedence = [...groups].sort((a, b) => a.Precedence - b.Precedence).map((g) => g.GroupName);
-    expect(byPrecedence).toEqual(['admin', 'analyst', 'bid-writer', 'planner', 'viewer']);
+    expect(byPrecedence).toEqual(['admin', 'analyst', 'bid-writer', 'planner', 'viewer', 'sensitive-cameras']);
   });
 
   it('signs in on the managed login: a public client (no secret) with only the authorization code grant, back to the site', () => {
@@ -364,7 +366,16 @@ describe('IAM: least privilege', () => {
       return policy.Properties.PolicyDocument.Statement.filter((s: Statement) => list(s.Action).some((a) => a.startsWith('dynamodb:')));
     };
     const [tableId] = one(dev.template, 'AWS::DynamoDB::GlobalTable');
-    expect(actionsOf('ApiHandlerRole')).toEqual([{ Effect: 'Allow', Action: [...API_TABLE_ACTIONS].sort(), Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } }]);
+    expect(actionsOf('ApiHandlerRole')).toEqual([
+      { Effect: 'Allow', Action: [...API_TABLE_ACTIONS].sort(), Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } },
+      // The audit log is append-only even for the API itself.
+      {
+        Effect: 'Deny',
+        Action: [...AUDIT_DENIED_ACTIONS].sort(),
+        Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+        Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
+      },
+    ]);
     expect(actionsOf('ImporterHandlerRole')).toEqual([{ Effect: 'Allow', Action: [...IMPORTER_TABLE_ACTIONS].sort(), Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } }]);
     // The web deployment may read its two source zips, list the site bucket and put objects in it: nothing else.
     const [, deploy] = ofType(dev.template, 'AWS::IAM::Policy').find(([id]) => id.startsWith('WebDeployRole'))!;

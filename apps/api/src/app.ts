@@ -13,11 +13,15 @@ import {
   parseOrThrow,
   writableKinds,
   type AssetRepository,
+  type AuditLog,
   type Clock,
+  type IdempotencyStore,
   type IdGenerator,
   type ReferenceRepository,
 } from '@safer-places/domain';
-import { ASSET_KIND_NAMES, devSignInSchema, type ClientConfig, type Me, type Principal } from '@safer-places/schemas';
+import { ASSET_KIND_NAMES, devSignInSchema, hasPermission, type ClientConfig, type Me, type Principal } from '@safer-places/schemas';
+import { auditRoutes, auditTrail } from './audit';
+import { idempotent } from './idempotency';
 import type { TokenVerifier } from './auth';
 import { ApiProblem, toErrorResponse } from './http-errors';
 import { authenticate, readJson, type AppEnv } from './middleware';
@@ -33,6 +37,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export interface AppDeps {
   assets: AssetRepository;
   reference: ReferenceRepository;
+  audit: AuditLog;
+  idempotency: IdempotencyStore;
   verifier: TokenVerifier;
   clock?: Clock;
   ids?: IdGenerator;
@@ -49,7 +55,27 @@ export function createApp(deps: AppDeps) {
   const log = deps.log ?? jsonLog;
   const clock = deps.clock ?? { now: () => new Date() };
   const ids = deps.ids ?? { newId: () => crypto.randomUUID() };
-  const assetService = new AssetService({ assets: deps.assets, clock, ids });
+  const assetService = new AssetService({
+    assets: deps.assets,
+    clock,
+    ids,
+    // Every hand-over of a covert camera is logged before the data leaves (a failed append fails the read).
+    onSensitiveRead: (p, kind, itemIds) =>
+      deps.audit.append({
+        id: ids.newId(),
+        orgId: p.orgId,
+        at: clock.now().toISOString(),
+        userId: p.userId,
+        role: p.role,
+        action: 'sensitive-read',
+        method: 'READ',
+        path: `/api/${kind}`,
+        status: 200,
+        kind,
+        itemIds: itemIds.slice(0, 100),
+        detail: `${itemIds.length} covert or sensitive camera${itemIds.length === 1 ? '' : 's'}`,
+      }),
+  });
   const referenceService = new ReferenceService(deps.reference);
   const layerService = new LayerService(referenceService, assetService);
   const crimePoints = new CrimePointsCache(deps.reference);
@@ -67,9 +93,11 @@ export function createApp(deps: AppDeps) {
   api.use(async (c, next) => {
     const started = performance.now();
     await next();
-    // Private data: browsers may revalidate with the ETag, shared caches must not keep it.
-    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'private, no-cache');
+    // Private data: browsers may revalidate with the ETag, shared caches must not keep it. Anything a user with the
+    // sensitive-cameras permission reads may hold covert cameras: no cache keeps it at all.
     const principal = c.get('principal') as Principal | undefined;
+    if (principal && hasPermission(principal, 'sensitive-cameras')) c.header('Cache-Control', 'private, no-store');
+    else if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'private, no-cache');
     log({
       level: 'info',
       msg: 'request',
@@ -103,16 +131,19 @@ export function createApp(deps: AppDeps) {
       const body = parseOrThrow(devSignInSchema, await readJson(c.req), 'sign-in request');
       const name = body.name ?? `Local ${body.role}`;
       const userId = `local-${body.role}-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`.slice(0, 64);
-      return c.json(await dev.issue({ userId, orgId: dev.orgId, role: body.role, name }));
+      return c.json(await dev.issue({ userId, orgId: dev.orgId, role: body.role, name, ...(body.permissions?.length && { permissions: body.permissions }) }));
     });
   }
 
   // Everything below needs a verified identity.
   api.use('*', authenticate(deps.verifier));
+  api.use('*', auditTrail(deps.audit, clock, ids, log));
   api.get('/me', (c) => {
     const p = c.get('principal');
-    return c.json<Me>({ userId: p.userId, orgId: p.orgId, role: p.role, name: p.name ?? null, canWrite: writableKinds(p.role) });
+    return c.json<Me>({ userId: p.userId, orgId: p.orgId, role: p.role, name: p.name ?? null, canWrite: writableKinds(p.role), permissions: p.permissions ?? [] });
   });
+  api.route('/audit', auditRoutes(deps.audit));
+  const creates = idempotent(deps.idempotency, clock, log);
   api.route('/', referenceRoutes(referenceService, layerService));
   const areas = areaRoutes(areaAnalysis, assetService, referenceService);
   api.route('/areas', areas.areas);
@@ -120,11 +151,11 @@ export function createApp(deps: AppDeps) {
   api.route('/hotspots', hotspotRoutes(hotspots));
   api.route('/planning', planningRoutes(planning, clock));
   // Bid routes before the generic CRUD: /bid-presets is served entirely here (built-in presets plus the organisation's).
-  const bidApi = bidRoutes(bidService, assetService);
+  const bidApi = bidRoutes(bidService, assetService, creates);
   api.route('/bids', bidApi.bids);
   api.route('/bid-presets', bidApi.presets);
   api.route('/safer-streets-areas', bidApi.evaluation);
-  for (const kind of ASSET_KIND_NAMES) api.route(`/${kind}`, assetRoutes(kind, assetService));
+  for (const kind of ASSET_KIND_NAMES) api.route(`/${kind}`, assetRoutes(kind, assetService, creates));
 
   app.route('/api', api);
   return app;

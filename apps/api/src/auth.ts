@@ -1,6 +1,6 @@
 import { SignJWT, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Principal, Role } from '@safer-places/schemas';
-import { ROLES } from '@safer-places/schemas';
+import { PERMISSIONS, ROLES } from '@safer-places/schemas';
 
 /** Turns a bearer token into a principal, or throws. The only source of orgId and role in the whole API. */
 export interface TokenVerifier {
@@ -13,14 +13,15 @@ const LOCAL_ISSUER = 'safer-places-local';
 const LOCAL_AUDIENCE = 'safer-places';
 const ROLE_PRIORITY: Role[] = ['admin', 'analyst', 'bid-writer', 'planner', 'viewer'];
 
-function principalFrom(payload: JWTPayload, orgClaim: string, roleOf: (p: JWTPayload) => unknown): Principal {
+function principalFrom(payload: JWTPayload, orgClaim: string, roleOf: (p: JWTPayload) => unknown, permissionsOf: (p: JWTPayload) => unknown[]): Principal {
   const orgId = payload[orgClaim];
   const role = roleOf(payload);
   if (typeof payload.sub !== 'string' || !payload.sub) throw new AuthenticationError('token has no subject');
   if (typeof orgId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(orgId)) throw new AuthenticationError('token has no organisation');
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw new AuthenticationError('token has no known role');
   const name = typeof payload.name === 'string' ? payload.name : undefined;
-  return { userId: payload.sub, orgId, role: role as Role, ...(name && { name }) };
+  const permissions = PERMISSIONS.filter((p) => permissionsOf(payload).includes(p));
+  return { userId: payload.sub, orgId, role: role as Role, ...(name && { name }), ...(permissions.length > 0 && { permissions }) };
 }
 
 /** Local sign-in: HS256 tokens signed with a per-install secret. Same verification path as production. */
@@ -28,7 +29,12 @@ export function createLocalTokenService(secret: Uint8Array, ttlSeconds = 12 * 36
   return {
     async issue(principal: Principal): Promise<{ token: string; expiresAt: string }> {
       const exp = Math.floor(Date.now() / 1000) + ttlSeconds;
-      const token = await new SignJWT({ org: principal.orgId, role: principal.role, ...(principal.name && { name: principal.name }) })
+      const token = await new SignJWT({
+        org: principal.orgId,
+        role: principal.role,
+        ...(principal.name && { name: principal.name }),
+        ...(principal.permissions?.length && { perms: principal.permissions }),
+      })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(principal.userId)
         .setIssuer(LOCAL_ISSUER)
@@ -41,7 +47,7 @@ export function createLocalTokenService(secret: Uint8Array, ttlSeconds = 12 * 36
     verifier: {
       async verify(token: string): Promise<Principal> {
         const { payload } = await jwtVerify(token, secret, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: ['HS256'] });
-        return principalFrom(payload, 'org', (p) => p.role);
+        return principalFrom(payload, 'org', (p) => p.role, (p) => (Array.isArray(p.perms) ? p.perms : []));
       },
     } satisfies TokenVerifier,
   };
@@ -57,10 +63,14 @@ export function createCognitoVerifier(options: { issuer: string; clientId: strin
     async verify(token: string): Promise<Principal> {
       const { payload } = await jwtVerify(token, keys, { issuer: options.issuer, audience: options.clientId, algorithms: ['RS256'] });
       if (payload.token_use !== 'id') throw new AuthenticationError('an ID token is required');
-      return principalFrom(payload, 'custom:orgId', (p) => {
-        const groups = Array.isArray(p['cognito:groups']) ? (p['cognito:groups'] as unknown[]) : [];
-        return ROLE_PRIORITY.find((r) => groups.includes(r));
-      });
+      const groups = Array.isArray(payload['cognito:groups']) ? (payload['cognito:groups'] as unknown[]) : [];
+      // Roles and permissions are both Cognito groups (e.g. "planner" and "sensitive-cameras").
+      return principalFrom(
+        payload,
+        'custom:orgId',
+        () => ROLE_PRIORITY.find((r) => groups.includes(r)),
+        () => groups,
+      );
     },
   };
 }

@@ -3,7 +3,9 @@ import type { Principal, Role } from '@safer-places/schemas';
 import { AuthenticationError, type TokenVerifier } from './auth';
 import { ApiProblem } from './http-errors';
 
-export type AppEnv = { Variables: { principal: Principal } };
+import type { AuditNote } from './audit';
+
+export type AppEnv = { Variables: { principal: Principal; audit: AuditNote } };
 
 /** Verifies the bearer token; the principal it yields is the only place routes read orgId and role from. */
 export function authenticate(verifier: TokenVerifier) {

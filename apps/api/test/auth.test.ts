@@ -32,7 +32,15 @@ describe('authentication and roles', () => {
     const signIn = await t.call('POST', '/api/dev/sign-in', { body: { role: 'planner', name: 'Pat' } });
     expect(signIn.status).toBe(200);
     const me = await t.call('GET', '/api/me', { headers: { Authorization: `Bearer ${signIn.json.token}` } });
-    expect(me.json).toEqual({ userId: 'local-planner-pat', orgId: ORG_A, role: 'planner', name: 'Pat', canWrite: ['cameras', 'help-points', 'pspo-zones', 'patrol-visits', 'camera-deployments'] });
+    expect(me.json).toEqual({ userId: 'local-planner-pat', orgId: ORG_A, role: 'planner', name: 'Pat', canWrite: ['cameras', 'help-points', 'pspo-zones', 'patrol-visits', 'camera-deployments'], permissions: [] });
+  });
+
+  it('local sign-in can carry the sensitive-cameras permission, and nothing else', async () => {
+    const signIn = await t.call('POST', '/api/dev/sign-in', { body: { role: 'viewer', permissions: ['sensitive-cameras'] } });
+    const me = await t.call('GET', '/api/me', { headers: { Authorization: `Bearer ${signIn.json.token}` } });
+    expect(me.json.permissions).toEqual(['sensitive-cameras']);
+    const bad = await t.call('POST', '/api/dev/sign-in', { body: { role: 'viewer', permissions: ['everything'] } });
+    expect(bad.status).toBe(400);
   });
 
   it('sign-in refuses an unknown role and an organisation chosen by the client', async () => {
@@ -61,6 +69,12 @@ describe('Cognito ID tokens', () => {
 
     const good = await sign({ token_use: 'id', 'custom:orgId': 'notts-csp', 'cognito:groups': ['viewer', 'analyst'] });
     expect(await verifier.verify(good)).toEqual({ userId: 'user-1', orgId: 'notts-csp', role: 'analyst' });
+    // The sensitive-cameras group is a permission on top of the role, never a role itself.
+    expect(await verifier.verify(await sign({ token_use: 'id', 'custom:orgId': 'o', 'cognito:groups': ['planner', 'sensitive-cameras', 'made-up'] }))).toMatchObject({
+      role: 'planner',
+      permissions: ['sensitive-cameras'],
+    });
+    await expect(verifier.verify(await sign({ token_use: 'id', 'custom:orgId': 'o', 'cognito:groups': ['sensitive-cameras'] }))).rejects.toThrow(/role/);
     await expect(verifier.verify(await sign({ token_use: 'access', 'custom:orgId': 'o', 'cognito:groups': ['admin'] }))).rejects.toThrow(/ID token/);
     await expect(verifier.verify(await sign({ token_use: 'id', 'custom:orgId': 'o', 'cognito:groups': ['admin'] }, 'other-client'))).rejects.toThrow();
     await expect(verifier.verify(await sign({ token_use: 'id', 'cognito:groups': ['admin'] }))).rejects.toThrow(/organisation/);

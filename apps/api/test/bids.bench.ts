@@ -8,6 +8,8 @@ import {
   evaluateCriteria,
   monthRange,
   type AssetRepository,
+  type AuditLog,
+  type IdempotencyStore,
   type AssetService,
 } from '@safer-places/domain';
 import { adjacencyBySegments, connectedComponents } from '@safer-places/geo';
@@ -31,11 +33,15 @@ const noAssets: AssetRepository = {
   list: async () => [],
   get: async () => null,
   create: async () => {},
+  createMany: async () => {},
   update: async () => {},
   remove: async () => {},
   hasMarker: async () => true,
   setMarker: async () => {},
 };
+// The bench times eligibility only; it writes nothing, so nothing is audited or replayed.
+const noAudit: AuditLog = { append: async () => {}, list: async () => ({ events: [], next: null }) };
+const noIdempotency: IdempotencyStore = { reserve: async () => ({ state: 'new' }), complete: async () => {}, release: async () => {} };
 const criteria: EligibilityCriteria = {
   scope: { kind: 'all' },
   categories: ['acquisitive-crime', 'anti-social-behaviour'],
@@ -76,7 +82,7 @@ beforeAll(async () => {
   englandLsoas = loadEngland(reference).lsoas;
   console.log(`loaded ${crimes.toLocaleString('en-GB')} Nottinghamshire crimes and ${englandLsoas.toLocaleString('en-GB')} England LSOAs in ${Math.round(performance.now() - t0)} ms`);
   const tokens = createLocalTokenService(new TextEncoder().encode('bench-secret-bench-secret-bench-secret'));
-  app = createApp({ assets: noAssets, reference, verifier: tokens.verifier, log: () => {} });
+  app = createApp({ assets: noAssets, reference, audit: noAudit, idempotency: noIdempotency, verifier: tokens.verifier, log: () => {} });
   token = (await tokens.issue(principal)).token;
   let t = performance.now();
   let res = await post({ criteria, dataset: 'notts' });

@@ -1,6 +1,6 @@
 import type { CrimeBlock } from '@safer-places/domain';
 import { CRIME_CATEGORY_SLUGS, type DatasetSummary, type Lsoa, type Principal, type Role } from '@safer-places/schemas';
-import { DynamoAssetRepository, DynamoReferenceRepository, createDocumentClient, ensureTable } from '@safer-places/store';
+import { createDocumentClient, dynamoPorts, ensureTable, type DynamoReferenceRepository } from '@safer-places/store';
 import { startEmbeddedDynamo } from '@safer-places/store/embedded';
 import { createApp } from '../src/app';
 import { createLocalTokenService } from '../src/auth';
@@ -14,13 +14,12 @@ export async function startTestApp() {
   const doc = createDocumentClient({ endpoint: dynamo.endpoint });
   const tableName = 'api-test';
   await ensureTable(doc, tableName);
-  const assets = new DynamoAssetRepository(doc, tableName);
-  const reference = new DynamoReferenceRepository(doc, tableName);
+  const ports = dynamoPorts(doc, tableName);
+  const { assets, reference } = ports;
   const tokens = createLocalTokenService(new TextEncoder().encode('test-secret-test-secret-test-secret!'));
   const errors: Record<string, unknown>[] = [];
   const deps = {
-    assets,
-    reference,
+    ...ports,
     verifier: tokens.verifier,
     devSignIn: { orgId: ORG_A, issue: (p: Principal) => tokens.issue(p) },
     log: (e: Record<string, unknown>) => {

@@ -33,6 +33,16 @@ export class ReferenceService {
     return dataset;
   }
 
+  /**
+   * The reports the importer kept for a dataset, newest first: files, rows read, imported and rejected, and the first
+   * row problems. Crime data is shared by every organisation, so only administrators read how it got there.
+   */
+  async importReports(datasetId: string): Promise<{ name: string; report: unknown }[]> {
+    const dataset = await this.resolveDataset(datasetId);
+    const docs = await this.repo.listDocuments<unknown>(dataset.id, 'import-report#');
+    return docs.map((d) => ({ name: d.name, report: d.document })).sort((a, b) => b.name.localeCompare(a.name));
+  }
+
   async lsoas(dataset: DatasetSummary): Promise<Lsoa[]> {
     const hit = this.lsoaCache.get(dataset.id);
     if (hit && hit.version === dataset.version) return hit.lsoas;

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { roleSchema } from './roles';
+import * as z from 'zod';
+import { PERMISSIONS, permissionSchema, roleSchema, type Permission, type Role } from './roles';
 import { categorySelectionSchema } from './crime-categories';
 import { areaGeometrySchema } from './geometry';
 import { monthSchema } from './reference';
@@ -57,6 +57,7 @@ export interface ApiError {
 export const devSignInSchema = z.strictObject({
   role: roleSchema,
   name: z.string().trim().min(1).max(80).optional(),
+  permissions: z.array(permissionSchema).max(PERMISSIONS.length).optional(),
 });
 
 export interface SignInResponse {
@@ -70,7 +71,60 @@ export interface Me {
   role: z.infer<typeof roleSchema>;
   name: string | null;
   canWrite: string[];
+  permissions: Permission[];
 }
+
+/** The most items one list page returns; `?limit=` may ask for fewer, and `next` continues. */
+export const MAX_PAGE_SIZE = 1000;
+export const pageQuerySchema = z.strictObject({
+  limit: z.coerce
+    .number({ error: 'limit must be a number' })
+    .int('limit must be a whole number')
+    .min(1, 'limit must be at least 1')
+    .max(MAX_PAGE_SIZE, `limit is at most ${MAX_PAGE_SIZE} items per page`)
+    .default(MAX_PAGE_SIZE),
+  after: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'after must be an id from the previous page').optional(),
+});
+export interface Page<T> {
+  items: T[];
+  /** Pass as `after` for the next page; null on the last page. */
+  next: string | null;
+}
+
+export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'import', 'export', 'sensitive-read', 'denied', 'not-found'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
+  create: 'Created',
+  update: 'Changed',
+  delete: 'Deleted',
+  import: 'Uploaded (import)',
+  export: 'Exported',
+  'sensitive-read': 'Read sensitive cameras',
+  denied: 'Refused: role not allowed',
+  'not-found': 'Refused: not in your organisation',
+};
+
+/** One entry in an organisation's append-only audit log. */
+export interface AuditEvent {
+  id: string;
+  orgId: string;
+  at: string;
+  userId: string;
+  role: Role;
+  action: AuditAction;
+  method: string;
+  path: string;
+  status: number;
+  /** The layer or item kind, when the route is about one. */
+  kind?: string;
+  itemIds?: string[];
+  detail?: string;
+}
+
+export const auditQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200, 'limit is at most 200 events per page').default(50),
+  before: z.string().max(200).optional(),
+});
 
 /**
  * Sign-in with Cognito's managed login (OAuth 2.0 authorization code + PKCE). Everything here is public: the web client

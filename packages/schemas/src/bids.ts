@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Audited } from './entities';
 import type { AreaGeometry, FeatureCollection } from './geometry';
 import type { DataSource, Month } from './reference';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The 14 police.uk street-crime categories: slug (as in the police.uk API) and the CSV label. */
 export const CRIME_CATEGORIES = [

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { areaGeometrySchema, pointSchema } from './geometry';
 import { bidInputSchema, bidPresetInputSchema, type Bid, type BidInput, type BidPresetInput } from './bids';
 import {
@@ -45,6 +45,8 @@ export const cameraInputSchema = z
     bearingDeg: bearingDegSchema.optional(),
     fieldOfViewDeg: fieldOfViewDegSchema.optional(),
     status: z.enum(['live', 'planned', 'decommissioned']).default('live'),
+    /** Covert or sensitive: shown only to users with the sensitive-cameras permission, never exported, reads audited. */
+    sensitive: z.boolean().optional(),
     notes,
   })
   .superRefine(fieldOfViewTogether);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { categoryList } from './api';
 import { categorySelectionSchema } from './crime-categories';
 import { cameraTypeSchema } from './entities';

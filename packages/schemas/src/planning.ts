@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Audited } from './entities';
 import { pointSchema } from './geometry';
 

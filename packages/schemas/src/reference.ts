@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AreaGeometry, BBox } from './geometry';
 import { categorySelectionSchema } from './crime-categories';
 

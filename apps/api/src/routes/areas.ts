@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import {
   assertValidArea,
+  exportingAs,
   parseOrThrow,
   toCsv,
   type AreaAnalysisService,
@@ -10,6 +11,7 @@ import {
   type StrategicTable,
 } from '@safer-places/domain';
 import { AREA_THEME_LABELS, areaAnalyseSchema, areaStatsQuerySchema, strategicQuerySchema, type DrawnArea } from '@safer-places/schemas';
+import { noteAudit } from '../audit';
 import { readJson, type AppEnv } from '../middleware';
 
 const fileName = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'area';
@@ -78,13 +80,16 @@ export function areaRoutes(analysis: AreaAnalysisService, assets: AssetService, 
   });
   app.get('/:id/export.csv', async (c) => {
     const area = await assets.get(c.get('principal'), 'areas', c.req.param('id'));
-    const stats = await analysis.analyse(c.get('principal'), area.geometry, query(c.req.query()));
+    // A file leaves the system: its counts include only what every user of the organisation may see.
+    const stats = await analysis.analyse(exportingAs(c.get('principal')), area.geometry, query(c.req.query()));
+    noteAudit(c, { action: 'export', kind: 'areas', itemIds: [area.id], detail: 'area statistics (CSV)' });
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="${fileName(area.name)}-statistics.csv"`);
     return c.body(areaCsv(area, stats));
   });
   app.get('/:id/export.geojson', async (c) => {
     const { geometry, orgId: _org, ...properties } = await assets.get(c.get('principal'), 'areas', c.req.param('id'));
+    noteAudit(c, { action: 'export', kind: 'areas', itemIds: [properties.id], detail: 'area outline (GeoJSON)' });
     c.header('Content-Type', 'application/geo+json');
     c.header('Content-Disposition', `attachment; filename="${fileName(properties.name)}.geojson"`);
     return c.body(JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', id: properties.id, geometry, properties }] }));
@@ -98,6 +103,7 @@ function strategicRoute(reference: ReferenceService) {
     const q = parseOrThrow(strategicQuerySchema, c.req.query(), 'strategic assessment query');
     const result = await reference.strategicAssessment({ scope: q.scope, ...(q.dataset && { dataset: q.dataset }), ...(q.to && { to: q.to }) });
     if (q.format === 'json') return c.json(result);
+    noteAudit(c, { action: 'export', detail: `strategic assessment by ${q.scope} (CSV)` });
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="strategic-assessment-${q.scope}-${result.to}.csv"`);
     return c.body(

@@ -1,14 +1,18 @@
-import { Hono } from 'hono';
-import { writersOf, type AssetService } from '@safer-places/domain';
-import type { AssetKind } from '@safer-places/schemas';
-import { ASSET_KINDS } from '@safer-places/schemas';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { parseOrThrow, writersOf, type AssetService } from '@safer-places/domain';
+import type { AssetKind, Page } from '@safer-places/schemas';
+import { ASSET_KINDS, pageQuerySchema } from '@safer-places/schemas';
+import { noteAudit } from '../audit';
 import { ApiProblem } from '../http-errors';
 import { expectedVersion, readJson, requireRole, type AppEnv } from '../middleware';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** What was repaired on the way in (e.g. a ring's winding) travels with the saved item, never stored with it. */
+const withWarnings = <T extends object>(item: T, warnings: string[]) => (warnings.length > 0 ? { ...item, warnings } : item);
+
 /** CRUD for one organisation-owned layer; the version travels as ETag / If-Match, never in the body. */
-export function assetRoutes(kind: AssetKind, service: AssetService) {
+export function assetRoutes(kind: AssetKind, service: AssetService, idempotent: MiddlewareHandler<AppEnv>) {
   const app = new Hono<AppEnv>();
   const writers = requireRole(...writersOf(kind));
   const id = (raw: string) => {
@@ -16,35 +20,48 @@ export function assetRoutes(kind: AssetKind, service: AssetService) {
     return raw;
   };
 
-  app.get('/', async (c) => c.json({ items: await service.list(c.get('principal'), kind) }));
+  // Pages in id order; `next` is the last id of the page, passed back as `after`.
+  app.get('/', async (c) => {
+    const q = parseOrThrow(pageQuerySchema, c.req.query(), 'list query');
+    const all = (await service.list(c.get('principal'), kind)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const from = q.after === undefined ? 0 : all.findIndex((i) => i.id > q.after!);
+    const items = from < 0 ? [] : all.slice(from, from + q.limit);
+    const next = from >= 0 && from + q.limit < all.length ? items.at(-1)!.id : null;
+    return c.json({ items, next } satisfies Page<(typeof all)[number]>);
+  });
   app.get('/:id', async (c) => {
     const item = await service.get(c.get('principal'), kind, id(c.req.param('id')));
     c.header('ETag', `"${item.version}"`);
     return c.json(item);
   });
-  app.post('/', writers, async (c) => {
-    const item = await service.create(c.get('principal'), kind, await readJson(c.req));
+  app.post('/', writers, idempotent, async (c) => {
+    const { item, warnings } = await service.createChecked(c.get('principal'), kind, await readJson(c.req));
+    noteAudit(c, { action: 'create', kind, itemIds: [item.id] });
     c.header('ETag', `"${item.version}"`);
     c.header('Location', `/api/${kind}/${item.id}`);
-    return c.json(item, 201);
+    return c.json(withWarnings(item, warnings), 201);
   });
-  // A file upload: every item is checked before any is written.
-  app.post('/import', writers, async (c) => {
+  // A file upload: every item is checked before any is written, and all are written or none.
+  app.post('/import', writers, idempotent, async (c) => {
     const body = await readJson(c.req);
     if (!body || typeof body !== 'object' || Array.isArray(body) || !Array.isArray((body as { items?: unknown }).items) || Object.keys(body).length !== 1) {
       throw new ApiProblem(400, 'invalid_request', 'the body must be {"items": [...]}, one object per item');
     }
     const items = await service.createMany(c.get('principal'), kind, (body as { items: unknown[] }).items);
+    noteAudit(c, { action: 'import', kind, itemIds: items.map((i) => i.id), detail: `${items.length} ${items.length === 1 ? ASSET_KINDS[kind].singular : ASSET_KINDS[kind].label} uploaded` });
     return c.json({ created: items.length, items }, 201);
   });
   app.put('/:id', writers, async (c) => {
     const version = expectedVersion(c.req.header('If-Match'));
-    const item = await service.update(c.get('principal'), kind, id(c.req.param('id')), await readJson(c.req), version);
+    const { item, warnings } = await service.updateChecked(c.get('principal'), kind, id(c.req.param('id')), await readJson(c.req), version);
+    noteAudit(c, { action: 'update', kind, itemIds: [item.id], detail: `version ${version} → ${item.version}` });
     c.header('ETag', `"${item.version}"`);
-    return c.json(item);
+    return c.json(withWarnings(item, warnings));
   });
   app.delete('/:id', writers, async (c) => {
-    await service.remove(c.get('principal'), kind, id(c.req.param('id')), expectedVersion(c.req.header('If-Match')));
+    const itemId = id(c.req.param('id'));
+    await service.remove(c.get('principal'), kind, itemId, expectedVersion(c.req.header('If-Match')));
+    noteAudit(c, { action: 'delete', kind, itemIds: [itemId] });
     return c.body(null, 204);
   });
   return app;

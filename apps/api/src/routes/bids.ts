@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { builtInPreset, parseOrThrow, writersOf, type AssetService, type BidService } from '@safer-places/domain';
 import {
   BID_PRESET_NOTE,
@@ -10,6 +10,7 @@ import {
   type Audited,
   type OwnBidPreset,
 } from '@safer-places/schemas';
+import { noteAudit } from '../audit';
 import { ApiProblem } from '../http-errors';
 import { expectedVersion, readJson, requireRole, type AppEnv } from '../middleware';
 
@@ -27,7 +28,7 @@ const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:
  * CRUD of bid drafts), presets (/bid-presets: built-in plus the organisation's own), and the evaluation of a funded
  * Safer Streets area (/safer-streets-areas/:id/evaluation).
  */
-export function bidRoutes(service: BidService, assets: AssetService) {
+export function bidRoutes(service: BidService, assets: AssetService, idempotent: MiddlewareHandler<AppEnv>) {
   const bids = new Hono<AppEnv>();
   bids.post('/eligibility', async (c) => {
     const body = parseOrThrow(eligibilityRequestSchema, await readJson(c.req), 'eligibility request');
@@ -39,7 +40,9 @@ export function bidRoutes(service: BidService, assets: AssetService) {
   });
   bids.get('/:id/pack', async (c) => {
     const q = parseOrThrow(bidPackQuerySchema, c.req.query(), 'pack query');
-    const pack = await service.pack(c.get('principal'), checkId(c.req.param('id'), 'bid'), q.dataset);
+    const bidId = checkId(c.req.param('id'), 'bid');
+    const pack = await service.pack(c.get('principal'), bidId, q.dataset);
+    noteAudit(c, { action: 'export', kind: 'bids', itemIds: [bidId], detail: `evidence pack ${pack.filename}` });
     return c.body(pack.zip as Uint8Array<ArrayBuffer>, 200, {
       'Content-Type': 'application/zip',
       'Content-Disposition': `attachment; filename="${pack.filename}"`,
@@ -48,7 +51,9 @@ export function bidRoutes(service: BidService, assets: AssetService) {
   });
   bids.get('/:id/report.html', async (c) => {
     const q = parseOrThrow(bidPackQuerySchema, c.req.query(), 'report query');
-    const html = await service.reportHtml(c.get('principal'), checkId(c.req.param('id'), 'bid'), q.dataset);
+    const bidId = checkId(c.req.param('id'), 'bid');
+    const html = await service.reportHtml(c.get('principal'), bidId, q.dataset);
+    noteAudit(c, { action: 'export', kind: 'bids', itemIds: [bidId], detail: 'evidence report (HTML)' });
     c.header('Content-Security-Policy', REPORT_CSP);
     c.header('Cache-Control', 'private, no-store');
     return c.html(html);
@@ -70,8 +75,9 @@ export function bidRoutes(service: BidService, assets: AssetService) {
     c.header('ETag', `"${item.version}"`);
     return c.json(decorate(item));
   });
-  presets.post('/', writers, async (c) => {
+  presets.post('/', writers, idempotent, async (c) => {
     const item = await assets.create(c.get('principal'), 'bid-presets', await readJson(c.req));
+    noteAudit(c, { action: 'create', kind: 'bid-presets', itemIds: [item.id] });
     c.header('ETag', `"${item.version}"`);
     c.header('Location', `/api/bid-presets/${item.id}`);
     return c.json(decorate(item), 201);
@@ -80,12 +86,14 @@ export function bidRoutes(service: BidService, assets: AssetService) {
     const id = notBuiltIn(checkId(c.req.param('id'), 'bid preset'));
     const version = expectedVersion(c.req.header('If-Match'));
     const item = await assets.update(c.get('principal'), 'bid-presets', id, await readJson(c.req), version);
+    noteAudit(c, { action: 'update', kind: 'bid-presets', itemIds: [id], detail: `version ${version} → ${item.version}` });
     c.header('ETag', `"${item.version}"`);
     return c.json(decorate(item));
   });
   presets.delete('/:id', writers, async (c) => {
     const id = notBuiltIn(checkId(c.req.param('id'), 'bid preset'));
     await assets.remove(c.get('principal'), 'bid-presets', id, expectedVersion(c.req.header('If-Match')));
+    noteAudit(c, { action: 'delete', kind: 'bid-presets', itemIds: [id] });
     return c.body(null, 204);
   });
 

@@ -8,6 +8,7 @@ import {
   type HotspotChangeQuery,
   type HotspotQuery,
 } from '@safer-places/schemas';
+import { noteAudit } from '../audit';
 import type { AppEnv } from '../middleware';
 
 /** The crimes, months and grid every analysis takes, from a parsed query. */
@@ -43,6 +44,7 @@ export function hotspotRoutes(service: HotspotService) {
         rows.push([group.label, s.rank, s.count, s.radiusM, s.location, s.lon, s.lat, s.busiestPointShare, s.snapPointWarning ? 'yes' : 'no']);
       }
     }
+    noteAudit(c, { action: 'export', detail: `top hot spots ${r.period.from} to ${r.period.to} (CSV)` });
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="top-hot-spots-${r.period.from}-to-${r.period.to}.csv"`);
     return c.body(toCsv(rows));

@@ -9,6 +9,7 @@ import {
   sitesRequestSchema,
   type CategorySelection,
 } from '@safer-places/schemas';
+import { noteAudit } from '../audit';
 import { readJson, type AppEnv } from '../middleware';
 
 /**
@@ -48,12 +49,14 @@ export function planningRoutes(service: PlanningService, clock: Clock) {
   app.get('/patrol', async (c) => c.json(await patrol(c.req.query())));
   app.get('/patrol.gpx', async (c) => {
     const plan = await patrol(c.req.query());
+    noteAudit(c, { action: 'export', detail: `patrol plan ${plan.period.from} to ${plan.period.to} (GPX)` });
     c.header('Content-Type', 'application/gpx+xml; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="${fileStem(plan)}.gpx"`);
     return c.body(patrolGpx(plan, clock.now()));
   });
   app.get('/patrol.geojson', async (c) => {
     const plan = await patrol(c.req.query());
+    noteAudit(c, { action: 'export', detail: `patrol plan ${plan.period.from} to ${plan.period.to} (GeoJSON)` });
     c.header('Content-Type', 'application/geo+json');
     c.header('Content-Disposition', `attachment; filename="${fileStem(plan)}.geojson"`);
     return c.body(JSON.stringify(patrolGeoJson(plan)));
@@ -118,6 +121,7 @@ export function planningRoutes(service: PlanningService, clock: Clock) {
     const q = parseOrThrow(dosageReportQuerySchema, c.req.query(), 'dosage report query');
     const report = await service.dosageReport(c.get('principal'), { ...(q.dataset && { datasetId: q.dataset }), ...(q.month && { month: q.month }), beforeMonths: q.beforeMonths });
     if (q.format === 'json') return c.json(report);
+    noteAudit(c, { action: 'export', kind: 'patrol-visits', detail: `patrol dosage report ${report.month} (CSV)` });
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="patrol-dosage-${report.month}.csv"`);
     return c.body(dosageCsv(report));

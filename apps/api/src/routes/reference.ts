@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import { etag } from 'hono/etag';
 import { parseOrThrow, type LayerService, type ReferenceService } from '@safer-places/domain';
 import { bboxSchema, layerNameSchema, layerQuerySchema, lsoaStatsQuerySchema } from '@safer-places/schemas';
-import type { AppEnv } from '../middleware';
+import { ApiProblem } from '../http-errors';
+import { requireRole, type AppEnv } from '../middleware';
 
 export function referenceRoutes(reference: ReferenceService, layers: LayerService) {
   const app = new Hono<AppEnv>();
@@ -13,6 +14,12 @@ export function referenceRoutes(reference: ReferenceService, layers: LayerServic
   app.get('/datasets', async (c) => {
     const [datasets, fallback] = await Promise.all([reference.listDatasets(), reference.defaultDataset()]);
     return c.json({ datasets, defaultDatasetId: fallback?.id ?? null });
+  });
+
+  app.get('/datasets/:id/imports', requireRole('admin'), async (c) => {
+    const id = c.req.param('id');
+    if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(id)) throw new ApiProblem(404, 'not_found', `no dataset "${id.slice(0, 64)}"`);
+    return c.json({ items: await reference.importReports(id) });
   });
 
   app.get('/layers/:layer', async (c) => {

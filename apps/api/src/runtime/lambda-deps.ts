@@ -1,5 +1,5 @@
 import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
-import { DynamoAssetRepository, DynamoReferenceRepository, createDocumentClient } from '@safer-places/store';
+import { createDocumentClient, dynamoPorts } from '@safer-places/store';
 import type { AppDeps } from '../app';
 import { createCognitoVerifier } from '../auth';
 import { readCognitoEnv } from './cognito-env';
@@ -40,8 +40,7 @@ export function lambdaDeps(env: NodeJS.ProcessEnv): AppDeps {
   // Required, https only: every COGNITO_* variable the stack sets.
   const cognito = readCognitoEnv(env, { required: true, allowLoopbackHttp: false })!;
   return {
-    assets: new DynamoAssetRepository(doc, tableName),
-    reference: new DynamoReferenceRepository(doc, tableName),
+    ...dynamoPorts(doc, tableName),
     verifier: createCognitoVerifier({ issuer: cognito.issuer, clientId: cognito.clientId, ...(keys && { keys }) }),
     config: { mapStyleUrl: env.MAP_STYLE_URL || null, cognito: cognito.client },
   };

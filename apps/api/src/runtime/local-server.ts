@@ -7,7 +7,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { AssetService, DEMO_ORG_ID, generateDemoDataset, seedDemoIfEmpty } from '@safer-places/domain';
-import { DEFAULT_TABLE_NAME, DynamoAssetRepository, DynamoReferenceRepository, createDocumentClient, ensureTable } from '@safer-places/store';
+import { DEFAULT_TABLE_NAME, createDocumentClient, dynamoPorts, ensureTable } from '@safer-places/store';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '@safer-places/store/embedded';
 import { createApp, type AppDeps } from '../app';
 import { createCognitoVerifier, createLocalTokenService } from '../auth';
@@ -72,8 +72,8 @@ export async function startLocalServer(options: LocalOptions): Promise<RunningSe
   const doc = createDocumentClient({ endpoint });
   await ensureTable(doc, options.tableName);
 
-  const assets = new DynamoAssetRepository(doc, options.tableName);
-  const reference = new DynamoReferenceRepository(doc, options.tableName);
+  const ports = dynamoPorts(doc, options.tableName);
+  const { assets, reference } = ports;
   const seeded = await seedDemoIfEmpty(
     { reference, assets, assetService: new AssetService({ assets, clock: { now: () => new Date() }, ids: { newId: () => crypto.randomUUID() } }) },
     () => generateDemoDataset(),
@@ -90,8 +90,7 @@ export async function startLocalServer(options: LocalOptions): Promise<RunningSe
     signIn = { verifier: tokens.verifier, config: { mapStyleUrl }, devSignIn: { orgId: DEMO_ORG_ID, issue: (p) => tokens.issue(p) } };
   }
   const api = createApp({
-    assets,
-    reference,
+    ...ports,
     ...signIn,
     log: (entry) => {
       if (entry.level === 'error') console.error(JSON.stringify(entry));

@@ -53,7 +53,7 @@ import {
   bidCategoriesOf,
   bidSelectionLabel,
 } from '@safer-places/schemas';
-import type { AssetService } from '../assets';
+import { exportingAs, type AssetService } from '../assets';
 import type { CrimePoints, CrimePointsCache } from '../crime-points';
 import { DomainError, ValidationError } from '../errors';
 import { addMonths, monthRange, periodLabel } from '../months';
@@ -552,7 +552,8 @@ export class BidService {
     if (bid.selection.length === 0) throw new ValidationError(`bid "${bid.name}" has no LSOAs selected: choose its target LSOAs first`);
     const dataset = await this.datasetWithCrime(datasetId);
     const to = bid.criteria.to && bid.criteria.to <= dataset.lastMonth ? bid.criteria.to : undefined;
-    const selection = await this.selection(principal, {
+    // A pack leaves the system: it counts only what every user of the organisation may see.
+    const selection = await this.selection(exportingAs(principal), {
       codes: bid.selection,
       dataset: dataset.id,
       to,
