@@ -16,6 +16,7 @@ import {
   type Me,
   type Measure,
   type Position,
+  type Permission,
   type Role,
 } from '@safer-places/schemas';
 import { createApiClient, describeError, type AreaStatsQuery, type LayerCollection } from './api/client';
@@ -40,6 +41,7 @@ import { AddPanel, AssetPanel, LsoaPanel } from './components/SidePanel';
 import { AreaPanel } from './components/AreaPanel';
 import { DrawTools, SavedAreaList } from './components/DrawTools';
 import { StrategicView, type StrategicScope } from './components/StrategicView';
+import { AuditLogView } from './components/AuditLogView';
 import { HotspotPanel } from './components/HotspotPanel';
 import { PlannerPanel, type PlannerPickKind } from './components/PlannerPanel';
 import { usePlanner } from './components/PlannerState';
@@ -161,6 +163,7 @@ export function App() {
   const [crossing, setCrossing] = useState<Position | null>(null);
   const [drawProblem, setDrawProblem] = useState<string | null>(null);
   const [strategicOpen, setStrategicOpen] = useState(false);
+  const [auditOpen, setAuditOpen] = useState(false);
   // Hot spot analysis: the panel's choices survive closing it; the answer and what is selected in it do not.
   const [hotspotOpen, setHotspotOpen] = useState(false);
   const [hotspotQuery, setHotspotQuery] = useState<HotspotQueryState>(DEFAULT_HOTSPOT_QUERY);
@@ -212,6 +215,7 @@ export function App() {
     setCrossing(null);
     setDrawProblem(null);
     setStrategicOpen(false);
+    setAuditOpen(false);
     setHotspotOpen(false);
     setHotspotAnswer(null);
     setPlannerOpen(false);
@@ -426,13 +430,14 @@ export function App() {
         setDraft(null);
       } else if (plannerPick) setPlannerPick(null);
       else if (strategicOpen) setStrategicOpen(false);
+      else if (auditOpen) setAuditOpen(false);
       else if (hotspotOpen && !selection) closeHotspots();
       else if (plannerOpen && !selection) closePlanner();
       else if (selection && !areaDraft) setSelection(null);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [addKind, selection, drawTool, areaEdit, areaDraft, strategicOpen, hotspotOpen, lassoActive, announce, plannerPick, plannerOpen]);
+  }, [addKind, selection, drawTool, areaEdit, areaDraft, strategicOpen, auditOpen, hotspotOpen, lassoActive, announce, plannerPick, plannerOpen]);
 
   // While hot spots are shown the LSOA shading turns plain (outlines stay for orientation), so the cells carry the
   // only colour on the map; closing the panel brings the shading back.
@@ -572,6 +577,7 @@ export function App() {
     saveBlob(file.blob, fileNameFromDisposition(file.disposition, areaExportFileName(name, kind)));
   };
 
+  const loadAudit = useCallback((before: string | undefined, signal: AbortSignal) => api.audit({ limit: 50, ...(before && { before }) }, signal), [api]);
   const loadStrategic = useCallback(
     (scope: StrategicScope, signal: AbortSignal) => api.strategic({ scope, ...(datasetId && { dataset: datasetId }) }, signal),
     [api, datasetId],
@@ -581,11 +587,11 @@ export function App() {
     saveBlob(file.blob, fileNameFromDisposition(file.disposition, strategicExportFileName(scope, dataset?.lastMonth ?? null)));
   };
 
-  const onSignIn = async (role: Role) => {
+  const onSignIn = async (role: Role, permissions: Permission[]) => {
     setSigningIn(true);
     setSessionMessage(null);
     try {
-      const res = await api.signIn(role);
+      const res = await api.signIn(role, undefined, permissions);
       writeToken(res.token);
       tokenRef.current = res.token;
       setToken(res.token);
@@ -651,6 +657,7 @@ export function App() {
         kind={addKind}
         position={draft}
         cameraOptions={cameraOptions}
+        sensitiveCameras={me?.permissions.includes('sensitive-cameras') ?? false}
         onUseCentre={() => setDraft(mapHandle.current?.getCenter() ?? null)}
         onCancel={() => {
           setAddKind(null);
@@ -691,7 +698,7 @@ export function App() {
           setCrossing(null);
           setShowAreas(true);
           setSelection({ layer: 'areas', id: item.id });
-          announce(`Area “${item.name}” saved.`);
+          announce(`Area “${item.name}” saved.${item.warnings?.length ? ` ${item.warnings.join(' ')}` : ''}`);
         }}
         onDiscard={() => {
           setAreaDraft(null);
@@ -741,11 +748,11 @@ export function App() {
           onCreate={async () => undefined}
           onDiscard={() => undefined}
           onUpdate={async (input, version) => {
-            await api.updateAsset('areas', id, version, input);
+            const saved = await api.updateAsset('areas', id, version, input);
             await loadAreas();
             setAreaEdit(null);
             setCrossing(null);
-            announce('Area saved.');
+            announce(`Area saved.${saved.warnings?.length ? ` ${saved.warnings.join(' ')}` : ''}`);
           }}
           onDelete={async (version) => {
             await api.deleteAsset('areas', id, version);
@@ -786,6 +793,7 @@ export function App() {
           geometry={selectedFeature.geometry as Geometry}
           canWrite={canWrite(kind)}
           cameraOptions={cameraOptions}
+          sensitiveCameras={me?.permissions.includes('sensitive-cameras') ?? false}
           onClose={() => setSelection(null)}
           onSave={async (input, version) => {
             await api.updateAsset(kind, selection.id, version, input as never);
@@ -1047,6 +1055,23 @@ export function App() {
                 Strategic assessment
               </button>
               <p className="hint">Last 12 months against the previous 12 for each district or CSP, with a CSV.</p>
+              {me.role === 'admin' && (
+                <>
+                  <button
+                    type="button"
+                    className="button button--block"
+                    aria-expanded={auditOpen}
+                    onClick={() => {
+                      setDrawTool(null);
+                      setStrategicOpen(false);
+                      setAuditOpen(!auditOpen);
+                    }}
+                  >
+                    Audit log
+                  </button>
+                  <p className="hint">Who changed, uploaded or exported what, and refused requests.</p>
+                </>
+              )}
             </section>
           )}
           {statsError && <p className="message message--error" role="alert">{statsError}</p>}
@@ -1199,6 +1224,7 @@ export function App() {
           {strategicOpen && me && (
             <StrategicView datasetId={datasetId} load={loadStrategic} onExport={exportStrategic} onClose={() => setStrategicOpen(false)} />
           )}
+          {auditOpen && me?.role === 'admin' && !strategicOpen && <AuditLogView load={loadAudit} onClose={() => setAuditOpen(false)} />}
           {me && !dataReady && !layerError && <p className="loading" role="status">Loading map data…</p>}
           {layerError && <p className="message message--error map-message" role="alert">{layerError}</p>}
           {addKind && !draft && (

@@ -10,8 +10,19 @@ const square = {
 describe('form values from layer properties', () => {
   it('leaves a defaulted camera radius empty so saving does not pin the default', () => {
     const v = formValuesFrom('cameras', { name: 'Market Sq', type: 'ptz', status: 'live', coverageRadiusM: 150, coverageRadiusDefaulted: true });
-    expect(v).toEqual({ name: 'Market Sq', type: 'ptz', status: 'live', coverageRadiusM: '', bearingDeg: '', fieldOfViewDeg: '', notes: '' });
+    expect(v).toEqual({ name: 'Market Sq', type: 'ptz', status: 'live', coverageRadiusM: '', bearingDeg: '', fieldOfViewDeg: '', sensitive: 'no', notes: '' });
     expect(formValuesFrom('cameras', { coverageRadiusM: 80, coverageRadiusDefaulted: false }).coverageRadiusM).toBe('80');
+  });
+  it('offers the covert flag only to users who may see covert cameras, and keeps it through an edit', () => {
+    expect(fieldsFor('cameras').map((f) => f.name)).not.toContain('sensitive');
+    expect(fieldsFor('cameras', [], { sensitiveCameras: true }).map((f) => f.name)).toContain('sensitive');
+    const values = formValuesFrom('cameras', { name: 'Covert', type: 'fixed', status: 'live', sensitive: true });
+    expect(values.sensitive).toBe('yes');
+    const result = inputFromForm('cameras', values, point);
+    expect(result.ok && result.input.sensitive).toBe(true);
+    const open = inputFromForm('cameras', { ...values, sensitive: 'no' }, point);
+    expect(open.ok && 'sensitive' in open.input).toBe(false);
+    expect(assetAttributes('cameras', { type: 'fixed', sensitive: true }).map((a) => a.label)).toContain('Covert or sensitive');
   });
   it('puts one prohibition per line, also when they come back from the map as a JSON string', () => {
     expect(formValuesFrom('pspo-zones', { prohibitions: ['Street drinking', 'Begging'] }).prohibitions).toBe('Street drinking\nBegging');

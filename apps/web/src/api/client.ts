@@ -16,6 +16,8 @@ import type {
   LayerRouteName,
   LsoaStats,
   Me,
+  AuditEvent,
+  Permission,
   Role,
   SignInResponse,
 } from '@safer-places/schemas';
@@ -66,6 +68,10 @@ export interface AreaStatsQuery {
 }
 
 /** A failed API call: the HTTP status and the server's `{error, detail}` (and `point` for a self-crossing shape). */
+export interface Repaired {
+  warnings?: string[];
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -202,8 +208,8 @@ export function createApiClient(opts: ApiClientOptions) {
   return {
     ...planningApi(request, download, buildQuery),
     config: () => request<ClientConfig>('GET', '/api/config', { auth: false }),
-    signIn: (role: Role, name?: string) =>
-      request<SignInResponse>('POST', '/api/dev/sign-in', { auth: false, body: name ? { role, name } : { role } }),
+    signIn: (role: Role, name?: string, permissions: Permission[] = []) =>
+      request<SignInResponse>('POST', '/api/dev/sign-in', { auth: false, body: { role, ...(name && { name }), ...(permissions.length > 0 && { permissions }) } }),
     me: () => request<Me>('GET', '/api/me'),
     datasets: () => request<DatasetsResponse>('GET', '/api/datasets'),
     layer: (layer: LayerRouteName, q: { dataset?: string; bbox?: string; limit?: number } = {}, signal?: AbortSignal) =>
@@ -212,9 +218,10 @@ export function createApiClient(opts: ApiClientOptions) {
       request<LsoaStats>('GET', `/api/lsoas/stats${buildQuery(q)}`, signal ? { signal } : {}),
     listAssets: <K extends AssetKind>(kind: K) => request<{ items: AssetByKind[K][] }>('GET', `/api/${kind}`),
     getAsset: <K extends AssetKind>(kind: K, id: string) => request<AssetByKind[K]>('GET', `/api/${kind}/${encodeURIComponent(id)}`),
-    createAsset: <K extends AssetKind>(kind: K, input: AssetInputByKind[K]) => request<AssetByKind[K]>('POST', `/api/${kind}`, { body: input }),
+    /** The saved item; `warnings` says what the server repaired on the way in (e.g. a ring's winding). */
+    createAsset: <K extends AssetKind>(kind: K, input: AssetInputByKind[K]) => request<AssetByKind[K] & Repaired>('POST', `/api/${kind}`, { body: input }),
     updateAsset: <K extends AssetKind>(kind: K, id: string, version: number, input: AssetInputByKind[K]) =>
-      request<AssetByKind[K]>('PUT', `/api/${kind}/${encodeURIComponent(id)}`, { body: input, headers: ifMatch(version) }),
+      request<AssetByKind[K] & Repaired>('PUT', `/api/${kind}/${encodeURIComponent(id)}`, { body: input, headers: ifMatch(version) }),
     /** A file upload: every item is checked on the server before any is written. */
     importAssets: <K extends AssetKind>(kind: K, items: unknown[]) =>
       request<{ created: number; items: AssetByKind[K][] }>('POST', `/api/${kind}/import`, { body: { items } }),
@@ -235,6 +242,8 @@ export function createApiClient(opts: ApiClientOptions) {
         },
         ...(signal && { signal }),
       }),
+    audit: (q: { limit?: number; before?: string } = {}, signal?: AbortSignal) =>
+      request<{ events: AuditEvent[]; next: string | null }>('GET', `/api/audit${buildQuery(q)}`, signal ? { signal } : {}),
     strategic: (q: { scope: 'district' | 'csp' | 'all'; dataset?: string; to?: string }, signal?: AbortSignal) =>
       request<StrategicAssessment>('GET', `/api/strategic-assessment${buildQuery({ scope: q.scope, dataset: q.dataset, to: q.to })}`, signal ? { signal } : {}),
     /** Area exports (CSV for the figures asked for, GeoJSON for the shape). */

@@ -357,9 +357,11 @@ export function AreaPanel(props: AreaPanelProps) {
   );
 }
 
+/** A shape the server refused at a point (edges crossing, a hole outside, parts overlapping): its words, and where. */
 function crossingMessage(err: unknown): string | null {
   if (!(err instanceof ApiError) || !err.point) return null;
-  return `The shape’s edges cross each other at ${lonLatText(err.point)} (marked on the map). Move a corner so the edges no longer cross, or draw it again.`;
+  const detail = err.detail.replace(/^geometry: /, '');
+  return `The shape cannot be saved: ${detail} (${lonLatText(err.point)}, marked on the map). Move a corner there, or draw it again.`;
 }
 
 function AreaQueryControls(props: { query: AreaQueryState; onQuery(q: AreaQueryState): void; mapPeriodLabel: string | null }) {

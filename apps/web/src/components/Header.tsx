@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { ROLES, ROLE_LABELS, type DatasetSummary, type Me, type Role } from '@safer-places/schemas';
+import { ROLES, ROLE_LABELS, type DatasetSummary, type Me, type Permission, type Role } from '@safer-places/schemas';
 
 export const SYNTHETIC_EXPLANATION =
   'Every crime, population and deprivation figure in this dataset is generated for demonstration. ' +
@@ -19,13 +19,14 @@ export function SignIn(props: {
   devSignIn: boolean;
   me: Me | null;
   busy: boolean;
-  onSignIn(role: Role): void;
+  onSignIn(role: Role, permissions: Permission[]): void;
   onSignOut(): void;
   /** Sign-in with the organisation's Cognito user pool (managed login), when the server names one. */
   cognito?: { busy: boolean; signIn(): void; signOut(): void } | null;
 }) {
   const id = useId();
   const [role, setRole] = useState<Role>(props.me?.role ?? 'analyst');
+  const [covert, setCovert] = useState(props.me?.permissions.includes('sensitive-cameras') ?? false);
   const cognito = !props.devSignIn ? props.cognito : null;
   if (!props.devSignIn && !cognito && !props.me) return <p className="signin__note">Sign-in is provided by your organisation.</p>;
   return (
@@ -34,6 +35,7 @@ export function SignIn(props: {
         <p className="signin__who" data-testid="signed-in-as" title={props.me.name ? `Signed in as ${props.me.name}` : undefined}>
           <span className="signin__role">{ROLE_LABELS[props.me.role]}</span>
           <span className="signin__org">Organisation: {props.me.orgId}</span>
+          {props.me.permissions.includes('sensitive-cameras') && <span className="signin__org">Sees covert cameras</span>}
         </p>
       )}
       {props.devSignIn && (
@@ -41,7 +43,7 @@ export function SignIn(props: {
           className="signin__form"
           onSubmit={(e) => {
             e.preventDefault();
-            props.onSignIn(role);
+            props.onSignIn(role, covert ? ['sensitive-cameras'] : []);
           }}
         >
           <label htmlFor={`${id}-role`}>{props.me ? 'Role' : 'Sign in as'}</label>
@@ -50,6 +52,9 @@ export function SignIn(props: {
               <option key={r} value={r}>{ROLE_LABELS[r]}</option>
             ))}
           </select>
+          <label className="signin__permission" title="The sensitive-cameras permission: see and record covert cameras (every read is audited)">
+            <input type="checkbox" checked={covert} onChange={(e) => setCovert(e.currentTarget.checked)} data-testid="covert-permission" /> Covert cameras
+          </label>
           <button type="submit" className="button button--primary" disabled={props.busy}>
             {props.busy ? 'Signing in…' : 'Sign in'}
           </button>

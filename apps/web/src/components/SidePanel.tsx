@@ -163,6 +163,7 @@ function AssetForm<K extends FormKind>(props: {
   initial: FormValues;
   geometry: Geometry;
   cameraOptions: { value: string; label: string }[];
+  sensitiveCameras: boolean;
   submitLabel: string;
   onSubmit(input: AssetInputByKind[K]): Promise<void>;
   onCancel(): void;
@@ -171,7 +172,7 @@ function AssetForm<K extends FormKind>(props: {
   const [values, setValues] = useState<FormValues>(props.initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
-  const fields = fieldsFor(props.kind, props.cameraOptions);
+  const fields = fieldsFor(props.kind, props.cameraOptions, { sensitiveCameras: props.sensitiveCameras });
   return (
     <form
       className="asset-form"
@@ -210,6 +211,8 @@ export interface AssetPanelProps<K extends FormKind> {
   geometry: Geometry;
   canWrite: boolean;
   cameraOptions: { value: string; label: string }[];
+  /** The user may see and record covert cameras. */
+  sensitiveCameras: boolean;
   onSave(input: AssetInputByKind[K], version: number): Promise<void>;
   onDelete(version: number): Promise<void>;
   onReload(): Promise<void>;
@@ -273,6 +276,7 @@ export function AssetPanel<K extends FormKind>(props: AssetPanelProps<K>) {
           initial={formValuesFrom(props.kind, props.properties)}
           geometry={props.geometry}
           cameraOptions={props.cameraOptions}
+          sensitiveCameras={props.sensitiveCameras}
           submitLabel="Save changes"
           onCancel={() => setMode('view')}
           onSubmit={async (input) => {
@@ -345,6 +349,7 @@ export function AddPanel(props: {
   kind: 'cameras' | 'help-points';
   position: Position | null;
   cameraOptions: { value: string; label: string }[];
+  sensitiveCameras: boolean;
   onCreate(input: AssetInputByKind['cameras'] | AssetInputByKind['help-points']): Promise<void>;
   onUseCentre(): void;
   onCancel(): void;
@@ -373,6 +378,7 @@ export function AddPanel(props: {
             initial={formValuesFrom(props.kind)}
             geometry={{ type: 'Point', coordinates: props.position }}
             cameraOptions={props.cameraOptions}
+            sensitiveCameras={props.sensitiveCameras}
             submitLabel={`Add ${meta.singular}`}
             onCancel={props.onCancel}
             onSubmit={async (input) => {

@@ -41,7 +41,13 @@ export type FormKind = 'cameras' | 'help-points' | 'pspo-zones' | 'safer-streets
 const STATUS_LABELS: Record<string, string> = { live: 'Live', planned: 'Planned', decommissioned: 'Decommissioned' };
 const ROUND_LABELS: Record<string, string> = { R1: 'Round 1', R2: 'Round 2', R3: 'Round 3', R4: 'Round 4', R5: 'Round 5', other: 'Other' };
 
-export function fieldsFor(kind: FormKind, cameraOptions: readonly { value: string; label: string }[] = []): FieldDef[] {
+/** The covert flag is a form field only for users who may see covert cameras (the sensitive-cameras permission). */
+export const SENSITIVE_OPTIONS = [
+  { value: 'no', label: 'No: visible to everyone in the organisation' },
+  { value: 'yes', label: 'Yes: covert or sensitive' },
+] as const;
+
+export function fieldsFor(kind: FormKind, cameraOptions: readonly { value: string; label: string }[] = [], options: { sensitiveCameras?: boolean } = {}): FieldDef[] {
   const name: FieldDef = { name: 'name', label: 'Name', type: 'text', required: true };
   const notes: FieldDef = { name: 'notes', label: 'Notes', type: 'textarea', hint: 'Up to 2,000 characters.' };
   switch (kind) {
@@ -70,6 +76,9 @@ export function fieldsFor(kind: FormKind, cameraOptions: readonly { value: strin
         },
         { name: 'fieldOfViewDeg', label: 'View width (degrees)', type: 'number', min: 10, max: 360, step: 1, hint: 'Optional: how wide the camera sees, e.g. 90.' },
         notes,
+        ...(options.sensitiveCameras
+          ? [{ name: 'sensitive', label: 'Covert or sensitive camera', type: 'select' as const, required: true, options: SENSITIVE_OPTIONS, hint: 'Covert cameras are shown only to users with the sensitive-cameras permission, are left out of every export, and each time one is read it is recorded in the audit log.' }]
+          : []),
       ];
     case 'help-points':
       return [
@@ -134,6 +143,7 @@ export function formValuesFrom(kind: FormKind, props: Record<string, unknown> = 
         coverageRadiusM: props.coverageRadiusDefaulted === true ? '' : str(props.coverageRadiusM),
         bearingDeg: str(props.bearingDeg),
         fieldOfViewDeg: str(props.fieldOfViewDeg),
+        sensitive: props.sensitive === true ? 'yes' : 'no',
         notes: str(props.notes),
       };
     case 'help-points':
@@ -187,6 +197,8 @@ export function inputFromForm<K extends FormKind>(kind: K, values: FormValues, g
         coverageRadiusM: numberOrRaw(values.coverageRadiusM),
         bearingDeg: numberOrRaw(values.bearingDeg),
         fieldOfViewDeg: numberOrRaw(values.fieldOfViewDeg),
+        // Only a permitted user's form has the field; "no" is left out so the stored camera stays as before.
+        sensitive: values.sensitive === 'yes' ? true : undefined,
         notes: optionalText(values.notes),
       };
       break;
@@ -272,6 +284,7 @@ export function assetAttributes(kind: FormKind, props: Record<string, unknown>):
       if (props.bearingDeg !== undefined && props.bearingDeg !== null && Number.isFinite(bearing) && Number.isFinite(fov)) {
         add('Field of view', `${formatInteger(fov)}° wide, facing ${formatInteger(bearing)}° from north`);
       } else add('Field of view', 'All round');
+      if (props.sensitive === true) add('Covert or sensitive', 'Yes: hidden from users without the sensitive-cameras permission, never exported; reads are audited');
       break;
     }
     case 'help-points':
