@@ -7,7 +7,7 @@ import { AreaAnalysisService, AssetService, CrimePointsCache, ReferenceService, 
 import { seededRandom } from '@safer-places/geo';
 import { importFiles } from '@safer-places/importer';
 import type { AreaGeometry, Principal } from '@safer-places/schemas';
-import { DynamoAssetRepository, DynamoReferenceRepository, createDocumentClient, ensureTable } from '@safer-places/store';
+import { DynamoAssetRepository, DynamoReferenceRepository, createDocumentClient, dynamoPorts, ensureTable } from '@safer-places/store';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '@safer-places/store/embedded';
 import { SHARED_DATA, mustHaveSharedData, sharedDataAvailable } from '../integration/shared-data';
 
@@ -63,7 +63,7 @@ beforeAll(async () => {
   // The baseline gets its points as GeoJSON up front, so only the test itself is timed.
   turfPoints = turf.featureCollection(Array.from({ length: points.count }, (_, i) => turf.point([points.lon[i]!, points.lat[i]!])));
   const tokens = createLocalTokenService(new TextEncoder().encode('bench-secret-bench-secret-bench-secret'));
-  app = createApp({ assets, reference, verifier: tokens.verifier, log: () => {} });
+  app = createApp({ ...dynamoPorts(doc, 'bench'), verifier: tokens.verifier, log: () => {} });
   token = (await tokens.issue(principal)).token;
   await analysis.analyse(principal, area, { datasetId: 'bench', categories: [] }); // warm the app's caches too
   await app.request('/api/areas/analyse', { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ geometry: area, dataset: 'bench' }) });

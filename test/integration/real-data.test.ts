@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, createLocalTokenService } from '@safer-places/api';
 import { UNPLACED_LSOA } from '@safer-places/domain';
 import { importFiles, type ImportReport } from '@safer-places/importer';
-import { DynamoAssetRepository, DynamoReferenceRepository, createDocumentClient, ensureTable } from '@safer-places/store';
+import { DynamoReferenceRepository, createDocumentClient, dynamoPorts, ensureTable } from '@safer-places/store';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '@safer-places/store/embedded';
 import { SHARED_DATA, mustHaveSharedData, sharedDataAvailable } from './shared-data';
 
@@ -135,7 +135,7 @@ describe.runIf(sharedDataAvailable)('import of the real Nottinghamshire data', (
   it('the LSOA choropleth for all crime in 2024 matches the rows in the CSVs', async () => {
     const expected2024 = await bruteForce((m) => m.startsWith('2024-'));
     const tokens = createLocalTokenService(new TextEncoder().encode('integration-test-secret-integration'));
-    const app = createApp({ assets: new DynamoAssetRepository(doc, 'real-data'), reference, verifier: tokens.verifier, log: () => {} });
+    const app = createApp({ ...dynamoPorts(doc, 'real-data'), reference, verifier: tokens.verifier, log: () => {} });
     const { token } = await tokens.issue({ userId: 'u', orgId: 'o', role: 'viewer' });
     const res = await app.request(`/api/lsoas/stats?dataset=${DATASET}&category=all-crime&from=2024-01&to=2024-12`, { headers: { Authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
