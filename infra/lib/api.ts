@@ -30,6 +30,8 @@ export const API_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamod
 
 /** What no role may do to audit events (their partition keys start AUDIT#). */
 export const AUDIT_DENIED_ACTIONS = ['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
+/** The only attributes an audit item may be written with (packages/store/src/audit-log.ts). */
+export const AUDIT_ITEM_ATTRIBUTES = ['pk', 'sk', 'event'];
 
 /** The table and its indexes (each named: Query on an index needs the index's own ARN). */
 export function tableResources(table: ITableV2): string[] {
@@ -80,6 +82,18 @@ export class Api extends Construct {
         actions: AUDIT_DENIED_ACTIONS,
         resources: tableResources(props.table),
         conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
+      }),
+    );
+    // An audit event holds its keys and the event, nothing else: in particular no expiresAt for TTL to delete it by.
+    this.function.role.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.DENY,
+        actions: ['dynamodb:PutItem'],
+        resources: tableResources(props.table),
+        conditions: {
+          'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] },
+          'ForAnyValue:StringNotEquals': { 'dynamodb:Attributes': AUDIT_ITEM_ATTRIBUTES },
+        },
       }),
     );
 

@@ -5,6 +5,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -14,13 +15,15 @@ export interface MonitoringProps {
   alarmEmail: string | null;
   httpApi: HttpApi;
   apiFunction: IFunction;
+  /** The API function's log group: an audit event that could not be written is an alarm of its own. */
+  apiLogGroup: ILogGroup;
   importerFunction: IFunction | null;
   table: ITableV2;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
 
-/** Alarms for what needs a person: server errors, failed or throttled functions, throttled table, failed import. */
+/** Alarms for what needs a person: server errors, failed or throttled functions, throttled table, failed import, a lost audit event. */
 export class Monitoring extends Construct {
   readonly topic: Topic;
   readonly alarms: Alarm[] = [];
@@ -69,6 +72,20 @@ export class Monitoring extends Construct {
       'The API function failed (uncaught error or timeout) 5 or more times in 5 minutes.',
       props.apiFunction.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
       5,
+    );
+    // The API logs {"msg": "audit append failed", ...} when a change succeeded but its audit event could not be stored.
+    const auditFailures = new MetricFilter(this, 'AuditAppendFailures', {
+      logGroup: props.apiLogGroup,
+      metricNamespace: 'SaferPlaces',
+      metricName: `AuditAppendFailures-${props.stage}`,
+      filterPattern: FilterPattern.stringValue('$.msg', '=', 'audit append failed'),
+      metricValue: '1',
+    });
+    alarm(
+      'AuditAppendFailed',
+      'An audit event could not be written after a change, upload or export succeeded. The event is in the API log ("audit append failed"); add it to the record by hand.',
+      auditFailures.metric({ period: FIVE_MINUTES, statistic: 'Sum' }),
+      1,
     );
     alarm(
       'ApiThrottles',

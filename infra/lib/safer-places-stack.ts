@@ -78,6 +78,7 @@ export class SaferPlacesStack extends Stack {
       alarmEmail: config.alarmEmail,
       httpApi: this.api.httpApi,
       apiFunction: this.api.function.fn,
+      apiLogGroup: this.api.function.logGroup,
       importerFunction: this.importer?.function.fn ?? null,
       table: this.table,
     });

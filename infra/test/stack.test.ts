@@ -375,6 +375,15 @@ describe('IAM: least privilege', () => {
         Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
         Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
       },
+      {
+        Effect: 'Deny',
+        Action: 'dynamodb:PutItem',
+        Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+        Condition: {
+          'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] },
+          'ForAnyValue:StringNotEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'event'] },
+        },
+      },
     ]);
     expect(actionsOf('ImporterHandlerRole')).toEqual([{ Effect: 'Allow', Action: [...IMPORTER_TABLE_ACTIONS].sort(), Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } }]);
     // The web deployment may read its two source zips, list the site bucket and put objects in it: nothing else.
@@ -510,12 +519,12 @@ describe('importer and alarms', () => {
     expect(invokeConfig.Properties.MaximumRetryAttempts).toBe(1);
   });
 
-  it('has alarms on API 5xx, Lambda errors and throttles, DynamoDB throttles and import failure, all to one SNS topic', () => {
+  it('has alarms on API 5xx, Lambda errors and throttles, DynamoDB throttles, import failure and lost audit events, all to one SNS topic', () => {
     const [topicId, topic] = one(dev.template, 'AWS::SNS::Topic');
     expect(topic).toBeDefined();
     const alarms = ofType(dev.template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const metricOf = (a: any) => a.MetricName ?? a.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.MetricName).sort().join('+');
-    expect(alarms.map(metricOf).sort()).toEqual(['5xx', 'Errors', 'Errors', 'ReadThrottleEvents+WriteThrottleEvents', 'Throttles', 'Throttles']);
+    expect(alarms.map(metricOf).sort()).toEqual(['5xx', 'AuditAppendFailures-dev', 'Errors', 'Errors', 'ReadThrottleEvents+WriteThrottleEvents', 'Throttles', 'Throttles']);
     for (const a of alarms) {
       expect(a.AlarmActions).toEqual([ref(topicId)]);
       expect(a.TreatMissingData).toBe('notBreaching');
@@ -531,7 +540,7 @@ describe('importer and alarms', () => {
   it('leaves the importer, its schedule and its alarms out when no force and districts are configured', () => {
     expect(ofType(bare.template, 'AWS::Events::Rule')).toEqual([]);
     expect(ofType(bare.template, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('Importer'))).toEqual([]);
-    expect(ofType(bare.template, 'AWS::CloudWatch::Alarm')).toHaveLength(4);
+    expect(ofType(bare.template, 'AWS::CloudWatch::Alarm')).toHaveLength(5);
     expect(ofType(bare.template, 'AWS::SNS::Subscription')).toEqual([]);
     expect(Object.keys(fn(bare.template, 'Api').Environment.Variables)).not.toContain('MAP_STYLE_URL');
   });

@@ -275,7 +275,8 @@ describe('patrols and CCTV in a real browser (demo data)', () => {
     await panel.getByRole('tab', { name: 'Rotation' }).click();
     await waitForPlanner(page);
     const cards = panel.getByTestId('planner-rotation-camera');
-    await expect(cards.count()).resolves.toBeGreaterThan(0);
+    // The tab may not have started loading when waitForPlanner looked: wait for the answer itself.
+    await cards.first().waitFor({ state: 'visible', timeout: 60_000 });
     const card = cards.first();
     const name = (await card.locator('h3').innerText()).trim();
     await card.getByRole('button', { name: 'Move here' }).first().click();

@@ -65,7 +65,12 @@ describe('covert cameras and the audit log', () => {
   });
 
   it('an administrator reads the audit log: the covert camera, its reads and the refusal, as text', async () => {
+    // Without the permission the covert camera's events are left out; the refusal is there.
     await signIn(page, 'admin', false);
+    const plain = await apiJson<{ events: { action: string; itemIds?: string[] }[] }>(page, '/api/audit');
+    expect(plain.events.some((e) => e.action === 'denied')).toBe(true);
+    expect(JSON.stringify(plain)).not.toContain(covertId);
+    await signIn(page, 'admin', true);
     await expect(page.getByRole('button', { name: 'Audit log' }).count()).resolves.toBe(1);
     await page.getByRole('button', { name: 'Audit log' }).click();
     const log = page.getByTestId('audit-log');

@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, createLocalTokenService } from '@safer-places/api';
 import { UNPLACED_LSOA, toCsv, type CrimeRecord } from '@safer-places/domain';
-import { ImportInputError, formatReport, importCli, importFiles, type ImportReport } from '@safer-places/importer';
+import { ImportInputError, formatReport, importCli, importFiles, type ImportReport, type RowCounts } from '@safer-places/importer';
 import { createDocumentClient, dynamoPorts, ensureTable, type DynamoReferenceRepository } from '@safer-places/store';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '@safer-places/store/embedded';
 import { recordFigure } from './figures';
@@ -72,16 +72,7 @@ const AT = "@SUM(1+1)*cmd|' /C calc'!A0";
 
 // ---- The corpus -------------------------------------------------------------------------------------------------
 
-interface Counts {
-  rowsRead: number;
-  imported: number;
-  duplicatesSkipped: number;
-  sameIdDifferentRow: number;
-  rejected: number;
-  noLocation: number;
-  outsideLsoas: number;
-  publishedCodeDiffers: number;
-}
+type Counts = RowCounts;
 const COUNT_KEYS: (keyof Counts)[] = ['rowsRead', 'imported', 'duplicatesSkipped', 'sameIdDifferentRow', 'rejected', 'noLocation', 'outsideLsoas', 'publishedCodeDiffers'];
 
 interface Imported {

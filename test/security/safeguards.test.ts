@@ -1,7 +1,7 @@
 import { unzipSync, strFromU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordFigure } from './figures';
-import { ORG_A, SQUARE, startSecurityApp, validBody, type SecurityApp } from './support/security-app';
+import { IN_SQUARE, ORG_A, SQUARE, startSecurityApp, validBody, type SecurityApp } from './support/security-app';
 
 let s: SecurityApp;
 const COVERT = ['sensitive-cameras'] as const;
@@ -59,28 +59,91 @@ describe('covert and sensitive cameras', () => {
     expect((await s.call('GET', '/api/cameras', { role: 'viewer' })).headers.get('Cache-Control')).toBe('private, no-cache');
   });
 
-  it('are never exported, even by a user with the permission', async () => {
-    const areaRes = await s.call('POST', '/api/areas', { role: 'analyst', permissions: [...COVERT], body: { name: 'Square', theme: 'asb', geometry: SQUARE } });
-    const live = await s.call('GET', `/api/areas/${areaRes.json.id}/stats`, { role: 'analyst', permissions: [...COVERT] });
-    expect(live.json.cctv.camerasInside.map((c: { id: string }) => c.id).sort()).toEqual([covertId, openId].sort());
-    const csv = await s.call('GET', `/api/areas/${areaRes.json.id}/export.csv`, { role: 'analyst', permissions: [...COVERT] });
-    expect(csv.status).toBe(200);
-    expect(csv.text).not.toContain('Covert camera');
-    expect(csv.text).not.toContain(covertId);
+  it('are never counted in an export, even one made by a user with the permission', async () => {
+    // The LSOA holding both cameras: on screen, the permitted bid writer counts 2 cameras in it, the others 1.
+    const lsoas = await s.call('GET', `/api/layers/lsoas?bbox=${IN_SQUARE.join(',')},${IN_SQUARE.join(',')}`, { role: 'bid-writer' });
+    const code = lsoas.json.features[0].properties.code as string;
+    const selection = (permissions?: ('sensitive-cameras')[]) =>
+      s.call('POST', '/api/bids/selection', { role: 'bid-writer', ...(permissions && { permissions }), body: { codes: [code], dataset: s.datasetId } });
+    const seen = (await selection([...COVERT])).json.inside.cameras as number;
+    const ordinary = (await selection()).json.inside.cameras as number;
+    expect(seen).toBe(ordinary + 1);
 
-    // The bid pack counts cameras inside its target: the covert one is not counted.
-    const lsoas = await s.call('GET', '/api/layers/lsoas', { role: 'bid-writer' });
-    const inSquare = lsoas.json.features.filter((f: { properties: { code: string } }) => f.properties.code).slice(0, 1).map((f: { properties: { code: string } }) => f.properties.code);
-    const bid = await s.call('POST', '/api/bids', { role: 'bid-writer', permissions: [...COVERT], body: { ...validBody('bids'), selection: inSquare } });
+    const bid = await s.call('POST', '/api/bids', { role: 'bid-writer', permissions: [...COVERT], body: { ...validBody('bids'), selection: [code] } });
     expect(bid.status, bid.text).toBe(201);
-    const pack = await s.app.request(`/api/bids/${bid.json.id}/pack`, { headers: { Authorization: `Bearer ${await s.token('bid-writer', ORG_A, [...COVERT])}` } });
+    const report = async (permissions?: ('sensitive-cameras')[]) =>
+      (await s.call('GET', `/api/bids/${bid.json.id}/report.html?dataset=${s.datasetId}`, { role: 'bid-writer', ...(permissions && { permissions }) })).text;
+    const withPermission = await report([...COVERT]);
+    expect(withPermission).toBe(await report());
+    const pack = await s.app.request(`/api/bids/${bid.json.id}/pack?dataset=${s.datasetId}`, { headers: { Authorization: `Bearer ${await s.token('bid-writer', ORG_A, [...COVERT])}` } });
     expect(pack.status).toBe(200);
     const files = unzipSync(new Uint8Array(await pack.arrayBuffer()));
+    expect(strFromU8(files['report.html']!)).toBe(withPermission);
     const all = Object.values(files).map((f) => strFromU8(f)).join('\n');
     expect(all).not.toContain('Covert camera');
     expect(all).not.toContain(covertId);
-    recordFigure('Covert cameras', 'hidden without the permission', 'lists, layers, items, area figures for all 5 roles; changes 404');
-    recordFigure('Covert cameras', 'with the permission', 'shown with Cache-Control: private, no-store; 3/3 reads audited; 0 in CSV, GeoJSON or bid pack exports');
+    recordFigure('Covert cameras', 'hidden without the permission', 'lists, layers, items, deployments, help point links and area figures for all 5 roles; changes 404');
+    recordFigure('Covert cameras', 'with the permission', `shown with Cache-Control: private, no-store; reads audited; bid report and pack count ${ordinary} camera${ordinary === 1 ? '' : 's'} in the LSOA, not the ${seen} the user sees`);
+  });
+
+  it('do not show through their deployments or the help points linked to them', async () => {
+    const deployment = await s.call('POST', '/api/camera-deployments', {
+      role: 'planner',
+      permissions: [...COVERT],
+      body: { cameraId: covertId, siteName: 'Behind the Red Lion', location: { type: 'Point', coordinates: IN_SQUARE }, startDate: '2025-06-01' },
+    });
+    expect(deployment.status, deployment.text).toBe(400); // only re-deployable cameras are deployed: make one
+    const covertMobile = await s.call('POST', '/api/cameras', { role: 'planner', permissions: [...COVERT], body: { ...validBody('cameras'), name: 'Covert mobile camera', sensitive: true } });
+    const deployed = await s.call('POST', '/api/camera-deployments', {
+      role: 'planner',
+      permissions: [...COVERT],
+      body: { cameraId: covertMobile.json.id, siteName: 'Behind the Red Lion', location: { type: 'Point', coordinates: IN_SQUARE }, startDate: '2025-06-01' },
+    });
+    expect(deployed.status, deployed.text).toBe(201);
+    const help = await s.call('POST', '/api/help-points', { role: 'planner', permissions: [...COVERT], body: { ...validBody('help-points'), name: 'Help point watched covertly', cameraId: covertId } });
+    expect(help.status, help.text).toBe(201);
+
+    for (const role of ['viewer', 'planner', 'admin'] as const) {
+      const deployments = await s.call('GET', '/api/camera-deployments', { role });
+      expect(deployments.text).not.toContain('Red Lion');
+      expect((await s.call('GET', `/api/camera-deployments/${deployed.json.id}`, { role })).status).toBe(404);
+      const helpPoints = await s.call('GET', '/api/help-points', { role });
+      const shown = helpPoints.json.items.find((h: { id: string }) => h.id === help.json.id);
+      expect(shown).toBeDefined();
+      expect(shown.cameraId).toBeUndefined();
+      const layer = await s.call('GET', '/api/layers/help-points', { role });
+      expect(layer.text).not.toContain(covertId);
+      expect((await s.call('GET', `/api/help-points/${help.json.id}`, { role })).json.cameraId).toBeUndefined();
+      const rotation = await s.call('GET', `/api/planning/rotation?dataset=${s.datasetId}`, { role });
+      expect(rotation.status).toBe(200);
+      expect(rotation.text).not.toContain('Covert mobile camera');
+      expect(rotation.text).not.toContain('Red Lion');
+    }
+    // A planner without the permission cannot remove the deployment, and editing the help point keeps its hidden link.
+    expect((await s.call('DELETE', `/api/camera-deployments/${deployed.json.id}`, { role: 'planner', headers: { 'If-Match': '"1"' } })).status).toBe(404);
+    const edit = await s.call('PUT', `/api/help-points/${help.json.id}`, { role: 'planner', headers: { 'If-Match': '"1"' }, body: { ...validBody('help-points'), name: 'Renamed help point' } });
+    expect(edit.status, edit.text).toBe(200);
+    expect(edit.json.cameraId).toBeUndefined();
+    const stored = (await s.stored(ORG_A, 'help-points')).find((h) => h.id === help.json.id)!;
+    expect(stored).toMatchObject({ name: 'Renamed help point', cameraId: covertId });
+    // With the permission, all of it is there, and the reads are audited.
+    const permitted = await s.call('GET', '/api/camera-deployments', { role: 'viewer', permissions: [...COVERT] });
+    expect(permitted.text).toContain('Red Lion');
+    expect((await s.call('GET', `/api/help-points/${help.json.id}`, { role: 'viewer', permissions: [...COVERT] })).json.cameraId).toBe(covertId);
+    const reads = (await s.auditEvents(ORG_A)).filter((e) => e.action === 'sensitive-read' && e.kind !== 'cameras');
+    expect(reads.map((e) => e.kind)).toEqual(expect.arrayContaining(['camera-deployments', 'help-points']));
+  });
+
+  it('stay out of the audit log an administrator without the permission reads', async () => {
+    const plain = await s.call('GET', '/api/audit?limit=200', { role: 'admin' });
+    const text = plain.text;
+    expect(plain.json.events.length).toBeGreaterThan(0);
+    expect(text).not.toContain(covertId);
+    expect(plain.json.events.some((e: { action: string }) => e.action === 'sensitive-read')).toBe(false);
+    const permitted = await s.call('GET', '/api/audit?limit=200', { role: 'admin', permissions: [...COVERT] });
+    expect(permitted.text).toContain(covertId);
+    expect(permitted.json.events.some((e: { action: string }) => e.action === 'sensitive-read')).toBe(true);
+    recordFigure('Covert cameras', 'audit log', `${permitted.json.events.length - plain.json.events.length} events about covert cameras shown only to an admin with the permission`);
   });
 });
 

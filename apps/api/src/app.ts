@@ -19,7 +19,7 @@ import {
   type IdGenerator,
   type ReferenceRepository,
 } from '@safer-places/domain';
-import { ASSET_KIND_NAMES, devSignInSchema, hasPermission, type ClientConfig, type Me, type Principal } from '@safer-places/schemas';
+import { ASSET_KINDS, ASSET_KIND_NAMES, devSignInSchema, hasPermission, type ClientConfig, type Me, type Principal } from '@safer-places/schemas';
 import { auditRoutes, auditTrail } from './audit';
 import { idempotent } from './idempotency';
 import type { TokenVerifier } from './auth';
@@ -73,7 +73,11 @@ export function createApp(deps: AppDeps) {
         status: 200,
         kind,
         itemIds: itemIds.slice(0, 100),
-        detail: `${itemIds.length} covert or sensitive camera${itemIds.length === 1 ? '' : 's'}`,
+        detail:
+          kind === 'cameras'
+            ? `${itemIds.length} covert or sensitive camera${itemIds.length === 1 ? '' : 's'}`
+            : `${itemIds.length} ${itemIds.length === 1 ? ASSET_KINDS[kind].singular : ASSET_KINDS[kind].label.toLowerCase()} linked to a covert camera`,
+        sensitive: true,
       }),
   });
   const referenceService = new ReferenceService(deps.reference);

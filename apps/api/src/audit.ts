@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { ForbiddenError, NotFoundError, parseOrThrow, type AuditLog, type Clock, type IdGenerator } from '@safer-places/domain';
-import { auditQuerySchema, type AuditAction, type AuditEvent } from '@safer-places/schemas';
+import { auditQuerySchema, hasPermission, type AuditAction, type AuditEvent } from '@safer-places/schemas';
 import { ApiProblem } from './http-errors';
 import { requireRole, type AppEnv } from './middleware';
 
@@ -11,6 +11,7 @@ export interface AuditNote {
   kind?: string;
   itemIds?: string[];
   detail?: string;
+  sensitive?: boolean;
 }
 
 /** Marks the request as auditable; the trail middleware writes the event once the response is known. */
@@ -50,6 +51,7 @@ export function auditTrail(log: AuditLog, clock: Clock, ids: IdGenerator, report
       ...(note?.kind && { kind: note.kind }),
       ...(note?.itemIds && { itemIds: note.itemIds.slice(0, 100) }),
       ...((note?.detail ?? (refused && c.error?.message)) && { detail: (note?.detail ?? c.error!.message).slice(0, 500) }),
+      ...((note?.sensitive || (c.error instanceof NotFoundError && c.error.hidesSensitive)) && { sensitive: true }),
     };
     try {
       await log.append(event);
@@ -65,9 +67,12 @@ export function auditRoutes(log: AuditLog) {
   const app = new Hono<AppEnv>();
   app.get('/', requireRole('admin'), async (c) => {
     const q = parseOrThrow(auditQuerySchema, c.req.query(), 'audit query');
-    const page = await log.list(c.get('principal').orgId, { limit: q.limit, ...(q.before && { before: q.before }) });
+    const principal = c.get('principal');
+    const page = await log.list(principal.orgId, { limit: q.limit, ...(q.before && { before: q.before }) });
+    // Events about covert cameras would show they exist: only readers who may see them get them.
+    const events = hasPermission(principal, 'sensitive-cameras') ? page.events : page.events.filter((e) => !e.sensitive);
     c.header('Cache-Control', 'private, no-store');
-    return c.json(page);
+    return c.json({ events, next: page.next });
   });
   return app;
 }

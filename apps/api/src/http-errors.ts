@@ -53,6 +53,10 @@ export function toErrorResponse(err: unknown, c: Context, log: (entry: Record<st
     return problem(c, status, status === 413 ? 'payload_too_large' : 'http_error', err.message || 'request failed');
   }
   const name = (err as { name?: string }).name ?? '';
+  if (name === 'WriteOutcomeUnknownError') {
+    log({ level: 'error', msg: 'write outcome unknown', error: String(err) });
+    return problem(c, 500, 'write_outcome_unknown', 'the data store failed part-way and part of this change may have been saved; look at the layer before sending it again');
+  }
   if (/Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|TimeoutError/.test(name)) {
     c.header('Retry-After', '2');
     return problem(c, 503, 'unavailable', 'the data store is busy; nothing was changed, try again in a few seconds');

@@ -46,14 +46,17 @@ export function idempotent(store: IdempotencyStore, clock: Clock, report: (entry
       return replay;
     }
 
+    const { claim } = record;
     try {
       await next();
     } catch (err) {
-      await quietly('release', () => store.release(scope, key));
+      await quietly('release', () => store.release(scope, key, claim));
       throw err;
     }
-    if (c.res.status >= 300) {
-      await quietly('release', () => store.release(scope, key));
+    // A failure after which the store may hold part of the change keeps its answer: sending it again could duplicate.
+    const outcomeUnknown = c.error?.name === 'WriteOutcomeUnknownError';
+    if (c.res.status >= 300 && !outcomeUnknown) {
+      await quietly('release', () => store.release(scope, key, claim));
       return;
     }
     let text = await c.res.clone().text();
@@ -66,6 +69,6 @@ export function idempotent(store: IdempotencyStore, clock: Clock, report: (entry
       if (v) headers[h] = v;
     }
     const stored: StoredResponse = { status: c.res.status, headers, body: text };
-    await quietly('completion', () => store.complete(scope, key, stored, clock.now()));
+    await quietly('completion', () => store.complete(scope, key, claim, stored, clock.now()));
   });
 }

@@ -41,7 +41,7 @@ const noAssets: AssetRepository = {
 };
 // The bench times eligibility only; it writes nothing, so nothing is audited or replayed.
 const noAudit: AuditLog = { append: async () => {}, list: async () => ({ events: [], next: null }) };
-const noIdempotency: IdempotencyStore = { reserve: async () => ({ state: 'new' }), complete: async () => {}, release: async () => {} };
+const noIdempotency: IdempotencyStore = { reserve: async () => ({ state: 'new', claim: 'bench' }), complete: async () => {}, release: async () => {} };
 const criteria: EligibilityCriteria = {
   scope: { kind: 'all' },
   categories: ['acquisitive-crime', 'anti-social-behaviour'],

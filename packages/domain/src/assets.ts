@@ -20,6 +20,9 @@ export interface AssetServiceDeps {
 }
 
 const isSensitive = (kind: AssetKind, item: unknown) => kind === 'cameras' && (item as { sensitive?: boolean }).sensitive === true;
+/** Kinds whose items are, or point at, cameras: a covert camera must not show through them either. */
+const CAMERA_LINKED: ReadonlySet<AssetKind> = new Set(['cameras', 'camera-deployments', 'help-points']);
+const linkedCamera = (item: unknown) => (item as { cameraId?: string }).cameraId;
 
 /** The principal an export runs as: its role without extra permissions, so nothing sensitive ever leaves in a file. */
 export const exportingAs = (principal: Principal): Principal => {
@@ -34,27 +37,66 @@ export const MAX_UPLOAD_ITEMS = 500;
 export class AssetService {
   constructor(private readonly deps: AssetServiceDeps) {}
 
+  /**
+   * The organisation's items of a kind as this principal may see them. Without the sensitive-cameras permission, covert
+   * cameras and their deployments are absent and a help point's link to one is left out; with it, each read that
+   * includes them is reported (audited) before the items are handed over.
+   */
   async list<K extends AssetKind>(principal: Principal, kind: K): Promise<AssetByKind[K][]> {
     const items = await this.deps.assets.list(principal.orgId, kind);
-    if (kind !== 'cameras') return items;
-    if (!hasPermission(principal, 'sensitive-cameras')) return items.filter((i) => !isSensitive(kind, i));
-    const sensitive = items.filter((i) => isSensitive(kind, i)).map((i) => i.id);
-    if (sensitive.length > 0) await this.deps.onSensitiveRead?.(principal, kind, sensitive);
+    if (!CAMERA_LINKED.has(kind)) return items;
+    const covert = kind === 'cameras' ? new Set(items.filter((i) => isSensitive(kind, i)).map((i) => i.id)) : await this.covertCameraIds(principal.orgId);
+    if (covert.size === 0) return items;
+    if (!hasPermission(principal, 'sensitive-cameras')) return items.flatMap((i) => this.hidden(kind, i, covert));
+    const touching = items.filter((i) => this.touches(kind, i, covert)).map((i) => i.id);
+    if (touching.length > 0) await this.deps.onSensitiveRead?.(principal, kind, touching);
     return items;
   }
 
   async get<K extends AssetKind>(principal: Principal, kind: K, id: string): Promise<AssetByKind[K]> {
     const found = await this.visible(principal, kind, id);
-    if (!found) throw new NotFoundError(`no ${ASSET_KINDS[kind].singular} with id "${id}" in your organisation`);
-    if (isSensitive(kind, found)) await this.deps.onSensitiveRead?.(principal, kind, [found.id]);
+    if (!found) {
+      // Said exactly as for an id that does not exist; only the audit log learns it was a hidden one.
+      const hidden = (await this.deps.assets.get(principal.orgId, kind, id)) !== null;
+      throw new NotFoundError(`no ${ASSET_KINDS[kind].singular} with id "${id}" in your organisation`, hidden);
+    }
+    if (hasPermission(principal, 'sensitive-cameras') && (await this.isSensitiveItem(principal.orgId, kind, found))) {
+      await this.deps.onSensitiveRead?.(principal, kind, [found.id]);
+    }
     return found;
   }
 
-  /** The item if this principal may know it exists: a sensitive camera is as absent as another organisation's item. */
+  /** Whether an item is, or points at, a covert camera (so its audit events are shown only to permitted readers). */
+  async isSensitiveItem(orgId: string, kind: AssetKind, item: unknown): Promise<boolean> {
+    if (isSensitive(kind, item)) return true;
+    if (kind !== 'camera-deployments' && kind !== 'help-points') return false;
+    const cameraId = linkedCamera(item);
+    return cameraId !== undefined && isSensitive('cameras', await this.deps.assets.get(orgId, 'cameras', cameraId));
+  }
+
+  /** The item if this principal may know it exists: a covert camera (or its deployment) is as absent as another organisation's item. */
   private async visible<K extends AssetKind>(principal: Principal, kind: K, id: string): Promise<AssetByKind[K] | null> {
     const found = await this.deps.assets.get(principal.orgId, kind, id);
-    if (found && isSensitive(kind, found) && !hasPermission(principal, 'sensitive-cameras')) return null;
-    return found;
+    if (!found || hasPermission(principal, 'sensitive-cameras') || !(await this.isSensitiveItem(principal.orgId, kind, found))) return found;
+    return this.hidden(kind, found, new Set([kind === 'cameras' ? found.id : linkedCamera(found)!]))[0] ?? null;
+  }
+
+  private async covertCameraIds(orgId: string): Promise<Set<string>> {
+    const cameras = await this.deps.assets.list(orgId, 'cameras');
+    return new Set(cameras.filter((c) => isSensitive('cameras', c)).map((c) => c.id));
+  }
+
+  private touches(kind: AssetKind, item: { id: string }, covert: ReadonlySet<string>): boolean {
+    const cameraId = kind === 'cameras' ? item.id : linkedCamera(item);
+    return cameraId !== undefined && covert.has(cameraId);
+  }
+
+  /** What someone without the permission sees of an item: nothing of a covert camera or its deployment, a help point without the link. */
+  private hidden<T extends { id: string }>(kind: AssetKind, item: T, covert: ReadonlySet<string>): T[] {
+    if (!this.touches(kind, item, covert)) return [item];
+    if (kind !== 'help-points') return [];
+    const { cameraId: _hidden, ...rest } = item as T & { cameraId?: string };
+    return [rest as T];
   }
 
   async create<K extends AssetKind>(principal: Principal, kind: K, body: unknown, id?: string): Promise<AssetByKind[K]> {
@@ -122,6 +164,10 @@ export class AssetService {
     // Existence first: an id from another organisation is "not found" whatever the body says.
     const current = await this.get(principal, kind, id);
     const { input, warnings } = await this.validate(principal, kind, body);
+    // A help point's link to a covert camera is hidden from this user, so their edit cannot have meant to drop it.
+    const stored = kind === 'help-points' && !linkedCamera(current) ? linkedCamera(await this.deps.assets.get(principal.orgId, kind, id)) : undefined;
+    const keepHiddenLink = stored !== undefined && !linkedCamera(input);
+    if (keepHiddenLink) (input as { cameraId?: string }).cameraId = stored;
     const next = {
       ...input,
       id: current.id,
@@ -133,13 +179,15 @@ export class AssetService {
       updatedBy: principal.userId,
     } as AssetByKind[K];
     await this.deps.assets.update(kind, next, expectedVersion);
-    return { item: next, warnings };
+    return { item: keepHiddenLink ? this.hidden(kind, next, new Set([stored]))[0]! : next, warnings };
   }
 
-  async remove(principal: Principal, kind: AssetKind, id: string, expectedVersion: number): Promise<void> {
+  /** Removes an item and returns it as it was (for the audit log). */
+  async remove<K extends AssetKind>(principal: Principal, kind: K, id: string, expectedVersion: number): Promise<AssetByKind[K]> {
     this.assertCanWrite(principal, kind);
-    await this.get(principal, kind, id);
+    const removed = await this.get(principal, kind, id);
     await this.deps.assets.remove(principal.orgId, kind, id, expectedVersion);
+    return removed;
   }
 
   private audited(principal: Principal, now: string, id?: string): Audited {

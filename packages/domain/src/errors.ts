@@ -20,7 +20,11 @@ export class UnprocessableError extends DomainError {
   }
 }
 export class NotFoundError extends DomainError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The item exists but is a covert camera (or linked to one) the caller may not see: its audit event is sensitive too. */
+    readonly hidesSensitive = false,
+  ) {
     super('not_found', message);
   }
 }

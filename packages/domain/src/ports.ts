@@ -62,7 +62,7 @@ export interface StoredResponse {
 }
 
 export type IdempotencyRecord =
-  | { state: 'new' }
+  | { state: 'new'; claim: string }
   | { state: 'pending'; fingerprint: string }
   | { state: 'done'; fingerprint: string; response: StoredResponse };
 
@@ -70,7 +70,8 @@ export type IdempotencyRecord =
 export interface IdempotencyStore {
   /** Claims the key for this request, or returns what an earlier request with the key did or is doing. */
   reserve(scope: { orgId: string; userId: string }, key: string, fingerprint: string, now: Date): Promise<IdempotencyRecord>;
-  complete(scope: { orgId: string; userId: string }, key: string, response: StoredResponse, now: Date): Promise<void>;
+  /** Keeps the answer, if the key is still held by this claim (a claim left too long may have been taken over). */
+  complete(scope: { orgId: string; userId: string }, key: string, claim: string, response: StoredResponse, now: Date): Promise<void>;
   /** Frees the key after a failed request, so the same key can be sent again with a corrected body. */
-  release(scope: { orgId: string; userId: string }, key: string): Promise<void>;
+  release(scope: { orgId: string; userId: string }, key: string, claim: string): Promise<void>;
 }

@@ -51,6 +51,22 @@ describe('covert and sensitive cameras', () => {
     expect((await service.list(exportingAs(covertPlanner), 'cameras')).map((c) => c.id)).toEqual([open.id]);
   });
 
+  it('hide their deployments and the links of help points to them, and an edit keeps a link it could not see', async () => {
+    const { service, reads } = setup();
+    const covert = await service.create(covertPlanner, 'cameras', { ...camera('Covert'), type: 'redeployable', sensitive: true });
+    const deployment = await service.create(covertPlanner, 'camera-deployments', { cameraId: covert.id, siteName: 'Behind the pub', location: { type: 'Point', coordinates: [-1.15, 52.95] }, startDate: '2025-06-01' });
+    const help = await service.create(covertPlanner, 'help-points', { name: 'Help', status: 'live', cameraId: covert.id, location: { type: 'Point', coordinates: [-1.15, 52.95] } });
+    expect(await service.list(planner, 'camera-deployments')).toEqual([]);
+    await expect(service.get(planner, 'camera-deployments', deployment.id)).rejects.toMatchObject({ hidesSensitive: true });
+    expect((await service.list(planner, 'help-points'))[0]).not.toHaveProperty('cameraId');
+    const edited = await service.update(planner, 'help-points', help.id, { name: 'Renamed', status: 'live', location: { type: 'Point', coordinates: [-1.15, 52.95] } }, 1);
+    expect(edited).not.toHaveProperty('cameraId');
+    expect((await service.get(covertPlanner, 'help-points', help.id)).cameraId).toBe(covert.id);
+    expect(await service.isSensitiveItem('org', 'help-points', edited)).toBe(false);
+    expect(await service.isSensitiveItem('org', 'help-points', { cameraId: covert.id })).toBe(true);
+    expect(reads.at(-1)).toEqual({ userId: 'cp', ids: [help.id] });
+  });
+
   it('cannot be pointed at by a help point of a user who may not see it', async () => {
     const { service } = setup();
     const covert = await service.create(covertPlanner, 'cameras', camera('Covert', true));

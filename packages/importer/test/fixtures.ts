@@ -5,7 +5,7 @@ import { DynamoReferenceRepository, createDocumentClient, ensureTable } from '@s
 import { startEmbeddedDynamo } from '@safer-places/store/embedded';
 import { POLICE_COLUMNS } from '../src/file-kinds';
 
-/** Five square LSOAs in a row, 0.01° wide, west to east from lon -1.25, lat 53.0 to 53.01. */
+/** Five square LSOAs in a row (shared with the security suite's police.uk corpus), 0.01° wide, west to east from lon -1.25, lat 53.0 to 53.01. */
 export const SQUARES = ['E01000001', 'E01000002', 'E01000003', 'E01000004', 'E01000005'];
 export const centre = (i: number): [number, number] => [-1.25 + 0.01 * i + 0.005, 53.005];
 
@@ -26,7 +26,7 @@ export function boundaryGeoJson(codes = SQUARES) {
 export const csv = (rows: (string | number)[][]) =>
   rows.map((r) => r.map((v) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v))).join(',')).join('\n') + '\n';
 
-export function policeRow(o: Partial<Record<(typeof POLICE_COLUMNS)[number], string | number>>): (string | number)[] {
+export function policeRow(o: Partial<Record<(typeof POLICE_COLUMNS)[number], string | number>> = {}): (string | number)[] {
   const base: Record<string, string | number> = {
     'Crime ID': '',
     Month: '2024-01',

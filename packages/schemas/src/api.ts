@@ -119,6 +119,8 @@ export interface AuditEvent {
   kind?: string;
   itemIds?: string[];
   detail?: string;
+  /** About a covert camera (or its deployment or help point link): shown only to readers with the sensitive-cameras permission. */
+  sensitive?: boolean;
 }
 
 export const auditQuerySchema = z.strictObject({

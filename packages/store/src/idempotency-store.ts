@@ -46,37 +46,54 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     });
     try {
       await withRetry(() => this.doc.send(put), this.retry);
-      return { state: 'new' };
+      return { state: 'new', claim };
     } catch (e) {
       if (!(e instanceof ConditionalCheckFailedException)) throw e;
     }
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }));
     const item = out.Item as IdempotencyItem | undefined;
-    if (item?.claim === claim) return { state: 'new' };
+    if (item?.claim === claim) return { state: 'new', claim };
     // Gone between the two calls (released or expired): the caller may simply retry.
     if (!item) return { state: 'pending', fingerprint };
     if (item.state === 'done' && item.response) return { state: 'done', fingerprint: item.fingerprint, response: item.response };
     return { state: 'pending', fingerprint: item.fingerprint };
   }
 
-  async complete(scope: { orgId: string; userId: string }, key: string, response: StoredResponse, now: Date): Promise<void> {
+  async complete(scope: { orgId: string; userId: string }, key: string, claim: string, response: StoredResponse, now: Date): Promise<void> {
     const Key = keys.idempotency(scope.orgId, scope.userId, key);
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }));
     const item = out.Item as IdempotencyItem | undefined;
-    if (!item) return;
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...Key, fingerprint: item.fingerprint, state: 'done', expiresAt: epoch(now) + IDEMPOTENCY_TTL_SECONDS, response } satisfies IdempotencyItem,
-      }),
-    );
-  }
-
-  async release(scope: { orgId: string; userId: string }, key: string): Promise<void> {
-    await this.doc.send(
-      new DeleteCommand({ TableName: this.tableName, Key: keys.idempotency(scope.orgId, scope.userId, key), ConditionExpression: "#s = :pending", ExpressionAttributeNames: { '#s': 'state' }, ExpressionAttributeValues: { ':pending': 'pending' } }),
+    if (!item || item.claim !== claim) return;
+    await withRetry(
+      () =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...Key, fingerprint: item.fingerprint, claim, state: 'done', expiresAt: epoch(now) + IDEMPOTENCY_TTL_SECONDS, response } satisfies IdempotencyItem,
+            ConditionExpression: 'claim = :claim',
+            ExpressionAttributeValues: { ':claim': claim },
+          }),
+        ),
+      this.retry,
     ).catch((e: unknown) => {
+      // Another request took the key over after this claim expired: its answer stands.
       if (!(e instanceof ConditionalCheckFailedException)) throw e;
     });
+  }
+
+  async release(scope: { orgId: string; userId: string }, key: string, claim: string): Promise<void> {
+    await this.doc
+      .send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.idempotency(scope.orgId, scope.userId, key),
+          ConditionExpression: '#s = :pending AND claim = :claim',
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: { ':pending': 'pending', ':claim': claim },
+        }),
+      )
+      .catch((e: unknown) => {
+        if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      });
   }
 }

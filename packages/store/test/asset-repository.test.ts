@@ -2,24 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlreadyExistsError, NotFoundError, VersionConflictError } from '@safer-places/domain';
 import type { Camera } from '@safer-places/schemas';
 import { DynamoAssetRepository } from '../src/index';
-import { startTestStore } from './harness';
+import { startTestStore, storedCamera } from './harness';
 
 let store: Awaited<ReturnType<typeof startTestStore>>;
 let repo: DynamoAssetRepository;
 
-const camera = (orgId: string, id: string, version = 1, name = 'Market Square'): Camera => ({
-  id,
-  orgId,
-  version,
-  name,
-  type: 'fixed',
-  status: 'live',
-  location: { type: 'Point', coordinates: [-1.149, 52.954] },
-  createdBy: 'u1',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  updatedBy: 'u1',
-});
+const camera = storedCamera;
 
 beforeAll(async () => {
   store = await startTestStore();

@@ -51,25 +51,33 @@ describe('idempotency records', () => {
   it('claim a key once, then hand back what the first request answered', async () => {
     const keys = new DynamoIdempotencyStore(store.doc, store.tableName);
     const now = new Date('2026-01-01T00:00:00Z');
-    expect(await keys.reserve(scope, 'k1', 'f1', now)).toEqual({ state: 'new' });
+    const first = await keys.reserve(scope, 'k1', 'f1', now);
+    expect(first).toEqual({ state: 'new', claim: expect.any(String) });
     expect(await keys.reserve(scope, 'k1', 'f1', now)).toEqual({ state: 'pending', fingerprint: 'f1' });
-    await keys.complete(scope, 'k1', response, now);
+    await keys.complete(scope, 'k1', (first as { claim: string }).claim, response, now);
     expect(await keys.reserve(scope, 'k1', 'f2', now)).toEqual({ state: 'done', fingerprint: 'f1', response });
     // Another user's key of the same name is another key.
-    expect(await keys.reserve({ ...scope, userId: 'u2' }, 'k1', 'f1', now)).toEqual({ state: 'new' });
+    expect((await keys.reserve({ ...scope, userId: 'u2' }, 'k1', 'f1', now)).state).toBe('new');
   });
 
   it('free a released key, and a claim abandoned by a crashed request once it expires', async () => {
     const keys = new DynamoIdempotencyStore(store.doc, store.tableName);
     const now = new Date('2026-01-01T00:00:00Z');
-    await keys.reserve(scope, 'k2', 'f1', now);
-    await keys.release(scope, 'k2');
-    expect(await keys.reserve(scope, 'k2', 'f2', now)).toEqual({ state: 'new' });
+    const claimOf = (r: Awaited<ReturnType<typeof keys.reserve>>) => (r as { claim: string }).claim;
+    const first = claimOf(await keys.reserve(scope, 'k2', 'f1', now));
+    await keys.release(scope, 'k2', first);
+    const second = claimOf(await keys.reserve(scope, 'k2', 'f2', now));
+    expect(second).toBeDefined();
     const later = new Date(now.getTime() + (IDEMPOTENCY_PENDING_SECONDS + 1) * 1000);
-    expect(await keys.reserve(scope, 'k2', 'f3', later)).toEqual({ state: 'new' });
+    const third = claimOf(await keys.reserve(scope, 'k2', 'f3', later));
+    expect(third).toBeDefined();
+    // The abandoned claim can neither free nor finish the key someone else now holds.
+    await keys.release(scope, 'k2', second);
+    await keys.complete(scope, 'k2', second, { ...response, body: 'stale' }, later);
+    expect(await keys.reserve(scope, 'k2', 'f3', later)).toEqual({ state: 'pending', fingerprint: 'f3' });
     // Release never removes a finished record.
-    await keys.complete(scope, 'k2', response, later);
-    await keys.release(scope, 'k2');
-    expect((await keys.reserve(scope, 'k2', 'f3', later)).state).toBe('done');
+    await keys.complete(scope, 'k2', third, response, later);
+    await keys.release(scope, 'k2', third);
+    expect(await keys.reserve(scope, 'k2', 'f3', later)).toEqual({ state: 'done', fingerprint: 'f3', response });
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlreadyExistsError } from '@safer-places/domain';
 import type { Camera } from '@safer-places/schemas';
 import { DynamoAssetRepository } from '../src/index';
-import { startTestStore } from './harness';
+import { startTestStore, storedCamera } from './harness';
 import { scriptedClient, withTransactions } from './scripted-client';
 
 let store: Awaited<ReturnType<typeof startTestStore>>;
@@ -12,19 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
-const camera = (orgId: string, id: string, name = `Camera ${id}`): Camera => ({
-  id,
-  orgId,
-  version: 1,
-  name,
-  type: 'fixed',
-  status: 'live',
-  location: { type: 'Point', coordinates: [-1.149, 52.954] },
-  createdBy: 'u1',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  updatedBy: 'u1',
-});
+const camera = (orgId: string, id: string, name = `Camera ${id}`): Camera => storedCamera(orgId, id, 1, name);
 const cameras = (orgId: string, n: number) => Array.from({ length: n }, (_, i) => camera(orgId, `c${String(i).padStart(3, '0')}`));
 /** Fast retries, so tests that exhaust them stay quick. */
 const fast = { retry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 5 }, cleanupRetry: { attempts: 10, baseDelayMs: 1, maxDelayMs: 5 } };

@@ -1,3 +1,4 @@
+import type { Camera } from '@safer-places/schemas';
 import { createDocumentClient, ensureTable } from '../src/index';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../src/embedded';
 
@@ -9,3 +10,18 @@ export async function startTestStore(dir?: string) {
   await ensureTable(doc, tableName);
   return { server, doc, tableName, close: async () => { doc.destroy(); await server.close(); } };
 }
+
+/** A camera as the store holds it (with its audit fields), for repository tests. */
+export const storedCamera = (orgId: string, id: string, version = 1, name = 'Market Square'): Camera => ({
+  id,
+  orgId,
+  version,
+  name,
+  type: 'fixed',
+  status: 'live',
+  location: { type: 'Point', coordinates: [-1.149, 52.954] },
+  createdBy: 'u1',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  updatedBy: 'u1',
+});

@@ -4,7 +4,7 @@ import { AlreadyExistsError, VersionConflictError, type CrimeBlock } from '@safe
 import { CRIME_CATEGORY_SLUGS, type Camera } from '@safer-places/schemas';
 import { CHUNK_SIZE, DynamoAssetRepository, DynamoReferenceRepository, batchWrite } from '../src/index';
 import { queryAll } from '../src/query';
-import { startTestStore } from './harness';
+import { startTestStore, storedCamera } from './harness';
 import { scriptedClient } from './scripted-client';
 
 let store: Awaited<ReturnType<typeof startTestStore>>;
@@ -14,19 +14,7 @@ beforeAll(async () => {
 afterAll(() => store.close());
 
 const fast = { retry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 5 }, cleanupRetry: { attempts: 10, baseDelayMs: 1, maxDelayMs: 5 } };
-const camera = (orgId: string, id: string, version = 1, name = 'Market Square'): Camera => ({
-  id,
-  orgId,
-  version,
-  name,
-  type: 'fixed',
-  status: 'live',
-  location: { type: 'Point', coordinates: [-1.149, 52.954] },
-  createdBy: 'u1',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  updatedBy: 'u1',
-});
+const camera = storedCamera;
 const is = (type: { name: string }) => (c: unknown) => (c as object).constructor.name === type.name;
 const clean = () => new DynamoAssetRepository(store.doc, store.tableName);
 

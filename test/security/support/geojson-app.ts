@@ -1,17 +1,9 @@
-import { createApp, createLocalTokenService } from '@safer-places/api';
-import { AssetService, generateDemoDataset, seedDemoIfEmpty } from '@safer-places/domain';
 import type { AssetKind } from '@safer-places/schemas';
-import { createDocumentClient, dynamoPorts, ensureTable } from '@safer-places/store';
-import { startEmbeddedDynamo } from '@safer-places/store/embedded';
+import { startSecurityApp, type CallResult } from './security-app';
 
 export const CORPUS_ORG = 'geojson-corpus-csp';
 
-export interface RawResult {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: any;
-}
+export type RawResult = CallResult;
 
 /**
  * The real API (createApp) over the embedded DynamoDB, with a small synthetic dataset (40 LSOAs, three months) so
@@ -19,38 +11,9 @@ export interface RawResult {
  * and PSPO zones). Bodies go over as raw text, so `1e400`, duplicate keys and `__proto__` reach the server as written.
  */
 export async function startGeoJsonApp() {
-  const dynamo = await startEmbeddedDynamo();
-  const doc = createDocumentClient({ endpoint: dynamo.endpoint });
-  const table = 'geojson-corpus';
-  await ensureTable(doc, table);
-  const ports = dynamoPorts(doc, table);
-  const clock = { now: () => new Date() };
-  const ids = { newId: () => crypto.randomUUID() };
-  await seedDemoIfEmpty(
-    { reference: ports.reference, assets: ports.assets, assetService: new AssetService({ assets: ports.assets, clock, ids }) },
-    () => generateDemoDataset({ lsoaCount: 40, months: { from: '2025-01', to: '2025-03' } }),
-    CORPUS_ORG,
-  );
-  const tokens = createLocalTokenService(new TextEncoder().encode('geojson-corpus-secret-geojson-corpus'));
-  const errors: Record<string, unknown>[] = [];
-  const app = createApp({ ...ports, verifier: tokens.verifier, log: (e) => (e.level === 'error' ? errors.push(e) : undefined) });
-  const token = (await tokens.issue({ userId: 'corpus-analyst', orgId: CORPUS_ORG, role: 'analyst' })).token;
-
-  const request = async (method: string, path: string, raw?: string): Promise<RawResult> => {
-    const res = await app.request(path, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, ...(raw !== undefined && { 'Content-Type': 'application/json' }) },
-      ...(raw !== undefined && { body: raw }),
-    });
-    const text = await res.text();
-    let json: any = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = null;
-    }
-    return { status: res.status, headers: res.headers, text, json };
-  };
+  const s = await startSecurityApp({ demo: { lsoaCount: 40, months: { from: '2025-01', to: '2025-03' } }, seedOrg: CORPUS_ORG });
+  const request = (method: string, path: string, raw?: string): Promise<RawResult> =>
+    s.call(method, path, { role: 'analyst', orgId: CORPUS_ORG, ...(raw !== undefined && { body: raw }) });
 
   /** How many items of a kind the organisation has, through the API (GET /api/<kind>). */
   const count = async (kind: AssetKind): Promise<number> => {
@@ -63,11 +26,8 @@ export async function startGeoJsonApp() {
     post: (path: string, raw: string) => request('POST', path, raw),
     get: (path: string) => request('GET', path),
     count,
-    errors,
-    close: async () => {
-      doc.destroy();
-      await dynamo.close();
-    },
+    errors: s.errors,
+    close: s.close,
   };
 }
 

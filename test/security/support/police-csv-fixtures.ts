@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { POLICE_COLUMNS } from '@safer-places/importer';
 
@@ -8,24 +7,9 @@ import { POLICE_COLUMNS } from '@safer-places/importer';
  * row (0.01° wide, west to east from lon -1.25 at lat 53.00–53.01, about 670 m apart), a 2011→2021 lookup in which the
  * retired 2011 LSOA E01009991 was split into E01000003 and E01000004, and police.uk rows over them.
  */
-export const SQUARES = ['E01000001', 'E01000002', 'E01000003', 'E01000004', 'E01000005'] as const;
+export { SQUARES, boundaryGeoJson, centre, policeRow } from '@safer-places/importer/test-fixtures';
 export const RETIRED_2011 = 'E01009991';
-export const centre = (i: number): [number, number] => [-1.25 + 0.01 * i + 0.005, 53.005];
 export const HEADER: string[] = [...POLICE_COLUMNS];
-
-export function boundaryGeoJson() {
-  return {
-    type: 'FeatureCollection',
-    features: SQUARES.map((code, i) => {
-      const x = -1.25 + 0.01 * i;
-      return {
-        type: 'Feature',
-        properties: { LSOA21CD: code, LSOA21NM: `Testshire 00${i + 1}A`, LAD24CD: 'E07000999', LAD24NM: 'Testshire' },
-        geometry: { type: 'Polygon', coordinates: [[[x, 53], [x + 0.01, 53], [x + 0.01, 53.01], [x, 53.01], [x, 53]]] },
-      };
-    }),
-  };
-}
 
 /** RFC 4180 text: a cell with a comma, quote or line break is quoted, quotes doubled. */
 export const csvText = (rows: readonly (readonly (string | number)[])[], eol = '\n') =>
@@ -39,32 +23,10 @@ export const LOOKUP_CSV = csvText([
 
 export type PoliceColumn = (typeof POLICE_COLUMNS)[number];
 
-/** A police.uk row: a burglary at the centre of E01000001 in January 2024, with the given cells changed. */
-export function policeRow(o: Partial<Record<PoliceColumn, string | number>> = {}): (string | number)[] {
-  const base: Record<string, string | number> = {
-    'Crime ID': '',
-    Month: '2024-01',
-    'Reported by': 'Testshire Police',
-    'Falls within': 'Testshire Police',
-    Longitude: centre(0)[0],
-    Latitude: centre(0)[1],
-    Location: 'On or near High Street',
-    'LSOA code': 'E01000001',
-    'LSOA name': 'Testshire 001A',
-    'Crime type': 'Burglary',
-    'Last outcome category': 'Under investigation',
-    Context: '',
-    ...o,
-  };
-  return POLICE_COLUMNS.map((c) => base[c]!);
-}
-
 /** The row with one column left out (for files whose header lacks it). */
 export const without = (column: PoliceColumn, row: readonly (string | number)[]) => row.filter((_, i) => POLICE_COLUMNS[i] !== column);
 
-export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'sp-police-csv-'));
-}
+export { tempDir } from '@safer-places/importer/test-fixtures';
 
 export function writeIn(dir: string, name: string, content: string | Buffer): string {
   const path = join(dir, name);

@@ -2,6 +2,7 @@ import { createApp, createLocalTokenService } from '@safer-places/api';
 import {
   AssetService,
   BUILT_IN_BID_PRESETS,
+  DEMO_BBOX,
   DEMO_DATASET_ID,
   DEMO_ORG_ID,
   generateDemoDataset,
@@ -15,23 +16,27 @@ export const ORG_A = DEMO_ORG_ID;
 export const ORG_B = 'other-csp';
 export const TOKEN_SECRET = new TextEncoder().encode('security-suite-secret-security-suite');
 
-/** A small demo area in the synthetic county: a square in the middle of the demo box. */
+/** A small area in the synthetic county: a square about 700 m across, in the middle of the demo box. */
+const [WEST, SOUTH, EAST, NORTH] = DEMO_BBOX;
+const MID: [number, number] = [Number(((WEST + EAST) / 2).toFixed(4)), Number(((SOUTH + NORTH) / 2).toFixed(4))];
 export const SQUARE = {
   type: 'Polygon' as const,
   coordinates: [
     [
-      [-1.2, 53.1],
-      [-1.19, 53.1],
-      [-1.19, 53.11],
-      [-1.2, 53.11],
-      [-1.2, 53.1],
+      [MID[0] - 0.005, MID[1] - 0.005],
+      [MID[0] + 0.005, MID[1] - 0.005],
+      [MID[0] + 0.005, MID[1] + 0.005],
+      [MID[0] - 0.005, MID[1] + 0.005],
+      [MID[0] - 0.005, MID[1] - 0.005],
     ],
   ],
 };
+/** A point inside SQUARE. */
+export const IN_SQUARE: [number, number] = [MID[0] + 0.0005, MID[1] + 0.0005];
 
 /** One valid body per kind, so every item route has a real item to aim at. */
 export function validBody(kind: AssetKind, refs: { redeployableCameraId?: string } = {}): Record<string, unknown> {
-  const point = { type: 'Point', coordinates: [-1.195, 53.105] };
+  const point = { type: 'Point', coordinates: IN_SQUARE };
   switch (kind) {
     case 'cameras':
       return { name: 'Security suite camera', type: 'redeployable', location: point };
@@ -65,7 +70,7 @@ export interface CallResult {
  * The real API over the embedded DynamoDB with the synthetic demo data set, as `npm start` runs it, with real signed
  * tokens for any role in either of two organisations.
  */
-export async function startSecurityApp() {
+export async function startSecurityApp(options: { demo?: Parameters<typeof generateDemoDataset>[0]; seedOrg?: string } = {}) {
   const dynamo = await startEmbeddedDynamo();
   const doc = createDocumentClient({ endpoint: dynamo.endpoint });
   const table = 'security';
@@ -73,8 +78,10 @@ export async function startSecurityApp() {
   const ports: DynamoPorts = dynamoPorts(doc, table);
   const clock = { now: () => new Date() };
   const ids = { newId: () => crypto.randomUUID() };
-  await seedDemoIfEmpty({ reference: ports.reference, assets: ports.assets, assetService: new AssetService({ assets: ports.assets, clock, ids }) }, () =>
-    generateDemoDataset(),
+  await seedDemoIfEmpty(
+    { reference: ports.reference, assets: ports.assets, assetService: new AssetService({ assets: ports.assets, clock, ids }) },
+    () => generateDemoDataset(options.demo),
+    options.seedOrg ?? ORG_A,
   );
   const tokens = createLocalTokenService(TOKEN_SECRET);
   const errors: Record<string, unknown>[] = [];

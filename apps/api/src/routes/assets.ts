@@ -15,6 +15,7 @@ const withWarnings = <T extends object>(item: T, warnings: string[]) => (warning
 export function assetRoutes(kind: AssetKind, service: AssetService, idempotent: MiddlewareHandler<AppEnv>) {
   const app = new Hono<AppEnv>();
   const writers = requireRole(...writersOf(kind));
+  const sensitive = (c: { get(key: 'principal'): { orgId: string } }, item: unknown) => service.isSensitiveItem(c.get('principal').orgId, kind, item);
   const id = (raw: string) => {
     if (!ID.test(raw)) throw new ApiProblem(404, 'not_found', `no ${ASSET_KINDS[kind].singular} with id "${raw.slice(0, 64)}" in your organisation`);
     return raw;
@@ -36,7 +37,7 @@ export function assetRoutes(kind: AssetKind, service: AssetService, idempotent: 
   });
   app.post('/', writers, idempotent, async (c) => {
     const { item, warnings } = await service.createChecked(c.get('principal'), kind, await readJson(c.req));
-    noteAudit(c, { action: 'create', kind, itemIds: [item.id] });
+    noteAudit(c, { action: 'create', kind, itemIds: [item.id], sensitive: await sensitive(c, item) });
     c.header('ETag', `"${item.version}"`);
     c.header('Location', `/api/${kind}/${item.id}`);
     return c.json(withWarnings(item, warnings), 201);
@@ -48,20 +49,21 @@ export function assetRoutes(kind: AssetKind, service: AssetService, idempotent: 
       throw new ApiProblem(400, 'invalid_request', 'the body must be {"items": [...]}, one object per item');
     }
     const items = await service.createMany(c.get('principal'), kind, (body as { items: unknown[] }).items);
-    noteAudit(c, { action: 'import', kind, itemIds: items.map((i) => i.id), detail: `${items.length} ${items.length === 1 ? ASSET_KINDS[kind].singular : ASSET_KINDS[kind].label} uploaded` });
+    const anySensitive = (await Promise.all(items.map((i) => sensitive(c, i)))).some(Boolean);
+    noteAudit(c, { action: 'import', kind, itemIds: items.map((i) => i.id), detail: `${items.length} ${items.length === 1 ? ASSET_KINDS[kind].singular : ASSET_KINDS[kind].label} uploaded`, sensitive: anySensitive });
     return c.json({ created: items.length, items }, 201);
   });
   app.put('/:id', writers, async (c) => {
     const version = expectedVersion(c.req.header('If-Match'));
     const { item, warnings } = await service.updateChecked(c.get('principal'), kind, id(c.req.param('id')), await readJson(c.req), version);
-    noteAudit(c, { action: 'update', kind, itemIds: [item.id], detail: `version ${version} → ${item.version}` });
+    noteAudit(c, { action: 'update', kind, itemIds: [item.id], detail: `version ${version} → ${item.version}`, sensitive: await sensitive(c, item) });
     c.header('ETag', `"${item.version}"`);
     return c.json(withWarnings(item, warnings));
   });
   app.delete('/:id', writers, async (c) => {
     const itemId = id(c.req.param('id'));
-    await service.remove(c.get('principal'), kind, itemId, expectedVersion(c.req.header('If-Match')));
-    noteAudit(c, { action: 'delete', kind, itemIds: [itemId] });
+    const removed = await service.remove(c.get('principal'), kind, itemId, expectedVersion(c.req.header('If-Match')));
+    noteAudit(c, { action: 'delete', kind, itemIds: [itemId], sensitive: await sensitive(c, removed) });
     return c.body(null, 204);
   });
   return app;
