@@ -208,3 +208,34 @@ describe('API bad-input corpus', () => {
     passed++;
   });
 });
+
+describe('server-owned fields', () => {
+  it('are refused on every create and change route, naming the field, and nothing is written', async () => {
+    const owned = { orgId: ORG_B, version: 7, createdBy: 'someone-else', createdAt: '2020-01-01T00:00:00.000Z', updatedBy: 'x', id: 'chosen-id' };
+    const camera = (await s.call('POST', '/api/cameras', { role: 'admin', body: { ...validBody('cameras'), type: 'redeployable' } })).json.id as string;
+    const before = await snapshot();
+    const wrong: string[] = [];
+    let checks = 0;
+    for (const kind of ASSET_KIND_NAMES) {
+      const body = validBody(kind, { redeployableCameraId: camera });
+      const item = (await s.call('POST', `/api/${kind}`, { role: 'admin', body })).json.id as string;
+      const afterCreate = await snapshot();
+      for (const [field, value] of Object.entries(owned)) {
+        for (const [method, path, headers] of [
+          ['POST', `/api/${kind}`, {}],
+          ['POST', `/api/${kind}/import`, {}],
+          ['PUT', `/api/${kind}/${item}`, { 'If-Match': '"1"' }],
+        ] as const) {
+          const sent = path.endsWith('/import') ? { items: [{ ...body, [field]: value }] } : { ...body, [field]: value };
+          const res = await s.call(method, path, { role: 'admin', headers, body: sent });
+          checks++;
+          if (res.status !== 400 || !res.json?.detail?.includes(`"${field}"`)) wrong.push(`${method} ${path} with ${field}: ${res.status} ${res.text.slice(0, 120)}`);
+        }
+      }
+      expect(await snapshot()).toBe(afterCreate);
+    }
+    expect(wrong).toEqual([]);
+    expect(before).not.toBe(await snapshot()); // the items made to aim at are there, and nothing else changed (checked per kind)
+    recordFigure('Bad input', 'server-owned fields refused', `${checks}/${checks} create, upload and change requests with orgId, version, createdBy, createdAt, updatedBy or id: 400 naming the field`);
+  });
+});
