@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { AuditEvent } from '@safer-places/schemas';
 import { describeError } from '../api/client';
 import { auditRow } from '../lib/audit';
@@ -18,7 +18,7 @@ export function AuditLogView(props: { load(before: string | undefined, signal: A
   const [error, setError] = useState<string | null>(null);
   const { load } = props;
 
-  const fetchPage = (before: string | undefined, signal: AbortSignal) => {
+  const fetchPage = useCallback((before: string | undefined, signal: AbortSignal) => {
     setState('loading');
     load(before, signal)
       .then((page) => {
@@ -31,15 +31,14 @@ export function AuditLogView(props: { load(before: string | undefined, signal: A
         setError(`The audit log could not be loaded: ${describeError(err)}`);
         setState('error');
       });
-  };
+  }, [load]);
 
   useEffect(() => {
     headingRef.current?.focus();
     const controller = new AbortController();
     fetchPage(undefined, controller.signal);
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [load]);
+  }, [fetchPage]);
 
   return (
     <section className="overlay-panel" aria-labelledby={`${id}-heading`} data-testid="audit-log">
