@@ -18,6 +18,7 @@ const WRITERS: Record<AssetKind, readonly Role[]> = {
   areas: ['analyst', 'admin'],
   'patrol-visits': ['planner', 'admin'],
   'camera-deployments': ['planner', 'admin'],
+  'partnership-areas': ['analyst', 'admin'],
 };
 
 const MATRIX: Record<string, readonly Role[] | 'public'> = {
@@ -52,6 +53,8 @@ const MATRIX: Record<string, readonly Role[] | 'public'> = {
   'GET /api/bids/:id/pack': EVERYONE,
   'GET /api/bids/:id/report.html': EVERYONE,
   'GET /api/safer-streets-areas/:id/evaluation': EVERYONE,
+  'GET /api/scopes': EVERYONE,
+  'PUT /api/home-scope': ['admin'],
   ...Object.fromEntries(
     ASSET_KIND_NAMES.flatMap((kind) => [
       [`GET /api/${kind}`, EVERYONE],

@@ -10,6 +10,7 @@ import {
   LayerService,
   PlanningService,
   ReferenceService,
+  ScopeResolver,
   parseOrThrow,
   writableKinds,
   type AssetRepository,
@@ -31,6 +32,7 @@ import { bidRoutes } from './routes/bids';
 import { hotspotRoutes } from './routes/hotspots';
 import { planningRoutes } from './routes/planning';
 import { referenceRoutes } from './routes/reference';
+import { scopeRoutes } from './routes/scopes';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -81,12 +83,14 @@ export function createApp(deps: AppDeps) {
       }),
   });
   const referenceService = new ReferenceService(deps.reference);
-  const layerService = new LayerService(referenceService, assetService);
+  // The one place scopes are resolved, shared by every analysis (and their caches).
+  const scopes = new ScopeResolver(referenceService, assetService, deps.assets);
+  const layerService = new LayerService(referenceService, assetService, scopes);
   const crimePoints = new CrimePointsCache(deps.reference);
   const areaAnalysis = new AreaAnalysisService(referenceService, crimePoints, assetService);
-  const hotspots = new HotspotService(referenceService, crimePoints);
+  const hotspots = new HotspotService(referenceService, crimePoints, scopes);
   const planning = new PlanningService(hotspots.selection, assetService, clock);
-  const bidService = new BidService({ reference: referenceService, points: crimePoints, assets: assetService, clock });
+  const bidService = new BidService({ reference: referenceService, points: crimePoints, assets: assetService, clock, scopes });
 
   const app = new Hono<AppEnv>();
   app.onError((err, c) => toErrorResponse(err, c, log));
@@ -148,12 +152,13 @@ export function createApp(deps: AppDeps) {
   });
   api.route('/audit', auditRoutes(deps.audit));
   const creates = idempotent(deps.idempotency, clock, log);
-  api.route('/', referenceRoutes(referenceService, layerService));
-  const areas = areaRoutes(areaAnalysis, assetService, referenceService);
+  api.route('/', referenceRoutes(referenceService, layerService, scopes));
+  const areas = areaRoutes(areaAnalysis, assetService, referenceService, scopes);
   api.route('/areas', areas.areas);
   api.route('/strategic-assessment', areas.strategic);
   api.route('/hotspots', hotspotRoutes(hotspots));
   api.route('/planning', planningRoutes(planning, clock));
+  api.route('/', scopeRoutes(scopes, referenceService));
   // Bid routes before the generic CRUD: /bid-presets is served entirely here (built-in presets plus the organisation's).
   const bidApi = bidRoutes(bidService, assetService, creates);
   api.route('/bids', bidApi.bids);

@@ -96,16 +96,32 @@ describe('drawn areas', () => {
 
 describe('strategic assessment by district and CSP', () => {
   it('compares the last 12 months with the 12 before for each district', async () => {
-    const res = await t.call('GET', '/api/strategic-assessment?scope=district', { role: 'viewer' });
+    const res = await t.call('GET', '/api/strategic-assessment?groupBy=district', { role: 'viewer' });
     expect(res.status).toBe(200);
     expect(res.json.tables).toHaveLength(1);
     expect(res.json.tables[0]).toMatchObject({ code: 'E07000174', name: 'Mansfield' });
     const rows = res.json.tables[0].table.rows;
     expect(rows.find((r: any) => r.key === 'all-crime')).toMatchObject({ current: 114, previous: 0 });
     expect(rows.find((r: any) => r.key === 'neighbourhood-crime')).toMatchObject({ current: 78 + 24 });
-    const csp = await t.call('GET', '/api/strategic-assessment?scope=csp&format=csv', { role: 'viewer' });
+    expect(res.json.scope).toMatchObject({ key: 'study-area', lsoaCount: 2 });
+    const csp = await t.call('GET', '/api/strategic-assessment?groupBy=csp&format=csv', { role: 'viewer' });
     expect(csp.status).toBe(200);
-    expect(csp.json).toMatch(/Strategic assessment by Community Safety Partnership/);
-    expect((await t.call('GET', '/api/strategic-assessment?scope=ward', { role: 'viewer' })).status).toBe(400);
+    expect(csp.json).toMatch(/Strategic assessment of .* by Community Safety Partnership/);
+    expect((await t.call('GET', '/api/strategic-assessment?groupBy=ward', { role: 'viewer' })).status).toBe(400);
+    const ward = await t.call('GET', '/api/strategic-assessment?scope=ward', { role: 'viewer' });
+    expect(ward.status).toBe(400);
+    expect(ward.json.detail).toMatch(/unknown scope "ward"/);
+  });
+
+  it('covers only the scope: one district, or the whole scope as one table', async () => {
+    const one = await t.call('GET', '/api/strategic-assessment?scope=district:E07000174&groupBy=all', { role: 'viewer' });
+    expect(one.status).toBe(200);
+    expect(one.json.scope).toMatchObject({ key: 'district:E07000174', label: 'Mansfield', lsoaCount: 2 });
+    expect(one.json.tables).toHaveLength(1);
+    expect(one.json.tables[0]).toMatchObject({ code: 'district:E07000174', name: 'Mansfield' });
+    expect(one.json.tables[0].table.rows.find((r: any) => r.key === 'all-crime')).toMatchObject({ current: 114, previous: 0 });
+    const unknown = await t.call('GET', '/api/strategic-assessment?scope=district:E07000999', { role: 'viewer' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.detail).toMatch(/unknown district E07000999/);
   });
 });

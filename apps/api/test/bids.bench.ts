@@ -3,6 +3,7 @@ import {
   BidService,
   CrimePointsCache,
   ReferenceService,
+  ScopeResolver,
   addMonths,
   categoryMask,
   evaluateCriteria,
@@ -38,6 +39,8 @@ const noAssets: AssetRepository = {
   remove: async () => {},
   hasMarker: async () => true,
   setMarker: async () => {},
+  getSetting: async () => null,
+  putSetting: async () => {},
 };
 // The bench times eligibility only; it writes nothing, so nothing is audited or replayed.
 const noAudit: AuditLog = { append: async () => {}, list: async () => ({ events: [], next: null }) };
@@ -169,7 +172,8 @@ describe.runIf(available)('eligibility + contiguity over all England LSOA21 boun
     async () => {
       await timed('england', async () => {
         const ref = new ReferenceService(reference);
-        const service = new BidService({ reference: ref, points: new CrimePointsCache(reference), assets: {} as AssetService, clock: { now: () => new Date() } });
+        const assetService = {} as AssetService;
+        const service = new BidService({ reference: ref, points: new CrimePointsCache(reference), assets: assetService, clock: { now: () => new Date() }, scopes: new ScopeResolver(ref, assetService, noAssets) });
         const result = await service.eligibility(principal, englandCriteria, 'england');
         const topo = await service.topology((await ref.resolveDataset('england'))!);
         const eligible = result.lsoas.filter((l) => l.passes).map((l) => topo.index.get(l.code)!);

@@ -19,6 +19,9 @@ export interface CrimePoints {
   /** Index into `locations` (police.uk "On or near …" text). */
   location: Uint32Array;
   locations: string[];
+  /** Index into `lsoaCodes`: the LSOA each crime was placed in (UNPLACED_LSOA for crimes outside the study area). */
+  lsoa: Uint32Array;
+  lsoaCodes: string[];
   /** KD-tree over the points, so a drawn area costs the points in its box rather than a scan of them all. */
   index: PointIndex;
 }
@@ -60,12 +63,17 @@ export class CrimePointsCache {
       month: new Uint16Array(n),
       location: new Uint32Array(n),
       locations: [],
+      lsoa: new Uint32Array(n),
+      lsoaCodes: [],
       index: createPointIndex(new Float64Array(0)),
     };
     const monthIndex = new Map(months.map((m, i) => [m, i]));
     const locationIndex = new Map<string, number>();
+    const lsoaIndex = new Map<string, number>();
     let i = 0;
     for (const b of blocks) {
+      let lsoa = lsoaIndex.get(b.lsoaCode);
+      if (lsoa === undefined) lsoaIndex.set(b.lsoaCode, (lsoa = points.lsoaCodes.push(b.lsoaCode) - 1));
       for (const c of b.crimes) {
         if (c.lon === null || c.lat === null) continue;
         points.lon[i] = c.lon;
@@ -79,6 +87,7 @@ export class CrimePointsCache {
           locationIndex.set(c.location, li);
         }
         points.location[i] = li;
+        points.lsoa[i] = lsoa;
         i++;
       }
     }

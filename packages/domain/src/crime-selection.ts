@@ -1,14 +1,19 @@
-import { areasExtent, createGrid, gridMask, pointTree, populationGrid, toBng, type Grid } from '@safer-places/geo';
-import type { CategorySelection, DatasetSummary, Month } from '@safer-places/schemas';
+import { areasExtent, autoCellSize, createGrid, gridMask, pointTree, populationGrid, toBng, type Grid } from '@safer-places/geo';
+import type { CategorySelection, Month, Principal, Scope } from '@safer-places/schemas';
 import { CATEGORY_INDEX, CRIME_CATEGORIES, categoriesOf, selectionLabel } from '@safer-places/schemas';
 import type { CrimePoints, CrimePointsCache } from './crime-points';
 import { ValidationError } from './errors';
 import { addMonths, monthRange } from './months';
 import type { ReferenceService } from './reference';
+import type { ResolvedScope, ScopeResolver } from './scope';
 
-/** What selects crimes for an analysis: dataset, crime types and months. */
+/** What selects crimes for an analysis: dataset, place (scope), crime types and months. */
 export interface CrimeSelectionRequest {
   datasetId?: string;
+  /** The place: default the dataset's study area. */
+  scope?: Scope;
+  /** Who asks: needed for scopes of organisation items (partnership areas, drawn areas). */
+  principal?: Principal;
   categories: CategorySelection[];
   from?: Month;
   to?: Month;
@@ -37,6 +42,7 @@ export class CrimeSelection {
   constructor(
     readonly reference: ReferenceService,
     readonly points: CrimePointsCache,
+    readonly scopes: ScopeResolver,
   ) {}
 
   /** The dataset, period and selected crimes of a request; `defaultMonths` is the default period length. */
@@ -48,13 +54,21 @@ export class CrimeSelection {
     if (from > to) throw new ValidationError(`invalid period: from (${from}) is after to (${to})`);
     const categories = request.categories.length > 0 ? request.categories : (['all-crime'] as CategorySelection[]);
     const wanted = categoryMask(categories);
+    const scope = await this.scopes.resolve(request.principal, dataset, request.scope);
     const points = await this.points.get(dataset);
+    const inScope = this.scopes.pointMask(points, scope);
     const projected = this.projected(points);
     const inPeriod = Uint8Array.from(points.months, (m) => (m >= from && m <= to ? 1 : 0));
     const selected: number[] = [];
-    for (let i = 0; i < points.count; i++) if (wanted[points.category[i]!] && inPeriod[points.month[i]!]) selected.push(i);
+    for (let i = 0; i < points.count; i++) if (inScope[i] && wanted[points.category[i]!] && inPeriod[points.month[i]!]) selected.push(i);
+    const [place, contains] = await Promise.all([this.scopes.placeFinder(dataset), this.scopes.containsFn(scope)]);
     return {
       dataset,
+      scope,
+      /** Whether a point (a camera, a site) lies in the scope. */
+      contains,
+      /** Ward and district of a location, for every place a user reads. */
+      place,
       points,
       projected,
       selected,
@@ -64,6 +78,7 @@ export class CrimeSelection {
       topSelections: categories.slice(0, MAX_TOP_CATEGORIES),
       header: {
         dataset: { id: dataset.id, name: dataset.name, synthetic: dataset.synthetic },
+        scope: scope.summary,
         period: { from, to, months: monthRange(from, to).length },
         categories: categories.map((c) => ({ key: c, label: selectionLabel(c) })),
         crimes: selected.length,
@@ -98,17 +113,24 @@ export class CrimeSelection {
     return hit;
   }
 
-  /** The grid over the dataset's LSOAs and its study-area mask (and, when asked, residents per cell), cached. */
-  async studyGrid(dataset: DatasetSummary, cellSize: number | undefined, shape: 'square' | 'hex', withPopulation = false) {
-    const key = `${dataset.id}@${dataset.version}|${cellSize ?? 'auto'}|${shape}`;
-    let hit = this.grids.get(key);
+  /**
+   * The grid over the scope (its LSOAs, or the drawn area / map view) and the scope's mask (and, when asked, residents
+   * per cell), cached. The Gi* neighbourhood, the FDR family and every rank are computed inside this mask. A grid over
+   * the size limit is refused before it is built.
+   */
+  async studyGrid(scope: ResolvedScope, cellSize: number | undefined, shape: 'square' | 'hex', withPopulation = false) {
+    const { dataset } = scope;
+    const key = `${dataset.id}@${dataset.version}|${scope.summary.key}|${cellSize ?? 'auto'}|${shape}`;
+    let hit = scope.scope.kind === 'area' || scope.scope.kind === 'partnership' ? undefined : this.grids.get(key);
     if (!hit || (withPopulation && !hit.population)) {
-      const lsoas = await this.reference.lsoas(dataset);
-      const areas = lsoas.map((l) => l.geometry);
-      const grid = hit?.grid ?? createGrid(areasExtent(areas), { shape, ...(cellSize && { cellSize }) });
+      const areas = scope.areas;
+      const extent = areasExtent(areas);
+      const size = cellSize ?? autoCellSize(extent);
+      this.scopes.checkGridSize(scope, size, shape === 'hex' ? Math.sqrt(3) / 2 : 1);
+      const grid = hit?.grid ?? createGrid(extent, { shape, cellSize: size });
       const next: { grid: Grid; mask: Uint8Array; population?: Float64Array } = { grid, mask: hit?.mask ?? gridMask(grid, areas) };
       if (withPopulation) {
-        const withPop = lsoas.filter((l) => l.population !== null && l.population > 0);
+        const withPop = scope.lsoas.filter((l) => l.population !== null && l.population > 0);
         if (withPop.length > 0) next.population = populationGrid(grid, withPop.map((l) => ({ geometry: l.geometry, population: l.population! }))).population;
       }
       hit = next;

@@ -19,11 +19,12 @@ import {
 import type { CategorySelection, Month } from '@safer-places/schemas';
 import { selectionLabel } from '@safer-places/schemas';
 import type { CrimePointsCache } from './crime-points';
-import { CrimeSelection, categoryMask, monthOrdinal, ordinalMonth } from './crime-selection';
+import { CrimeSelection, categoryMask, monthOrdinal, ordinalMonth, type CrimeSelectionRequest } from './crime-selection';
 import { ValidationError } from './errors';
 import type { ReferenceService } from './reference';
+import type { ScopeResolver } from './scope';
 
-export interface HotspotGridRequest {
+export interface HotspotGridRequest extends CrimeSelectionRequest {
   datasetId?: string;
   categories: CategorySelection[];
   from?: Month;
@@ -62,7 +63,7 @@ export const SNAP_CHECK_MIN_CRIMES = 5;
 export const DENSITY_CLASS_TOP_SHARES = [0.5, 0.25, 0.1, 0.05, 0.01] as const;
 
 const GI_NOTE =
-  "Gi* z-scores over the study area (the dataset's LSOAs), neighbours within cell size × √2 including the cell itself; classes ±3/±2/±1 are 99/95/90 % confidence after the correction.";
+  "Gi* z-scores inside the chosen scope (its LSOAs, or the drawn area or map view): the grid, the neighbourhood, the FDR family and every rank stop at its edge; neighbours within cell size × √2 including the cell itself; classes ±3/±2/±1 are 99/95/90 % confidence after the correction.";
 const SNAP_NOTE =
   'Police.uk publishes each crime at one of a fixed set of map points near where it happened; where most of a cell\'s or spot\'s crimes sit on one point, that may be one address (a shop, a station) rather than a street problem.';
 
@@ -75,13 +76,13 @@ export class HotspotService {
   /** Crime selection, projection and study grids, shared with the planner's services (and their caches). */
   readonly selection: CrimeSelection;
 
-  constructor(reference: ReferenceService, points: CrimePointsCache) {
-    this.selection = new CrimeSelection(reference, points);
+  constructor(reference: ReferenceService, points: CrimePointsCache, scopes: ScopeResolver) {
+    this.selection = new CrimeSelection(reference, points, scopes);
   }
 
   async hotspots(request: HotspotRequest) {
     const s = await this.selection.select(request, 12);
-    const { grid, mask } = await this.selection.studyGrid(s.dataset, request.cellSize, request.shape);
+    const { grid, mask } = await this.selection.studyGrid(s.scope, request.cellSize, request.shape);
     const cellOfPoint = assignCells(grid, s.projected.xy);
     const counts = countCells(grid, cellOfPoint, s.selected);
     const gi = giStar(grid, counts, { mask, correction: request.correction });
@@ -118,6 +119,7 @@ export class HotspotService {
           count: spot.count,
           radiusM: Math.round(spot.radius),
           location: spot.location?.text ?? null,
+          ...s.place(spot.lon, spot.lat),
           busiestPointShare: round3(spot.topCoordinate.share),
           snapPointWarning: spot.snapPointWarning,
         })),
@@ -145,7 +147,7 @@ export class HotspotService {
    */
   async change(request: HotspotChangeRequest) {
     const s = await this.selection.select(request, 'all');
-    const { grid, mask } = await this.selection.studyGrid(s.dataset, request.cellSize, request.shape);
+    const { grid, mask } = await this.selection.studyGrid(s.scope, request.cellSize, request.shape);
     const cellOfPoint = assignCells(grid, s.projected.xy);
     const ordinal = s.points.months.map(monthOrdinal);
     const monthOfPoint = Int32Array.from(s.points.month, (m) => ordinal[m]!);
@@ -206,7 +208,7 @@ export class HotspotService {
   /** Kernel density (quartic kernel) on the grid, as crimes per km² or, with population, per 1,000 residents. */
   async density(request: DensityRequest) {
     const s = await this.selection.select(request, 12);
-    const grid0 = await this.selection.studyGrid(s.dataset, request.cellSize, request.shape, request.perResidents);
+    const grid0 = await this.selection.studyGrid(s.scope, request.cellSize, request.shape, request.perResidents);
     const { grid, mask } = grid0;
     if (request.perResidents && !grid0.population) throw new ValidationError(`dataset "${s.dataset.id}" has no population figures for a rate per 1,000 residents`);
     if (s.selected.length === 0) throw new ValidationError('no crimes of the chosen types in the chosen period');

@@ -17,3 +17,4 @@ export * from './hotspots';
 export * from './bids/index';
 export { CrimeSelection, type CrimeSelectionRequest, type ProjectedPoints } from './crime-selection';
 export * from './planning/index';
+export * from './scope';

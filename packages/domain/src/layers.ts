@@ -13,6 +13,7 @@ import { DEFAULT_COVERAGE_RADIUS_M, MAX_LAYER_FEATURES } from '@safer-places/sch
 import { bboxIntersects, geometryBBox } from '@safer-places/geo';
 import type { AssetService } from './assets';
 import type { ReferenceService } from './reference';
+import type { ResolvedScope, ScopeResolver } from './scope';
 
 export interface LayerResponse extends FeatureCollection {
   layer: LayerRouteName;
@@ -24,6 +25,8 @@ export interface LayerQuery {
   bbox?: BBox;
   datasetId?: string;
   limit?: number;
+  /** LSOA layer: only the scope's LSOAs. */
+  scope?: ResolvedScope;
 }
 
 /** Builds the GeoJSON the map draws: shared LSOAs from the dataset, everything else from the caller's organisation. */
@@ -31,13 +34,14 @@ export class LayerService {
   constructor(
     private readonly reference: ReferenceService,
     private readonly assets: AssetService,
+    private readonly scopes: ScopeResolver,
   ) {}
 
   async layer(principal: Principal, layer: LayerRouteName, query: LayerQuery): Promise<LayerResponse> {
     const limit = Math.min(query.limit ?? MAX_LAYER_FEATURES, MAX_LAYER_FEATURES);
     if (layer === 'lsoas') {
-      const dataset = await this.reference.resolveDataset(query.datasetId);
-      const lsoas = await this.reference.lsoas(dataset);
+      const dataset = query.scope?.dataset ?? (await this.reference.resolveDataset(query.datasetId));
+      const lsoas = query.scope ? query.scope.lsoas : await this.reference.lsoas(dataset);
       const inView = query.bbox ? lsoas.filter((l) => bboxIntersects(l.bbox, query.bbox!)) : lsoas;
       const features: Feature[] = inView.slice(0, limit).map(({ geometry, bbox: _bbox, ...properties }) => ({
         type: 'Feature',
@@ -57,7 +61,10 @@ export class LayerService {
   }
 
   private async assetLayer(principal: Principal, kind: AssetKind & LayerRouteName, query: LayerQuery, limit: number): Promise<LayerResponse> {
-    const items = await this.assets.list(principal, kind);
+    // Items belong to places: with a dataset, only those in its study area are drawn (the demo set's only with it).
+    // Before any dataset is loaded there is no place to judge by, and every item is drawn.
+    const dataset = query.datasetId ? await this.reference.resolveDataset(query.datasetId) : await this.reference.defaultDataset();
+    const items = dataset ? await this.scopes.placedItems(principal, dataset, kind) : await this.assets.list(principal, kind);
     const cameraNames =
       kind === 'help-points' ? new Map((await this.assets.list(principal, 'cameras')).map((c) => [c.id, c.name])) : null;
     const features: Feature[] = [];
@@ -78,6 +85,12 @@ export class LayerService {
       features.push({ type: 'Feature', id: item.id, geometry: shape, properties });
     }
     features.sort((a, b) => String(a.id).localeCompare(String(b.id)));
-    return { type: 'FeatureCollection', layer: kind, truncated: features.length > limit, features: features.slice(0, limit) };
+    return {
+      type: 'FeatureCollection',
+      layer: kind,
+      truncated: features.length > limit,
+      ...(dataset && { dataset: { id: dataset.id, name: dataset.name, synthetic: dataset.synthetic } }),
+      features: features.slice(0, limit),
+    };
   }
 }

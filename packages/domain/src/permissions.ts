@@ -16,6 +16,8 @@ const WRITERS: Record<AssetKind, readonly Role[]> = {
   areas: ['analyst', 'admin'],
   'patrol-visits': ['planner', 'admin'],
   'camera-deployments': ['planner', 'admin'],
+  // A partnership's working areas are set up by its analysts (and administrators).
+  'partnership-areas': ['analyst', 'admin'],
 };
 
 export function canWrite(role: Role, kind: AssetKind): boolean {

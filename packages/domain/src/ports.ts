@@ -18,6 +18,9 @@ export interface AssetRepository {
   /** One-off markers per organisation, e.g. "demo assets seeded", so deleted demo items are not re-created. */
   hasMarker(orgId: string, name: string): Promise<boolean>;
   setMarker(orgId: string, name: string): Promise<void>;
+  /** Small organisation settings (e.g. the home scope), one text value per name. */
+  getSetting(orgId: string, name: string): Promise<string | null>;
+  putSetting(orgId: string, name: string, value: string): Promise<void>;
 }
 
 /** Shared reference data (boundaries, deprivation, population, crime), grouped by dataset. */

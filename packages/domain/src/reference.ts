@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from './errors';
 import { addMonths, monthRange } from './months';
 import type { ReferenceRepository } from './ports';
 import type { MonthlyCounts } from './crime';
+import type { ResolvedScope } from './scope';
 import { strategicTable, type StrategicTable } from './strategic';
 
 /**
@@ -68,8 +69,9 @@ export class ReferenceService {
     return months.map((m) => entry.months.get(m)).filter((m): m is MonthlyCounts => m !== null && m !== undefined);
   }
 
-  async lsoaStats(query: LsoaStatsQuery): Promise<LsoaStats> {
-    const dataset = await this.resolveDataset(query.dataset);
+  /** Per-LSOA figures for the choropleth: only the scope's LSOAs (default every LSOA of the dataset). */
+  async lsoaStats(query: LsoaStatsQuery, scope?: ResolvedScope): Promise<LsoaStats> {
+    const dataset = scope?.dataset ?? (await this.resolveDataset(query.dataset));
     if (!dataset.lastMonth || !dataset.firstMonth) throw new NotFoundError(`dataset "${dataset.id}" has no crime data`);
     const to: Month = query.to ?? (query.from ? addMonths(query.from, 11) : dataset.lastMonth);
     const from: Month = query.from ?? addMonths(to, -11);
@@ -78,7 +80,7 @@ export class ReferenceService {
     if (months.length > 120) throw new ValidationError('invalid period: at most 120 months at once');
 
     const indices = categoriesOf(query.category).map((c) => CATEGORY_INDEX[c]);
-    const [monthly, lsoas] = await Promise.all([this.monthlyCounts(dataset, months), this.lsoas(dataset)]);
+    const [monthly, lsoas] = await Promise.all([this.monthlyCounts(dataset, months), scope ? scope.lsoas : this.lsoas(dataset)]);
     const totals = new Map<string, number>();
     for (const { counts } of monthly) {
       for (const [code, perCategory] of counts) {
@@ -111,6 +113,7 @@ export class ReferenceService {
 
     return {
       dataset: { id: dataset.id, name: dataset.name, synthetic: dataset.synthetic },
+      ...(scope && { scope: scope.summary }),
       category: query.category,
       categoryLabel: selectionLabel(query.category),
       from,
@@ -126,20 +129,21 @@ export class ReferenceService {
    * The strategic-assessment table for every district or every Community Safety Partnership of a dataset (or the
    * whole dataset), from the monthly counts: the 12 months ending `to` against the 12 before.
    */
-  async strategicAssessment(query: { dataset?: string; scope: 'district' | 'csp' | 'all'; to?: Month }) {
-    const dataset = await this.resolveDataset(query.dataset);
+  async strategicAssessment(query: { dataset?: string; groupBy: 'district' | 'csp' | 'all'; to?: Month }, scope?: ResolvedScope) {
+    const dataset = scope?.dataset ?? (await this.resolveDataset(query.dataset));
     if (!dataset.lastMonth || !dataset.firstMonth) throw new NotFoundError(`dataset "${dataset.id}" has no crime data`);
     const to = query.to ?? dataset.lastMonth;
     const months = monthRange(addMonths(to, -23), to);
-    const [monthly, lsoas] = await Promise.all([this.monthlyCounts(dataset, months), this.lsoas(dataset)]);
+    const [monthly, lsoas] = await Promise.all([this.monthlyCounts(dataset, months), scope ? scope.lsoas : this.lsoas(dataset)]);
     const groupOf = new Map<string, { code: string; name: string }>();
+    const whole = scope ? { code: scope.summary.key, name: scope.summary.label } : { code: dataset.id, name: dataset.name };
     for (const l of lsoas) {
       const g =
-        query.scope === 'district'
+        query.groupBy === 'district'
           ? { code: l.districtCode, name: l.districtName }
-          : query.scope === 'csp'
+          : query.groupBy === 'csp'
             ? { code: l.cspCode ?? 'unknown', name: l.cspName ?? 'No CSP recorded' }
-            : { code: dataset.id, name: dataset.name };
+            : whole;
       groupOf.set(l.code, g);
     }
     const groups = new Map<string, { name: string; counts: Map<string, number[]> }>();
@@ -158,6 +162,12 @@ export class ReferenceService {
     const tables: { code: string; name: string; table: StrategicTable }[] = [...groups]
       .map(([code, g]) => ({ code, name: g.name, table: strategicTable((ci, m) => g.counts.get(m)?.[ci] ?? 0, to, available) }))
       .sort((a, b) => a.name.localeCompare(b.name));
-    return { dataset: { id: dataset.id, name: dataset.name, synthetic: dataset.synthetic }, scope: query.scope, to, tables };
+    return {
+      dataset: { id: dataset.id, name: dataset.name, synthetic: dataset.synthetic },
+      ...(scope && { scope: scope.summary }),
+      groupBy: query.groupBy,
+      to,
+      tables,
+    };
   }
 }

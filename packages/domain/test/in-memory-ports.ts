@@ -42,6 +42,13 @@ export class MemoryAssets implements AssetRepository {
   async setMarker(orgId: string, name: string) {
     this.markers.add(`${orgId}|${name}`);
   }
+  readonly settings = new Map<string, string>();
+  async getSetting(orgId: string, name: string) {
+    return this.settings.get(`${orgId}|${name}`) ?? null;
+  }
+  async putSetting(orgId: string, name: string, value: string) {
+    this.settings.set(`${orgId}|${name}`, value);
+  }
 }
 
 export class MemoryReference implements ReferenceRepository {

@@ -8,6 +8,7 @@ import {
   HotspotService,
   PlanningService,
   ReferenceService,
+  ScopeResolver,
   ValidationError,
   dosageCsv,
   generateDemoDataset,
@@ -43,7 +44,7 @@ beforeAll(async () => {
   assetService = new AssetService({ assets, clock: { now: () => now }, ids: { newId: () => `id-${++n}` } });
   await seedDemoIfEmpty({ reference, assets, assetService }, () => demo);
   const referenceService = new ReferenceService(reference);
-  hotspots = new HotspotService(referenceService, new CrimePointsCache(reference));
+  hotspots = new HotspotService(referenceService, new CrimePointsCache(reference), new ScopeResolver(referenceService, assetService, assets));
   planning = new PlanningService(hotspots.selection, assetService, { now: () => now });
 }, 60_000);
 
@@ -219,7 +220,9 @@ describe('candidate sites (greedy)', () => {
     const hub = demo.assets.cameras[0]!.input.location.coordinates;
     const far: [number, number] = [hub[0] + 0.2, hub[1] + 0.1];
     const r = await planning.candidateSites(planner, { categories: [], correction: 'fdr', proposed: [], k: 3, cameraType: 'ptz', candidates: [far, [hub[0] + 0.004, hub[1]]] });
-    expect(r.candidates).toMatchObject({ source: 'uploaded', count: 2 });
+    // The far site lies outside the demo study area: sites never leave the scope, so it is set aside and said so.
+    expect(r.candidates).toMatchObject({ source: 'uploaded', count: 1 });
+    expect(r.notes.some((n) => /1 outside it set aside/.test(n))).toBe(true);
     expect(r.picks.every((p) => p.cell === null)).toBe(true);
     expect(r.picks.map((p) => [p.lon, p.lat])).toContainEqual([hub[0] + 0.004, hub[1]].map((x) => Math.round(x * 1e6) / 1e6));
   });

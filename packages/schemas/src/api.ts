@@ -3,6 +3,7 @@ import { PERMISSIONS, permissionSchema, roleSchema, type Permission, type Role }
 import { categorySelectionSchema } from './crime-categories';
 import { areaGeometrySchema } from './geometry';
 import { monthSchema } from './reference';
+import { scopeSchema } from './scope';
 
 const datasetParam = z.string().min(1).max(64).optional();
 
@@ -29,7 +30,10 @@ export const areaAnalyseSchema = z.strictObject({
 
 export const strategicQuerySchema = z.strictObject({
   dataset: datasetParam,
-  scope: z.enum(['district', 'csp', 'all']).default('district'),
+  /** Which place: the table covers the LSOAs of this scope. */
+  scope: scopeSchema.optional(),
+  /** One table per district, per CSP, or one for the whole scope. */
+  groupBy: z.enum(['district', 'csp', 'all']).default('district'),
   to: monthSchema.optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
@@ -46,6 +50,8 @@ export const MAX_LAYER_FEATURES = 5000;
 export const layerQuerySchema = z.strictObject({
   bbox: z.string().optional(),
   dataset: z.string().min(1).max(64).optional(),
+  /** LSOA layer: only the LSOAs of this scope. */
+  scope: scopeSchema.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_LAYER_FEATURES).optional(),
 });
 
@@ -154,6 +160,7 @@ export interface ClientConfig {
 /** What every hot spot analysis is asked for: crimes, months and the grid. */
 const hotspotGridFields = {
   dataset: datasetParam,
+  scope: scopeSchema.optional(),
   categories: categoryList.optional(),
   from: monthSchema.optional(),
   to: monthSchema.optional(),

@@ -107,6 +107,8 @@ export const eligibilityScopeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('districts'), codes: codeList('district') }),
   z.strictObject({ kind: z.literal('csps'), codes: codeList('CSP') }),
   z.strictObject({ kind: z.literal('area'), areaId: itemId }),
+  /** One of the organisation's partnership areas (`/api/partnership-areas`). */
+  z.strictObject({ kind: z.literal('partnership'), id: itemId }),
 ]);
 export type EligibilityScope = z.infer<typeof eligibilityScopeSchema>;
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { partnershipAreaInputSchema, type PartnershipAreaInput } from './scope';
 import { areaGeometrySchema, pointSchema } from './geometry';
 import { bidInputSchema, bidPresetInputSchema, type Bid, type BidInput, type BidPresetInput } from './bids';
 import {
@@ -151,6 +152,7 @@ export const ASSET_KINDS = {
   areas: { label: 'Drawn areas', singular: 'area', schema: drawnAreaInputSchema, geometryField: 'geometry' },
   'patrol-visits': { label: 'Patrol visits', singular: 'patrol visit', schema: patrolVisitInputSchema, geometryField: 'location' },
   'camera-deployments': { label: 'Camera deployments', singular: 'camera deployment', schema: cameraDeploymentInputSchema, geometryField: 'location' },
+  'partnership-areas': { label: 'Partnership areas', singular: 'partnership area', schema: partnershipAreaInputSchema, geometryField: null },
 } as const;
 export type AssetKind = keyof typeof ASSET_KINDS;
 export const ASSET_KIND_NAMES = Object.keys(ASSET_KINDS) as AssetKind[];
@@ -166,7 +168,9 @@ export interface AssetByKind {
   areas: DrawnArea;
   'patrol-visits': PatrolVisit;
   'camera-deployments': CameraDeployment;
+  'partnership-areas': PartnershipArea;
 }
+export type PartnershipArea = PartnershipAreaInput & Audited;
 export interface AssetInputByKind {
   cameras: CameraInput;
   'help-points': HelpPointInput;
@@ -177,5 +181,6 @@ export interface AssetInputByKind {
   areas: DrawnAreaInput;
   'patrol-visits': PatrolVisitInput;
   'camera-deployments': CameraDeploymentInput;
+  'partnership-areas': PartnershipAreaInput;
 }
 export type Asset = AssetByKind[AssetKind];

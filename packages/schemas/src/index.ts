@@ -7,3 +7,4 @@ export * from './roles';
 export * from './bids';
 export * from './planning';
 export * from './planning-api';
+export * from './scope';

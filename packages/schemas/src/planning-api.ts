@@ -5,6 +5,7 @@ import { cameraTypeSchema } from './entities';
 import { bboxSchema, pointSchema } from './geometry';
 import { bearingDegSchema, fieldOfViewDegSchema, fieldOfViewTogether } from './planning';
 import { monthSchema } from './reference';
+import { scopeSchema } from './scope';
 
 /*
  * Requests of the planner's workflow: patrol plans, CCTV coverage gaps, candidate camera sites, re-deployable camera
@@ -42,6 +43,7 @@ export const lonLatParam = z.string({ error: 'give the point as lon,lat' }).tran
 /** A patrol plan: the top-N hot spots of the chosen crimes and period, visited from `start` in a short order. */
 export const patrolPlanQuerySchema = z.strictObject({
   dataset: datasetParam,
+  scope: scopeSchema.optional(),
   categories: categoryList.optional(),
   from: monthSchema.optional(),
   to: monthSchema.optional(),
@@ -71,6 +73,7 @@ export type ProposedCamera = z.infer<typeof proposedCameraSchema>;
 
 const analysisFields = {
   dataset: datasetParam,
+  scope: scopeSchema.optional(),
   categories: z.array(categorySelectionSchema).max(16, 'at most 16 categories').optional(),
   from: monthSchema.optional(),
   to: monthSchema.optional(),
@@ -103,6 +106,7 @@ export type SitesRequest = z.infer<typeof sitesRequestSchema>;
 /** Next sites for each re-deployable camera, from emerging and persistent hot spots no other camera covers. */
 export const rotationQuerySchema = z.strictObject({
   dataset: datasetParam,
+  scope: scopeSchema.optional(),
   categories: categoryList.optional(),
   from: monthSchema.optional(),
   to: monthSchema.optional(),
@@ -120,6 +124,7 @@ export const DEFAULT_HELP_POINT_DISTANCE_M = 300;
 /** VAWG-related hot spots (and VAWG-themed areas) further than `distanceM` from any refuge help point. */
 export const helpPointQuerySchema = z.strictObject({
   dataset: datasetParam,
+  scope: scopeSchema.optional(),
   from: monthSchema.optional(),
   to: monthSchema.optional(),
   top: z.coerce.number().int().min(1).max(50).default(10),
@@ -130,6 +135,7 @@ export type HelpPointQuery = z.infer<typeof helpPointQuerySchema>;
 /** The dosage report for a month: patrol hours per spot and crimes there before and during patrols. */
 export const dosageReportQuerySchema = z.strictObject({
   dataset: datasetParam,
+  scope: scopeSchema.optional(),
   month: monthSchema.optional(),
   beforeMonths: z.coerce.number().int().min(1).max(12).default(3),
   format: z.enum(['json', 'csv']).default('json'),

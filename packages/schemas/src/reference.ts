@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { AreaGeometry, BBox } from './geometry';
 import { categorySelectionSchema } from './crime-categories';
+import { scopeSchema, type ScopeSummary } from './scope';
 
 export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'months are YYYY-MM');
 export type Month = string;
@@ -27,6 +28,53 @@ export interface DatasetSummary {
   sources: DataSource[];
   importedAt: string;
   notes: string[];
+  /** The place the dataset covers: the LSOAs it keeps, and how they were chosen. Absent on datasets from before. */
+  studyArea?: StudyArea;
+  /** Where every crime row went (summed over the stored months). Absent on datasets from before. */
+  crimeAccounting?: CrimeAccounting;
+}
+
+/** How a dataset's study area was chosen. */
+export type StudyAreaMethod =
+  /** The districts of the police force area the crimes "Fall within" (ONS LAD → CSP → PFA lookup). */
+  | 'police-force-area'
+  /** Without that lookup: the districts holding at least 1 % of the located crimes. */
+  | 'crime-share'
+  /** Named with an import option (--districts, --csp, --force). */
+  | 'named'
+  /** Every LSOA of the boundary files (no crimes to choose a place from). */
+  | 'all-boundaries'
+  /** The synthetic demo set's own districts. */
+  | 'synthetic';
+
+export interface StudyArea {
+  /** e.g. "Nottinghamshire police force area (8 districts)". */
+  label: string;
+  method: StudyAreaMethod;
+  /** Why, in words, e.g. "police.uk rows fall within Nottinghamshire Police; ONS LAD24 → PFA24 lookup". */
+  reason: string;
+  force: { code: string | null; name: string } | null;
+  districts: { code: string; name: string; lsoaCount: number }[];
+  lsoaCount: number;
+}
+
+/**
+ * Every police.uk row read, accounted for: rowsRead = stored + duplicatesSkipped + rejected, and
+ * stored = placed + outsideStudyArea + noLocation.
+ */
+export interface CrimeAccounting {
+  rowsRead: number;
+  stored: number;
+  /** Placed in an LSOA of the study area: these are what analyses count. */
+  placed: number;
+  /** Located outside the study area (e.g. snapped just over the force boundary): kept, never placed in another force's LSOA. */
+  outsideStudyArea: number;
+  /** No coordinates in the police.uk row. */
+  noLocation: number;
+  /** Exact repeats of a row already read (same Crime ID and content). */
+  duplicatesSkipped: number;
+  /** Rows that could not be read (bad month, unknown crime type, wrong number of fields). */
+  rejected: number;
 }
 
 /** One LSOA (2021 edition) with the attributes the choropleth and panels need. */
@@ -54,6 +102,7 @@ export type Measure = z.infer<typeof measureSchema>;
 
 export const lsoaStatsQuerySchema = z.strictObject({
   dataset: z.string().min(1).max(64).optional(),
+  scope: scopeSchema.optional(),
   category: categorySelectionSchema.default('all-crime'),
   from: monthSchema.optional(),
   to: monthSchema.optional(),
@@ -71,6 +120,8 @@ export interface LsoaStatsRow {
 
 export interface LsoaStats {
   dataset: Pick<DatasetSummary, 'id' | 'name' | 'synthetic'>;
+  /** The place the rows cover. */
+  scope?: ScopeSummary;
   category: string;
   categoryLabel: string;
   from: Month;

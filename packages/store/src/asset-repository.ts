@@ -169,6 +169,16 @@ export class DynamoAssetRepository implements AssetRepository {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.marker(orgId, name), setAt: new Date().toISOString() } }));
   }
 
+  async getSetting(orgId: string, name: string): Promise<string | null> {
+    const item = await this.readItem(keys.setting(orgId, name), this.retry);
+    return item && typeof item.value === 'string' ? item.value : null;
+  }
+
+  async putSetting(orgId: string, name: string, value: string): Promise<void> {
+    // Unconditional and idempotent: the last value set wins, and sending it again is harmless.
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.setting(orgId, name), value, setAt: new Date().toISOString() } }));
+  }
+
   // ---- writes that are safe to send again ----
 
   private conditionalPut(item: AssetItem, ConditionExpression: string, ExpressionAttributeValues?: Record<string, unknown>): Promise<Outcome> {

@@ -9,6 +9,7 @@ export const keys = {
   assetPrefix: (kind: AssetKind) => `ASSET#${kind}#`,
   orgPk: (orgId: string) => `ORG#${orgId}`,
   marker: (orgId: string, name: string) => ({ pk: `ORG#${orgId}`, sk: `MARKER#${name}` }),
+  setting: (orgId: string, name: string) => ({ pk: `ORG#${orgId}`, sk: `SETTING#${name}` }),
   /** Audit events have a partition per organisation of their own, so IAM can deny changing or deleting them. */
   auditPk: (orgId: string) => `AUDIT#${orgId}`,
   audit: (orgId: string, at: string, id: string) => ({ pk: `AUDIT#${orgId}`, sk: `${at}#${id}` }),

@@ -56,6 +56,8 @@ export function validBody(kind: AssetKind, refs: { redeployableCameraId?: string
       return { spotName: 'Security suite spot', location: point, visitDate: '2025-06-01', minutes: 15, officerRole: 'pcso' };
     case 'camera-deployments':
       return { cameraId: refs.redeployableCameraId, siteName: 'Security suite site', location: point, startDate: '2025-06-01' };
+    case 'partnership-areas':
+      return { name: 'Security suite partnership', districts: ['DEMOLAD01', 'DEMOLAD02'] };
   }
 }
 

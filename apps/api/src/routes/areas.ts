@@ -8,6 +8,7 @@ import {
   type AreaStats,
   type AssetService,
   type ReferenceService,
+  type ScopeResolver,
   type StrategicTable,
 } from '@safer-places/domain';
 import { AREA_THEME_LABELS, areaAnalyseSchema, areaStatsQuerySchema, strategicQuerySchema, type DrawnArea } from '@safer-places/schemas';
@@ -56,7 +57,7 @@ export function areaCsv(area: Pick<DrawnArea, 'name' | 'theme'> | null, stats: A
   ]);
 }
 
-export function areaRoutes(analysis: AreaAnalysisService, assets: AssetService, reference: ReferenceService) {
+export function areaRoutes(analysis: AreaAnalysisService, assets: AssetService, reference: ReferenceService, scopes: ScopeResolver) {
   const app = new Hono<AppEnv>();
   const query = (raw: Record<string, string>) => {
     const q = parseOrThrow(areaStatsQuerySchema, raw, 'area statistics query');
@@ -94,21 +95,23 @@ export function areaRoutes(analysis: AreaAnalysisService, assets: AssetService, 
     c.header('Content-Disposition', `attachment; filename="${fileName(properties.name)}.geojson"`);
     return c.body(JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', id: properties.id, geometry, properties }] }));
   });
-  return { areas: app, strategic: strategicRoute(reference) };
+  return { areas: app, strategic: strategicRoute(reference, scopes) };
 }
 
-function strategicRoute(reference: ReferenceService) {
+function strategicRoute(reference: ReferenceService, scopes: ScopeResolver) {
   const app = new Hono<AppEnv>();
   app.get('/', async (c) => {
     const q = parseOrThrow(strategicQuerySchema, c.req.query(), 'strategic assessment query');
-    const result = await reference.strategicAssessment({ scope: q.scope, ...(q.dataset && { dataset: q.dataset }), ...(q.to && { to: q.to }) });
+    const dataset = await reference.resolveDataset(q.dataset);
+    const scope = await scopes.resolve(c.get('principal'), dataset, q.scope);
+    const result = await reference.strategicAssessment({ groupBy: q.groupBy, ...(q.to && { to: q.to }) }, scope);
     if (q.format === 'json') return c.json(result);
-    noteAudit(c, { action: 'export', detail: `strategic assessment by ${q.scope} (CSV)` });
+    noteAudit(c, { action: 'export', detail: `strategic assessment of ${scope.summary.label} by ${q.groupBy} (CSV)` });
     c.header('Content-Type', 'text/csv; charset=utf-8');
-    c.header('Content-Disposition', `attachment; filename="strategic-assessment-${q.scope}-${result.to}.csv"`);
+    c.header('Content-Disposition', `attachment; filename="strategic-assessment-${fileName(scope.summary.label)}-by-${q.groupBy}-${result.to}.csv"`);
     return c.body(
       toCsv([
-        [`Strategic assessment by ${q.scope === 'csp' ? 'Community Safety Partnership' : q.scope}`, result.dataset.name + (result.dataset.synthetic ? ' (SYNTHETIC, not real data)' : '')],
+        [`Strategic assessment of ${scope.summary.label} by ${q.groupBy === 'csp' ? 'Community Safety Partnership' : q.groupBy === 'all' ? 'the whole scope' : q.groupBy}`, result.dataset.name + (result.dataset.synthetic ? ' (SYNTHETIC, not real data)' : '')],
         ...result.tables.flatMap((t) => [[], [t.name, t.code], ...strategicRows(t.table)]),
         [],
         [result.tables[0]?.table.rule ?? ''],

@@ -7,14 +7,17 @@ import {
   type DensityQuery,
   type HotspotChangeQuery,
   type HotspotQuery,
+  type Principal,
 } from '@safer-places/schemas';
 import { noteAudit } from '../audit';
 import type { AppEnv } from '../middleware';
 
 /** The crimes, months and grid every analysis takes, from a parsed query. */
-function gridRequest(q: HotspotQuery | HotspotChangeQuery | DensityQuery): HotspotGridRequest {
+function gridRequest(q: HotspotQuery | HotspotChangeQuery | DensityQuery, principal: Principal): HotspotGridRequest {
   return {
+    principal,
     ...(q.dataset && { datasetId: q.dataset }),
+    ...(q.scope && { scope: q.scope }),
     categories: q.categories ?? [],
     ...(q.from && { from: q.from }),
     ...(q.to && { to: q.to }),
@@ -25,26 +28,26 @@ function gridRequest(q: HotspotQuery | HotspotChangeQuery | DensityQuery): Hotsp
 
 export function hotspotRoutes(service: HotspotService) {
   const app = new Hono<AppEnv>();
-  const run = (query: Record<string, string>) => {
+  const run = (query: Record<string, string>, principal: Principal) => {
     const q = parseOrThrow(hotspotQuerySchema, query, 'hotspot query');
-    return service.hotspots({ ...gridRequest(q), correction: q.correction, top: q.top });
+    return service.hotspots({ ...gridRequest(q, principal), correction: q.correction, top: q.top });
   };
 
-  app.get('/', async (c) => c.json(await run(c.req.query())));
+  app.get('/', async (c) => c.json(await run(c.req.query(), c.get('principal'))));
 
   // The top-N table as a spreadsheet, one row per spot, with where the figures came from in the first rows.
   app.get('/top.csv', async (c) => {
-    const r = await run(c.req.query());
+    const r = await run(c.req.query(), c.get('principal'));
     const rows: (string | number | null)[][] = [
-      ['Top hot spots', r.dataset.name, `${r.period.from} to ${r.period.to}`, r.dataset.synthetic ? 'Synthetic demo data' : 'police.uk street crime'],
-      ['Crime type', 'Rank', 'Crimes', 'Radius (m)', 'Location', 'Longitude', 'Latitude', 'Share on busiest published point', 'Snap-point warning'],
+      ['Top hot spots', r.dataset.name, r.scope.label, `${r.period.from} to ${r.period.to}`, r.dataset.synthetic ? 'Synthetic demo data' : 'police.uk street crime'],
+      ['Crime type', 'Rank', 'Crimes', 'Radius (m)', 'Location', 'Ward', 'District', 'Longitude', 'Latitude', 'Share on busiest published point', 'Snap-point warning'],
     ];
     for (const group of r.top) {
       for (const s of group.spots) {
-        rows.push([group.label, s.rank, s.count, s.radiusM, s.location, s.lon, s.lat, s.busiestPointShare, s.snapPointWarning ? 'yes' : 'no']);
+        rows.push([group.label, s.rank, s.count, s.radiusM, s.location, s.ward, s.district, s.lon, s.lat, s.busiestPointShare, s.snapPointWarning ? 'yes' : 'no']);
       }
     }
-    noteAudit(c, { action: 'export', detail: `top hot spots ${r.period.from} to ${r.period.to} (CSV)` });
+    noteAudit(c, { action: 'export', detail: `top hot spots of ${r.scope.label} ${r.period.from} to ${r.period.to} (CSV)` });
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="top-hot-spots-${r.period.from}-to-${r.period.to}.csv"`);
     return c.body(toCsv(rows));
@@ -54,7 +57,7 @@ export function hotspotRoutes(service: HotspotService) {
     const q = parseOrThrow(hotspotChangeQuerySchema, c.req.query(), 'hot-spot change query');
     return c.json(
       await service.change({
-        ...gridRequest(q),
+        ...gridRequest(q, c.get('principal')),
         correction: q.correction,
         ...(q.periods !== undefined && { periods: q.periods }),
         ...(q.hotspotProp !== undefined && { hotspotProp: q.hotspotProp }),
@@ -69,7 +72,7 @@ export function hotspotRoutes(service: HotspotService) {
     const q = parseOrThrow(densityQuerySchema, c.req.query(), 'density query');
     return c.json(
       await service.density({
-        ...gridRequest(q),
+        ...gridRequest(q, c.get('principal')),
         ...(q.bandwidth !== undefined && { bandwidth: q.bandwidth }),
         perResidents: q.perResidents,
       }),

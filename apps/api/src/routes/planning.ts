@@ -8,6 +8,8 @@ import {
   rotationQuerySchema,
   sitesRequestSchema,
   type CategorySelection,
+  type Principal,
+  type Scope,
 } from '@safer-places/schemas';
 import { noteAudit } from '../audit';
 import { readJson, type AppEnv } from '../middleware';
@@ -19,9 +21,14 @@ import { readJson, type AppEnv } from '../middleware';
  * writes are the planners' and admins'.
  */
 /** Which crimes an analysis looks at: dataset, crime types and months, as the request gives them. */
-function crimeSelection(q: { dataset?: string | undefined; categories?: CategorySelection[] | undefined; from?: string | undefined; to?: string | undefined }) {
+function crimeSelection(
+  q: { dataset?: string | undefined; scope?: Scope | undefined; categories?: CategorySelection[] | undefined; from?: string | undefined; to?: string | undefined },
+  principal: Principal,
+) {
   return {
+    principal,
     ...(q.dataset && { datasetId: q.dataset }),
+    ...(q.scope && { scope: q.scope }),
     categories: q.categories ?? [],
     ...(q.from && { from: q.from }),
     ...(q.to && { to: q.to }),
@@ -31,10 +38,10 @@ function crimeSelection(q: { dataset?: string | undefined; categories?: Category
 export function planningRoutes(service: PlanningService, clock: Clock) {
   const app = new Hono<AppEnv>();
 
-  const patrol = (query: Record<string, string>) => {
+  const patrol = (query: Record<string, string>, principal: Principal) => {
     const q = parseOrThrow(patrolPlanQuerySchema, query, 'patrol plan query');
     return service.patrolPlan({
-      ...crimeSelection(q),
+      ...crimeSelection(q, principal),
       top: q.top,
       start: q.start,
       ...(q.bbox && { bbox: q.bbox }),
@@ -46,16 +53,16 @@ export function planningRoutes(service: PlanningService, clock: Clock) {
   };
   const fileStem = (plan: Awaited<ReturnType<typeof patrol>>) => `patrol-plan-${plan.period.from}-to-${plan.period.to}`;
 
-  app.get('/patrol', async (c) => c.json(await patrol(c.req.query())));
+  app.get('/patrol', async (c) => c.json(await patrol(c.req.query(), c.get('principal'))));
   app.get('/patrol.gpx', async (c) => {
-    const plan = await patrol(c.req.query());
+    const plan = await patrol(c.req.query(), c.get('principal'));
     noteAudit(c, { action: 'export', detail: `patrol plan ${plan.period.from} to ${plan.period.to} (GPX)` });
     c.header('Content-Type', 'application/gpx+xml; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="${fileStem(plan)}.gpx"`);
     return c.body(patrolGpx(plan, clock.now()));
   });
   app.get('/patrol.geojson', async (c) => {
-    const plan = await patrol(c.req.query());
+    const plan = await patrol(c.req.query(), c.get('principal'));
     noteAudit(c, { action: 'export', detail: `patrol plan ${plan.period.from} to ${plan.period.to} (GeoJSON)` });
     c.header('Content-Type', 'application/geo+json');
     c.header('Content-Disposition', `attachment; filename="${fileStem(plan)}.geojson"`);
@@ -66,7 +73,7 @@ export function planningRoutes(service: PlanningService, clock: Clock) {
     const q = parseOrThrow(coverageRequestSchema, await readJson(c.req), 'coverage request');
     return c.json(
       await service.coverageGaps(c.get('principal'), {
-        ...crimeSelection(q),
+        ...crimeSelection(q, c.get('principal')),
         ...(q.cellSize && { cellSize: q.cellSize }),
         correction: q.correction,
         top: q.top,
@@ -79,7 +86,7 @@ export function planningRoutes(service: PlanningService, clock: Clock) {
     const q = parseOrThrow(sitesRequestSchema, await readJson(c.req), 'candidate sites request');
     return c.json(
       await service.candidateSites(c.get('principal'), {
-        ...crimeSelection(q),
+        ...crimeSelection(q, c.get('principal')),
         ...(q.cellSize && { cellSize: q.cellSize }),
         correction: q.correction,
         proposed: q.proposed,
@@ -95,7 +102,7 @@ export function planningRoutes(service: PlanningService, clock: Clock) {
     const q = parseOrThrow(rotationQuerySchema, c.req.query(), 'rotation query');
     return c.json(
       await service.rotation(c.get('principal'), {
-        ...crimeSelection(q),
+        ...crimeSelection(q, c.get('principal')),
         ...(q.cellSize && { cellSize: q.cellSize }),
         correction: q.correction,
         ...(q.periods !== undefined && { periods: q.periods }),
@@ -108,7 +115,9 @@ export function planningRoutes(service: PlanningService, clock: Clock) {
     const q = parseOrThrow(helpPointQuerySchema, c.req.query(), 'help point query');
     return c.json(
       await service.helpPoints(c.get('principal'), {
+        principal: c.get('principal'),
         ...(q.dataset && { datasetId: q.dataset }),
+        ...(q.scope && { scope: q.scope }),
         ...(q.from && { from: q.from }),
         ...(q.to && { to: q.to }),
         top: q.top,

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { etag } from 'hono/etag';
-import { parseOrThrow, type LayerService, type ReferenceService } from '@safer-places/domain';
+import { parseOrThrow, type LayerService, type ReferenceService, type ScopeResolver } from '@safer-places/domain';
 import { bboxSchema, layerNameSchema, layerQuerySchema, lsoaStatsQuerySchema } from '@safer-places/schemas';
 import { ApiProblem } from '../http-errors';
 import { requireRole, type AppEnv } from '../middleware';
 
-export function referenceRoutes(reference: ReferenceService, layers: LayerService) {
+export function referenceRoutes(reference: ReferenceService, layers: LayerService, scopes: ScopeResolver) {
   const app = new Hono<AppEnv>();
   // Weak ETags over the body: a map reload with nothing changed costs a 304 instead of the whole layer.
   app.use('/layers/*', etag({ weak: true }));
@@ -26,17 +26,21 @@ export function referenceRoutes(reference: ReferenceService, layers: LayerServic
     const layer = parseOrThrow(layerNameSchema, c.req.param('layer'), 'layer name (lsoas, cameras, help-points, pspo-zones, safer-streets-areas)');
     const query = parseOrThrow(layerQuerySchema, c.req.query(), 'layer query');
     const bbox = query.bbox === undefined ? undefined : parseOrThrow(bboxSchema, query.bbox, 'bbox');
+    if (query.scope && layer !== 'lsoas') throw new ApiProblem(400, 'invalid_request', `invalid layer query: scope applies to the lsoas layer only, not ${layer}`);
+    const scope = query.scope ? await scopes.resolve(c.get('principal'), await reference.resolveDataset(query.dataset), query.scope) : undefined;
     const body = await layers.layer(c.get('principal'), layer, {
       ...(bbox && { bbox }),
       ...(query.dataset && { datasetId: query.dataset }),
       ...(query.limit && { limit: query.limit }),
+      ...(scope && { scope }),
     });
     return c.json(body);
   });
 
   app.get('/lsoas/stats', async (c) => {
     const query = parseOrThrow(lsoaStatsQuerySchema, c.req.query(), 'statistics query');
-    return c.json(await reference.lsoaStats(query));
+    const scope = await scopes.resolve(c.get('principal'), await reference.resolveDataset(query.dataset), query.scope);
+    return c.json(await reference.lsoaStats(query, scope));
   });
   return app;
 }

@@ -69,7 +69,9 @@ export function renderBidReport(input: BidReportInput): string {
       ? 'all LSOAs of the dataset'
       : criteria.scope.kind === 'area'
         ? `the drawn area ${criteria.scope.areaId}`
-        : `${criteria.scope.kind === 'districts' ? 'districts' : 'CSPs'} ${criteria.scope.codes.join(', ')}`;
+        : criteria.scope.kind === 'partnership'
+          ? `the partnership area ${criteria.scope.id}`
+          : `${criteria.scope.kind === 'districts' ? 'districts' : 'CSPs'} ${criteria.scope.codes.join(', ')}`;
 
   const html: string[] = [];
   html.push(`<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`);

@@ -59,6 +59,7 @@ import { DomainError, ValidationError } from '../errors';
 import { addMonths, monthRange, periodLabel } from '../months';
 import type { Clock } from '../ports';
 import type { ReferenceService } from '../reference';
+import type { ResolvedScope, ScopeResolver } from '../scope';
 import { DEFAULT_REDUCE_THRESHOLD, strategicTable } from '../strategic';
 import { COMPARISON_METHOD, profileOf, suggestComparison, type ComparisonCandidate } from './comparison';
 import { DID_CAVEATS, counts, differenceInDifferences } from './did';
@@ -72,6 +73,8 @@ export interface BidServiceDeps {
   points: CrimePointsCache;
   assets: AssetService;
   clock: Clock;
+  /** The one scope resolver: the criteria's scope means what every other analysis's scope means. */
+  scopes: ScopeResolver;
 }
 
 /** LSOAs of one dataset version with their adjacency: computed once per version and kept. */
@@ -362,22 +365,35 @@ export class BidService {
     };
   }
 
+  /** The criteria's scope, resolved by the one scope resolver every analysis uses. */
   private async scopeMask(principal: Principal, topo: Topology, scope: EligibilityCriteria['scope'], notes: string[]): Promise<Uint8Array> {
     const n = topo.lsoas.length;
     const mask = new Uint8Array(n);
-    if (scope.kind === 'all') return mask.fill(1);
-    if (scope.kind === 'area') {
-      const area = await this.deps.assets.get(principal, 'areas', scope.areaId);
-      for (const s of overlapShares(area.geometry, topo.lsoas)) {
-        if (s.shareInside >= AREA_SCOPE_MIN_SHARE) mask[topo.index.get(s.code)!] = 1;
+    const dataset = await this.deps.reference.resolveDataset(topo.datasetId);
+    const mark = (resolved: ResolvedScope) => {
+      for (const code of resolved.lsoaCodes) {
+        const i = topo.index.get(code);
+        if (i !== undefined) mask[i] = 1;
       }
-      notes.push(`Scope: the LSOAs with at least ${AREA_SCOPE_MIN_SHARE * 100} % of their area inside the drawn area "${area.name}".`);
+      return resolved;
+    };
+    if (scope.kind === 'all') {
+      mark(await this.deps.scopes.resolve(principal, dataset, { kind: 'study-area' }));
+      return mask;
+    }
+    if (scope.kind === 'area' || scope.kind === 'partnership') {
+      const resolved = mark(await this.deps.scopes.resolve(principal, dataset, scope.kind === 'area' ? { kind: 'area', id: scope.areaId } : { kind: 'partnership', id: scope.id }));
+      notes.push(
+        scope.kind === 'area'
+          ? `Scope: the LSOAs with at least ${AREA_SCOPE_MIN_SHARE * 100} % of their area inside the drawn area "${resolved.summary.label.replace(/^Drawn area: /, '')}".`
+          : `Scope: the partnership area "${resolved.summary.label}" (${resolved.lsoas.length} LSOAs).`,
+      );
       return mask;
     }
     const field = scope.kind === 'districts' ? 'districtCode' : 'cspCode';
-    const wanted = new Set(scope.codes.map((c) => c.toUpperCase()));
+    const wanted = [...new Set(scope.codes.map((c) => c.toUpperCase()))];
     const known = new Set(topo.lsoas.map((l) => l[field]).filter((c): c is string => !!c));
-    const unknown = [...wanted].filter((c) => !known.has(c));
+    const unknown = wanted.filter((c) => !known.has(c));
     if (unknown.length > 0) {
       const what = scope.kind === 'districts' ? 'district' : 'CSP';
       throw new ValidationError(
@@ -385,10 +401,8 @@ export class BidService {
         unknown.map((c) => ({ path: 'criteria.scope.codes', message: `unknown ${what} code ${c}` })),
       );
     }
-    topo.lsoas.forEach((l, i) => {
-      const code = l[field];
-      if (code && wanted.has(code)) mask[i] = 1;
-    });
+    if (scope.kind === 'districts') mark(await this.deps.scopes.resolve(principal, dataset, { kind: 'districts', codes: wanted.sort() }));
+    else for (const code of wanted) mark(await this.deps.scopes.resolve(principal, dataset, { kind: 'csp', code }));
     return mask;
   }
 

@@ -7,13 +7,12 @@ import {
   type CameraView,
   type Grid,
 } from '@safer-places/geo';
-import type { Camera, CameraType, DatasetSummary, Position, ProposedCamera } from '@safer-places/schemas';
+import type { Camera, CameraType, Position, ProposedCamera } from '@safer-places/schemas';
 import { CRIME_CATEGORIES, DEFAULT_COVERAGE_RADIUS_M, PLANNING_CELL_SIZE_M } from '@safer-places/schemas';
 import type { AssetService } from '../assets';
 import type { Clock } from '../ports';
 import type { CrimePoints } from '../crime-points';
 import type { CrimeSelection } from '../crime-selection';
-import { ValidationError } from '../errors';
 
 /** What every planner analysis needs: the shared crime selection (and its caches), the organisation's items, a clock. */
 export interface PlanningContext {
@@ -70,13 +69,8 @@ export function proposedCameraViews(proposed: readonly ProposedCamera[]): Placed
 }
 
 /** The grid planner analyses use: camera-sized cells (100 m) unless asked otherwise. */
-export async function planningGrid(ctx: PlanningContext, dataset: DatasetSummary, cellSize: number | undefined) {
-  try {
-    return await ctx.selection.studyGrid(dataset, cellSize ?? PLANNING_CELL_SIZE_M, 'square');
-  } catch (err) {
-    if (err instanceof RangeError) throw new ValidationError(`the study area is too large for ${cellSize ?? PLANNING_CELL_SIZE_M} m cells: choose a larger cellSize`);
-    throw err;
-  }
+export async function planningGrid(ctx: PlanningContext, s: Selected, cellSize: number | undefined) {
+  return ctx.selection.studyGrid(s.scope, cellSize ?? PLANNING_CELL_SIZE_M, 'square');
 }
 
 /** Gi* over the selected crimes and the significant hot cells (class > 0), with every point's cell. */

@@ -39,10 +39,10 @@ export const COVERAGE_NOTE =
  * figure is given before and after them.
  */
 export async function coverageGaps(ctx: PlanningContext, principal: Principal, request: CoverageGapRequest) {
-  const s = await ctx.selection.select(request, 12);
-  const { grid, mask } = await planningGrid(ctx, s.dataset, request.cellSize);
+  const s = await ctx.selection.select({ principal, ...request }, 12);
+  const { grid, mask } = await planningGrid(ctx, s, request.cellSize);
   const { cellOfPoint, counts, gi, hot } = hotCells(s, grid, mask, request.correction);
-  const existing = liveCameraViews(await ctx.assets.list(principal, 'cameras'));
+  const existing = liveCameraViews(await ctx.selection.scopes.placedItems(principal, s.dataset, 'cameras'));
   const proposed = proposedCameraViews(request.proposed);
   const tree = ctx.selection.tree(s.points);
   const coveredBefore = coveredPoints(s.projected.xy, existing, { tree });
@@ -91,6 +91,7 @@ export async function coverageGaps(ctx: PlanningContext, principal: Principal, r
       lon: round6(lon),
       lat: round6(lat),
       location: commonLocation(s.projected.locations, members),
+      ...s.place(lon, lat),
       mainTypes: mainCrimeTypes(s.points, members),
     };
   };
@@ -116,6 +117,7 @@ export async function coverageGaps(ctx: PlanningContext, principal: Principal, r
       count: spot.count,
       radiusM: Math.round(spot.radius),
       location: spot.location?.text ?? null,
+      ...s.place(spot.lon, spot.lat),
       mainTypes: mainCrimeTypes(s.points, spot.members),
       coveredBefore: b,
       covered: a,
@@ -164,7 +166,7 @@ export async function coverageGaps(ctx: PlanningContext, principal: Principal, r
     spots,
     notes: [
       COVERAGE_NOTE,
-      `Hot cells: Getis-Ord Gi* on ${grid.cellSize} m cells over the study area (${request.correction === 'none' ? 'no correction' : request.correction === 'fdr' ? 'Benjamini–Hochberg FDR' : 'Holm'}, 90 % confidence or more). A gap is a hot cell or spot none of whose crimes a camera covers.`,
+      `Hot cells: Getis-Ord Gi* on ${grid.cellSize} m cells over ${s.scope.summary.label} (${request.correction === 'none' ? 'no correction' : request.correction === 'fdr' ? 'Benjamini–Hochberg FDR' : 'Holm'}, 90 % confidence or more). A gap is a hot cell or spot none of whose crimes a camera covers.`,
       ...s.notes,
     ],
   };

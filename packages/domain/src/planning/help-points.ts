@@ -1,10 +1,12 @@
 import { distanceMetres, distanceToAreaMetres, pointsInPolygon, topHotspots } from '@safer-places/geo';
-import type { AreaGeometry, HelpPoint, Month, Position, Principal } from '@safer-places/schemas';
+import type { AreaGeometry, HelpPoint, Month, Position, Principal, Scope } from '@safer-places/schemas';
 import { AREA_THEME_LABELS, SAFER_STREETS_THEME_LABELS, VAWG_CATEGORIES } from '@safer-places/schemas';
 import { commonLocation, mainCrimeTypes, round6, type PlanningContext } from './common';
 
 export interface HelpPointRequest {
   datasetId?: string;
+  scope?: Scope;
+  principal?: Principal;
   from?: Month;
   to?: Month;
   top: number;
@@ -31,11 +33,11 @@ function nearest(helpPoints: readonly HelpPoint[], distance: (h: HelpPoint) => n
  * Streets "VAWG in public spaces" areas) further than `distanceM` from every help point, live or planned.
  */
 export async function helpPointSuggestions(ctx: PlanningContext, principal: Principal, request: HelpPointRequest) {
-  const s = await ctx.selection.select({ ...request, categories: [...VAWG_CATEGORIES] }, 12);
+  const s = await ctx.selection.select({ principal, ...request, categories: [...VAWG_CATEGORIES] }, 12);
   const [helpPoints, areas, saferStreets] = await Promise.all([
-    ctx.assets.list(principal, 'help-points'),
-    ctx.assets.list(principal, 'areas'),
-    ctx.assets.list(principal, 'safer-streets-areas'),
+    ctx.selection.scopes.placedItems(principal, s.dataset, 'help-points'),
+    ctx.selection.scopes.placedItems(principal, s.dataset, 'areas'),
+    ctx.selection.scopes.placedItems(principal, s.dataset, 'safer-streets-areas'),
   ]);
   const spots = topHotspots(s.projected.xy, { n: request.top, indices: s.selected, locations: s.projected.locations, lonLat: s.projected.lonLat }).map((spot) => {
     const near = nearest(helpPoints, (h) => distanceMetres([spot.lon, spot.lat], h.location.coordinates));
@@ -46,6 +48,7 @@ export async function helpPointSuggestions(ctx: PlanningContext, principal: Prin
       count: spot.count,
       radiusM: Math.round(spot.radius),
       location: spot.location?.text ?? null,
+      ...s.place(spot.lon, spot.lat),
       mainTypes: mainCrimeTypes(s.points, spot.members),
       nearestHelpPoint: near,
       suggest: near === null || near.distanceM > request.distanceM,
@@ -62,8 +65,11 @@ export async function helpPointSuggestions(ctx: PlanningContext, principal: Prin
       .filter((a) => a.theme === VAWG_SAFER_STREETS_THEME)
       .map((a) => ({ id: a.id, kind: 'safer-streets-area' as const, name: a.name, theme: SAFER_STREETS_THEME_LABELS[a.theme], geometry: a.geometry })),
   ];
-  const areaRows = themed.map((a) => {
+  const areaRows = themed.flatMap((a) => {
     const inside = Array.from(pointsInPolygon(s.points.index, a.geometry)).filter((i) => wanted[i]);
+    // Suggestions never leave the scope: an area with none of the scope's crimes and no corner in it is not listed.
+    const corner = a.geometry.type === 'Polygon' ? a.geometry.coordinates[0]![0]! : a.geometry.coordinates[0]![0]![0]!;
+    if (inside.length === 0 && !s.contains(corner[0], corner[1])) return [];
     const tally = new Map<string, { n: number; at: Position }>();
     let busiest: { n: number; at: Position } | null = null;
     for (const i of inside) {
@@ -75,16 +81,24 @@ export async function helpPointSuggestions(ctx: PlanningContext, principal: Prin
       if (!busiest || t.n > busiest.n) busiest = t;
     }
     const near = nearest(helpPoints, (h) => distanceToAreaMetres(h.location.coordinates, a.geometry));
-    return {
+    return [{
       id: a.id,
       kind: a.kind,
       name: a.name,
       theme: a.theme,
       crimes: inside.length,
-      busiestPoint: busiest ? { lon: round6(busiest.at[0]), lat: round6(busiest.at[1]), crimes: busiest.n, location: commonLocation(s.projected.locations, inside.filter((i) => s.points.lon[i] === busiest!.at[0] && s.points.lat[i] === busiest!.at[1])) } : null,
+      busiestPoint: busiest
+        ? {
+            lon: round6(busiest.at[0]),
+            lat: round6(busiest.at[1]),
+            crimes: busiest.n,
+            location: commonLocation(s.projected.locations, inside.filter((i) => s.points.lon[i] === busiest!.at[0] && s.points.lat[i] === busiest!.at[1])),
+            ...s.place(busiest.at[0], busiest.at[1]),
+          }
+        : null,
       nearestHelpPoint: near,
       suggest: near === null || near.distanceM > request.distanceM,
-    };
+    }];
   });
   return {
     ...s.header,

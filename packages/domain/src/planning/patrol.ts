@@ -38,6 +38,8 @@ export interface PatrolStop {
   count: number;
   radiusM: number;
   location: string | null;
+  ward: string | null;
+  district: string | null;
   mainTypes: CrimeType[];
   /** Straight-line metres from the previous stop (the start for the first). */
   legM: number;
@@ -73,6 +75,7 @@ export async function patrolPlan(ctx: PlanningContext, request: PatrolPlanReques
       count: spot.count,
       radiusM: Math.round(spot.radius),
       location: spot.location?.text ?? commonLocation(s.projected.locations, spot.members),
+      ...s.place(spot.lon, spot.lat),
       mainTypes: mainCrimeTypes(s.points, spot.members),
       legM: Math.round(route.legs[v]!),
       cumulativeM: Math.round(cumulative),

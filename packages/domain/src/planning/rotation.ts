@@ -7,7 +7,6 @@ import {
   cellsToGeoJSON,
   classifyHotspots,
   coveredPoints,
-  createPolygonLocator,
   distanceMetres,
   greedySites,
   monthPeriods,
@@ -45,15 +44,15 @@ const PERSISTENT = HOTSPOT_CATEGORIES.indexOf('persistent hotspot');
  * deployment history comes with it.
  */
 export async function rotationSuggestions(ctx: PlanningContext, principal: Principal, request: RotationRequest) {
-  const [cameras, deployments] = await Promise.all([ctx.assets.list(principal, 'cameras'), ctx.assets.list(principal, 'camera-deployments')]);
+  const s = await ctx.selection.select({ principal, ...request }, 'all');
+  const [cameras, deployments] = await Promise.all([ctx.selection.scopes.placedItems(principal, s.dataset, 'cameras'), ctx.assets.list(principal, 'camera-deployments')]);
   const today = ctx.clock.now().toISOString().slice(0, 10);
   const soon = new Date(ctx.clock.now().getTime() + DEPLOYMENT_DUE_DAYS * 86_400_000).toISOString().slice(0, 10);
   const movable = cameras.filter((c) => c.type === 'redeployable' && c.status !== 'decommissioned');
   const historyOf = (id: string) => deployments.filter((d) => d.cameraId === id).sort((a, b) => b.startDate.localeCompare(a.startDate) || b.createdAt.localeCompare(a.createdAt));
   const currentOf = (history: CameraDeployment[]) => history.find((d) => d.startDate <= today) ?? null;
 
-  const s = await ctx.selection.select(request, 'all');
-  const { grid, mask } = await planningGrid(ctx, s.dataset, request.cellSize);
+  const { grid, mask } = await planningGrid(ctx, s, request.cellSize);
   const first = monthOrdinal(s.from);
   const last = monthOrdinal(s.to);
   if (last - first + 1 < 2) throw new ValidationError('re-deployment suggestions need a period of at least 2 months');
@@ -96,10 +95,7 @@ export async function rotationSuggestions(ctx: PlanningContext, principal: Princ
     movable.length > 0 && eligible.length > 0
       ? greedySites(s.projected.xy, { candidates: Float64Array.from(centres.flat()), radius, k: movable.length * request.suggestions, indices: considered }).picks
       : [];
-  const lsoas = await ctx.selection.reference.lsoas(s.dataset);
-  const locator = createPolygonLocator(lsoas.map((l) => ({ code: l.code, geometry: l.geometry })));
-  const districtOf = new Map(lsoas.map((l) => [l.code, l.districtName]));
-  const districtAt = (lon: number, lat: number) => districtOf.get(locator.locate(lon, lat) ?? '') ?? null;
+  const districtAt = (lon: number, lat: number) => s.place(lon, lat).district;
   const sites = picks.map((p) => {
     const cell = eligible[p.candidate]!;
     const [lon, lat] = bngToLonLat(p.x, p.y);
@@ -107,7 +103,7 @@ export async function rotationSuggestions(ctx: PlanningContext, principal: Princ
       cell,
       lon: round6(lon),
       lat: round6(lat),
-      district: districtAt(lon, lat),
+      ...s.place(lon, lat),
       crimes: p.gain,
       pattern: classes.category[cell] === EMERGING ? ('emerging' as const) : ('persistent' as const),
       location: commonLocation(s.projected.locations, p.members),
@@ -117,7 +113,9 @@ export async function rotationSuggestions(ctx: PlanningContext, principal: Princ
 
   // Deal the ranked sites out, round by round: the camera due to move first takes the best remaining site in its own
   // district (or, when its district has none left, the best remaining anywhere), then the next camera, and so on.
+  // Rotation never leaves the scope: only the re-deployable cameras standing in it are dealt sites (all in it).
   const ordered = movable
+    .filter((camera) => s.contains(camera.location.coordinates[0], camera.location.coordinates[1]))
     .map((camera) => {
       const history = historyOf(camera.id);
       return { camera, history, current: currentOf(history), district: districtAt(camera.location.coordinates[0], camera.location.coordinates[1]) };
@@ -174,6 +172,9 @@ export async function rotationSuggestions(ctx: PlanningContext, principal: Princ
         : `Candidate sites: ${grid.cellSize} m cells classed as emerging or persistent hot spots over ${classes.periodCount} sub-periods (Gi* in each, p < 0.05 after correction) where fixed, PTZ and ANPR cameras cover under ${Math.round(OTHERWISE_COVERED_SHARE * 100)} % of the last 12 months' crimes.`,
       `Sites are ranked greedily by the last 12 months' crimes a ${radius} m camera there would newly cover, then dealt out: the camera whose deployment ends first chooses first, from its own district where there is a site left. Distances are straight lines.`,
       'A deployment usually lasts about three months; record each move so the history and the next due date stay right.',
+      ...(movable.length > ordered.length
+        ? [`${movable.length - ordered.length} re-deployable camera(s) stand outside ${s.scope.summary.label} and are not dealt sites here; choose their own area to plan them.`]
+        : []),
       ...s.notes,
     ],
   };

@@ -40,20 +40,24 @@ export const GREEDY_NOTE =
  * marginal gain and the coverage before and after it.
  */
 export async function candidateSites(ctx: PlanningContext, principal: Principal, request: CandidateSitesRequest) {
-  const s = await ctx.selection.select(request, 12);
+  const s = await ctx.selection.select({ principal, ...request }, 12);
   const radius = effectiveRadius(request.cameraType, request.coverageRadiusM);
-  const existing = [...liveCameraViews(await ctx.assets.list(principal, 'cameras')), ...proposedCameraViews(request.proposed)];
+  const existing = [...liveCameraViews(await ctx.selection.scopes.placedItems(principal, s.dataset, 'cameras')), ...proposedCameraViews(request.proposed)];
   const covered = coveredPoints(s.projected.xy, existing, { tree: ctx.selection.tree(s.points) });
 
   let candidateLonLat: Position[];
   let candidateCells: number[] | null = null;
   let candidates: Float64Array;
   let cellSizeM: number | null = null;
+  let outsideScope = 0;
   if (request.candidates) {
-    candidateLonLat = request.candidates;
-    candidates = Float64Array.from(request.candidates.flatMap((p) => lonLatToBng(p[0], p[1])));
+    // Sites are suggested only inside the scope: feasible sites outside it are set aside and counted.
+    candidateLonLat = request.candidates.filter((p) => s.contains(p[0], p[1]));
+    outsideScope = request.candidates.length - candidateLonLat.length;
+    if (candidateLonLat.length === 0) throw new ValidationError(`none of the ${request.candidates.length} candidate sites lies in ${s.scope.summary.label}: choose sites inside the scope, or another scope`);
+    candidates = Float64Array.from(candidateLonLat.flatMap((p) => lonLatToBng(p[0], p[1])));
   } else {
-    const { grid, mask } = await planningGrid(ctx, s.dataset, request.cellSize);
+    const { grid, mask } = await planningGrid(ctx, s, request.cellSize);
     cellSizeM = grid.cellSize;
     candidateCells = hotCells(s, grid, mask, request.correction).hot;
     if (candidateCells.length === 0) throw new ValidationError('no significant hot cells for the chosen crimes and period, so there are no default candidate sites: upload your own list of feasible sites');
@@ -78,6 +82,7 @@ export async function candidateSites(ctx: PlanningContext, principal: Principal,
       shareBefore: share(p.coveredBefore, total),
       shareAfter: share(p.coveredAfter, total),
       location: commonLocation(s.projected.locations, p.members),
+      ...s.place(lon, lat),
       mainTypes: mainCrimeTypes(s.points, p.members),
     };
   });
@@ -96,7 +101,7 @@ export async function candidateSites(ctx: PlanningContext, principal: Principal,
     notes: [
       GREEDY_NOTE,
       request.candidates
-        ? `Candidates: the ${candidates.length / 2} feasible sites you gave.`
+        ? `Candidates: the ${candidates.length / 2} feasible sites you gave${outsideScope > 0 ? ` inside ${s.scope.summary.label} (${outsideScope} outside it set aside)` : ''}.`
         : `Candidates: the centres of the ${candidates.length / 2} significant Gi* hot cells (${cellSizeM} m). Upload a list of feasible sites (lamp columns, buildings with consent) to choose among those instead.`,
       `New cameras are counted as ${CAMERA_TYPE_LABELS[request.cameraType].toLowerCase()} with a ${radius} m radius, all round.`,
       ...(picks.length < request.k ? [`Only ${picks.length} of ${request.k} sites cover any crime not already covered.`] : []),
