@@ -292,7 +292,7 @@ describe('bid drafts, report and evidence pack', () => {
     expect(html).not.toMatch(/<[^>]*\s(src|href)=/i);
     for (const code of [...block, loner]) expect(html).toContain(code);
     const csv = strFromU8(files['lsoas.csv']!).trim().split('\r\n');
-    expect(csv[0]).toMatch(/^lsoa_code,lsoa_name,district/);
+    expect(csv[0]).toMatch(/^lsoa_code,lsoa_name,ward,district/);
     expect(csv).toHaveLength(8);
     const target = JSON.parse(strFromU8(files['target.geojson']!));
     expect(target.features[0]).toMatchObject({ properties: { kind: 'target', lsoas: 7 }, geometry: { type: 'MultiPolygon' } });

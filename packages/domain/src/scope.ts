@@ -81,7 +81,7 @@ export class ScopeResolver {
     private readonly settings: SettingsPort,
   ) {}
 
-  /** The scope text of the request, or the organisation's home scope, or the study area. */
+  /** The scope of a request on a dataset; none means the study area (clients send the organisation's home scope). */
   async resolve(principal: Principal | undefined, dataset: DatasetSummary, scope: Scope | undefined): Promise<ResolvedScope> {
     const wanted = scope ?? { kind: 'study-area' as const };
     const all = await this.reference.lsoas(dataset);

@@ -165,7 +165,7 @@ describe('evidence report and pack', () => {
     categories: [{ key: 'all-crime', label: 'All crime and ASB' }],
     totals: { lsoas: 1, areaKm2: 0.74, residents: 1500, populationUnknown: 0, crimes: 120, previousCrimes: 100, change: 20, changePercent: 20, rate: 80 },
     groups: [['E01000001']],
-    lsoas: [{ code: 'E01000001', name: '=HYPERLINK("http://x")', district: 'D', cspName: 'C', population: 1500, decile: 2, count: 120, previousCount: 100, rate: 80, areaKm2: 0.74, group: 0 }],
+    lsoas: [{ code: 'E01000001', name: '=HYPERLINK("http://x")', ward: 'W', district: 'D', cspName: 'C', population: 1500, decile: 2, count: 120, previousCount: 100, rate: 80, areaKm2: 0.74, group: 0 }],
     target: square, bufferM: 500, buffer: null,
     comparison: { suggested: true, lsoas: [], geometry: null, method: 'm' },
     byCategory: [{ key: 'all-crime', label: 'All crime and ASB', current: 120, previous: 100, change: 20, changePct: 20, target: 'Reduce' }],

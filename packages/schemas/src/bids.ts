@@ -205,6 +205,8 @@ export interface EligibilityRuleResult {
 export interface EligibilityLsoa {
   code: string;
   name: string;
+  /** Ward (ONS best-fit), where the boundaries or the ward lookup gave one. */
+  ward: string | null;
   district: string;
   cspName: string | null;
   /** Rank by rate among LSOAs in scope (1 = highest); null where the rate is unknown. */
@@ -339,6 +341,7 @@ export interface ComparisonLsoa {
 export interface SelectionLsoa {
   code: string;
   name: string;
+  ward: string | null;
   district: string;
   cspName: string | null;
   population: number | null;

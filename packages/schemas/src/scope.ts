@@ -62,7 +62,8 @@ export function scopeKey(scope: Scope): string {
 /** Reads a scope string; the message of a failure names what is wrong and how a scope is written. */
 export function parseScope(text: string): { ok: true; scope: Scope } | { ok: false; message: string } {
   const t = text.trim();
-  if (t === '' || t === 'study-area') return { ok: true, scope: { kind: 'study-area' } };
+  if (t === 'study-area') return { ok: true, scope: { kind: 'study-area' } };
+  if (t === '') return { ok: false, message: 'scope is empty: leave it out for the study area, or give e.g. district:E07000174' };
   const colon = t.indexOf(':');
   const kind = colon < 0 ? t : t.slice(0, colon);
   const rest = colon < 0 ? '' : t.slice(colon + 1);

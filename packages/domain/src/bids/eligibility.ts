@@ -19,6 +19,7 @@ import type { BidRule, EligibilityLsoa, EligibilityRuleResult } from '@safer-pla
 export interface CriteriaLsoa {
   code: string;
   name: string;
+  ward?: string | null;
   district: string;
   cspName: string | null;
   population: number | null;
@@ -89,6 +90,7 @@ export function evaluateCriteria(input: CriteriaInput): CriteriaOutput {
     out.push({
       code: l.code,
       name: l.name,
+      ward: l.ward ?? null,
       district: l.district,
       cspName: l.cspName,
       rank: rank[i]! || null,

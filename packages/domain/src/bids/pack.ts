@@ -11,13 +11,13 @@ export interface BidPack {
 
 export function bidLsoasCsv(input: BidReportInput): string {
   const passes = new Map((input.eligibility?.lsoas ?? []).map((l) => [l.code, l]));
-  const header = ['lsoa_code', 'lsoa_name', 'district', 'csp', 'area_group', 'area_km2', 'residents', 'deprivation_decile', 'crimes_12m', 'crimes_previous_12m', 'rate_per_1000', 'meets_criteria', 'period_from', 'period_to'];
+  const header = ['lsoa_code', 'lsoa_name', 'ward', 'district', 'csp', 'area_group', 'area_km2', 'residents', 'deprivation_decile', 'crimes_12m', 'crimes_previous_12m', 'rate_per_1000', 'meets_criteria', 'period_from', 'period_to'];
   const s = input.selection;
   return toCsv([
     header,
     ...s.lsoas.map((l) => {
       const e = passes.get(l.code);
-      return [l.code, l.name, l.district, l.cspName, l.group + 1, l.areaKm2, l.population, l.decile, l.count, l.previousCount, l.rate, e ? (e.passes ? 'yes' : 'no') : 'out of scope', s.period.from, s.period.to];
+      return [l.code, l.name, l.ward, l.district, l.cspName, l.group + 1, l.areaKm2, l.population, l.decile, l.count, l.previousCount, l.rate, e ? (e.passes ? 'yes' : 'no') : 'out of scope', s.period.from, s.period.to];
     }),
   ]);
 }

@@ -116,10 +116,10 @@ export function renderBidReport(input: BidReportInput): string {
   if (eligibility) html.push(`<p>${nf.format(eligibility.eligible)} of ${nf.format(eligibility.scopeLsoas)} LSOAs in scope meet the criteria.</p>`);
   html.push('</section>');
 
-  html.push('<section><h2>LSOAs in the target area</h2><table><thead><tr><th scope="col">Code</th><th scope="col">Name</th><th scope="col">District</th><th scope="col">Area</th><th scope="col" class="n">Residents</th><th scope="col" class="n">Decile</th><th scope="col" class="n">Crimes (12 m)</th><th scope="col" class="n">Previous 12 m</th><th scope="col" class="n">Rate /1,000</th><th scope="col">Meets criteria</th></tr></thead><tbody>');
+  html.push('<section><h2>LSOAs in the target area</h2><table><thead><tr><th scope="col">Code</th><th scope="col">Name</th><th scope="col">Ward</th><th scope="col">District</th><th scope="col">Area</th><th scope="col" class="n">Residents</th><th scope="col" class="n">Decile</th><th scope="col" class="n">Crimes (12 m)</th><th scope="col" class="n">Previous 12 m</th><th scope="col" class="n">Rate /1,000</th><th scope="col">Meets criteria</th></tr></thead><tbody>');
   for (const l of [...s.lsoas].sort((a, b) => a.group - b.group || (b.rate ?? -1) - (a.rate ?? -1))) {
     const el = passes.get(l.code);
-    html.push(`<tr><td>${e(l.code)}</td><td>${e(l.name)}</td><td>${e(l.district)}</td><td class="n">${l.group + 1}</td><td class="n">${num(l.population)}</td><td class="n">${num(l.decile)}</td><td class="n">${nf.format(l.count)}</td><td class="n">${nf.format(l.previousCount)}</td><td class="n">${num(l.rate, 1)}</td><td>${el ? (el.passes ? 'Yes' : 'No') : 'Out of scope'}</td></tr>`);
+    html.push(`<tr><td>${e(l.code)}</td><td>${e(l.name)}</td><td>${e(l.ward ?? '')}</td><td>${e(l.district)}</td><td class="n">${l.group + 1}</td><td class="n">${num(l.population)}</td><td class="n">${num(l.decile)}</td><td class="n">${nf.format(l.count)}</td><td class="n">${nf.format(l.previousCount)}</td><td class="n">${num(l.rate, 1)}</td><td>${el ? (el.passes ? 'Yes' : 'No') : 'Out of scope'}</td></tr>`);
   }
   html.push('</tbody></table><p class="small">"Area" is the contiguous group (LSOAs sharing a boundary) the LSOA belongs to.</p></section>');
 

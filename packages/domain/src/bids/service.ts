@@ -330,7 +330,7 @@ export class BidService {
     const persistentShare = usesPersistent ? await this.persistentShares(dataset, topo, wanted, to) : null;
 
     const out = evaluateCriteria({
-      lsoas: topo.lsoas.map((l) => ({ code: l.code, name: l.name, district: l.districtName, cspName: l.cspName, population: l.population, decile: l.imdDecile })),
+      lsoas: topo.lsoas.map((l) => ({ code: l.code, name: l.name, ward: l.wardName, district: l.districtName, cspName: l.cspName, population: l.population, decile: l.imdDecile })),
       current: cur.sums,
       previous: prev.sums,
       persistentShare,
@@ -509,6 +509,7 @@ export class BidService {
         return {
           code: l.code,
           name: l.name,
+          ward: l.wardName,
           district: l.districtName,
           cspName: l.cspName,
           population: l.population,
