@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatGbp, formatInteger, formatMetres, formatNumber, formatRate, monthLabel, monthLabelLong, ordinal, plural } from '../src/lib/format';
+import {
+  formatDate,
+  formatDateTime,
+  formatDistance,
+  formatGbp,
+  formatInteger,
+  formatMetres,
+  formatNumber,
+  formatPercent,
+  formatRate,
+  monthLabel,
+  monthLabelLong,
+  ordinal,
+  plural,
+} from '../src/lib/format';
 
 describe('number formatting (en-GB)', () => {
   it('groups thousands with commas', () => {
@@ -48,5 +62,48 @@ describe('dates and months', () => {
     // 13:05 UTC in July is 14:05 British Summer Time.
     expect(formatDateTime('2025-07-03T13:05:00Z')).toBe('3 Jul 2025, 14:05');
     expect(formatDateTime('2025-01-03T13:05:00Z')).toBe('3 Jan 2025, 13:05');
+  });
+});
+
+describe('formatDistance', () => {
+  it('reads whole metres under 1 km', () => {
+    expect(formatDistance(0)).toBe('0 m');
+    expect(formatDistance(7.4)).toBe('7 m');
+    expect(formatDistance(850)).toBe('850 m');
+    expect(formatDistance(850.5)).toBe('851 m'); // halves away from zero
+    expect(formatDistance(999.4)).toBe('999 m');
+  });
+  it('reads kilometres with one decimal from 1 km and whole kilometres from 10 km', () => {
+    expect(formatDistance(999.6)).toBe('1.0 km'); // rounds up to a kilometre, so says so in kilometres
+    expect(formatDistance(1000)).toBe('1.0 km');
+    expect(formatDistance(1234)).toBe('1.2 km');
+    expect(formatDistance(1250)).toBe('1.3 km');
+    expect(formatDistance(9949)).toBe('9.9 km');
+    expect(formatDistance(9950)).toBe('10 km');
+    expect(formatDistance(28_000)).toBe('28 km');
+    expect(formatDistance(28_499)).toBe('28 km');
+    expect(formatDistance(28_500)).toBe('29 km');
+    expect(formatDistance(1_234_000)).toBe('1,234 km');
+  });
+  it('shows a dash for a distance that is not a number', () => {
+    expect(formatDistance(Number.NaN)).toBe('—');
+    expect(formatDistance(Number.POSITIVE_INFINITY)).toBe('—');
+  });
+});
+
+describe('formatPercent (one rounding rule: halves away from zero)', () => {
+  it('keeps one decimal below 10 % and whole numbers above', () => {
+    expect(formatPercent(0.056)).toBe('5.6 %');
+    expect(formatPercent(0.42)).toBe('42 %');
+    expect(formatPercent(0)).toBe('0 %');
+    expect(formatPercent(0.0004)).toBe('< 0.1 %');
+  });
+  it('rounds exact halves away from zero, whatever their binary form', () => {
+    expect(formatPercent(0.0125)).toBe('1.3 %');
+    expect(formatPercent(-0.0125)).toBe('-1.3 %');
+    expect(formatPercent(0.0565)).toBe('5.7 %'); // 0.0565 × 100 is 5.6499999999999995 in binary
+    expect(formatPercent(0.125)).toBe('13 %');
+    expect(formatPercent(0.565)).toBe('57 %'); // 56.49999999999999 in binary
+    expect(formatPercent(-0.125)).toBe('-13 %');
   });
 });

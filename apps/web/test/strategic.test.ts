@@ -39,6 +39,11 @@ describe('strategic table formatting', () => {
     expect(formatChangePct({ changePct: 0, current: 40, previous: 40 })).toBe('0.0 %');
     expect(formatChangePct({ changePct: null, current: 5, previous: 0 })).toBe('new');
     expect(formatChangePct({ changePct: null, current: 0, previous: 0 })).toBe('n/a');
+    // One rule for halves everywhere (roundHalfAway): away from zero, on both sides.
+    expect(formatChangePct({ changePct: 12.25, current: 1, previous: 1 })).toBe('+12.3 %');
+    expect(formatChangePct({ changePct: -12.25, current: 1, previous: 1 })).toBe('−12.3 %');
+    expect(formatChangePct({ changePct: 12.24, current: 1, previous: 1 })).toBe('+12.2 %');
+    expect(formatChangePct({ changePct: -0.04, current: 1, previous: 1 })).toBe('0.0 %');
     expect(CHANGE_PCT_NOTE).toMatch(/“new”.*“n\/a”/);
   });
 

@@ -1,10 +1,11 @@
 import type { AreaGeometry, CategorySelection, DatasetSummary, Lsoa, Month, Principal } from '@safer-places/schemas';
-import { CATEGORY_INDEX, CRIME_CATEGORIES, DEFAULT_COVERAGE_RADIUS_M, categoriesOf, selectionLabel } from '@safer-places/schemas';
-import { areaSquareMetres, areasIntersect, createPolygonLocator, distanceToAreaMetres, inView, overlapShares, pointsInPolygon } from '@safer-places/geo';
+import { CATEGORY_INDEX, CRIME_CATEGORIES, categoriesOf, percentOf, roundHalfAway, selectionLabel, shareOf } from '@safer-places/schemas';
+import { areaSquareMetres, areasIntersect, coveredAmong, createPolygonLocator, distanceToArea, overlapShares, pointsInPolygon } from '@safer-places/geo';
 import type { AssetService } from './assets';
 import { ValidationError } from './errors';
 import { addMonths, monthRange } from './months';
 import type { CrimePoints, CrimePointsCache } from './crime-points';
+import { liveCameraViews } from './planning/common';
 import type { ReferenceService } from './reference';
 import { strategicTable, type StrategicTable } from './strategic';
 
@@ -17,6 +18,7 @@ export interface AreaQuery {
 
 export interface AreaStats {
   dataset: Pick<DatasetSummary, 'id' | 'name' | 'synthetic'>;
+  /** Planar area on the British National Grid (EPSG:27700), km² to two decimals. */
   areaKm2: number;
   period: { from: Month; to: Month; months: number };
   categories: { key: CategorySelection; label: string }[];
@@ -30,7 +32,11 @@ export interface AreaStats {
   populationInside: number | null;
   cctv: {
     camerasInside: { id: string; name: string; type: string; status: string }[];
-    /** Crimes (chosen categories and period) within any live camera's coverage (its radius, and its field of view if set). */
+    /**
+     * Crimes (chosen categories and period) within any live camera's coverage (its radius, and its field of view if set),
+     * by the planner's coverage model: the same cameras (liveCameraViews) and the same test in British National Grid
+     * metres (coveredPoints), so a crime counts here exactly when the planner counts it.
+     */
     crimesCovered: number;
     shareCovered: number | null;
     nearestHelpPoint: { id: string; name: string; status: string; distanceM: number } | null;
@@ -47,8 +53,6 @@ export function pointsInside(points: Pick<CrimePoints, 'index'>, geometry: AreaG
 }
 
 const SNAP_WARNING_SHARE = 0.5;
-/** Metres per degree of latitude (mean Earth radius 6,371,008.8 m). */
-const METRES_PER_DEGREE = (6_371_008.8 * Math.PI) / 180;
 
 /** Everything the analyst's area panel shows, for a saved or an unsaved area. */
 export class AreaAnalysisService {
@@ -114,7 +118,7 @@ export class AreaAnalysisService {
         return {
           code: s.code,
           name: l.name,
-          shareInside: Math.round(s.shareInside * 1000) / 1000,
+          shareInside: roundHalfAway(s.shareInside, 3),
           population: l.population,
           populationInside: l.population === null ? null : Math.round(l.population * s.shareInside),
         };
@@ -126,29 +130,13 @@ export class AreaAnalysisService {
     const camerasInside = cameras
       .filter((c) => area.locate(c.location.coordinates[0], c.location.coordinates[1]))
       .map((c) => ({ id: c.id, name: c.name, type: c.type, status: c.status }));
-    // Coverage radii are ≤ 1 km, so a local flat-earth scale around each camera is exact to well under a metre.
-    const coverage = cameras
-      .filter((c) => c.status === 'live')
-      .map((c) => {
-        const [lon, lat] = c.location.coordinates;
-        const r = c.coverageRadiusM ?? DEFAULT_COVERAGE_RADIUS_M[c.type];
-        return { lon, lat, r, bearing: c.bearingDeg, fov: c.fieldOfViewDeg, kx: METRES_PER_DEGREE * Math.cos((lat * Math.PI) / 180) };
-      });
+    // The planner's coverage model, camera for camera and metre for metre (BNG): see AreaStats.cctv.crimesCovered.
+    const seen = coveredAmong(points.index, selected, liveCameraViews(cameras));
     let crimesCovered = 0;
-    for (const i of selected) {
-      const x = points.lon[i]!;
-      const y = points.lat[i]!;
-      for (const c of coverage) {
-        const dx = (x - c.lon) * c.kx;
-        const dy = (y - c.lat) * METRES_PER_DEGREE;
-        if (inView(dx, dy, c.r, c.bearing, c.fov)) {
-          crimesCovered++;
-          break;
-        }
-      }
-    }
+    for (const s of seen) crimesCovered += s;
+    const toArea = distanceToArea(geometry);
     const nearest = helpPoints
-      .map((h) => ({ id: h.id, name: h.name, status: h.status, distanceM: Math.round(distanceToAreaMetres(h.location.coordinates, geometry)) }))
+      .map((h) => ({ id: h.id, name: h.name, status: h.status, distanceM: Math.round(toArea(h.location.coordinates)) }))
       .sort((a, b) => a.distanceM - b.distanceM)[0] ?? null;
     const zones = pspoZones
       .filter((z) => areasIntersect(geometry, z.geometry))
@@ -167,13 +155,13 @@ export class AreaAnalysisService {
         t.n++;
         if (t.n > best.n) best = t;
       }
-      busiestPoint = { share: Math.round((best.n / selected.length) * 1000) / 1000, count: best.n, location: points.locations[points.location[best.first]!] ?? '' };
+      busiestPoint = { share: shareOf(best.n, selected.length)!, count: best.n, location: points.locations[points.location[best.first]!] ?? '' };
     }
 
     const notes: string[] = [];
     if (dataset.synthetic) notes.push('Synthetic demo data: generated figures, not real crime.');
     if (busiestPoint && busiestPoint.share > SNAP_WARNING_SHARE && selected.length >= 10) {
-      notes.push(`${Math.round(busiestPoint.share * 100)} % of these crimes sit on one published point (${busiestPoint.location}): police.uk snaps crimes to map points, so this may be one address rather than a street problem.`);
+      notes.push(`${percentOf(busiestPoint.count, selected.length, 0)} % of these crimes sit on one published point (${busiestPoint.location}): police.uk snaps crimes to map points, so this may be one address rather than a street problem.`);
     }
     if (categories.includes('neighbourhood-crime')) notes.push('Neighbourhood crime from police.uk includes business burglary and robbery, so it over-counts the Home Office measure.');
     notes.push('Crime points are police.uk anonymised snap points; population inside is area-weighted from the LSOAs overlapped.');
@@ -192,7 +180,7 @@ export class AreaAnalysisService {
       cctv: {
         camerasInside,
         crimesCovered,
-        shareCovered: selected.length > 0 ? Math.round((crimesCovered / selected.length) * 1000) / 1000 : null,
+        shareCovered: shareOf(crimesCovered, selected.length),
         nearestHelpPoint: nearest,
       },
       pspoZones: zones,

@@ -1,5 +1,5 @@
 import type { Month } from '@safer-places/schemas';
-import { CATEGORY_INDEX, CRIME_CATEGORIES, CRIME_GROUPS } from '@safer-places/schemas';
+import { CATEGORY_INDEX, CRIME_CATEGORIES, CRIME_GROUPS, percentChange, shareToPercent } from '@safer-places/schemas';
 import { addMonths, monthRange } from './months';
 
 export interface StrategicRow {
@@ -8,7 +8,8 @@ export interface StrategicRow {
   current: number;
   previous: number;
   change: number;
-  /** Null when the previous 12 months had none. */
+  /** % change to one decimal, halves away from zero (percentChange in @safer-places/schemas); null when the previous 12
+   * months had none. */
   changePct: number | null;
   target: 'Reduce' | 'Monitor';
 }
@@ -42,7 +43,7 @@ export function strategicTable(
   const row = (key: string, label: string, indices: number[]): StrategicRow => {
     const current = sum(indices, currentMonths);
     const previous = sum(indices, previousMonths);
-    const changePct = previous > 0 ? Math.round(((current - previous) / previous) * 1000) / 10 : null;
+    const changePct = percentChange(current, previous);
     const rising = previous > 0 ? (current - previous) / previous >= threshold : current > 0;
     return { key, label, current, previous, change: current - previous, changePct, target: rising ? 'Reduce' : 'Monitor' };
   };
@@ -57,6 +58,6 @@ export function strategicTable(
       row('neighbourhood-crime', CRIME_GROUPS['neighbourhood-crime'].label, neighbourhood),
       ...CRIME_CATEGORIES.map((c, i) => row(c.slug, c.label, [i])),
     ],
-    rule: `Suggested target "Reduce" where the last 12 months are up by ${Math.round(threshold * 100)} % or more on the previous 12 (or where there were none before and some now); otherwise "Monitor". Partnerships set their own targets: treat this as a prompt.`,
+    rule: `Suggested target "Reduce" where the last 12 months are up by ${shareToPercent(threshold)} % or more on the previous 12 (or where there were none before and some now); otherwise "Monitor". Partnerships set their own targets: treat this as a prompt.`,
   };
 }

@@ -1,18 +1,21 @@
 import * as turf from '@turf/turf';
-import type { AreaGeometry, BBox, Position } from '@safer-places/schemas';
+import type { AreaGeometry, BBox } from '@safer-places/schemas';
 import { bboxIntersects, geometryBBox } from './bbox';
+import { areaSquareMetres } from './measure';
 
 export interface OverlapShare {
   code: string;
   /** Share of the polygon's own area that lies inside the drawn area, 0–1. */
   shareInside: number;
-  /** Overlap in square metres. */
+  /** Overlap in square metres on the British National Grid (measure.ts). */
   overlapM2: number;
 }
 
 /**
  * How much of each polygon (e.g. each LSOA) lies inside an area: the basis for area-weighted population. Only
- * polygons whose bbox meets the area's are intersected, and polygons with no overlap are left out.
+ * polygons whose bbox meets the area's are intersected, and polygons with no overlap are left out. The intersection is
+ * Turf's (polygon clipping on lon/lat); its area and the polygon's are both measured on the British National Grid by
+ * areaSquareMetres, so the m² agree with every other area the product reports.
  */
 export function overlapShares(area: AreaGeometry, polygons: { code: string; geometry: AreaGeometry; bbox?: BBox }[]): OverlapShare[] {
   const box = geometryBBox(area);
@@ -23,9 +26,12 @@ export function overlapShares(area: AreaGeometry, polygons: { code: string; geom
     const polygon = turf.feature(p.geometry);
     const overlap = turf.intersect(turf.featureCollection([areaFeature, polygon]));
     if (!overlap) continue;
-    const overlapM2 = turf.area(overlap);
+    const g = overlap.geometry;
+    if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') continue;
+    const overlapM2 = areaSquareMetres(g as AreaGeometry);
     if (overlapM2 <= 0) continue;
-    out.push({ code: p.code, shareInside: Math.min(1, overlapM2 / turf.area(polygon)), overlapM2 });
+    const polygonM2 = areaSquareMetres(p.geometry);
+    out.push({ code: p.code, shareInside: polygonM2 > 0 ? Math.min(1, overlapM2 / polygonM2) : 1, overlapM2 });
   }
   return out;
 }
@@ -34,24 +40,4 @@ export function overlapShares(area: AreaGeometry, polygons: { code: string; geom
 export function areasIntersect(a: AreaGeometry, b: AreaGeometry): boolean {
   if (!bboxIntersects(geometryBBox(a), geometryBBox(b))) return false;
   return turf.booleanIntersects(turf.feature(a), turf.feature(b));
-}
-
-export function areaSquareMetres(g: AreaGeometry): number {
-  return turf.area(turf.feature(g));
-}
-
-/** Great-circle distance in metres. */
-export function distanceMetres(a: Position, b: Position): number {
-  return turf.distance(a, b, { units: 'meters' });
-}
-
-/** Distance in metres from a point to an area: 0 inside, else to its nearest edge. */
-export function distanceToAreaMetres(point: Position, area: AreaGeometry): number {
-  const pt = turf.point(point);
-  const feature = turf.feature(area);
-  if (turf.booleanPointInPolygon(pt, feature)) return 0;
-  const rings = area.type === 'Polygon' ? area.coordinates : area.coordinates.flat();
-  let best = Infinity;
-  for (const ring of rings) best = Math.min(best, turf.pointToLineDistance(pt, turf.lineString(ring), { units: 'meters' }));
-  return best;
 }

@@ -5,7 +5,27 @@ export { tessellate } from './tessellate';
 export { unionAreas } from './union-areas';
 export { createPolygonLocator, type PolygonLocator } from './polygon-locator';
 export { seededRandom, type SeededRandom } from './seeded-random';
-export { overlapShares, areasIntersect, areaSquareMetres, distanceMetres, distanceToAreaMetres, type OverlapShare } from './area-overlap';
+export { overlapShares, areasIntersect, type OverlapShare } from './area-overlap';
+export {
+  projectPosition,
+  unprojectPosition,
+  projectRing,
+  distanceMetres,
+  planarRingArea,
+  planarPathLength,
+  ringAreaSquareMetres,
+  ringPerimeterMetres,
+  areaSquareMetres,
+  areaSquareKilometres,
+  pointSegmentDistance,
+  distanceToArea,
+  distanceToAreaMetres,
+  destinationPosition,
+  circlePolygon,
+  sectorPolygon,
+  cameraViewAt,
+  coveredAmong,
+} from './measure';
 export * from './hotspots/index';
 export * from './bids/index';
 export * from './planning/index';

@@ -32,10 +32,11 @@ describe('areasIntersect and distances', () => {
     expect(areasIntersect(area, lsoas[2]!.geometry)).toBe(false);
   });
 
-  it('measures metres on the ground', () => {
-    // 0.015° of longitude at 53° N ≈ 1,003 m.
-    expect(distanceMetres([-1.2, 53.0], [-1.185, 53.0])).toBeCloseTo(1003.5, -1);
+  it('measures British National Grid metres (measure.ts), within 0.4 % of metres on the ground', () => {
+    // 0.015° of longitude at 53° N: 1,003.5 m on Turf's sphere, 1,006.7 m on the grid (which is what every panel uses).
+    expect(distanceMetres([-1.2, 53.0], [-1.185, 53.0])).toBeCloseTo(1006.7, 1);
     expect(distanceToAreaMetres([-1.185, 53.0045], area)).toBe(0);
-    expect(distanceToAreaMetres([-1.17, 53.0045], area)).toBeCloseTo(501.7, -1);
+    expect(distanceToAreaMetres([-1.17, 53.0045], area)).toBeCloseTo(503.3, 1);
+    expect(Math.abs(distanceMetres([-1.2, 53.0], [-1.185, 53.0]) / turf.distance([-1.2, 53.0], [-1.185, 53.0], { units: 'meters' }) - 1)).toBeLessThan(0.004);
   });
 });

@@ -4,7 +4,8 @@ import { coverageCircle } from '../src/index';
 
 let sink = 0;
 
-// The wrapper should cost nothing over turf.circle; a layer of 500 cameras is drawn per request.
+// A layer of 500 cameras is drawn per request. coverageCircle draws on the British National Grid (one inverse
+// projection per vertex, so it costs more than turf.circle's sphere) so the circle is exactly the coverage model's.
 describe('500 coverage circles of 64 steps', () => {
   bench('coverageCircle', () => {
     for (let i = 0; i < 500; i++) sink += coverageCircle([-1.15 + i * 1e-4, 52.95], 100).coordinates[0]!.length;

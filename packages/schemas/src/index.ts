@@ -8,3 +8,4 @@ export * from './bids';
 export * from './planning';
 export * from './planning-api';
 export * from './scope';
+export * from './numbers';

@@ -1,4 +1,5 @@
 /** Display formatting: every number the user reads goes through here so the app speaks en-GB consistently. */
+import { roundHalfAway, shareToPercent } from '@safer-places/schemas';
 
 const MONTH_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
 const MONTH_LONG = [
@@ -32,6 +33,23 @@ export function formatGbp(n: number): string {
 
 export function formatMetres(n: number): string {
   return `${formatInteger(n)} m`;
+}
+
+const oneDecimal = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/**
+ * A distance for reading: whole metres under 1 km ("850 m"), kilometres with one decimal under 10 km ("1.2 km",
+ * "1.0 km") and whole kilometres from 10 km ("28 km", "1,234 km"). Halves round away from zero (850.5 m → "851 m"), and
+ * a distance that rounds up to the next unit is shown in it (999.6 m → "1.0 km", 9,960 m → "10 km"). Distances in the
+ * product are British National Grid metres. Not a number: "—".
+ */
+export function formatDistance(metres: number): string {
+  if (!Number.isFinite(metres)) return '—';
+  const m = roundHalfAway(metres, 0);
+  if (Math.abs(m) < 1000) return `${formatInteger(m)} m`;
+  const km1 = roundHalfAway(metres / 1000, 1);
+  if (Math.abs(km1) < 10) return `${oneDecimal.format(km1)} km`;
+  return `${formatInteger(roundHalfAway(metres / 1000, 0))} km`;
 }
 
 function parseMonth(month: string): { year: number; month: number } {
@@ -89,12 +107,17 @@ export function ordinal(n: number): string {
   return `${formatInteger(n)}${suffix}`;
 }
 
-/** A share (0–1) as a percentage: one decimal below 10 %, whole numbers above: 0.056 → "5.6 %", 0.42 → "42 %". */
+/**
+ * A share (0–1) as a percentage: one decimal below 10 %, whole numbers above: 0.056 → "5.6 %", 0.42 → "42 %". Halves
+ * round away from zero by the product's one rule (shareToPercent in @safer-places/schemas): 0.1225 → "12 %",
+ * 0.0125 → "1.3 %", −0.0125 → "-1.3 %".
+ */
 export function formatPercent(share: number): string {
   const pct = share * 100;
   if (pct === 0) return '0 %';
   if (pct > 0 && pct < 0.1) return '< 0.1 %';
-  return `${formatNumber(pct, Math.abs(pct) < 10 ? 1 : 0)} %`;
+  const digits = Math.abs(pct) < 10 ? 1 : 0;
+  return `${formatNumber(shareToPercent(share, digits), digits)} %`;
 }
 
 /** Square kilometres with two decimals below 10 km²: 0.74 → "0.74 km²", 12.3 → "12.3 km²". */

@@ -1,4 +1,5 @@
 import type { StrategicRow, StrategicTable } from '@safer-places/domain';
+import { PERCENT_DECIMALS, roundHalfAway } from '@safer-places/schemas';
 import { formatInteger, formatNumber, monthLabel } from './format';
 
 /*
@@ -16,15 +17,18 @@ export function formatSignedInteger(n: number): string {
 }
 
 /**
- * % change to one decimal: "+12.5 %", "−3.0 %", "0.0 %". With nothing in the previous 12 months there is no
- * percentage: "new" when there are crimes now, "n/a" when there are none in either period.
+ * % change to one decimal: "+12.5 %", "−3.0 %", "0.0 %", halves away from zero (+12.25 → "+12.3 %", −12.25 →
+ * "−12.3 %") by the product's one rule (roundHalfAway in @safer-places/schemas; the server already sends figures rounded
+ * by it, so this only guards figures from elsewhere). With nothing in the previous 12 months there is no percentage:
+ * "new" when there are crimes now, "n/a" when there are none in either period.
  */
 export function formatChangePct(row: Pick<StrategicRow, 'changePct' | 'current' | 'previous'>): string {
   if (row.changePct === null) return row.current > 0 ? 'new' : 'n/a';
-  if (row.changePct === 0) return '0.0 %';
-  const abs = formatNumber(Math.abs(row.changePct), 1);
+  const pct = roundHalfAway(row.changePct, PERCENT_DECIMALS);
+  if (pct === 0) return '0.0 %';
+  const abs = formatNumber(Math.abs(pct), PERCENT_DECIMALS);
   const text = abs.includes('.') ? abs : `${abs}.0`;
-  return `${row.changePct > 0 ? '+' : MINUS}${text} %`;
+  return `${pct > 0 ? '+' : MINUS}${text} %`;
 }
 
 /** What "new" and "n/a" mean, for a footnote under the table. */

@@ -1,4 +1,5 @@
 import type { EvaluationCounts, EvaluationResult } from '@safer-places/schemas';
+import { percentChange } from '@safer-places/schemas';
 
 /**
  * Difference in differences for one target area against one comparison area, on counts in equal-length windows
@@ -23,7 +24,7 @@ export const DID_CAVEATS = [
 ];
 
 export function counts(before: number, after: number): EvaluationCounts {
-  return { before, after, change: after - before, changePercent: before > 0 ? round1(((after - before) / before) * 100) : null };
+  return { before, after, change: after - before, changePercent: percentChange(after, before) };
 }
 
 export function differenceInDifferences(target: EvaluationCounts, comparison: EvaluationCounts): EvaluationResult['did'] {

@@ -52,6 +52,7 @@ import {
   DEFAULT_BUFFER_M,
   bidCategoriesOf,
   bidSelectionLabel,
+  percentChange,
 } from '@safer-places/schemas';
 import { exportingAs, type AssetService } from '../assets';
 import type { CrimePoints, CrimePointsCache } from '../crime-points';
@@ -500,7 +501,7 @@ export class BidService {
         crimes,
         previousCrimes,
         change: crimes - previousCrimes,
-        changePercent: previousCrimes > 0 ? Math.round(((crimes - previousCrimes) / previousCrimes) * 1000) / 10 : null,
+        changePercent: percentChange(crimes, previousCrimes),
         rate: residents > 0 ? round2((crimes / residents) * 1000) : null,
       },
       groups: groups.map((g) => g.map((i) => topo.lsoas[i]!.code)),
@@ -751,7 +752,7 @@ function categoryRows(table: Map<Month, number[]>, available: Set<Month>, to: Mo
         current,
         previous,
         change: current - previous,
-        changePct: previous > 0 ? Math.round(((current - previous) / previous) * 1000) / 10 : null,
+        changePct: percentChange(current, previous),
         target: rising ? ('Reduce' as const) : ('Monitor' as const),
       };
     });

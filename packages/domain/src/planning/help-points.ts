@@ -1,4 +1,4 @@
-import { distanceMetres, distanceToAreaMetres, pointsInPolygon, topHotspots } from '@safer-places/geo';
+import { distanceMetres, distanceToArea, pointsInPolygon, topHotspots } from '@safer-places/geo';
 import type { AreaGeometry, HelpPoint, Month, Position, Principal, Scope } from '@safer-places/schemas';
 import { AREA_THEME_LABELS, SAFER_STREETS_THEME_LABELS, VAWG_CATEGORIES } from '@safer-places/schemas';
 import { commonLocation, mainCrimeTypes, round6, type PlanningContext } from './common';
@@ -80,7 +80,8 @@ export async function helpPointSuggestions(ctx: PlanningContext, principal: Prin
       t.n++;
       if (!busiest || t.n > busiest.n) busiest = t;
     }
-    const near = nearest(helpPoints, (h) => distanceToAreaMetres(h.location.coordinates, a.geometry));
+    const toArea = distanceToArea(a.geometry);
+    const near = nearest(helpPoints, (h) => toArea(h.location.coordinates));
     return [{
       id: a.id,
       kind: a.kind,

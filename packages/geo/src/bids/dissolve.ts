@@ -1,4 +1,5 @@
 import type { AreaGeometry, Position } from '@safer-places/schemas';
+import { planarPathLength, planarRingArea, projectRing } from '../measure';
 import { findSelfIntersection } from '../self-intersection';
 import { unionAreas } from '../union-areas';
 import { nodeVertices } from './node-vertices';
@@ -39,8 +40,6 @@ export interface DissolveResult {
   /** Slivers (holes or parts) removed. */
   sliversRemoved: number;
 }
-
-const M_PER_DEG = (6_371_008.8 * Math.PI) / 180;
 
 export function dissolvePolygons(geometries: readonly AreaGeometry[], options: DissolveOptions = {}): DissolveResult {
   const precision = options.precision ?? DEFAULT_VERTEX_PRECISION;
@@ -169,8 +168,10 @@ function assemble(rings: Position[][], options: DissolveOptions, method: Dissolv
   for (const ring of rings) {
     if (ring.length < 3) continue;
     const a = signedArea(ring);
-    const m2 = Math.abs(a) * M_PER_DEG * M_PER_DEG * Math.cos((ring[0]![1] * Math.PI) / 180);
-    const width = (2 * m2) / perimeterM(ring);
+    // Sliver area and width in British National Grid metres, as every area the product reports (measure.ts).
+    const xy = projectRing(ring);
+    const m2 = Math.abs(planarRingArea(xy));
+    const width = (2 * m2) / (planarPathLength(xy, true) || 1);
     if (m2 < minArea || width < minWidth) {
       sliversRemoved++;
       continue;
@@ -217,17 +218,6 @@ export function signedArea(ring: readonly Position[]): number {
     s += x1 * y2 - x2 * y1;
   }
   return s / 2;
-}
-
-function perimeterM(ring: readonly Position[]): number {
-  const k = Math.cos((ring[0]![1] * Math.PI) / 180);
-  let p = 0;
-  for (let i = 0; i < ring.length; i++) {
-    const [x1, y1] = ring[i]!;
-    const [x2, y2] = ring[(i + 1) % ring.length]!;
-    p += Math.hypot((x2 - x1) * k, y2 - y1) * M_PER_DEG;
-  }
-  return p || 1;
 }
 
 function pointInRing([x, y]: Position, ring: readonly Position[]): boolean {
