@@ -69,6 +69,10 @@ export class MemoryReference implements ReferenceRepository {
   async putLsoas(id: string, lsoas: Lsoa[]) {
     this.lsoaSets.set(id, lsoas);
   }
+  async deleteLsoas(id: string, codes: string[]) {
+    const gone = new Set(codes);
+    this.lsoaSets.set(id, (this.lsoaSets.get(id) ?? []).filter((l) => !gone.has(l.code)));
+  }
   async replaceCrimeMonth(id: string, month: Month, blocks: CrimeBlock[]) {
     this.blocks.set(`${id}|${month}`, blocks);
     const counts = new Map<string, number[]>();

@@ -12,6 +12,15 @@ export interface AssetRepository {
    * Fails with AlreadyExistsError when an id is taken.
    */
   createMany<K extends AssetKind>(kind: K, assets: AssetByKind[K][]): Promise<void>;
+  /**
+   * A file upload as one unit that survives crashes: nothing of it is visible until all of it is, whatever point a
+   * process dies at. `request.id` names the upload: sending the same id again (a retry of the same request) never
+   * stores it twice. If that id's upload was completed, nothing is written and its items are handed back as stored
+   * now (null where one was deleted since), in upload order; if an earlier try of it was cut short, what that try left
+   * is removed and the upload runs again. Fails with AlreadyExistsError when an id is taken.
+   * Optional: a repository without it gets createMany (all or nothing, but without the crash-safe retry).
+   */
+  upload?<K extends AssetKind>(kind: K, assets: AssetByKind[K][], request: UploadRequest): Promise<UploadOutcome<K>>;
   /** Writes only if the stored version equals expectedVersion; otherwise VersionConflictError (or NotFoundError). */
   update<K extends AssetKind>(kind: K, asset: AssetByKind[K], expectedVersion: number): Promise<void>;
   remove(orgId: string, kind: AssetKind, id: string, expectedVersion: number): Promise<void>;
@@ -23,6 +32,19 @@ export interface AssetRepository {
   putSetting(orgId: string, name: string, value: string): Promise<void>;
 }
 
+/** Which upload a write belongs to, so a retry of the same request is recognised. */
+export interface UploadRequest {
+  /** The same for every retry of one request (derived from its Idempotency-Key); absent for a one-off upload. */
+  id?: string;
+  /** The request's time: how long an unfinished upload is left alone before clean-up may undo it counts from here. */
+  now: Date;
+}
+
+export type UploadOutcome<K extends AssetKind> =
+  | { replayed: false }
+  /** The upload with this id had been completed by an earlier try: its items as they are stored now. */
+  | { replayed: true; items: (AssetByKind[K] | null)[] };
+
 /** Shared reference data (boundaries, deprivation, population, crime), grouped by dataset. */
 export interface ReferenceRepository {
   listDatasets(): Promise<DatasetSummary[]>;
@@ -30,6 +52,8 @@ export interface ReferenceRepository {
   putDataset(summary: DatasetSummary): Promise<void>;
   listLsoas(datasetId: string): Promise<Lsoa[]>;
   putLsoas(datasetId: string, lsoas: Lsoa[]): Promise<void>;
+  /** Removes LSOAs from a dataset (an import that narrows the study area); unknown codes are ignored. */
+  deleteLsoas(datasetId: string, codes: string[]): Promise<void>;
   /** Replaces every crime block of the month (a newer file for a month replaces that month). */
   replaceCrimeMonth(datasetId: string, month: Month, blocks: CrimeBlock[]): Promise<void>;
   /** Per-LSOA category counts for each month in [from, to] that has data. */

@@ -1,5 +1,5 @@
 import type { AssetByKind, AssetKind, DatasetSummary, Lsoa, Month } from '@safer-places/schemas';
-import type { AssetRepository, CrimeBlock, MonthlyCounts, ReferenceRepository } from '../src/index';
+import type { AssetRepository, CrimeBlock, MonthlyCounts, ReferenceRepository, UploadOutcome, UploadRequest } from '../src/index';
 import { AlreadyExistsError, NotFoundError, VersionConflictError, emptyCategoryCounts } from '../src/index';
 import { CATEGORY_INDEX } from '@safer-places/schemas';
 
@@ -23,6 +23,16 @@ export class MemoryAssets implements AssetRepository {
     const taken = assets.find((a) => this.items.has(this.key(a.orgId, kind, a.id)));
     if (taken) throw new AlreadyExistsError(taken.id);
     for (const a of assets) this.items.set(this.key(a.orgId, kind, a.id), a);
+  }
+  /** Completed uploads by id: the keys of their items, in upload order. */
+  readonly uploads = new Map<string, string[]>();
+  async upload<K extends AssetKind>(kind: K, assets: AssetByKind[K][], request: UploadRequest): Promise<UploadOutcome<K>> {
+    const id = request.id === undefined ? undefined : `${assets[0]?.orgId}|${request.id}`;
+    const done = id === undefined ? undefined : this.uploads.get(id);
+    if (done) return { replayed: true, items: done.map((k) => (this.items.get(k) as AssetByKind[K] | undefined) ?? null) };
+    await this.createMany(kind, assets);
+    if (id !== undefined) this.uploads.set(id, assets.map((a) => this.key(a.orgId, kind, a.id)));
+    return { replayed: false };
   }
   async update<K extends AssetKind>(kind: K, asset: AssetByKind[K], expected: number) {
     const current = this.items.get(this.key(asset.orgId, kind, asset.id));
@@ -70,6 +80,10 @@ export class MemoryReference implements ReferenceRepository {
   }
   async putLsoas(id: string, lsoas: Lsoa[]) {
     this.lsoaSets.set(id, [...(this.lsoaSets.get(id) ?? []), ...lsoas]);
+  }
+  async deleteLsoas(id: string, codes: string[]) {
+    const gone = new Set(codes);
+    this.lsoaSets.set(id, (this.lsoaSets.get(id) ?? []).filter((l) => !gone.has(l.code)));
   }
   async replaceCrimeMonth(id: string, month: Month, blocks: CrimeBlock[]) {
     this.months.set(`${id}|${month}`, blocks);

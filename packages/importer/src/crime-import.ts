@@ -4,6 +4,7 @@ import { UNPLACED_LSOA, type CrimeRecord } from '@safer-places/domain';
 import type { PolygonLocator } from '@safer-places/geo';
 import { categoryFromLabel } from '@safer-places/schemas';
 import { readCsvRows } from './csv';
+import { emptyAccounting, type MonthAccounting } from './accounting';
 import type { DetectedFile } from './detect';
 import type { Lsoa11Lookup } from './reference-import';
 
@@ -17,6 +18,7 @@ export interface RowCounts {
   rejected: number;
   /** Of the imported rows: */
   noLocation: number;
+  /** Rows with coordinates that fall in no LSOA of the study area (stored as unplaced). */
   outsideLsoas: number;
   publishedCodeDiffers: number;
 }
@@ -53,6 +55,9 @@ const inUk = (lon: number, lat: number) => lon >= UK.west && lon <= UK.east && l
  * Reads police.uk street CSVs into one set of crimes per month, de-duplicated: by Crime ID, or for rows without one
  * (anti-social behaviour) by a key made from the row's content and how many identical rows came before it in the
  * file, so importing the same file again yields the same keys.
+ *
+ * Reading and placing are two steps: every file is read first (so the study area can be chosen from the crimes, e.g.
+ * the force they "Fall within"), then {@link place} puts each crime in an LSOA of the study area, or leaves it unplaced.
  */
 export class CrimeCollector {
   readonly months = new Map<string, Map<string, CrimeRecord>>();
@@ -63,14 +68,83 @@ export class CrimeCollector {
   readonly warnings: string[] = [];
   readonly retiredSeen = new Map<string, number>();
   readonly publishedOutside = new Map<string, number>();
+  /** "Falls within" (the force) of the rows kept, with how many rows name it. */
+  readonly fallsWithin = new Map<string, number>();
   rowsRead = 0;
+  /** Every crime kept, in the order read, and the file-and-month figures each counts in. */
+  private readonly kept: CrimeRecord[] = [];
+  private readonly keptStats: MonthFileStats[] = [];
 
-  constructor(
-    private readonly locator: PolygonLocator,
-    private readonly lsoaCodes: Set<string>,
-    private readonly lookup: Lsoa11Lookup | null,
-    private readonly latestMonth: string,
-  ) {}
+  constructor(private readonly latestMonth: string) {}
+
+  /**
+   * Where every row of each month read went, once placed. Rows that belong to no month kept (a bad or future month, an
+   * unreadable line) count in the month their file holds most crimes of; a file with no usable row counts nowhere.
+   */
+  monthAccounting(): Map<string, MonthAccounting> {
+    const mainMonth = new Map<string, { month: string; imported: number }>();
+    for (const s of this.stats.values()) {
+      if (!this.months.has(s.month)) continue;
+      const best = mainMonth.get(s.file);
+      if (!best || s.imported > best.imported || (s.imported === best.imported && s.month < best.month)) mainMonth.set(s.file, { month: s.month, imported: s.imported });
+    }
+    const out = new Map<string, MonthAccounting>();
+    for (const s of this.stats.values()) {
+      const month = this.months.has(s.month) ? s.month : mainMonth.get(s.file)?.month;
+      if (!month) continue;
+      let a = out.get(month);
+      if (!a) out.set(month, (a = { month, ...emptyAccounting(), files: [] }));
+      if (!a.files.includes(s.file)) a.files.push(s.file);
+      a.rowsRead += s.rowsRead;
+      a.stored += s.imported;
+      a.duplicatesSkipped += s.duplicatesSkipped;
+      a.rejected += s.rejected;
+      a.noLocation += s.noLocation;
+      a.outsideStudyArea += s.outsideLsoas;
+    }
+    for (const a of out.values()) {
+      a.placed = a.stored - a.noLocation - a.outsideStudyArea;
+      a.files.sort();
+    }
+    return out;
+  }
+
+  /** The crimes read, in the order read (placed or not yet). */
+  crimes(): readonly CrimeRecord[] {
+    return this.kept;
+  }
+
+  /**
+   * Places every crime read in the LSOA of the locator its point falls in (the study area's LSOAs), or leaves it
+   * unplaced (UNPLACED_LSOA) when it has no location or falls in none. May be called again; each call starts afresh.
+   */
+  place(locator: PolygonLocator, lsoaCodes: Set<string>, lookup: Lsoa11Lookup | null): void {
+    for (const s of this.stats.values()) {
+      s.outsideLsoas = 0;
+      s.publishedCodeDiffers = 0;
+      s.retiredCodes = 0;
+    }
+    this.retiredSeen.clear();
+    this.publishedOutside.clear();
+    for (let i = 0; i < this.kept.length; i++) {
+      const crime = this.kept[i]!;
+      const stats = this.keptStats[i]!;
+      const { lon, lat } = crime;
+      const published = crime.publishedLsoaCode;
+      const placed = lon !== null && lat !== null ? locator.locate(lon, lat) : null;
+      crime.lsoaCode = placed ?? UNPLACED_LSOA;
+      const retired = published !== null && !lsoaCodes.has(published) && lookup?.retired[published] !== undefined;
+      if (lon !== null && !placed) stats.outsideLsoas++;
+      // A retired 2011 code always differs from a 2021 LSOA; it is counted as retired instead.
+      else if (placed && published && published !== placed && !retired) stats.publishedCodeDiffers++;
+      if (retired) {
+        stats.retiredCodes++;
+        this.retiredSeen.set(published, (this.retiredSeen.get(published) ?? 0) + 1);
+      } else if (published && !lsoaCodes.has(published)) {
+        this.publishedOutside.set(published, (this.publishedOutside.get(published) ?? 0) + 1);
+      }
+    }
+  }
 
   private stat(file: string, month: string): MonthFileStats {
     const key = `${file}|${month}`;
@@ -178,30 +252,23 @@ export class CrimeCollector {
         continue;
       }
 
-      const placed = lon !== null && lat !== null ? this.locator.locate(lon, lat) : null;
-      const lsoaCode = placed ?? UNPLACED_LSOA;
-      const retired = published !== null && !this.lsoaCodes.has(published) && this.lookup?.retired[published] !== undefined;
       if (lon === null) stats.noLocation++;
-      else if (!placed) stats.outsideLsoas++;
-      // A retired 2011 code always differs from a 2021 LSOA; it is counted as retired instead.
-      else if (published && published !== placed && !retired) stats.publishedCodeDiffers++;
-      if (retired) {
-        stats.retiredCodes++;
-        this.retiredSeen.set(published, (this.retiredSeen.get(published) ?? 0) + 1);
-      } else if (published && !this.lsoaCodes.has(published)) {
-        this.publishedOutside.set(published, (this.publishedOutside.get(published) ?? 0) + 1);
-      }
-      crimes.set(id, {
+      const crime: CrimeRecord = {
         id,
         month,
         category,
         lon,
         lat,
         location,
-        lsoaCode,
+        lsoaCode: UNPLACED_LSOA,
         publishedLsoaCode: published,
         outcome: v('Last outcome category') || null,
-      });
+      };
+      crimes.set(id, crime);
+      this.kept.push(crime);
+      this.keptStats.push(stats);
+      const force = v('Falls within');
+      if (force) this.fallsWithin.set(force, (this.fallsWithin.get(force) ?? 0) + 1);
       stats.imported++;
     }
     if (windows1252 > 0) {

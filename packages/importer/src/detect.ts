@@ -34,7 +34,7 @@ async function detectOne(path: string): Promise<DetectedFile | Unusable | string
     if (!header) return 'the file is empty';
     for (const k of CSV_KINDS) {
       const { index, missing } = mapColumns(header, k.columns);
-      if (missing.length === 0) return { path, kind: k.kind, label: k.label, columns: index };
+      if (missing.length === 0) return { path, kind: k.kind, label: k.label, columns: { ...mapColumns(header, k.optional ?? []).index, ...index } };
     }
     // Most of the police.uk columns but not all: a street-crime file with a column lost, which must not pass unseen.
     const { missing } = mapColumns(header, POLICE.columns);

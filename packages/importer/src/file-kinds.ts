@@ -38,6 +38,8 @@ export interface CsvKind {
   label: string;
   where: string;
   columns: ColumnSpec[];
+  /** Columns read when present; their absence does not stop the file being recognised. */
+  optional?: ColumnSpec[];
 }
 
 const col = (field: string, ...names: string[]): ColumnSpec => ({
@@ -101,6 +103,8 @@ export const CSV_KINDS: CsvKind[] = [
     label: 'district to Community Safety Partnership lookup',
     where: 'ONS Open Geography Portal, "LAD (2024) to CSP (2024) to PFA (2024) Lookup"',
     columns: [col('lad24cd', 'lad\\d\\dcd'), col('csp24cd', 'csp\\d\\dcd'), col('csp24nm', 'csp\\d\\dnm')],
+    // The police force area columns choose a dataset's study area (the districts of the force the crimes fall within).
+    optional: [col('lad24nm', 'lad\\d\\dnm'), col('pfa24cd', 'pfa\\d\\dcd'), col('pfa24nm', 'pfa\\d\\dnm')],
   },
 ];
 

@@ -1,17 +1,38 @@
-import type { CrimeBlock, ReferenceRepository } from '@safer-places/domain';
-import { createPolygonLocator } from '@safer-places/geo';
-import type { BBox, DataSource, DatasetSummary } from '@safer-places/schemas';
+import { UNPLACED_LSOA, type CrimeBlock, type CrimeRecord, type ReferenceRepository } from '@safer-places/domain';
+import { createPolygonLocator, type PolygonLocator } from '@safer-places/geo';
+import type { BBox, CrimeAccounting, DataSource, DatasetSummary, Lsoa } from '@safer-places/schemas';
+import { accountingProblem, derivedAccounting, monthAccountingDocument, MONTH_ACCOUNTING_PREFIX, placementOf, sumAccounting, type MonthAccounting } from './accounting';
+import { readBoundaries } from './boundaries';
 import { CrimeCollector } from './crime-import';
 import { detectFiles } from './detect';
 import { ImportInputError } from './errors';
-import { importReference, sourcesFor, type Lsoa11Lookup } from './reference-import';
+import { forceKey, nameKey, plural, type DistrictLookupRow } from './places';
+import { draftLsoas, importReference, readDistrictLookup, readWardLookup, sourcesFor, type Lsoa11Lookup } from './reference-import';
 import type { ImportReport } from './report';
+import {
+  allBoundariesArea,
+  crimeShareArea,
+  dominantForce,
+  finishStudyArea,
+  knownDistricts,
+  namedStudyArea,
+  policeForceArea,
+  sameDistricts,
+  storedArea,
+  studyAreaMembership,
+  CRIME_SHARE_THRESHOLD,
+  type AreaChoice,
+  type District,
+  type StudyAreaRequest,
+} from './study-area';
 
 export const DEFAULT_DATASET_ID = 'open-data';
 const LOOKUP_DOCUMENT = 'lsoa11-lookup';
+/** The ONS LAD → CSP → PFA lookup, kept so a later import can name a partnership or force without the file. */
+const DISTRICT_LOOKUP_DOCUMENT = 'district-lookup';
 
 export interface ImportProgress {
-  stage: 'detect' | 'reference' | 'crimes' | 'write' | 'done';
+  stage: 'detect' | 'reference' | 'crimes' | 'study-area' | 'write' | 'done';
   file?: string;
   /** Files of this stage done so far, and in all. */
   filesDone: number;
@@ -23,6 +44,12 @@ export interface ImportOptions {
   reference: ReferenceRepository;
   datasetId?: string;
   datasetName?: string;
+  /**
+   * Names the study area (method "named"), replacing a stored one. Without it a stored study area is kept; a dataset
+   * without one gets the districts of the police force area its crimes fall within (or, without the ONS LAD → PFA
+   * lookup, the districts holding at least 1 % of them).
+   */
+  studyArea?: StudyAreaRequest;
   onProgress?: (p: ImportProgress) => void;
   now?: () => Date;
 }
@@ -38,10 +65,82 @@ function unionBBox(boxes: BBox[]): BBox | null {
   return boxes.reduce((a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])]);
 }
 
+const sameGeometry = (a: Lsoa, b: Lsoa) => JSON.stringify(a.geometry) === JSON.stringify(b.geometry);
+function sameLsoa(a: Lsoa, b: Lsoa): boolean {
+  return (
+    a.name === b.name &&
+    a.districtCode === b.districtCode &&
+    a.districtName === b.districtName &&
+    a.wardName === b.wardName &&
+    a.cspCode === b.cspCode &&
+    a.cspName === b.cspName &&
+    a.population === b.population &&
+    a.imdDecile === b.imdDecile &&
+    a.deprivationSource === b.deprivationSource &&
+    sameGeometry(a, b)
+  );
+}
+
+const districtKey = (l: Pick<Lsoa, 'districtCode' | 'districtName'>) => l.districtCode || `name:${nameKey(l.districtName)}`;
+
+/** Locates every crime with coordinates against all the LSOAs given (not only a study area) and counts them per district. */
+function chooseByCrimeShare(crimes: readonly CrimeRecord[], lsoas: Lsoa[], force: string | null, note: string | null): AreaChoice | null {
+  const locator = createPolygonLocator(lsoas.map((l) => ({ code: l.code, geometry: l.geometry })));
+  const byCode = new Map(lsoas.map((l) => [l.code, l]));
+  const perDistrict = new Map<string, { district: District; crimes: number }>();
+  let located = 0;
+  for (const c of crimes) {
+    if (c.lon === null || c.lat === null) continue;
+    const code = locator.locate(c.lon, c.lat);
+    if (!code) continue;
+    located++;
+    const l = byCode.get(code)!;
+    const key = districtKey(l);
+    const entry = perDistrict.get(key);
+    if (entry) entry.crimes++;
+    else perDistrict.set(key, { district: { code: l.districtCode, name: l.districtName }, crimes: 1 });
+  }
+  return crimeShareArea(perDistrict, located, force, note);
+}
+
+/** Places a stored month's crimes again (the study area's LSOAs changed), counting the crimes that moved. */
+function placeAgain(blocks: CrimeBlock[], locator: PolygonLocator): { blocks: CrimeBlock[]; moved: number } {
+  const byLsoa = new Map<string, CrimeBlock>();
+  let moved = 0;
+  for (const b of blocks) {
+    for (const crime of b.crimes) {
+      const code = (crime.lon !== null && crime.lat !== null ? locator.locate(crime.lon, crime.lat) : null) ?? UNPLACED_LSOA;
+      if (code !== b.lsoaCode) moved++;
+      let block = byLsoa.get(code);
+      if (!block) byLsoa.set(code, (block = { month: b.month, lsoaCode: code, crimes: [] }));
+      block.crimes.push({ ...crime, lsoaCode: code });
+    }
+  }
+  return { blocks: [...byLsoa.values()], moved };
+}
+
+const monthTotal = (counts: Map<string, number[]>, placedOnly: boolean) => {
+  let n = 0;
+  for (const [code, row] of counts) if (!placedOnly || code !== UNPLACED_LSOA) for (const k of row) n += k;
+  return n;
+};
+
+/** Why LSOAs outside the study area were left out, in words for the report. */
+function outsideReason(choice: AreaChoice, how: 'named' | 'kept' | 'chosen', label: string): string {
+  if (choice.method === 'crime-share' && how === 'chosen') return `districts holding under ${CRIME_SHARE_THRESHOLD * 100} % of the crimes`;
+  // The label without its count: "Nottinghamshire police force area", "South Nottinghamshire CSP", "Ashfield and Mansfield".
+  const place = label.replace(/ \([^()]*\)$/, '');
+  return /police force area$/.test(place) ? `districts outside ${place}` : `districts other than ${place}`;
+}
+
 /**
- * Imports boundary, lookup, deprivation, population and police.uk files into one dataset. Everything is read and
- * checked before anything is written; crimes are written month by month (each month replaces what was stored for it),
- * and the dataset summary goes last, so a dataset is listed only once its data is there.
+ * Imports boundary, lookup, deprivation, population and police.uk files into one dataset, kept to its study area.
+ *
+ * Everything is read and checked before anything is written: boundaries and lookups first, then every crime file; then
+ * the study area is decided (named by an option, kept from the dataset, or chosen from the crimes), files larger than it
+ * are clipped to it, and crimes are placed in its LSOAs only (a crime in none of them is stored unplaced, counted as
+ * outside the study area). Crimes are written month by month (each month replaces what was stored for it, with its
+ * accounting document), and the dataset summary goes last, so a dataset is listed only once its data is there.
  */
 export async function importFiles(paths: string[], options: ImportOptions): Promise<ImportReport> {
   const now = options.now ?? (() => new Date());
@@ -59,6 +158,7 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
 
   const referenceFiles = files.filter((f) => f.kind !== 'police-street');
   const crimeFiles = files.filter((f) => f.kind === 'police-street');
+  const of = (kind: (typeof files)[number]['kind']) => files.filter((f) => f.kind === kind);
   const warnings: string[] = [];
   for (const f of files) {
     if (f.kind === 'lsoa11-boundaries') warnings.push(`${f.path}: LSOA 2011 boundaries are not needed (the map uses 2021 LSOAs; 2011-based data is carried through the lookup); not imported`);
@@ -66,19 +166,19 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
   }
 
   progress({ stage: 'reference', filesDone: 0, filesTotal: referenceFiles.length });
+  const boundaries = await readBoundaries(of('lsoa21-boundaries'));
+  const wards = await readWardLookup(of('lookup-lsoa21-ward-lad'));
+  const fileDistricts = await readDistrictLookup(of('lookup-lad-csp'));
+  const storedDistricts = await repo.getDocument<DistrictLookupRow[]>(datasetId, DISTRICT_LOOKUP_DOCUMENT);
+  const districtLookup = fileDistricts ?? storedDistricts;
   const storedLookup = await repo.getDocument<Lsoa11Lookup>(datasetId, LOOKUP_DOCUMENT);
-  const reference = await importReference(referenceFiles, await repo.listLsoas(datasetId), storedLookup);
-  warnings.push(...reference.report.warnings);
-  const lsoas = reference.lsoas;
+  const existing = await repo.listLsoas(datasetId);
+  const storedMonths = (await repo.getMonthlyCounts(datasetId, '0000-01', '9999-12')).map((m) => m.month);
+  const drafts = draftLsoas(boundaries, existing, wards.byCode, districtLookup);
 
   let collector: CrimeCollector | null = null;
   if (crimeFiles.length > 0) {
-    if (lsoas.length === 0) {
-      throw new ImportInputError('police.uk crimes are placed in LSOAs by their coordinates: import LSOA 2021 boundaries first, or in the same command');
-    }
-    const locator = createPolygonLocator(lsoas.map((l) => ({ code: l.code, geometry: l.geometry })));
-    const latestMonth = started.toISOString().slice(0, 7);
-    collector = new CrimeCollector(locator, new Set(lsoas.map((l) => l.code)), reference.lookup, latestMonth);
+    collector = new CrimeCollector(started.toISOString().slice(0, 7));
     let done = 0;
     for (const f of crimeFiles) {
       progress({ stage: 'crimes', file: f.path, filesDone: done, filesTotal: crimeFiles.length, rows: collector.rowsRead });
@@ -88,10 +188,83 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
     warnings.push(...collector.warnings);
   }
 
+  // ---- The study area ----
+  progress({ stage: 'study-area', filesDone: 0, filesTotal: 1 });
+  const crimes = collector?.crimes() ?? [];
+  const force = collector ? dominantForce(collector.fallsWithin) : null;
+  const stored = existingSummary?.studyArea ?? null;
+  let choice: AreaChoice;
+  let how: 'named' | 'kept' | 'chosen';
+  let note: string | null = null;
+  if (options.studyArea) {
+    choice = namedStudyArea(options.studyArea, knownDistricts(drafts.values(), districtLookup), districtLookup);
+    how = 'named';
+  } else if (stored && !(stored.method === 'all-boundaries' && crimes.length > 0)) {
+    // A study area chosen for lack of crimes is chosen again once there are some; any other is kept.
+    choice = storedArea(stored);
+    how = 'kept';
+  } else if (crimeFiles.length > 0) {
+    const pfa = policeForceArea(force?.name ?? null, districtLookup);
+    note = pfa.note;
+    choice =
+      pfa.choice ??
+      chooseByCrimeShare(crimes, [...drafts.values()], force?.name ?? null, pfa.note) ??
+      allBoundariesArea(`no police.uk crime with coordinates falls in any LSOA given${drafts.size === 0 ? ' (no LSOA boundaries)' : ''}: every LSOA given is kept`, force?.name ?? null);
+    if (pfa.note) warnings.push(`${pfa.note}: the study area was chosen by crime share instead`);
+    how = 'chosen';
+  } else {
+    choice = allBoundariesArea('no police.uk crimes to choose a place from: every LSOA given is kept', null);
+    how = 'chosen';
+    if (drafts.size > 0) {
+      warnings.push(
+        `no police.uk crimes in this import and no study area stored: all ${plural(drafts.size, 'LSOA')} given are kept; import the crimes with the ONS LAD → CSP → PFA lookup, or name the place with --districts, --csp or --force, to keep only the study area`,
+      );
+    }
+  }
+  if (force && choice.method === 'police-force-area') {
+    const total = force.rows + force.others.reduce((s, o) => s + o.rows, 0);
+    for (const o of force.others) {
+      if (o.rows / total >= CRIME_SHARE_THRESHOLD) warnings.push(`${plural(o.rows, 'police.uk row')} fall within "${o.name}", not "${force.name}": the study area is ${choice.label}`);
+    }
+  }
+  if (force && how === 'kept' && choice.force && forceKey(choice.force.name) !== forceKey(force.name)) {
+    warnings.push(`police.uk rows fall within "${force.name}", but the dataset's study area is ${choice.label ?? 'another place'}: crimes outside it are stored unplaced (name another study area with --districts, --csp or --force, or import into another dataset)`);
+  }
+  const changed = !stored || choice.method !== stored.method || !sameDistricts(choice, storedArea(stored));
+
+  // ---- Clip to the study area ----
+  const inArea = studyAreaMembership(choice.districts);
+  const keptDrafts = [...drafts.values()].filter(inArea);
+  const keptCodes = new Set(keptDrafts.map((l) => l.code));
+  const removedStored = existing.filter((l) => !keptCodes.has(l.code)).map((l) => l.code);
+  const boundaryCodesKept = new Set([...boundaries.byCode.keys()].filter((c) => keptCodes.has(c)));
+  const areaLabel = choice.label ?? 'every LSOA given';
+  const reference = await importReference(referenceFiles, keptDrafts, { boundaries, boundaryCodesKept, wardRows: wards.rows, districts: districtLookup, storedLookup });
+  warnings.push(...reference.report.warnings);
+  const lsoas = reference.lsoas;
+  if (crimeFiles.length > 0 && lsoas.length === 0) {
+    if (drafts.size === 0) throw new ImportInputError('police.uk crimes are placed in LSOAs by their coordinates: import LSOA 2021 boundaries first, or in the same command');
+    throw new ImportInputError(`none of the ${plural(drafts.size, 'LSOA')} given or stored is in the study area, ${areaLabel}: import its LSOA 2021 boundaries (or name another study area); nothing was imported`);
+  }
+  const studyArea = finishStudyArea(choice, lsoas);
+  for (const d of studyArea.districts) {
+    if (d.lsoaCount === 0) warnings.push(`the study area's district ${d.name}${d.code ? ` (${d.code})` : ''} has no LSOA boundaries in this dataset: import them to analyse it`);
+  }
+
+  // ---- Place the crimes in the study area's LSOAs only ----
+  const locator = createPolygonLocator(lsoas.map((l) => ({ code: l.code, geometry: l.geometry })));
+  collector?.place(locator, new Set(lsoas.map((l) => l.code)), reference.lookup);
+  const existingByCode = new Map(existing.map((l) => [l.code, l]));
+  const lsoasToWrite = lsoas.filter((l) => !existingByCode.has(l.code) || !sameLsoa(existingByCode.get(l.code)!, l));
+  const placementChanged = removedStored.length > 0 || lsoas.some((l) => !existingByCode.has(l.code) || !sameGeometry(existingByCode.get(l.code)!, l));
+
   // Everything is read and checked: from here on we write.
-  if (reference.changed) await repo.putLsoas(datasetId, lsoas);
+  if (removedStored.length > 0) await repo.deleteLsoas(datasetId, removedStored);
+  if (lsoasToWrite.length > 0) await repo.putLsoas(datasetId, lsoasToWrite);
   if (reference.lookup && reference.lookup !== storedLookup) await repo.putDocument(datasetId, LOOKUP_DOCUMENT, reference.lookup);
+  if (fileDistricts && JSON.stringify(fileDistricts) !== JSON.stringify(storedDistricts)) await repo.putDocument(datasetId, DISTRICT_LOOKUP_DOCUMENT, fileDistricts);
   const monthsReplaced = collector ? [...collector.months.keys()].sort() : [];
+  const monthAccounting = collector?.monthAccounting() ?? new Map<string, MonthAccounting>();
   let written = 0;
   for (const month of monthsReplaced) {
     progress({ stage: 'write', file: month, filesDone: written, filesTotal: monthsReplaced.length });
@@ -102,11 +275,45 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
       block.crimes.push(crime);
     }
     await repo.replaceCrimeMonth(datasetId, month, [...byLsoa.values()]);
+    await repo.putDocument(datasetId, monthAccountingDocument(month), monthAccounting.get(month)!);
     written++;
   }
+  // Months stored earlier and not replaced now: placed again when the study area's LSOAs changed.
+  const replacedAgain: { month: string; moved: number }[] = [];
+  if (placementChanged) {
+    for (const month of storedMonths.filter((m) => !monthsReplaced.includes(m))) {
+      const before = await repo.getCrimeBlocks(datasetId, [month]);
+      const { blocks, moved } = placeAgain(before, locator);
+      if (moved === 0) continue;
+      await repo.replaceCrimeMonth(datasetId, month, blocks);
+      const doc = await repo.getDocument<MonthAccounting>(datasetId, monthAccountingDocument(month));
+      const placement = placementOf(blocks);
+      const updated: MonthAccounting = doc && !doc.derivedFromStoredCrimes && doc.stored === placement.stored ? { ...doc, ...placement } : derivedAccounting(month, blocks);
+      await repo.putDocument(datasetId, monthAccountingDocument(month), updated);
+      replacedAgain.push({ month, moved });
+    }
+  }
 
+  // ---- The dataset's accounting: the sum over the months it holds ----
   const allMonths = await repo.getMonthlyCounts(datasetId, '0000-01', '9999-12');
-  const crimeCount = allMonths.reduce((s, m) => s + [...m.counts.values()].reduce((t, row) => t + row.reduce((a, b) => a + b, 0), 0), 0);
+  const docs = new Map((await repo.listDocuments<MonthAccounting>(datasetId, MONTH_ACCOUNTING_PREFIX)).map((d) => [d.document.month, d.document]));
+  const perMonth: MonthAccounting[] = [];
+  const derivedMonths: string[] = [];
+  for (const m of allMonths) {
+    let a = docs.get(m.month);
+    if (!a || a.stored !== monthTotal(m.counts, false) || a.placed !== monthTotal(m.counts, true)) {
+      // A month stored before accounting was kept (or whose document a failed import left behind): what its crimes tell.
+      a = derivedAccounting(m.month, await repo.getCrimeBlocks(datasetId, [m.month]));
+      await repo.putDocument(datasetId, monthAccountingDocument(m.month), a);
+    }
+    if (a.derivedFromStoredCrimes) derivedMonths.push(m.month);
+    perMonth.push(a);
+  }
+  const crimeAccounting: CrimeAccounting = sumAccounting(perMonth);
+  const problem = accountingProblem(crimeAccounting);
+  if (problem) throw new Error(`dataset "${datasetId}": crime accounting does not add up (${problem})`);
+
+  const crimeCount = crimeAccounting.stored;
   const firstMonth = allMonths[0]?.month ?? null;
   const lastMonth = allMonths[allMonths.length - 1]?.month ?? null;
   const addedSources = sourcesFor(files);
@@ -134,10 +341,16 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
     notes: [
       'Crime locations are police.uk anonymised snap points, never exact addresses.',
       'Crimes are placed in LSOAs by their coordinates; the LSOA code police.uk published is kept alongside.',
+      `The study area is ${studyArea.label}: only its LSOAs are kept; crimes that fall outside it (e.g. snapped just over the force boundary) are kept but placed in no LSOA.`,
       ...(reference.report.deprivation.imd2019Split + reference.report.deprivation.imd2019Merged > 0 || (existingSummary?.notes ?? []).some((n) => n.includes('IMD 2019'))
         ? ['IMD 2019 deciles of LSOAs split or merged in 2021 are approximate (see each LSOA\'s deprivation source).']
         : []),
+      ...(derivedMonths.length > 0
+        ? [`Rows read, duplicates and rejected rows are not known for months imported before they were counted (${derivedMonths.join(', ')}); their rows read are taken as the crimes stored.`]
+        : []),
     ],
+    studyArea,
+    crimeAccounting,
   };
   await repo.putDataset(summary);
 
@@ -160,13 +373,13 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
     : null;
 
   const durationMs = performance.now() - t0;
-  let crimes: ImportReport['crimes'] = null;
+  let crimesReport: ImportReport['crimes'] = null;
   if (collector) {
     const perFileMonth = [...collector.stats.values()].sort((a, b) => a.file.localeCompare(b.file) || a.month.localeCompare(b.month));
     const sum = (k: keyof (typeof perFileMonth)[number]) => perFileMonth.reduce((s, x) => s + (x[k] as number), 0);
     const imported = sum('imported');
     const located = imported - sum('noLocation');
-    crimes = {
+    crimesReport = {
       rowsRead: collector.rowsRead,
       imported,
       duplicatesSkipped: sum('duplicatesSkipped'),
@@ -183,8 +396,17 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
       issues: collector.issues,
       issueCount: collector.issueCount,
       rowsPerSecond: collector.rowsRead / (durationMs / 1000),
+      fallsWithin: Object.fromEntries([...collector.fallsWithin].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
     };
   }
+  const thisImport = collector
+    ? {
+        ...sumAccounting([...monthAccounting.values()]),
+        // Rows of a file with no usable month count in no month; the import's own figures include them.
+        rowsRead: collector.rowsRead,
+        rejected: crimesReport!.rejected,
+      }
+    : null;
   const report: ImportReport = {
     datasetId,
     startedAt: started.toISOString(),
@@ -192,13 +414,29 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
     durationMs,
     files: files.map((f) => ({ path: f.path, kind: f.kind, label: f.label })),
     skippedFiles: skipped,
+    studyArea: {
+      area: studyArea,
+      how,
+      changed,
+      note,
+      boundaries: {
+        given: boundaries.byCode.size,
+        kept: boundaryCodesKept.size,
+        outside: boundaries.byCode.size - boundaryCodesKept.size,
+        outsideReason: outsideReason(choice, how, studyArea.label),
+        givenTwice: boundaries.givenTwice,
+        storedRemoved: removedStored.length,
+      },
+      monthsPlacedAgain: replacedAgain,
+    },
     reference: referenceFiles.length > 0 ? reference.report : null,
-    crimes,
+    crimes: crimesReport,
+    accounting: { thisImport, dataset: crimeAccounting, derivedMonths },
     coverage,
     warnings,
   };
   // Stored with the dataset for later reading; per-row issues are capped so the document stays small.
-  await repo.putDocument(datasetId, `import-report#${report.finishedAt}`, { ...report, crimes: crimes && { ...crimes, issues: crimes.issues.slice(0, 50) } });
+  await repo.putDocument(datasetId, `import-report#${report.finishedAt}`, { ...report, crimes: crimesReport && { ...crimesReport, issues: crimesReport.issues.slice(0, 50) } });
   progress({ stage: 'done', filesDone: files.length, filesTotal: files.length });
   return report;
 }

@@ -5,4 +5,6 @@ export { openStore, type OpenStore, type StoreOptions } from './store-connection
 export { detectFiles, type DetectedFile } from './detect';
 export { ImportInputError } from './errors';
 export { POLICE_COLUMNS } from './file-kinds';
+export { CRIME_SHARE_THRESHOLD, type StudyAreaRequest } from './study-area';
+export { MONTH_ACCOUNTING_PREFIX, monthAccountingDocument, type MonthAccounting } from './accounting';
 export { main as importCli } from './cli';

@@ -4,6 +4,7 @@ const STAGE: Record<ImportProgress['stage'], string> = {
   detect: 'Reading file headers',
   reference: 'Boundaries, lookups, deprivation, population',
   crimes: 'Reading police.uk rows',
+  'study-area': 'Choosing the study area, placing crimes',
   write: 'Writing months',
   done: 'Done',
 };

@@ -1,3 +1,5 @@
+import type { CrimeAccounting, StudyArea } from '@safer-places/schemas';
+import type { BoundarySet } from './boundaries';
 import type { MonthFileStats, RowCounts, RowIssue } from './crime-import';
 import type { ReferenceReport } from './reference-import';
 
@@ -8,9 +10,32 @@ export interface ImportReport {
   durationMs: number;
   files: { path: string; kind: string; label: string }[];
   skippedFiles: { path: string; reason: string }[];
+  /** The place the dataset covers after this import, and what was left out to keep to it. */
+  studyArea: {
+    area: StudyArea;
+    /** Named with an import option, kept from the dataset, or chosen by this import (from its crimes or boundaries). */
+    how: 'named' | 'kept' | 'chosen';
+    /** Whether it differs from the study area stored before (true for a new dataset). */
+    changed: boolean;
+    /** Why the usual choice could not be made (e.g. "Falls within" naming no force of the lookup), if so. */
+    note: string | null;
+    boundaries: {
+      /** LSOAs in this import's boundary files (each counted once). */
+      given: number;
+      kept: number;
+      /** Given but outside the study area: not kept. */
+      outside: number;
+      outsideReason: string;
+      givenTwice: BoundarySet['givenTwice'];
+      /** LSOAs stored earlier and outside a narrower study area named now: removed. */
+      storedRemoved: number;
+    };
+    /** Months stored earlier whose crimes were placed again because the study area's LSOAs changed. */
+    monthsPlacedAgain: { month: string; moved: number }[];
+  };
   reference: ReferenceReport | null;
   crimes: (RowCounts & {
-    /** Share of imported rows with coordinates that were placed in an LSOA. */
+    /** Share of imported rows with coordinates that were placed in an LSOA of the study area. */
     placedShareOfLocated: number;
     retiredCodes: Record<string, number>;
     publishedCodesOutsideDataset: number;
@@ -19,7 +44,14 @@ export interface ImportReport {
     issues: RowIssue[];
     issueCount: number;
     rowsPerSecond: number;
+    /** police.uk "Falls within" (the force) of the rows imported, most first. */
+    fallsWithin: Record<string, number>;
   }) | null;
+  /**
+   * Where every police.uk row went: this import's rows (null without crime files), and the dataset's, summed over the
+   * months it holds (stored per month, replaced with the month).
+   */
+  accounting: { thisImport: CrimeAccounting | null; dataset: CrimeAccounting; derivedMonths: string[] };
   /** Placed crimes per month and district, for the months this import wrote. */
   coverage: { districts: string[]; months: { month: string; counts: number[] }[] } | null;
   warnings: string[];
@@ -27,6 +59,14 @@ export interface ImportReport {
 
 const n = (x: number) => x.toLocaleString('en-GB');
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+const s = (k: number, one: string, many = `${one}s`) => `${n(k)} ${k === 1 ? one : many}`;
+
+function accountingLines(a: CrimeAccounting): string[] {
+  return [
+    `rows read ${n(a.rowsRead)} = stored ${n(a.stored)} + identical duplicates ${n(a.duplicatesSkipped)} + rejected ${n(a.rejected)}`,
+    `stored ${n(a.stored)} = placed in the study area ${n(a.placed)} + outside the study area ${n(a.outsideStudyArea)} + no location ${n(a.noLocation)}`,
+  ];
+}
 
 /** The summary printed at the end of an import (and stored with the dataset). */
 export function formatReport(r: ImportReport): string {
@@ -34,36 +74,67 @@ export function formatReport(r: ImportReport): string {
   out.push(`Import into dataset "${r.datasetId}" finished in ${(r.durationMs / 1000).toFixed(1)} s`);
   out.push('', 'Files:');
   for (const f of r.files) out.push(`  ${f.label.padEnd(48)} ${f.path}`);
-  for (const s of r.skippedFiles) out.push(`  skipped: ${s.path} (${s.reason})`);
+  for (const sk of r.skippedFiles) out.push(`  skipped: ${sk.path} (${sk.reason})`);
+
+  const sa = r.studyArea;
+  const how = { named: 'named with an import option', kept: 'kept from the dataset', chosen: 'chosen by this import' }[sa.how];
+  out.push('', `Study area: ${sa.area.label}, ${s(sa.area.lsoaCount, 'LSOA')} (${sa.area.method}; ${how}${sa.how !== 'kept' && !sa.changed ? ', as before' : ''})`);
+  out.push(`  why: ${sa.area.reason}`);
+  if (sa.area.force) out.push(`  police force: ${sa.area.force.name}${sa.area.force.code ? ` (${sa.area.force.code})` : ''}`);
+  const shown = sa.area.districts.slice(0, 20).map((d) => `${d.name}${d.code ? ` ${d.code}` : ''} ${n(d.lsoaCount)}`);
+  out.push(`  districts (LSOAs): ${shown.join('; ')}${sa.area.districts.length > 20 ? `; … ${n(sa.area.districts.length - 20)} more` : ''}`);
+  const b = sa.boundaries;
+  if (b.given > 0) {
+    out.push(`  LSOA boundaries given: ${n(b.given)}; kept in the study area: ${n(b.kept)}`);
+    if (b.outside > 0) out.push(`  ${s(b.outside, 'LSOA')} outside the study area (${b.outsideReason}) not kept`);
+    if (b.givenTwice.lsoas > 0) {
+      const from = Object.entries(b.givenTwice.keptFrom)
+        .sort(([a], [c]) => a.localeCompare(c))
+        .map(([file, k]) => `${n(k)} from ${file.split('/').slice(-2).join('/')}`);
+      out.push(`  ${s(b.givenTwice.lsoas, 'LSOA')} given more than once: the more detailed boundary kept (more vertices, then more decimal places): ${from.slice(0, 10).join(', ')}${from.length > 10 ? ', …' : ''}`);
+    }
+  }
+  if (b.storedRemoved > 0) out.push(`  ${s(b.storedRemoved, 'stored LSOA')} outside the new study area removed`);
+  for (const m of sa.monthsPlacedAgain) out.push(`  stored month ${m.month} placed again in the study area's LSOAs: ${s(m.moved, 'crime')} moved`);
+
   if (r.reference) {
     const d = r.reference.deprivation;
     const p = r.reference.population;
     out.push('', `LSOAs (2021): ${n(r.reference.lsoas)}`);
     out.push(`  deprivation: IoD 2025 ${n(d.iod2025)}; IMD 2019 unchanged ${n(d.imd2019Unchanged)}, split ${n(d.imd2019Split)}, merged ${n(d.imd2019Merged)} (approximate); none ${n(d.none)}`);
     out.push(`  population: Census 2021 ${n(p.census2021)}; mid-2020 carried ${n(p.mid2020Carried)}; none ${n(p.none)}`);
-    if (r.reference.rowsOutsideDataset) out.push(`  rows for LSOAs outside these boundaries (ignored): ${n(r.reference.rowsOutsideDataset)}`);
-    for (const b of r.reference.invalidBoundaries) out.push(`  not imported: ${b}`);
+    for (const f of r.reference.attributeFiles) {
+      if (f.outsideStudyArea > 0) out.push(`  ${f.path.split('/').pop()}: ${n(f.outsideStudyArea)} of ${s(f.rows, 'row')} for LSOAs outside the study area, not kept`);
+    }
+    for (const inv of r.reference.invalidBoundaries) out.push(`  not imported: ${inv}`);
   }
   const c = r.crimes;
   if (c) {
     out.push('', 'police.uk crimes:');
     out.push(`  rows read ${n(c.rowsRead)}, imported ${n(c.imported)}, identical duplicates skipped ${n(c.duplicatesSkipped)}, rejected ${n(c.rejected)}`);
     if (c.sameIdDifferentRow) out.push(`  rows sharing a Crime ID with a different row (kept, police.uk publishes these): ${n(c.sameIdDifferentRow)}`);
+    // "outside every known LSOA": the dataset's LSOAs are those of its study area.
     out.push(`  of those imported: no location ${n(c.noLocation)}, outside every known LSOA ${n(c.outsideLsoas)} (both stored as unplaced), placed ${pct(c.placedShareOfLocated)} of rows with coordinates`);
     out.push(`  published LSOA code differs from the LSOA the point falls in: ${n(c.publishedCodeDiffers)}`);
     const retired = Object.entries(c.retiredCodes);
-    if (retired.length) out.push(`  retired 2011 LSOA codes seen: ${retired.length} codes, ${n(retired.reduce((s, [, k]) => s + k, 0))} rows (${retired.slice(0, 5).map(([code, k]) => `${code} ×${k}`).join(', ')}${retired.length > 5 ? ', …' : ''})`);
+    if (retired.length) out.push(`  retired 2011 LSOA codes seen: ${retired.length} codes, ${n(retired.reduce((t, [, k]) => t + k, 0))} rows (${retired.slice(0, 5).map(([code, k]) => `${code} ×${k}`).join(', ')}${retired.length > 5 ? ', …' : ''})`);
+    const forces = Object.entries(c.fallsWithin);
+    if (forces.length) out.push(`  falls within: ${forces.slice(0, 5).map(([f, k]) => `${f} ${n(k)}`).join('; ')}${forces.length > 5 ? '; …' : ''}`);
     out.push(`  months written (each replaces what was stored for that month): ${c.monthsReplaced.join(', ') || 'none'}`);
     out.push(`  ${n(Math.round(c.rowsPerSecond))} rows/s end to end`);
     out.push('', '  file / month                                    read  imported  dup  rejected  no-loc  outside  code≠  retired');
-    for (const s of c.perFileMonth) {
-      out.push(`  ${`${s.file} ${s.month}`.slice(0, 44).padEnd(44)} ${String(s.rowsRead).padStart(7)} ${String(s.imported).padStart(9)} ${String(s.duplicatesSkipped).padStart(4)} ${String(s.rejected).padStart(9)} ${String(s.noLocation).padStart(7)} ${String(s.outsideLsoas).padStart(8)} ${String(s.publishedCodeDiffers).padStart(6)} ${String(s.retiredCodes).padStart(8)}`);
+    for (const st of c.perFileMonth) {
+      out.push(`  ${`${st.file} ${st.month}`.slice(0, 44).padEnd(44)} ${String(st.rowsRead).padStart(7)} ${String(st.imported).padStart(9)} ${String(st.duplicatesSkipped).padStart(4)} ${String(st.rejected).padStart(9)} ${String(st.noLocation).padStart(7)} ${String(st.outsideLsoas).padStart(8)} ${String(st.publishedCodeDiffers).padStart(6)} ${String(st.retiredCodes).padStart(8)}`);
     }
     if (c.issueCount) {
       out.push('', `Row problems (${n(c.issueCount)}${c.issueCount > c.issues.length ? `, first ${c.issues.length} shown` : ''}):`);
       for (const i of c.issues.slice(0, 20)) out.push(`  ${i.file}:${i.line}: ${i.reason}`);
     }
   }
+  out.push('', 'Crime accounting:');
+  if (r.accounting.thisImport) out.push(...accountingLines(r.accounting.thisImport).map((l) => `  this import: ${l}`));
+  out.push(...accountingLines(r.accounting.dataset).map((l) => `  dataset (every month it holds): ${l}`));
+  if (r.accounting.derivedMonths.length) out.push(`  months imported before rows were counted (rows read taken as stored): ${r.accounting.derivedMonths.join(', ')}`);
   if (r.coverage) {
     out.push('', `Coverage (placed crimes per month and district): ${r.coverage.districts.join(' | ')}`);
     for (const m of r.coverage.months) out.push(`  ${m.month}  ${m.counts.map((k) => String(k).padStart(6)).join(' ')}`);

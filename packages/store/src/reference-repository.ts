@@ -80,6 +80,11 @@ export class DynamoReferenceRepository implements ReferenceRepository {
     await batchWrite(this.doc, this.tableName, requests, 4, this.batchRetry);
   }
 
+  async deleteLsoas(datasetId: string, codes: string[]): Promise<void> {
+    // Deletes by key: sending a batch again after a lost answer changes nothing.
+    await batchWrite(this.doc, this.tableName, codes.map((code) => del(keys.lsoa(datasetId, code))), 4, this.batchRetry);
+  }
+
   /**
    * Safe to retry and to run again after a failure, and it never leaves a crime counted twice once it returns:
    * - every write is a put or delete by key (chunk keys are CHUNK#0000.. in a fixed order; the encoding is a pure

@@ -15,10 +15,17 @@
  * it can take longer than the CLI waits for an answer; the result is in the function's log):
  *   aws lambda invoke --function-name <ImporterFunctionName> --invocation-type Event --payload '{"months":12}' \
  *     --cli-binary-format raw-in-base64-out /dev/null
+ *
+ * Runs of one dataset never overlap: a run takes the dataset's import lock first (./lock.ts) and, finding another run
+ * holding it, logs a warning and leaves the work to that run. On Lambda, logs, metrics (ImportFailed, ImportSucceeded,
+ * ImportSkipped, CrimesImported) and traces go through Powertools (./telemetry.ts).
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
 import { addMonths } from '@safer-places/domain';
 import { DynamoReferenceRepository, createDocumentClient } from '@safer-places/store';
 import { parseFetchArgs } from '../fetch/args';
@@ -27,6 +34,8 @@ import { DEFAULT_POLICE_API, PoliceApi } from '../fetch/police-api';
 import { USER_AGENT, downloadData } from '../fetch/run';
 import { TokenBucket } from '../fetch/token-bucket';
 import { DEFAULT_DATASET_ID, importFiles } from '../import';
+import { acquireImportLock, type LockHolder } from './lock';
+import { IMPORTER_METRICS, count, importerTelemetry, type ImporterTelemetry, type Log } from './telemetry';
 
 export interface ScheduledImportSettings {
   force: string;
@@ -48,13 +57,21 @@ export interface ScheduledImportResult {
   durationMs: number;
 }
 
+/** Another run of the same dataset was under way: this one left the work to it. */
+export interface ScheduledImportSkipped {
+  skipped: true;
+  datasetId: string;
+  reason: string;
+  holder: LockHolder | null;
+}
+
+export type ScheduledImportOutcome = ScheduledImportResult | ScheduledImportSkipped;
+
 type Env = Record<string, string | undefined>;
 
 /** police.uk's API holds about three years of months. */
 export const MAX_MONTHS = 36;
 const validMonths = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_MONTHS;
-type Log = (entry: Record<string, unknown>) => void;
-
 const jsonLog: Log = (entry) => console.log(JSON.stringify(entry));
 
 /** Reads and checks the settings; a missing or malformed one throws before anything is downloaded. */
@@ -75,17 +92,60 @@ export interface RunOptions {
   log?: Log;
   /** Overrides MONTHS for one run (a manual invocation's payload). */
   months?: number;
+  /** Who holds the import lock while this run goes on (the Lambda request id); default a random id. */
+  owner?: string;
+  /** Wraps the DynamoDB client (the tracer on Lambda). */
+  wrapClient?: (doc: DynamoDBDocumentClient) => DynamoDBDocumentClient;
+  /** The lock's clock (tests). */
+  now?: () => Date;
 }
 
-export async function runScheduledImport(env: Env, options: RunOptions = {}): Promise<ScheduledImportResult> {
-  const started = performance.now();
+/** Runs one import; any failure is logged ("scheduled import failed") and thrown. */
+export async function runScheduledImport(env: Env, options: RunOptions = {}): Promise<ScheduledImportOutcome> {
   const log = options.log ?? jsonLog;
+  try {
+    return await run(env, options, log);
+  } catch (e) {
+    log({ level: 'error', msg: 'scheduled import failed', error: (e as Error).message, stack: (e as Error).stack });
+    throw e;
+  }
+}
+
+async function run(env: Env, options: RunOptions, log: Log): Promise<ScheduledImportOutcome> {
+  const started = performance.now();
   const settings = settingsFromEnv(env);
   if (options.months !== undefined) {
     if (!validMonths(options.months)) throw new Error(`scheduled import: months must be 1-${MAX_MONTHS}, got ${JSON.stringify(options.months)}`);
     settings.months = options.months;
   }
 
+  const client = createDocumentClient(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {});
+  const doc = options.wrapClient ? options.wrapClient(client) : client;
+  try {
+    const attempt = await acquireImportLock(doc, settings.tableName, settings.datasetId, options.owner ?? randomUUID(), options.now?.());
+    if (!attempt.acquired) {
+      const reason = `another import of dataset ${settings.datasetId} is under way${attempt.holder ? ` (${attempt.holder.owner}, since ${attempt.holder.acquiredAt})` : ''}`;
+      log({ level: 'warn', msg: 'scheduled import skipped', reason, datasetId: settings.datasetId, holder: attempt.holder });
+      return { skipped: true, datasetId: settings.datasetId, reason, holder: attempt.holder };
+    }
+    try {
+      return await download(env, options, log, settings, doc, started);
+    } finally {
+      await attempt.lock.release();
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+async function download(
+  env: Env,
+  options: RunOptions,
+  log: Log,
+  settings: ScheduledImportSettings,
+  doc: DynamoDBDocumentClient,
+  started: number,
+): Promise<ScheduledImportResult> {
   // The newest month police.uk has; downloadData checks the range again and warns about months it lacks.
   const police = new PoliceApi(
     env.POLICE_API_URL ?? DEFAULT_POLICE_API,
@@ -99,7 +159,6 @@ export async function runScheduledImport(env: Env, options: RunOptions = {}): Pr
 
   // Lambda keeps /tmp between warm invocations: a folder of our own, always removed.
   const outDir = await mkdtemp(join(tmpdir(), 'scheduled-import-'));
-  const doc = createDocumentClient(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {});
   try {
     const fetched = await downloadData(
       {
@@ -130,20 +189,58 @@ export async function runScheduledImport(env: Env, options: RunOptions = {}): Pr
     };
     log({ level: 'info', msg: 'scheduled import done', ...result });
     return result;
-  } catch (e) {
-    log({ level: 'error', msg: 'scheduled import failed', error: (e as Error).message, stack: (e as Error).stack });
-    throw e;
   } finally {
-    doc.destroy();
     await rm(outDir, { recursive: true, force: true });
   }
+}
+
+/** The manual invocation's {"months": n}, if any. */
+function monthsOf(event: unknown): number | undefined {
+  return typeof event === 'object' && event !== null && 'months' in event ? ((event as { months: unknown }).months as number) : undefined;
+}
+
+/**
+ * The Lambda entry point for a given telemetry (tests pass their own). Every run counts one of ImportSucceeded,
+ * ImportSkipped or ImportFailed, published as the run ends whatever the outcome; a failure is thrown on, so the
+ * invocation fails, Lambda retries it once and then sends it to the failure queue.
+ */
+export function createHandler(telemetry: ImporterTelemetry, env: Env = process.env) {
+  const { logger, metrics, tracer } = telemetry;
+  return async (event?: unknown, context?: Context): Promise<ScheduledImportOutcome> => {
+    if (context) logger.addContext(context);
+    const parent = tracer.getSegment();
+    const segment = parent?.addNewSubsegment('## handler');
+    if (segment) tracer.setSegment(segment);
+    tracer.annotateColdStart();
+    tracer.addServiceNameAnnotation();
+    try {
+      const months = monthsOf(event);
+      const outcome = await runScheduledImport(env, {
+        log: telemetry.log,
+        wrapClient: (doc) => tracer.captureAWSv3Client(doc),
+        ...(months !== undefined && { months }),
+        ...(context?.awsRequestId && { owner: context.awsRequestId }),
+      });
+      if ('skipped' in outcome) count(metrics, IMPORTER_METRICS.importSkipped);
+      else {
+        count(metrics, IMPORTER_METRICS.importSucceeded);
+        count(metrics, IMPORTER_METRICS.crimesImported, outcome.crimesImported);
+      }
+      return outcome;
+    } catch (err) {
+      count(metrics, IMPORTER_METRICS.importFailed);
+      tracer.addErrorAsMetadata(err as Error);
+      throw err;
+    } finally {
+      metrics.publishStoredMetrics();
+      segment?.close();
+      if (parent) tracer.setSegment(parent);
+    }
+  };
 }
 
 /**
  * EventBridge's scheduled event carries nothing we need (the settings are the function's environment); a manual
  * invocation may pass {"months": n}.
  */
-export async function handler(event?: unknown): Promise<ScheduledImportResult> {
-  const months = typeof event === 'object' && event !== null && 'months' in event ? (event as { months: unknown }).months : undefined;
-  return runScheduledImport(process.env, months === undefined ? {} : { months: months as number });
-}
+export const handler = createHandler(importerTelemetry());
