@@ -332,9 +332,10 @@ describe('drawn areas in a real browser', () => {
     expect(Math.max(...overflow), 'every table fits its column').toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(ARTIFACTS, 'strategic-assessment-1280x800.png') });
     const [download] = await Promise.all([page.waitForEvent('download'), view.getByRole('button', { name: 'Download CSV' }).click()]);
-    expect(download.suggestedFilename()).toBe(`strategic-assessment-csp-${LAST}.csv`);
+    // The file and its first line name the place (the session's scope: the study area here) and the grouping.
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^strategic-assessment-[a-z0-9-]+-by-csp-${LAST}\\.csv$`));
     const first = readFileSync(await download.path(), 'utf8').split(/\r?\n/)[0];
-    expect(first).toBe('Strategic assessment by Community Safety Partnership,"Synthetic demo data (generated) (SYNTHETIC, not real data)"');
+    expect(first).toMatch(/^Strategic assessment of .+ by Community Safety Partnership,"Synthetic demo data \(generated\) \(SYNTHETIC, not real data\)"$/);
     await page.keyboard.press('Escape');
     await view.waitFor({ state: 'detached' });
   });

@@ -40,7 +40,8 @@ import { Legend } from './components/Legend';
 import { AddPanel, AssetPanel, LsoaPanel } from './components/SidePanel';
 import { AreaPanel } from './components/AreaPanel';
 import { DrawTools, SavedAreaList } from './components/DrawTools';
-import { StrategicView, type StrategicScope } from './components/StrategicView';
+import { StrategicView } from './components/StrategicView';
+import type { StrategicGroupBy } from './api/client';
 import { AuditLogView } from './components/AuditLogView';
 import { HotspotPanel } from './components/HotspotPanel';
 import { PlannerPanel, type PlannerPickKind } from './components/PlannerPanel';
@@ -54,6 +55,9 @@ import { DEFAULT_HOTSPOT_QUERY, hotspotLegend, hotspotMapState, resolveHotspotPe
 import { hotspotExportFileName } from './lib/download';
 import { NEUTRAL_LSOA_PAINT } from './map/layers';
 import { periodLabel } from './lib/period';
+import { ScopePicker } from './features/scope/ScopePicker';
+import { useScope } from './features/scope/useScope';
+import { answerScope, bidScopeFor, scopeFitBox } from './features/scope/scopeState';
 
 const TOKEN_KEY = 'saferPlaces.token';
 const ALL_VISIBLE: Record<LayerName, boolean> = { lsoas: true, cameras: true, 'help-points': true, 'pspo-zones': true, 'safer-streets-areas': true };
@@ -250,16 +254,27 @@ export function App() {
   }, [api, token]);
 
   const dataset = useMemo(() => datasets?.find((d) => d.id === datasetId) ?? null, [datasets, datasetId]);
-  const planner = usePlanner(dataset, layers.cameras, layers['help-points']);
+  // The place every analysis runs on (the header's picker; kept in the URL). Ready once `scope.key` is set.
+  const scope = useScope({ api, datasetId, enabled: !!me });
+  const scopeKey = scope.status === 'loading' ? null : scope.key;
+  const scopeKeyRef = useRef(scopeKey);
+  scopeKeyRef.current = scopeKey;
+  const planner = usePlanner(dataset, layers.cameras, layers['help-points'], scopeKey);
+  // The scope the LSOA layer on the map was loaded for (the map fits the place once its LSOAs are in).
+  const [lsoasScope, setLsoasScope] = useState<string | null>(null);
 
-  // 3. Layer data.
+  // 3. Layer data. The LSOA layer holds the scope's LSOAs only; the organisation's layers are not scoped.
   const loadLayer = useCallback(
     async (name: LayerName, bbox?: BBox) => {
+      const key = scopeKeyRef.current;
       const fc = await api.layer(name, {
         ...(name === 'lsoas' && datasetId ? { dataset: datasetId } : {}),
+        ...(name === 'lsoas' && key ? { scope: key } : {}),
         ...(bbox ? { bbox: bbox.map((n) => n.toFixed(5)).join(',') } : {}),
       });
+      if (name === 'lsoas' && key !== scopeKeyRef.current) return fc; // the place changed meanwhile
       setLayers((prev) => ({ ...prev, [name]: fc }));
+      if (name === 'lsoas') setLsoasScope(key);
       return fc;
     },
     [api, datasetId],
@@ -270,13 +285,28 @@ export function App() {
     setLayers({});
     setLayerError(null);
     let cancelled = false;
-    Promise.all(LAYER_NAMES.map((l) => loadLayer(l))).catch((err) => {
+    Promise.all(LAYER_NAMES.filter((l) => l !== 'lsoas').map((l) => loadLayer(l))).catch((err) => {
       if (!cancelled) setLayerError(`Some map layers could not be loaded: ${describeError(err)}`);
     });
     return () => {
       cancelled = true;
     };
   }, [me, datasetId, loadLayer]);
+
+  // The LSOAs of the place, again whenever the place changes.
+  useEffect(() => {
+    if (!me || !datasetId || !scopeKey) return;
+    let cancelled = false;
+    loadLayer('lsoas').catch((err) => {
+      if (!cancelled) setLayerError(`The LSOAs of ${scope.label || 'the place'} could not be loaded: ${describeError(err)}`);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [me, datasetId, scopeKey, loadLayer]);
+
+  // The map shows the whole place at landing and whenever another place is chosen (a map view is already in view).
+  const scopeFit = useMemo(() => scopeFitBox(scope.fit, layers.lsoas, lsoasScope), [scope.fit, layers.lsoas, lsoasScope]);
 
   // The organisation's drawn areas (the same for every dataset).
   const loadAreas = useCallback(async () => {
@@ -321,7 +351,7 @@ export function App() {
   );
   const periodKey = period?.ok ? `${period.range.from}:${period.range.to}` : null;
   useEffect(() => {
-    if (!me || !dataset) return;
+    if (!me || !dataset || !scopeKey) return;
     if (!period || !period.ok) {
       setStatsState('done');
       setStatsError(null);
@@ -330,7 +360,7 @@ export function App() {
     const controller = new AbortController();
     setStatsState('loading');
     api
-      .stats({ dataset: dataset.id, category, from: period.range.from, to: period.range.to }, controller.signal)
+      .stats({ dataset: dataset.id, scope: scopeKey, category, from: period.range.from, to: period.range.to }, controller.signal)
       .then((s) => {
         setStats(s);
         setStatsError(null);
@@ -342,7 +372,7 @@ export function App() {
         setStatsState('error');
       });
     return () => controller.abort();
-  }, [api, me, dataset, category, periodKey]);
+  }, [api, me, dataset, category, periodKey, scopeKey]);
 
   // Custom range starts from the current preset so the inputs are never empty.
   const onPeriod = (choice: PeriodChoice) => {
@@ -369,6 +399,8 @@ export function App() {
   const cameras = layers.cameras;
   const coverage = useMemo(() => (showCoverage && cameras ? coverageCollection(cameras) : null), [showCoverage, cameras]);
   const statsRows = useMemo(() => new Map((stats?.lsoas ?? []).map((r) => [r.code, r])), [stats]);
+  // Which place the shading's classes and ranks are within: what the statistics answer says, else the LSOA layer.
+  const choroplethScope = answerScope(stats) ?? layers.lsoas?.scope ?? null;
 
   const allLayersLoaded = LAYER_NAMES.every((l) => layers[l] !== undefined);
   const dataReady = !!me && allLayersLoaded && areasLoaded && (statsState === 'done' || statsState === 'error');
@@ -501,6 +533,7 @@ export function App() {
       const period = resolveHotspotPeriod(q.period, dataset);
       const common = {
         ...(datasetId && { dataset: datasetId }),
+        ...(scopeKey && { scope: scopeKey }),
         categories: q.categories,
         ...(period && { from: period.from, to: period.to }),
         ...(q.cellSize !== 'auto' && { cellSize: q.cellSize }),
@@ -514,12 +547,13 @@ export function App() {
       }
       return { mode: 'gi', result: await api.hotspots({ ...common, correction: q.correction, top: q.top }, signal) };
     },
-    [api, dataset, datasetId],
+    [api, dataset, datasetId, scopeKey],
   );
   const exportTopHotspots = async () => {
     const period = resolveHotspotPeriod(hotspotQuery.period, dataset);
     const file = await api.downloadTopHotspotsCsv({
       ...(datasetId && { dataset: datasetId }),
+      ...(scopeKey && { scope: scopeKey }),
       categories: hotspotQuery.categories,
       ...(period && { from: period.from, to: period.to }),
       ...(hotspotQuery.cellSize !== 'auto' && { cellSize: hotspotQuery.cellSize }),
@@ -579,12 +613,13 @@ export function App() {
 
   const loadAudit = useCallback((before: string | undefined, signal: AbortSignal) => api.audit({ limit: 50, ...(before && { before }) }, signal), [api]);
   const loadStrategic = useCallback(
-    (scope: StrategicScope, signal: AbortSignal) => api.strategic({ scope, ...(datasetId && { dataset: datasetId }) }, signal),
-    [api, datasetId],
+    (groupBy: StrategicGroupBy, signal: AbortSignal) =>
+      api.strategic({ groupBy, ...(scopeKey && { scope: scopeKey }), ...(datasetId && { dataset: datasetId }) }, signal),
+    [api, datasetId, scopeKey],
   );
-  const exportStrategic = async (scope: StrategicScope) => {
-    const file = await api.downloadStrategicCsv({ scope, ...(datasetId && { dataset: datasetId }) });
-    saveBlob(file.blob, fileNameFromDisposition(file.disposition, strategicExportFileName(scope, dataset?.lastMonth ?? null)));
+  const exportStrategic = async (groupBy: StrategicGroupBy) => {
+    const file = await api.downloadStrategicCsv({ groupBy, ...(scopeKey && { scope: scopeKey }), ...(datasetId && { dataset: datasetId }) });
+    saveBlob(file.blob, fileNameFromDisposition(file.disposition, strategicExportFileName(groupBy, dataset?.lastMonth ?? null, scope.label)));
   };
 
   const onSignIn = async (role: Role, permissions: Permission[]) => {
@@ -625,15 +660,6 @@ export function App() {
     setVisible((v) => ({ ...v, [kind]: true }));
   };
 
-  const firstDataset = useRef(true);
-  useEffect(() => {
-    if (!dataset?.bbox) return;
-    if (firstDataset.current) {
-      firstDataset.current = false;
-      return;
-    }
-    mapHandle.current?.fitBounds(dataset.bbox);
-  }, [dataset]);
 
   const mapRange = period?.ok ? period.range : null;
   const areaPeriod = resolveAreaPeriod(areaQuery.period, mapRange, dataset);
@@ -694,6 +720,7 @@ export function App() {
         onCreate={async (input) => {
           const item = await api.createAsset('areas', input);
           await loadAreas();
+          void scope.reload().catch(() => undefined); // the new area is a place to pick
           setAreaDraft(null);
           setCrossing(null);
           setShowAreas(true);
@@ -750,6 +777,7 @@ export function App() {
           onUpdate={async (input, version) => {
             const saved = await api.updateAsset('areas', id, version, input);
             await loadAreas();
+            void scope.reload().catch(() => undefined);
             setAreaEdit(null);
             setCrossing(null);
             announce(`Area saved.${saved.warnings?.length ? ` ${saved.warnings.join(' ')}` : ''}`);
@@ -759,6 +787,8 @@ export function App() {
             setSelection(null);
             setAreaEdit(null);
             await loadAreas();
+            if (scope.key === `area:${id}`) scope.choose(scope.options?.home.key && scope.options.home.key !== scope.key ? scope.options.home.key : 'study-area');
+            void scope.reload().catch(() => undefined);
             announce('Area deleted.');
           }}
           onReload={async () => {
@@ -780,6 +810,7 @@ export function App() {
           stats={stats}
           rank={stats ? rankOf(stats.lsoas, selection.id) : null}
           dataset={dataset}
+          scopeLabel={choroplethScope?.label ?? scope.label}
           onClose={() => setSelection(null)}
         />
       );
@@ -843,6 +874,9 @@ export function App() {
         dataset={dataset}
         lsoas={layers.lsoas}
         areas={savedAreas}
+        places={scope.options}
+        sessionScope={bidScopeFor(scope.scope)}
+        sessionScopeKey={scopeKey}
         canWrite={canWrite('bids')}
         canSaveSaferStreets={canWrite('safer-streets-areas')}
         selection={bidSelection}
@@ -869,6 +903,8 @@ export function App() {
     panel = (
       <HotspotPanel
         dataset={dataset}
+        scopeKey={scopeKey}
+        scopeLabel={scope.label}
         query={hotspotQuery}
         onQuery={setHotspotQuery}
         load={loadHotspots}
@@ -891,6 +927,8 @@ export function App() {
       <PlannerPanel
         api={api}
         dataset={dataset}
+        scopeKey={scopeKey}
+        scopeLabel={scope.label}
         planner={planner}
         canRecord={canWrite('patrol-visits')}
         canEditCameras={canWrite('cameras')}
@@ -927,6 +965,16 @@ export function App() {
           <h1>Safer Places</h1>
           {synthetic && <SyntheticBadge />}
         </div>
+        {me && dataset && (
+          <ScopePicker
+            api={api}
+            scope={scope}
+            getView={() => mapHandle.current?.getBounds() ?? null}
+            canEditPartnerships={canWrite('partnership-areas')}
+            canSetHome={me.role === 'admin'}
+            announce={announce}
+          />
+        )}
         {config && (
           <SignIn devSignIn={config.devSignIn} me={me} busy={signingIn} onSignIn={onSignIn} onSignOut={() => signOut(null)} cognito={cognito} />
         )}
@@ -1074,6 +1122,11 @@ export function App() {
               )}
             </section>
           )}
+          {scope.problem && (
+            <p className="message message--info" role="status" data-testid="scope-problem">
+              {scope.problem}
+            </p>
+          )}
           {statsError && <p className="message message--error" role="alert">{statsError}</p>}
         </aside>
 
@@ -1106,7 +1159,8 @@ export function App() {
             <MapView
               ref={mapHandle}
               baseStyleUrl={config.mapStyleUrl}
-              initialBounds={dataset.bbox}
+              initialBounds={scopeFit?.bbox ?? dataset.bbox}
+              fitTo={scopeFit}
               data={layers}
               coverage={coverage}
               visible={visible}
@@ -1200,6 +1254,7 @@ export function App() {
               choropleth={choropleth}
               period={measure === 'imd-decile' ? null : stats ? { from: stats.from, to: stats.to } : null}
               categoryLabel={stats?.categoryLabel ?? selectionLabel(category)}
+              scope={choroplethScope}
               category={category}
               deprivationSource={deprivationSource}
               counts={counts}
@@ -1222,7 +1277,14 @@ export function App() {
             />
           )}
           {strategicOpen && me && (
-            <StrategicView datasetId={datasetId} load={loadStrategic} onExport={exportStrategic} onClose={() => setStrategicOpen(false)} />
+            <StrategicView
+              datasetId={datasetId}
+              scopeKey={scopeKey}
+              scopeLabel={scope.label}
+              load={loadStrategic}
+              onExport={exportStrategic}
+              onClose={() => setStrategicOpen(false)}
+            />
           )}
           {auditOpen && me?.role === 'admin' && !strategicOpen && <AuditLogView load={loadAudit} onClose={() => setAuditOpen(false)} />}
           {me && !dataReady && !layerError && <p className="loading" role="status">Loading map data…</p>}

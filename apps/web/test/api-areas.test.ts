@@ -50,8 +50,8 @@ describe('area calls', () => {
     expect(await file.blob.text()).toBe('a,b\r\n1,2\r\n');
     await api.downloadAreaExport('a1', 'geojson', { categories: ['burglary'] });
     expect(f.mock.calls[1]![0]).toBe('/api/areas/a1/export.geojson');
-    await api.downloadStrategicCsv({ scope: 'csp', dataset: 'demo' });
-    expect(f.mock.calls[2]![0]).toBe('/api/strategic-assessment?scope=csp&dataset=demo&format=csv');
+    await api.downloadStrategicCsv({ groupBy: 'csp', scope: 'district:E07000174', dataset: 'demo' });
+    expect(f.mock.calls[2]![0]).toBe('/api/strategic-assessment?dataset=demo&scope=district%3AE07000174&groupBy=csp&format=csv');
   });
 
   it('turns a refused download into an ApiError and reports a 401', async () => {
@@ -62,10 +62,10 @@ describe('area calls', () => {
     expect(onUnauthorized).toHaveBeenCalledOnce();
   });
 
-  it('reads the strategic assessment for a scope', async () => {
-    const f = fakeFetch(200, { tables: [], scope: 'district', to: '2024-12', dataset: { id: 'demo', name: 'Demo', synthetic: true } });
+  it('reads the strategic assessment for a place, grouped by district (groupBy), the place as scope', async () => {
+    const f = fakeFetch(200, { tables: [], groupBy: 'district', to: '2024-12', dataset: { id: 'demo', name: 'Demo', synthetic: true } });
     const api = createApiClient({ getToken: () => 't', fetch: f });
-    await api.strategic({ scope: 'district', dataset: 'demo' });
-    expect(f.mock.calls[0]![0]).toBe('/api/strategic-assessment?scope=district&dataset=demo');
+    await api.strategic({ groupBy: 'district', scope: 'csp:E22000366', dataset: 'demo' });
+    expect(f.mock.calls[0]![0]).toBe('/api/strategic-assessment?dataset=demo&scope=csp%3AE22000366&groupBy=district');
   });
 });

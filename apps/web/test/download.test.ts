@@ -13,6 +13,7 @@ describe('download naming', () => {
   it('names the strategic assessment CSV by scope and last month', () => {
     expect(strategicExportFileName('csp', '2024-12')).toBe('strategic-assessment-csp-2024-12.csv');
     expect(strategicExportFileName('district', null)).toBe('strategic-assessment-district.csv');
+    expect(strategicExportFileName('district', '2024-12', 'Bassetlaw, Newark and Sherwood CSP')).toBe('strategic-assessment-bassetlaw-newark-and-sherwood-csp-by-district-2024-12.csv');
   });
 
   it('takes the name from Content-Disposition, preferring filename*, never a path', () => {

@@ -86,7 +86,8 @@ describe('candidate sites from a file', () => {
 describe('formatting', () => {
   it('says distances, durations and positions with their units', () => {
     expect(formatDistance(850)).toBe('850 m');
-    expect(formatDistance(12_345)).toBe('12.3 km');
+    expect(formatDistance(1_234)).toBe('1.2 km');
+    expect(formatDistance(12_345)).toBe('12 km'); // the shared rule (lib/format): whole kilometres from 10 km
     expect(formatMinutes(45)).toBe('45 min');
     expect(formatMinutes(150)).toBe('2 h 30 min');
     expect(formatMinutes(120)).toBe('2 h');

@@ -19,8 +19,10 @@ import type {
   AuditEvent,
   Permission,
   Role,
+  ScopeSummary,
   SignInResponse,
 } from '@safer-places/schemas';
+import { scopeApi } from '../features/scope/api';
 import { planningApi } from './planning';
 
 /** A GeoJSON layer as the API sends it, with its foreign members. */
@@ -28,6 +30,8 @@ export interface LayerCollection extends FeatureCollection {
   layer?: LayerRouteName;
   truncated?: boolean;
   dataset?: { id: string; name: string; synthetic: boolean };
+  /** The LSOA layer of a scope: which place it holds. */
+  scope?: ScopeSummary;
 }
 
 export interface DatasetsResponse {
@@ -44,6 +48,8 @@ export type DensityResult = Awaited<ReturnType<HotspotService['density']>>;
 /** What every hot spot analysis is asked for: crime types, months, grid. */
 export interface HotspotQueryParams {
   dataset?: string;
+  /** The place (a scope key): the grid, the neighbourhood and every rank stop at its edge. */
+  scope?: string;
   categories?: string[];
   from?: string;
   to?: string;
@@ -51,10 +57,14 @@ export interface HotspotQueryParams {
   shape?: 'square' | 'hex';
 }
 
+export type StrategicGroupBy = 'district' | 'csp' | 'all';
+
 /** The figures for one district or CSP in the strategic assessment. */
 export interface StrategicAssessment {
   dataset: { id: string; name: string; synthetic: boolean };
-  scope: 'district' | 'csp' | 'all';
+  /** The place the tables cover. */
+  scope?: ScopeSummary;
+  groupBy?: StrategicGroupBy;
   to: string;
   tables: { code: string; name: string; table: StrategicTable }[];
 }
@@ -197,6 +207,7 @@ export function createApiClient(opts: ApiClientOptions) {
   const hotspotQuery = (q: HotspotQueryParams, extra: Record<string, string | number | undefined> = {}) =>
     buildQuery({
       dataset: q.dataset,
+      scope: q.scope,
       categories: q.categories && q.categories.length > 0 ? q.categories.join(',') : undefined,
       from: q.from,
       to: q.to,
@@ -207,15 +218,16 @@ export function createApiClient(opts: ApiClientOptions) {
 
   return {
     ...planningApi(request, download, buildQuery),
+    ...scopeApi(request, buildQuery),
     config: () => request<ClientConfig>('GET', '/api/config', { auth: false }),
     signIn: (role: Role, name?: string, permissions: Permission[] = []) =>
       request<SignInResponse>('POST', '/api/dev/sign-in', { auth: false, body: { role, ...(name && { name }), ...(permissions.length > 0 && { permissions }) } }),
     me: () => request<Me>('GET', '/api/me'),
     datasets: () => request<DatasetsResponse>('GET', '/api/datasets'),
-    layer: (layer: LayerRouteName, q: { dataset?: string; bbox?: string; limit?: number } = {}, signal?: AbortSignal) =>
+    layer: (layer: LayerRouteName, q: { dataset?: string; scope?: string; bbox?: string; limit?: number } = {}, signal?: AbortSignal) =>
       request<LayerCollection>('GET', `/api/layers/${layer}${buildQuery(q)}`, signal ? { signal } : {}),
-    stats: (q: { dataset?: string; category: string; from?: string; to?: string }, signal?: AbortSignal) =>
-      request<LsoaStats>('GET', `/api/lsoas/stats${buildQuery(q)}`, signal ? { signal } : {}),
+    stats: (q: { dataset?: string; scope?: string; category: string; from?: string; to?: string }, signal?: AbortSignal) =>
+      request<LsoaStats & { scope?: ScopeSummary }>('GET', `/api/lsoas/stats${buildQuery(q)}`, signal ? { signal } : {}),
     listAssets: <K extends AssetKind>(kind: K) => request<{ items: AssetByKind[K][] }>('GET', `/api/${kind}`),
     getAsset: <K extends AssetKind>(kind: K, id: string) => request<AssetByKind[K]>('GET', `/api/${kind}/${encodeURIComponent(id)}`),
     /** The saved item; `warnings` says what the server repaired on the way in (e.g. a ring's winding). */
@@ -244,8 +256,13 @@ export function createApiClient(opts: ApiClientOptions) {
       }),
     audit: (q: { limit?: number; before?: string } = {}, signal?: AbortSignal) =>
       request<{ events: AuditEvent[]; next: string | null }>('GET', `/api/audit${buildQuery(q)}`, signal ? { signal } : {}),
-    strategic: (q: { scope: 'district' | 'csp' | 'all'; dataset?: string; to?: string }, signal?: AbortSignal) =>
-      request<StrategicAssessment>('GET', `/api/strategic-assessment${buildQuery({ scope: q.scope, dataset: q.dataset, to: q.to })}`, signal ? { signal } : {}),
+    /** The strategic tables for a place (`scope`), one per district or CSP in it, or one for the whole place (`groupBy`). */
+    strategic: (q: { scope?: string; groupBy: StrategicGroupBy; dataset?: string; to?: string }, signal?: AbortSignal) =>
+      request<StrategicAssessment>(
+        'GET',
+        `/api/strategic-assessment${buildQuery({ dataset: q.dataset, scope: q.scope, groupBy: q.groupBy, to: q.to })}`,
+        signal ? { signal } : {},
+      ),
     /** Area exports (CSV for the figures asked for, GeoJSON for the shape). */
     downloadAreaExport: (id: string, kind: 'csv' | 'geojson', q: AreaStatsQuery = {}) =>
       download(`/api/areas/${encodeURIComponent(id)}/export.${kind}${kind === 'csv' ? areaQuery(q) : ''}`),
@@ -270,8 +287,8 @@ export function createApiClient(opts: ApiClientOptions) {
       request<EvaluationResult>('GET', `/api/safer-streets-areas/${encodeURIComponent(id)}/evaluation${buildQuery(q)}`),
     downloadBidPack: (id: string, dataset?: string) => download(`/api/bids/${encodeURIComponent(id)}/pack${buildQuery({ dataset })}`),
     downloadBidReport: (id: string, dataset?: string) => download(`/api/bids/${encodeURIComponent(id)}/report.html${buildQuery({ dataset })}`),
-    downloadStrategicCsv: (q: { scope: 'district' | 'csp' | 'all'; dataset?: string; to?: string }) =>
-      download(`/api/strategic-assessment${buildQuery({ scope: q.scope, dataset: q.dataset, to: q.to, format: 'csv' })}`),
+    downloadStrategicCsv: (q: { scope?: string; groupBy: StrategicGroupBy; dataset?: string; to?: string }) =>
+      download(`/api/strategic-assessment${buildQuery({ dataset: q.dataset, scope: q.scope, groupBy: q.groupBy, to: q.to, format: 'csv' })}`),
   };
 }
 

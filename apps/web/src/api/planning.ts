@@ -10,6 +10,8 @@ type QueryFn = (params: Record<string, string | number | undefined | null>) => s
 /** Crimes and months every planner analysis is asked for. */
 export interface PlannerSelection {
   dataset?: string;
+  /** The place (a scope key): hot spots, cells and ranks stop at its edge. */
+  scope?: string;
   categories?: CategorySelection[];
   from?: string;
   to?: string;
@@ -57,6 +59,7 @@ export function planningApi(request: RequestFn, download: DownloadFn, buildQuery
   const patrolQuery = (q: PatrolParams) =>
     buildQuery({
       dataset: q.dataset,
+      scope: q.scope,
       categories: list(q.categories),
       from: q.from,
       to: q.to,
@@ -74,8 +77,8 @@ export function planningApi(request: RequestFn, download: DownloadFn, buildQuery
     coverageGaps: (b: CoverageBody, signal?: AbortSignal) => request<CoverageGaps>('POST', '/api/planning/coverage', { body: body(b), ...(signal && { signal }) }),
     candidateSites: (b: SitesBody, signal?: AbortSignal) => request<CandidateSites>('POST', '/api/planning/sites', { body: body(b), ...(signal && { signal }) }),
     rotation: (q: PlannerSelection & { suggestions?: number }, signal?: AbortSignal) =>
-      request<RotationSuggestions>('GET', `/api/planning/rotation${buildQuery({ dataset: q.dataset, categories: list(q.categories), from: q.from, to: q.to, suggestions: q.suggestions })}`, signal ? { signal } : {}),
-    helpPointSuggestions: (q: { dataset?: string; from?: string; to?: string; top?: number; distanceM?: number }, signal?: AbortSignal) =>
+      request<RotationSuggestions>('GET', `/api/planning/rotation${buildQuery({ dataset: q.dataset, scope: q.scope, categories: list(q.categories), from: q.from, to: q.to, suggestions: q.suggestions })}`, signal ? { signal } : {}),
+    helpPointSuggestions: (q: { dataset?: string; scope?: string; from?: string; to?: string; top?: number; distanceM?: number }, signal?: AbortSignal) =>
       request<HelpPointSuggestions>('GET', `/api/planning/help-points${buildQuery(q)}`, signal ? { signal } : {}),
     dosageReport: (q: { dataset?: string; month?: string }, signal?: AbortSignal) =>
       request<DosageReport>('GET', `/api/planning/dosage${buildQuery(q)}`, signal ? { signal } : {}),

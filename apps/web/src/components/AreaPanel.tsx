@@ -4,7 +4,7 @@ import { ApiError, describeError, type AreaStats, type AreaStatsQuery } from '..
 import { fieldsFor, formValuesFrom, inputFromForm, type FormValues } from '../lib/assets';
 import { AREA_PERIOD_CHOICES, areaPeriodOptionLabel, categoriesLabel, figuresHeading, type AreaPeriodChoice, type AreaQueryState } from '../lib/areaQuery';
 import { SHAPE_LABELS, vertexCount, type AreaShape } from '../lib/drawing';
-import { formatDate, formatDateTime, formatInteger, formatKm2, formatMetres, formatPercent, monthLabel, plural } from '../lib/format';
+import { formatDate, formatDateTime, formatDistance, formatInteger, formatKm2, formatPercent, monthLabel, plural } from '../lib/format';
 import { periodLabel, type MonthRange } from '../lib/period';
 import { StrategicTableView, TrendChart } from './AreaCharts';
 import { CategoryPicker } from './CategoryPicker';
@@ -527,7 +527,7 @@ function AreaFigures(props: { state: StatsState; period: MonthRange | null; cate
         <dt>Nearest help point</dt>
         <dd>
           {s.cctv.nearestHelpPoint
-            ? `${s.cctv.nearestHelpPoint.name} (${s.cctv.nearestHelpPoint.status}), ${s.cctv.nearestHelpPoint.distanceM === 0 ? 'inside the area' : `${formatMetres(s.cctv.nearestHelpPoint.distanceM)} from the area’s edge`}`
+            ? `${s.cctv.nearestHelpPoint.name} (${s.cctv.nearestHelpPoint.status}), ${s.cctv.nearestHelpPoint.distanceM === 0 ? 'inside the area' : `${formatDistance(s.cctv.nearestHelpPoint.distanceM)} from the area’s edge`}`
             : 'No CCTV refuge help points recorded'}
         </dd>
       </dl>

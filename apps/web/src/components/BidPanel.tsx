@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import {
   BID_CATEGORY_OPTIONS,
   BID_PRESET_NOTE,
@@ -17,8 +17,11 @@ import {
   type EligibilityCriteriaInput,
   type EligibilityResult,
   type EligibilityScope,
+  type ScopeOptions,
   type SelectionResult,
 } from '@safer-places/schemas';
+import { ScopeNote } from '../features/scope/ScopeNote';
+import { answerScope, bidScopeWords, type BidScope } from '../features/scope/scopeState';
 import { ApiError, describeError, type ApiClient, type LayerCollection } from '../api/client';
 import { DEFAULT_BID_CRITERIA, defaultRule, formatMargin, parseLsoaList, ruleField, ruleLabel, toggleCodes, withRuleValue } from '../lib/bids';
 import { fileNameFromDisposition, fileStem, saveBlob } from '../lib/download';
@@ -35,6 +38,11 @@ export interface BidPanelProps {
   lsoas: LayerCollection | undefined;
   /** The organisation's drawn areas, for an "area" scope. */
   areas: { id: string; name: string }[];
+  /** The places of the dataset (districts, CSPs, partnership areas) from the place picker; null while not loaded. */
+  places: ScopeOptions | null;
+  /** The eligibility scope the session's place maps to: where the criteria start, and follow when the place changes. */
+  sessionScope: BidScope;
+  sessionScopeKey: string | null;
   canWrite: boolean;
   canSaveSaferStreets: boolean;
   selection: string[];
@@ -62,7 +70,7 @@ export function BidPanel(props: BidPanelProps) {
   const [name, setName] = useState('');
   const [round, setRound] = useState<(typeof BID_ROUNDS)[number] | ''>('');
   const [notes, setNotes] = useState('');
-  const [criteria, setCriteria] = useState<EligibilityCriteriaInput>(DEFAULT_BID_CRITERIA);
+  const [criteria, setCriteria] = useState<EligibilityCriteriaInput>(() => ({ ...DEFAULT_BID_CRITERIA, scope: props.sessionScope as EligibilityScope }));
   const [presets, setPresets] = useState<BidPreset[]>([]);
   const [presetId, setPresetId] = useState('');
   const [listText, setListText] = useState('');
@@ -79,6 +87,14 @@ export function BidPanel(props: BidPanelProps) {
     api.bidPresets().then((p) => setPresets(p.items), () => setPresets([]));
     api.listAssets('bids').then((r) => setDrafts(r.items), () => setDrafts([]));
   }, [api]);
+
+  // A new place for the session is where the criteria look next (an opened draft keeps its own until then).
+  const firstScopeKey = useRef(props.sessionScopeKey);
+  useEffect(() => {
+    if (props.sessionScopeKey === firstScopeKey.current) return;
+    firstScopeKey.current = props.sessionScopeKey;
+    setCriteria((c) => ({ ...c, scope: props.sessionScope as EligibilityScope }));
+  }, [props.sessionScopeKey]);
 
   // Eligibility follows the criteria (debounced: typing a threshold should not fire a request per key).
   const criteriaKey = JSON.stringify(criteria);
@@ -139,16 +155,20 @@ export function BidPanel(props: BidPanelProps) {
   const names = useMemo(() => {
     const districts = new Map<string, string>();
     const csps = new Map<string, string>();
-    for (const f of props.lsoas?.features ?? []) {
+    const partnerships = (props.places?.partnerships ?? []).map((p) => [p.key.replace(/^partnership:/, ''), p.label] as [string, string]);
+    for (const d of props.places?.districts ?? []) districts.set(d.key.replace(/^district:/, ''), d.label);
+    for (const c of props.places?.csps ?? []) csps.set(c.key.replace(/^csp:/, ''), c.label);
+    for (const f of props.places ? [] : (props.lsoas?.features ?? [])) {
       const p = f.properties;
       if (p.districtCode) districts.set(String(p.districtCode), String(p.districtName ?? p.districtCode));
       if (p.cspCode) csps.set(String(p.cspCode), String(p.cspName ?? p.cspCode));
     }
     const sort = (m: Map<string, string>) => [...m].sort((a, b) => a[1].localeCompare(b[1], 'en-GB'));
-    return { districts: sort(districts), csps: sort(csps) };
-  }, [props.lsoas]);
+    return { districts: sort(districts), csps: sort(csps), partnerships: partnerships.sort((a, b) => a[1].localeCompare(b[1], 'en-GB')) };
+  }, [props.lsoas, props.places]);
 
-  const setScope = (scope: EligibilityScope) => setCriteria({ ...criteria, scope });
+  const setScope = (scope: BidScope) => setCriteria({ ...criteria, scope: scope as EligibilityScope });
+  const bidScope = criteria.scope as BidScope;
   const setRules = (rules: BidRule[]) => setCriteria({ ...criteria, rules });
   const rules = (criteria.rules ?? []) as BidRule[];
   const result = eligibility.state === 'done' ? eligibility.value : null;
@@ -337,20 +357,30 @@ export function BidPanel(props: BidPanelProps) {
         <label htmlFor={`${id}-scope`} className="field-label">Where</label>
         <select
           id={`${id}-scope`}
-          value={criteria.scope.kind}
+          value={bidScope.kind}
           onChange={(e) => {
-            const kind = e.currentTarget.value as EligibilityScope['kind'];
+            const kind = e.currentTarget.value as BidScope['kind'];
             if (kind === 'all') setScope({ kind });
             else if (kind === 'districts' && names.districts[0]) setScope({ kind, codes: [names.districts[0][0]] });
             else if (kind === 'csps' && names.csps[0]) setScope({ kind, codes: [names.csps[0][0]] });
+            else if (kind === 'partnership' && names.partnerships[0]) setScope({ kind, id: names.partnerships[0][0] });
             else if (kind === 'area' && props.areas[0]) setScope({ kind, areaId: props.areas[0].id });
           }}
         >
           <option value="all">All LSOAs in the dataset</option>
           <option value="districts" disabled={names.districts.length === 0}>Chosen districts</option>
           <option value="csps" disabled={names.csps.length === 0}>Chosen CSPs</option>
+          <option value="partnership" disabled={names.partnerships.length === 0}>A partnership area</option>
           <option value="area" disabled={props.areas.length === 0}>A drawn area</option>
         </select>
+        {bidScope.kind === 'partnership' && (
+          <select aria-label="Partnership area" value={bidScope.id} onChange={(e) => setScope({ kind: 'partnership', id: e.currentTarget.value })}>
+            {names.partnerships.map(([pid, label]) => (
+              <option key={pid} value={pid}>{label}</option>
+            ))}
+            {!names.partnerships.some(([pid]) => pid === bidScope.id) && <option value={bidScope.id}>Partnership area {bidScope.id}</option>}
+          </select>
+        )}
         {(criteria.scope.kind === 'districts' || criteria.scope.kind === 'csps') && (
           <fieldset className="multi-select__options multi-select__options--inline">
             <legend className="visually-hidden">{criteria.scope.kind === 'districts' ? 'Districts' : 'CSPs'}</legend>
@@ -503,6 +533,7 @@ export function BidPanel(props: BidPanelProps) {
         {eligibility.state === 'error' && <p className="message message--error" role="alert">The criteria could not be applied: {eligibility.message}</p>}
         {result && (
           <>
+            <ScopeNote summary={answerScope(result)} asked={bidScopeWords(bidScope, names, props.areas)} testId="bid-scope" />
             <p data-testid="bid-eligible-summary">
               <strong>{formatInteger(result.eligible)}</strong> of {formatInteger(result.scopeLsoas)} LSOAs eligible ·{' '}
               {result.categories.map((c) => c.label).join(', ')}, {periodLabel(result.period.from, result.period.to)}

@@ -1,6 +1,7 @@
 import type { DatasetSummary } from '@safer-places/schemas';
 import { oglAttribution, osNotice } from '../lib/labels';
 import { SYNTHETIC_EXPLANATION } from './Header';
+import { accountingLines, asSentence, studyAreaDistricts, studyAreaLine, studyAreaSummary } from '../features/scope/studyArea';
 
 export function Footer({ dataset, baseMap, statsNotes }: { dataset: DatasetSummary | null; baseMap: 'remote' | 'offline' | null; statsNotes: string[] }) {
   const ogl = oglAttribution(dataset);
@@ -10,8 +11,9 @@ export function Footer({ dataset, baseMap, statsNotes }: { dataset: DatasetSumma
       <details>
         <summary>
           <span className="app-footer__summary">
-            <strong>Data sources and licences</strong>
-            {dataset && dataset.sources.length > 0 && <>: {dataset.sources.map((s) => `${s.name} (${s.licence})`).join('; ')}</>}
+            <strong>About the data</strong>
+            {studyAreaSummary(dataset) && <>: {studyAreaSummary(dataset)}.</>}
+            {dataset && dataset.sources.length > 0 && <> Sources and licences: {dataset.sources.map((s) => `${s.name} (${s.licence})`).join('; ')}</>}
             {ogl && <> · {ogl}</>}
             {os && <> {os}</>}
             {dataset?.synthetic && <strong className="app-footer__synthetic"> · Figures are generated, not real</strong>}
@@ -30,6 +32,28 @@ export function Footer({ dataset, baseMap, statsNotes }: { dataset: DatasetSumma
             </ul>
           ) : (
             <p>No source information for this dataset.</p>
+          )}
+          {dataset?.studyArea && (
+            <div className="app-footer__study" data-testid="study-area">
+              <p>
+                <strong>Study area:</strong> {studyAreaLine(dataset.studyArea)}. {asSentence(dataset.studyArea.reason)}
+                {dataset.studyArea.districts.length > 0 && <> Districts (LSOAs): {studyAreaDistricts(dataset.studyArea)}.</>}
+              </p>
+            </div>
+          )}
+          {dataset?.crimeAccounting && (
+            <div className="app-footer__accounting" data-testid="crime-accounting">
+              <p>
+                <strong>Where every crime row went</strong> (all stored months):
+              </p>
+              <ul className="sources">
+                {accountingLines(dataset.crimeAccounting).map((l) => (
+                  <li key={l.key} data-testid={`accounting-${l.key}`}>
+                    {l.label}: {l.value}
+                  </li>
+                ))}
+              </ul>
+            </div>
           )}
           {dataset?.notes.map((n) => <p key={n}>{n}</p>)}
           {statsNotes.filter((n) => !dataset?.notes.includes(n)).map((n) => <p key={n}>{n}</p>)}

@@ -14,18 +14,24 @@ import {
   type HotspotPeriod,
   type HotspotQueryState,
 } from '../lib/hotspots';
-import { formatInteger, formatMetres, formatPercent, plural } from '../lib/format';
+import { formatDistance, formatInteger, formatMetres, formatPercent, plural } from '../lib/format';
 import { periodLabel } from '../lib/period';
 import { hotspotRankIconSpec, rasterizeIcon } from '../map/icons';
 import { spotKey, type HotspotMode } from '../map/layers/hotspots';
 import { CategoryPicker } from './CategoryPicker';
 import { PanelShell } from './SidePanel';
 import { ImageSwatch } from './Swatches';
+import { ScopeNote } from '../features/scope/ScopeNote';
+import { PlaceLine } from '../features/scope/PlaceLine';
+import { answerScope } from '../features/scope/scopeState';
 
 type State = { state: 'loading' } | { state: 'done'; answer: HotspotAnswer } | { state: 'error'; message: string };
 
 export interface HotspotPanelProps {
   dataset: DatasetSummary;
+  /** The session's place: the analysis runs again when it changes. */
+  scopeKey: string | null;
+  scopeLabel: string;
   query: HotspotQueryState;
   onQuery(q: HotspotQueryState): void;
   /** Runs the analysis the query asks for. */
@@ -49,6 +55,7 @@ export function HotspotPanel(props: HotspotPanelProps) {
   const queryKey = JSON.stringify(q);
 
   useEffect(() => {
+    if (!props.scopeKey) return;
     const controller = new AbortController();
     setState({ state: 'loading' });
     onAnswer(null);
@@ -62,7 +69,7 @@ export function HotspotPanel(props: HotspotPanelProps) {
         setState({ state: 'error', message: describeError(err) });
       });
     return () => controller.abort();
-  }, [queryKey, props.dataset.id, props.dataset.version]);
+  }, [queryKey, props.dataset.id, props.dataset.version, props.scopeKey]);
 
   const set = <K extends keyof HotspotQueryState>(key: K, value: HotspotQueryState[K]) => onQuery({ ...q, [key]: value });
   const answer = state.state === 'done' ? state.answer : null;
@@ -72,7 +79,7 @@ export function HotspotPanel(props: HotspotPanelProps) {
   return (
     <PanelShell
       title="Hot spot analysis"
-      subtitle={props.dataset.name}
+      subtitle={props.scopeLabel ? `${props.scopeLabel} · ${props.dataset.name}` : props.dataset.name}
       onClose={props.onClose}
       testId="hotspot-panel"
       className="side-panel--area"
@@ -164,7 +171,7 @@ export function HotspotPanel(props: HotspotPanelProps) {
           <select id={`${id}-bandwidth`} value={String(q.bandwidth)} onChange={(e) => set('bandwidth', e.currentTarget.value === 'auto' ? 'auto' : Number(e.currentTarget.value))}>
             <option value="auto">Automatic (normal reference rule)</option>
             {BANDWIDTHS.map((b) => (
-              <option key={b} value={b}>{formatMetres(b)}</option>
+              <option key={b} value={b}>{formatDistance(b)}</option>
             ))}
           </select>
           <div className="check">
@@ -182,6 +189,7 @@ export function HotspotPanel(props: HotspotPanelProps) {
           </p>
         )}
       </div>
+      <ScopeNote summary={answer ? answerScope(answer.result) : null} asked={answer ? null : props.scopeLabel} testId="hotspot-scope" />
       {answer && <Summary answer={answer} />}
       {cellLines && (
         <div className={answer?.mode === 'gi' && cellLines.some((l) => l.startsWith('Warning')) ? 'note-warn' : 'message message--info'} data-testid="hotspot-cell">
@@ -195,6 +203,7 @@ export function HotspotPanel(props: HotspotPanelProps) {
         <TopTables
           answer={answer}
           periodText={periodText}
+          scopeLabel={answerScope(answer.result)?.label ?? null}
           selectedSpot={props.selectedSpot}
           onSelectSpot={props.onSelectSpot}
           onExport={async () => {
@@ -270,7 +279,7 @@ function Summary({ answer }: { answer: HotspotAnswer }) {
           <>
             <dt>Bandwidth</dt>
             <dd>
-              {formatMetres(answer.result.bandwidthM)}
+              {formatDistance(answer.result.bandwidthM)}
               {answer.result.bandwidthDefault ? ' (automatic)' : ''}
             </dd>
             <dt>Measure</dt>
@@ -289,6 +298,7 @@ function TopTables(props: {
   selectedSpot: string | null;
   onSelectSpot(key: string, position: [number, number]): void;
   onExport(): Promise<void>;
+  scopeLabel: string | null;
 }) {
   const icons = useMemo(
     () => props.answer.result.top.map((_, slot) => Array.from({ length: 20 }, (_x, i) => rasterizeIcon(hotspotRankIconSpec(slot, i + 1, 2)))),
@@ -300,7 +310,7 @@ function TopTables(props: {
         <div key={group.key} className="table-wrap">
           <table className="data-table" data-testid={`hotspot-top-${group.key}`}>
             <caption>
-              Top {group.spots.length} hot spots: {group.label}, {props.periodText} ({formatInteger(group.crimes)} crimes)
+              Top {group.spots.length} hot spots{props.scopeLabel ? ` in ${props.scopeLabel}` : ''}: {group.label}, {props.periodText} ({formatInteger(group.crimes)} crimes)
             </caption>
             <thead>
               <tr>
@@ -323,6 +333,7 @@ function TopTables(props: {
                     </td>
                     <td>
                       {s.location ?? 'No location text'}
+                      <PlaceLine row={s} />
                       {s.snapPointWarning && (
                         <span className="note-warn note-warn--inline" title="Police.uk snaps crimes to map points: this may be one address.">
                           {' '}

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { CAMERA_TYPES, CAMERA_TYPE_LABELS, CRIME_GROUPS, type LayerName } from '@safer-places/schemas';
+import { CAMERA_TYPES, CAMERA_TYPE_LABELS, CRIME_GROUPS, type LayerName, type ScopeSummary } from '@safer-places/schemas';
 import type { Choropleth } from '../lib/choropleth';
 import { choroplethTitle } from '../lib/choropleth';
 import { formatInteger } from '../lib/format';
@@ -20,6 +20,8 @@ export interface LegendProps {
   period: { from: string; to: string } | null;
   categoryLabel: string;
   category: string;
+  /** The place the shading covers: its classes and ranks are within it. */
+  scope?: ScopeSummary | null;
   deprivationSource: string | null;
   counts: Partial<Record<LayerName, number>>;
   truncated: LayerName[];
@@ -136,6 +138,11 @@ export function Legend(props: LegendProps) {
         {props.visible.lsoas && (
           <div className="legend__section" data-testid="legend-lsoas">
             <h3>{choroplethTitle(ch.measure, props.categoryLabel, props.period)}</h3>
+            {props.scope && (
+              <p className="legend__note legend__scope" data-testid="legend-scope">
+                {props.scope.label}: {formatInteger(props.scope.lsoaCount)} {props.scope.lsoaCount === 1 ? 'LSOA' : 'LSOAs'}; classes within it
+              </p>
+            )}
             <p className="legend__caption">
               <span>{ch.measure === 'imd-decile' ? 'Decile' : 'Quantile class'}</span>
               <span>LSOAs</span>

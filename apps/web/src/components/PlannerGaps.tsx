@@ -7,6 +7,7 @@ import { hotspotRankIconId } from '../map/icons';
 import { periodLabel } from '../lib/period';
 import { LoadLine, MethodNotes, type TabProps } from './PlannerPanel';
 import { PlannerIcon } from './PlannerLegend';
+import { PlaceLine } from '../features/scope/PlaceLine';
 
 /** "What if" cameras: the type, and optionally the way it faces, of the next camera dropped on the map. */
 export function ProposedCameras(props: TabProps<unknown>) {
@@ -162,6 +163,7 @@ export function GapsTab(props: TabProps<CoverageGaps>) {
                     </td>
                     <td>
                       {s.location ?? 'No location text'}
+                      <PlaceLine row={s} />
                       <span className="cell-sub">{s.mainTypes.map((t) => `${t.label} ${formatInteger(t.count)}`).join(', ')}</span>
                       {s.gap && <span className="planner-badge planner-badge--gap">No camera covers it</span>}
                     </td>
@@ -190,6 +192,7 @@ export function GapsTab(props: TabProps<CoverageGaps>) {
                         <button type="button" className="link-button" onClick={() => props.onFocus([g.lon, g.lat])}>
                           {g.location ?? 'Unnamed'}
                         </button>
+                        <PlaceLine row={g} />
                       </td>
                       <td className="num">{formatInteger(g.crimes)}</td>
                       <td>{g.mainTypes.map((t) => `${t.label} ${formatInteger(t.count)}`).join(', ')}</td>

@@ -8,6 +8,7 @@ import { hotspotRankIconId } from '../map/icons';
 import { PLANNING_ICONS } from '../map/layers/planning';
 import { LoadLine, MethodNotes, type TabProps } from './PlannerPanel';
 import { PlannerIcon } from './PlannerLegend';
+import { PlaceLine } from '../features/scope/PlaceLine';
 
 const DISTANCES = [200, 300, 400, 500] as const;
 
@@ -85,7 +86,10 @@ export function HelpPointsTab(props: TabProps<HelpPointSuggestions>) {
                         <PlannerIcon icon={hotspotRankIconId(s.suggest ? 0 : 1, Math.min(s.rank, 20))} />
                       </button>
                     </td>
-                    <td>{s.location ?? 'No location text'}</td>
+                    <td>
+                      {s.location ?? 'No location text'}
+                      <PlaceLine row={s} />
+                    </td>
                     <td className="num">{formatInteger(s.count)}</td>
                     <td>
                       {nearest(s.nearestHelpPoint)}

@@ -13,6 +13,8 @@ import { SitesTab } from './PlannerSites';
 import { RotationTab } from './PlannerRotation';
 import { HelpPointsTab } from './PlannerHelpPoints';
 import { DosageTab } from './PlannerDosage';
+import { ScopeNote } from '../features/scope/ScopeNote';
+import { answerScope } from '../features/scope/scopeState';
 import '../planning.css';
 
 /** What the planner asks the map for: a point to be clicked (the patrol's start, a "what if" camera). */
@@ -21,6 +23,9 @@ export type PlannerPickKind = 'start' | 'proposed';
 export interface PlannerPanelProps {
   api: ApiClient;
   dataset: DatasetSummary;
+  /** The session's place (a scope key) and its name. */
+  scopeKey: string | null;
+  scopeLabel: string;
   planner: PlannerState;
   /** May record patrol visits and camera deployments (planners and admins). */
   canRecord: boolean;
@@ -66,7 +71,7 @@ export function PlannerPanel(props: PlannerPanelProps) {
     const controller = new AbortController();
     const signal = controller.signal;
     setLoad({ state: 'loading' });
-    const sel = plannerSelection(query, dataset, tab === 'rotation');
+    const sel = plannerSelection(query, dataset, tab === 'rotation', props.scopeKey);
     const run = async () => {
       switch (tab) {
         case 'patrol':
@@ -85,7 +90,10 @@ export function PlannerPanel(props: PlannerPanelProps) {
           return planner.setAnswer('rotation', { key, result: await api.rotation({ ...sel, suggestions: 3 }, signal) });
         case 'help': {
           const range = plannerPeriod(query.period, dataset);
-          return planner.setAnswer('help', { key, result: await api.helpPointSuggestions({ dataset: dataset.id, ...(range ?? {}), top: query.top, distanceM: query.helpDistanceM }, signal) });
+          return planner.setAnswer('help', {
+            key,
+            result: await api.helpPointSuggestions({ dataset: dataset.id, ...(props.scopeKey && { scope: props.scopeKey }), ...(range ?? {}), top: query.top, distanceM: query.helpDistanceM }, signal),
+          });
         }
         case 'dosage':
           return planner.setAnswer('dosage', { key, result: await api.dosageReport({ dataset: dataset.id, ...(planner.dosageMonth && { month: planner.dosageMonth }) }, signal) });
@@ -125,7 +133,7 @@ export function PlannerPanel(props: PlannerPanelProps) {
   const showCrimes = tab === 'patrol' || tab === 'gaps' || tab === 'sites' || tab === 'rotation';
 
   return (
-    <PanelShell title="Patrols and CCTV" subtitle={dataset.name} onClose={props.onClose} testId="planner-panel" className="side-panel--area planner">
+    <PanelShell title="Patrols and CCTV" subtitle={props.scopeLabel ? `${props.scopeLabel} · ${dataset.name}` : dataset.name} onClose={props.onClose} testId="planner-panel" className="side-panel--area planner">
       <div role="tablist" aria-label="Planner" className="planner-tabs" onKeyDown={onTabKey}>
         {PLANNER_TABS.map((t) => (
           <button
@@ -148,6 +156,7 @@ export function PlannerPanel(props: PlannerPanelProps) {
       </div>
       <div role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab-${tab}`} className="planner-tabpanel">
         <p className="hint">{PLANNER_TABS.find((t) => t.value === tab)!.hint}</p>
+        {tab !== 'dosage' && <ScopeNote summary={answerScope(planner.answers[tab]?.key === key ? planner.answers[tab]?.result : null)} asked={props.scopeLabel} testId="planner-scope" />}
         {showCrimes && (
           <>
             <CategoryPicker categories={query.categories} onChange={(c) => planner.setQuery({ ...query, categories: c })} legend="Crime types" />

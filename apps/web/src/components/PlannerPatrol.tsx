@@ -20,6 +20,7 @@ import { periodLabel } from '../lib/period';
 import { LoadLine, MethodNotes, type TabProps } from './PlannerPanel';
 import { PlannerIcon } from './PlannerLegend';
 import { PlannerSheet } from './PlannerSheet';
+import { PlaceLine } from '../features/scope/PlaceLine';
 
 /** The plan last shown whole on the map, so coming back to the tab does not move the map again. */
 let lastFitted: string | null = null;
@@ -47,7 +48,7 @@ export function PatrolTab(props: TabProps<PatrolPlan>) {
     setDownloadError(null);
     try {
       const file = await props.api.downloadPatrol(
-        { ...plannerSelection(q, dataset), start: q.start, bbox: q.area, top: q.top, minutes: q.minutes, perDay: q.perDay, speedKmh: q.speedKmh, roundTrip: q.roundTrip },
+        { ...plannerSelection(q, dataset, false, props.scopeKey), start: q.start, bbox: q.area, top: q.top, minutes: q.minutes, perDay: q.perDay, speedKmh: q.speedKmh, roundTrip: q.roundTrip },
         kind,
       );
       saveBlob(file.blob, fileNameFromDisposition(file.disposition, `patrol-plan.${kind}`));
@@ -100,7 +101,7 @@ export function PatrolTab(props: TabProps<PatrolPlan>) {
         <legend className="field-label">Hot spots from</legend>
         <div className="radio">
           <input type="radio" id={`${id}-anywhere`} name={`${id}-where`} checked={!q.area} onChange={() => set('area', null)} />
-          <label htmlFor={`${id}-anywhere`}>Anywhere in the dataset</label>
+          <label htmlFor={`${id}-anywhere`}>Anywhere in {props.scopeLabel || 'the place chosen'}</label>
         </div>
         <div className="radio">
           <input
@@ -211,6 +212,7 @@ export function PatrolTab(props: TabProps<PatrolPlan>) {
                     </td>
                     <td>
                       {s.location ?? `Hot spot ${s.rank}`}
+                      <PlaceLine row={s} />
                       <span className="cell-sub">
                         Rank {s.rank}; {s.mainTypes.map((t) => `${t.label} ${formatInteger(t.count)}`).join(', ')}
                       </span>

@@ -8,6 +8,7 @@ import { hotspotRankIconId } from '../map/icons';
 import { periodLabel } from '../lib/period';
 import { LoadLine, MethodNotes, type TabProps } from './PlannerPanel';
 import { PlannerIcon } from './PlannerLegend';
+import { PlaceLine } from '../features/scope/PlaceLine';
 
 type Camera = RotationSuggestions['cameras'][number];
 type Suggestion = Camera['suggestions'][number];
@@ -94,8 +95,9 @@ export function RotationTab(props: TabProps<RotationSuggestions>) {
                       </td>
                       <td>
                         {s.location ?? 'Unnamed'}
+                        <PlaceLine row={s} />
                         <span className="cell-sub">
-                          {s.pattern === 'emerging' ? 'Emerging' : 'Persistent'} hot spot{s.district && !s.sameDistrict ? `, in ${s.district}` : ''}; {s.mainTypes.map((t) => `${t.label} ${formatInteger(t.count)}`).join(', ')}
+                          {s.pattern === 'emerging' ? 'Emerging' : 'Persistent'} hot spot{s.district && !s.sameDistrict ? `, outside the camera's district` : ''}; {s.mainTypes.map((t) => `${t.label} ${formatInteger(t.count)}`).join(', ')}
                         </span>
                       </td>
                       <td className="num">{formatInteger(s.crimes)}</td>

@@ -4,6 +4,8 @@ import type { PatrolPlan } from '../api/planning';
 import { formatInteger } from '../lib/format';
 import { formatDistance, formatLonLat, formatMinutes, sheetMap } from '../lib/planning';
 import { periodLabel } from '../lib/period';
+import { PlaceLine } from '../features/scope/PlaceLine';
+import { answerScope } from '../features/scope/scopeState';
 
 const MAP_W = 640;
 const MAP_H = 360;
@@ -43,6 +45,7 @@ export function PlannerSheet({ plan, onClose }: { plan: PatrolPlan; onClose(): v
       <article className="patrol-sheet__page">
         <h1 id="patrol-sheet-title" ref={headingRef} tabIndex={-1}>{title}</h1>
         <p className="patrol-sheet__meta">
+          {answerScope(plan) && <>{answerScope(plan)!.label}; </>}
           {plan.categories.map((c) => c.label).join(', ')}; {periodLabel(plan.period.from, plan.period.to)}; {plan.dataset.name}
           {plan.dataset.synthetic && <strong> (synthetic demo data, not real crime)</strong>}
         </p>
@@ -94,6 +97,7 @@ export function PlannerSheet({ plan, onClose }: { plan: PatrolPlan; onClose(): v
                 <td>{s.visit}</td>
                 <td>
                   {s.location ?? `Hot spot ${s.rank}`}
+                  <PlaceLine row={s} />
                   <span className="cell-sub">{formatLonLat([s.lon, s.lat])}; within {formatInteger(s.radiusM)} m</span>
                 </td>
                 <td className="num">{formatInteger(s.count)}</td>

@@ -6,6 +6,7 @@ import { CAMERA_SHORT_LABELS, K_CHOICES, coveredText, parseCandidateSites } from
 import { hotspotRankIconId } from '../map/icons';
 import { LoadLine, MethodNotes, type TabProps } from './PlannerPanel';
 import { PlannerIcon } from './PlannerLegend';
+import { PlaceLine } from '../features/scope/PlaceLine';
 
 /** New camera sites: how many, of which type, among which candidates; then the greedy picks with their gains. */
 export function SitesTab(props: TabProps<CandidateSites>) {
@@ -122,6 +123,7 @@ export function SitesTab(props: TabProps<CandidateSites>) {
                     </td>
                     <td>
                       {p.location ?? 'Unnamed'}
+                      <PlaceLine row={p} />
                       <span className="cell-sub">{p.mainTypes.map((t) => `${t.label} ${formatInteger(t.count)}`).join(', ')}</span>
                     </td>
                     <td className="num">{formatInteger(p.gain)} crimes</td>

@@ -19,7 +19,13 @@ export interface VisitDraft {
  * The planner's state, held by the app so it outlives the panel (a camera clicked on the map takes the panel's column
  * for a moment): the tab, the choices, the answers by request key, and what the map shows for them.
  */
-export function usePlanner(dataset: DatasetSummary | null, camerasLayer: FeatureCollection | null | undefined, helpPointsLayer: FeatureCollection | null | undefined) {
+export function usePlanner(
+  dataset: DatasetSummary | null,
+  camerasLayer: FeatureCollection | null | undefined,
+  helpPointsLayer: FeatureCollection | null | undefined,
+  /** The session's place: every analysis but the dosage log runs on it. Null while it is not known yet. */
+  scope: string | null = null,
+) {
   const [tab, setTab] = useState<PlannerTab>('patrol');
   const [query, setQuery] = useState<PlannerQuery>(DEFAULT_PLANNER_QUERY);
   const [answers, setAnswers] = useState<PlannerAnswers>({});
@@ -33,7 +39,7 @@ export function usePlanner(dataset: DatasetSummary | null, camerasLayer: Feature
     () => [camerasLayer, helpPointsLayer].map((fc) => (fc?.features ?? []).map((f) => `${String(f.properties.id)}:${String(f.properties.version)}`).join(',')).join('|'),
     [camerasLayer, helpPointsLayer],
   );
-  const key = dataset ? plannerRequestKey(tab, query, dataset, { dosageMonth, version, assets }) : null;
+  const key = dataset && (scope || tab === 'dosage') ? plannerRequestKey(tab, query, dataset, { dosageMonth, version, assets, scope }) : null;
   const helpPoints = useMemo(
     () => (helpPointsLayer?.features ?? []).filter((f) => f.geometry.type === 'Point').map((f) => ({ coordinates: f.geometry.coordinates as Position })),
     [helpPointsLayer],

@@ -43,10 +43,12 @@ export interface LsoaPanelProps {
   stats: LsoaStats | null;
   rank: { count: number | null; rate: number | null; of: number } | null;
   dataset: DatasetSummary | null;
+  /** The place the ranks are within (the session's scope). */
+  scopeLabel?: string | null;
   onClose(): void;
 }
 
-export function LsoaPanel({ properties: p, row, stats, rank, dataset, onClose }: LsoaPanelProps) {
+export function LsoaPanel({ properties: p, row, stats, rank, dataset, scopeLabel, onClose }: LsoaPanelProps) {
   const code = String(p.code ?? '');
   const population = typeof p.population === 'number' ? p.population : (row?.population ?? null);
   const decile = typeof p.imdDecile === 'number' ? p.imdDecile : (row?.imdDecile ?? null);
@@ -82,7 +84,7 @@ export function LsoaPanel({ properties: p, row, stats, rank, dataset, onClose }:
             <>
               <dt>Rank</dt>
               <dd>
-                {ordinal(rank.count)} highest count of {formatInteger(rank.of)} LSOAs
+                {ordinal(rank.count)} highest count of {formatInteger(rank.of)} LSOAs{scopeLabel ? ` in ${scopeLabel}` : ''}
                 {rank.rate !== null && `; ${ordinal(rank.rate)} highest rate`}
               </dd>
             </>

@@ -1,21 +1,28 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { describeError, type StrategicAssessment } from '../api/client';
+import { describeError, type StrategicAssessment, type StrategicGroupBy } from '../api/client';
+import { ScopeNote } from '../features/scope/ScopeNote';
+import { answerScope } from '../features/scope/scopeState';
 import { monthLabel } from '../lib/format';
 import { CHANGE_PCT_NOTE, strategicPeriodLabels } from '../lib/strategic';
 import { StrategicTableView } from './AreaCharts';
 
-export type StrategicScope = 'district' | 'csp';
+/** How the tables are split: one per district, one per CSP, or one for the whole place. */
+export type StrategicScope = StrategicGroupBy;
 
-const SCOPE_LABELS: Record<StrategicScope, string> = { district: 'District', csp: 'Community Safety Partnership (CSP)' };
+const SCOPE_LABELS: Record<StrategicScope, string> = { district: 'District', csp: 'Community Safety Partnership (CSP)', all: 'The whole place (one table)' };
 
 /**
- * The strategic assessment for the partnership plans: for each district or CSP, the last 12 months against the 12
- * before, per crime type, with a CSV of the same tables. Opens over the map; Escape or Close returns to it.
+ * The strategic assessment for the partnership plans: for the session's place, the last 12 months against the 12
+ * before, per crime type, for each district or CSP in it (or the place as one), with a CSV of the same tables. Opens
+ * over the map; Escape or Close returns to it.
  */
 export function StrategicView(props: {
   datasetId: string | null;
-  load(scope: StrategicScope, signal: AbortSignal): Promise<StrategicAssessment>;
-  onExport(scope: StrategicScope): Promise<void>;
+  /** The session's place: the tables load again when it changes. */
+  scopeKey: string | null;
+  scopeLabel: string;
+  load(groupBy: StrategicScope, signal: AbortSignal): Promise<StrategicAssessment>;
+  onExport(groupBy: StrategicScope): Promise<void>;
   onClose(): void;
 }) {
   const id = useId();
@@ -31,6 +38,7 @@ export function StrategicView(props: {
   }, []);
 
   useEffect(() => {
+    if (!props.scopeKey) return;
     const controller = new AbortController();
     setState({ state: 'loading' });
     load(scope, controller.signal)
@@ -40,7 +48,7 @@ export function StrategicView(props: {
         setState({ state: 'error', message: `The strategic assessment could not be loaded: ${describeError(err)}` });
       });
     return () => controller.abort();
-  }, [scope, props.datasetId, load]);
+  }, [scope, props.datasetId, props.scopeKey, load]);
 
   return (
     <section className="overlay-panel" aria-labelledby={`${id}-heading`} data-testid="strategic-view">
@@ -50,6 +58,7 @@ export function StrategicView(props: {
             Strategic assessment
           </h2>
           <p className="side-panel__sub">Last 12 months against the previous 12, per crime type, with a suggested target.</p>
+          <ScopeNote summary={state.state === 'done' ? answerScope(state.data) : null} asked={state.state === 'done' ? null : props.scopeLabel} testId="strategic-scope" />
         </div>
         <button type="button" className="icon-button" onClick={props.onClose} aria-label="Close the strategic assessment">
           ×
@@ -104,7 +113,8 @@ export function StrategicView(props: {
             <p className={`source-line${state.data.dataset.synthetic ? ' source-line--synthetic' : ''}`}>
               Figures from <strong>{state.data.dataset.name}</strong>
               {state.data.dataset.synthetic ? ': synthetic data, generated for demonstration — not real crime.' : '.'} Twelve months to{' '}
-              {monthLabel(state.data.to)}, by {scope === 'csp' ? 'Community Safety Partnership' : 'district'}.
+              {monthLabel(state.data.to)}, {scope === 'all' ? 'as one table' : `by ${scope === 'csp' ? 'Community Safety Partnership' : 'district'}`}
+              {answerScope(state.data) ? ` in ${answerScope(state.data)!.label}` : ''}.
             </p>
             {state.data.tables.length === 0 && <p className="hint">No areas in this dataset.</p>}
             <div className="strategic-grid">

@@ -174,7 +174,10 @@ export function lassoCodes(lsoas: FeatureCollection | undefined, lasso: readonly
 }
 
 /** What the scope select shows. */
-export function scopeLabel(scope: EligibilityScope, names: { districts: Map<string, string>; csps: Map<string, string>; areas: Map<string, string> }): string {
+export function scopeLabel(
+  scope: EligibilityScope,
+  names: { districts: Map<string, string>; csps: Map<string, string>; areas: Map<string, string>; partnerships?: Map<string, string> },
+): string {
   switch (scope.kind) {
     case 'all':
       return 'All LSOAs in the dataset';
@@ -184,5 +187,7 @@ export function scopeLabel(scope: EligibilityScope, names: { districts: Map<stri
       return scope.codes.map((c) => names.csps.get(c) ?? c).join(', ');
     case 'area':
       return `Drawn area: ${names.areas.get(scope.areaId) ?? scope.areaId}`;
+    case 'partnership':
+      return `Partnership area: ${names.partnerships?.get(scope.id) ?? scope.id}`;
   }
 }

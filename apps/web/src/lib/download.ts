@@ -23,8 +23,10 @@ export function areaExportFileName(areaName: string, kind: AreaExportKind): stri
   return kind === 'csv' ? `${stem}-statistics.csv` : `${stem}.geojson`;
 }
 
-export function strategicExportFileName(scope: string, to: string | null): string {
-  return `strategic-assessment-${fileStem(scope, 'district')}${to ? `-${to}` : ''}.csv`;
+/** The server's name for the strategic CSV: "strategic-assessment-mansfield-by-district-2024-12.csv" (the place first). */
+export function strategicExportFileName(groupBy: string, to: string | null, placeLabel?: string | null): string {
+  const place = placeLabel ? `${fileStem(placeLabel, 'place')}-by-` : '';
+  return `strategic-assessment-${place}${fileStem(groupBy, 'district')}${to ? `-${to}` : ''}.csv`;
 }
 
 export function hotspotExportFileName(period: { from: string; to: string } | null): string {

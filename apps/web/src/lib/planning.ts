@@ -4,7 +4,7 @@ import { CAMERA_TYPE_LABELS, DEFAULT_COVERAGE_RADIUS_M, MAX_CANDIDATE_SITES, poi
 import type { CandidateSites, CoverageGaps, DosageReport, HelpPointSuggestions, PatrolPlan, ProposedCameraBody, RotationSuggestions } from '../api/planning';
 import { cameraIconId, hotspotRankIconId, MAX_RANK_ICON } from '../map/icons';
 import { PLANNING_COLOURS, PLANNING_ICONS } from '../map/layers/planning';
-import { formatInteger, formatNumber, monthLabelLong } from './format';
+import { formatDistance, formatInteger, formatNumber, monthLabelLong } from './format';
 import { HOTSPOT_PERIODS, resolveHotspotPeriod, type HotspotPeriod } from './hotspots';
 import { periodLabel, type MonthRange } from './period';
 import { csvCells } from './upload';
@@ -101,10 +101,8 @@ export function plannerPeriod(choice: HotspotPeriod, dataset: { firstMonth: stri
   return resolveHotspotPeriod(choice, dataset);
 }
 
-/** 850 → "850 m", 12_345 → "12.3 km". */
-export function formatDistance(metres: number): string {
-  return metres < 1000 ? `${formatInteger(Math.round(metres))} m` : `${formatNumber(metres / 1000, metres < 100_000 ? 1 : 0)} km`;
-}
+/** The product's one distance format (850 → "850 m", 1,234 → "1.2 km"), kept here for the planner's imports. */
+export { formatDistance };
 
 /** 45 → "45 min", 150 → "2 h 30 min", 120 → "2 h". */
 export function formatMinutes(minutes: number): string {
@@ -447,10 +445,11 @@ interface DatasetLike {
 }
 
 /** The crimes and months part of every request (the whole dataset's months for rotation). */
-export function plannerSelection(query: PlannerQuery, dataset: DatasetLike, allMonths = false) {
+export function plannerSelection(query: PlannerQuery, dataset: DatasetLike, allMonths = false, scope: string | null = null) {
   const range = allMonths ? (dataset.firstMonth && dataset.lastMonth ? { from: dataset.firstMonth, to: dataset.lastMonth } : null) : plannerPeriod(query.period, dataset);
   return {
     dataset: dataset.id,
+    ...(scope && { scope }),
     categories: query.categories,
     ...(range && { from: range.from, to: range.to }),
   };
@@ -464,9 +463,9 @@ export function plannerRequestKey(
   tab: PlannerTab,
   query: PlannerQuery,
   dataset: DatasetLike,
-  extra: { dosageMonth?: string | null; version?: number; assets?: string } = {},
+  extra: { dosageMonth?: string | null; version?: number; assets?: string; scope?: string | null } = {},
 ): string | null {
-  const sel = { v: dataset.version, ...plannerSelection(query, dataset, tab === 'rotation') };
+  const sel = { v: dataset.version, ...plannerSelection(query, dataset, tab === 'rotation', extra.scope ?? null) };
   // Answers that depend on the organisation's cameras, help points, visits or deployments load again when they change.
   const own = { assets: extra.assets ?? '', n: extra.version ?? 0 };
   switch (tab) {
@@ -479,7 +478,7 @@ export function plannerRequestKey(
     case 'rotation':
       return JSON.stringify({ tab, ...sel, ...own });
     case 'help':
-      return JSON.stringify({ tab, v: dataset.version, dataset: dataset.id, ...own, ...(plannerPeriod(query.period, dataset) ?? {}), top: query.top, distanceM: query.helpDistanceM });
+      return JSON.stringify({ tab, v: dataset.version, dataset: dataset.id, scope: extra.scope ?? null, ...own, ...(plannerPeriod(query.period, dataset) ?? {}), top: query.top, distanceM: query.helpDistanceM });
     case 'dosage':
       return JSON.stringify({ tab, v: dataset.version, dataset: dataset.id, month: extra.dosageMonth ?? null, n: own.n });
   }

@@ -57,6 +57,8 @@ export interface MapViewProps extends DrawingCallbacks {
   baseStyleUrl: string | null;
   /** Where to look first (the dataset's extent). */
   initialBounds: BBox | null;
+  /** Show this whole box once per `seq` (the session's place: at landing and whenever another place is chosen). */
+  fitTo?: { bbox: BBox; seq: number } | null;
   data: Partial<Record<LayerName, FeatureCollection | null | undefined>>;
   coverage: FeatureCollection | null;
   visible: Record<LayerName, boolean>;
@@ -290,6 +292,18 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
       mapRef.current = null;
     };
   }, []);
+
+  // The place: fitted once per request, as soon as the map exists.
+  const fittedSeq = useRef<number | null>(null);
+  const fitTo = props.fitTo;
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!styleReady || !map || !fitTo || fittedSeq.current === fitTo.seq) return;
+    fittedSeq.current = fitTo.seq;
+    const b = fitTo.bbox;
+    map.resize();
+    map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: fitPadding(map.getContainer().clientWidth), duration: 0 });
+  }, [styleReady, fitTo]);
 
   // Data: each source is replaced only when its own collection changes.
   const { lsoas, cameras } = props.data;
