@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAssetRepository, IDEMPOTENCY_PENDING_SECONDS, createDocumentClient, dynamoPorts, ensureTable } from '@safer-places/store';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from '@safer-places/store/embedded';
+import { createApp } from '../src/app';
+import { createLocalTokenService } from '../src/auth';
 import { ORG_B, startTestApp, validCamera, validPspo } from './harness';
 
 let t: Awaited<ReturnType<typeof startTestApp>>;
@@ -194,5 +198,136 @@ describe('POST /api/:kind/import (file uploads)', () => {
     expect(res.status).toBe(400);
     expect(res.json.detail).toMatch(/\{"items": \[\.\.\.\]\}/);
     expect((await t.call('POST', '/api/cameras/import', { role: 'planner', body: { items: [] } })).json.detail).toMatch(/no items/);
+  });
+});
+
+describe('POST /api/:kind/import: what was repaired, item by item', () => {
+  const clockwise = [...validPspo.geometry.coordinates[0]!].reverse();
+  const zone = (name: string, ring: number[][]) => ({ ...validPspo, name, geometry: { type: 'Polygon', coordinates: [ring] } });
+
+  it('each item whose clockwise outer ring was reversed says so, as a single create does; the others carry no warnings', async () => {
+    const single = await t.call('POST', '/api/pspo-zones', { role: 'analyst', orgId: 'warn-org', body: zone('Single', clockwise) });
+    const res = await t.call('POST', '/api/pspo-zones/import', {
+      role: 'analyst',
+      orgId: 'warn-org',
+      body: { items: [zone('Anticlockwise', validPspo.geometry.coordinates[0]!), zone('Clockwise', clockwise), zone('Also fine', validPspo.geometry.coordinates[0]!)] },
+    });
+    expect(res.status).toBe(201);
+    expect(res.json.created).toBe(3);
+    expect(res.json.items.map((i: { warnings?: string[] }) => i.warnings)).toEqual([undefined, single.json.warnings, undefined]);
+    expect(res.json.items[1].warnings).toEqual([expect.stringMatching(/outer ring ran clockwise; it was reversed/)]);
+    expect(res.json.items[1].geometry).toEqual(validPspo.geometry);
+    const stored = await t.call('GET', `/api/pspo-zones/${res.json.items[1].id}`, { role: 'analyst', orgId: 'warn-org' });
+    expect(stored.json.geometry).toEqual(validPspo.geometry);
+    expect(stored.json.warnings).toBeUndefined();
+  });
+
+  it('a replay with the same Idempotency-Key answers the same warnings', async () => {
+    const body = { items: [zone('Replayed clockwise', clockwise)] };
+    const headers = { 'Idempotency-Key': 'warn-replay' };
+    const first = await t.call('POST', '/api/pspo-zones/import', { role: 'analyst', orgId: 'warn-org-2', body, headers });
+    const again = await t.call('POST', '/api/pspo-zones/import', { role: 'analyst', orgId: 'warn-org-2', body, headers });
+    expect(again.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(again.json).toEqual(first.json);
+    expect(again.json.items[0].warnings).toHaveLength(1);
+  });
+});
+
+describe('POST /api/:kind/import through a crash, retried with the same Idempotency-Key after the key\'s hold', () => {
+  const WRITES = new Set(['PutCommand', 'DeleteCommand', 'UpdateCommand', 'BatchWriteCommand', 'TransactWriteCommand']);
+  const camera = (name: string, i: number) => ({ name, type: 'fixed', location: { type: 'Point', coordinates: [-1.15 + i * 1e-4, 52.95] } });
+  const SIZE = 40;
+  let dynamo: EmbeddedDynamo;
+  let doc: ReturnType<typeof createDocumentClient>;
+  const tokens = createLocalTokenService(new TextEncoder().encode('crash-secret-crash-secret-crash-secret'));
+  beforeAll(async () => {
+    dynamo = await startEmbeddedDynamo();
+    doc = createDocumentClient({ endpoint: dynamo.endpoint });
+    await ensureTable(doc, 'crash-test');
+  });
+  afterAll(async () => {
+    doc.destroy();
+    await dynamo.close();
+  });
+
+  /**
+   * A process of the app: its clock `offsetMs` ahead (a later process, after the key's hold), and, with `dieAfter`,
+   * dying once that many writes were carried out (every later store call fails, as nothing more leaves a dead process).
+   */
+  function processOf(opts: { offsetMs?: number; dieAfter?: number } = {}) {
+    const writes: string[] = [];
+    let dead = opts.dieAfter === 0;
+    const dying = new Proxy(doc, {
+      get(target, prop, receiver) {
+        if (prop !== 'send') return Reflect.get(target, prop, receiver);
+        return async (command: { constructor: { name: string }; input: { Item?: { sk?: string }; Key?: { sk?: string } } }) => {
+          if (dead) throw Object.assign(new Error('the process died (simulated)'), { name: 'ProcessDied' });
+          if (!WRITES.has(command.constructor.name)) return target.send(command as never);
+          const out = await target.send(command as never);
+          writes.push(`${command.constructor.name} ${command.input.Item?.sk ?? command.input.Key?.sk ?? ''}`);
+          if (opts.dieAfter !== undefined && writes.length >= opts.dieAfter) dead = true;
+          if (dead) throw Object.assign(new Error('the process died (simulated)'), { name: 'ProcessDied' });
+          return out;
+        };
+      },
+    });
+    const app = createApp({
+      ...dynamoPorts(dying, 'crash-test'),
+      verifier: tokens.verifier,
+      clock: { now: () => new Date(Date.now() + (opts.offsetMs ?? 0)) },
+      log: () => undefined,
+    });
+    const upload = async (orgId: string, key: string, tag: string) => {
+      const { token } = await tokens.issue({ userId: 'uploader', orgId, role: 'planner' });
+      const res = await app.request('/api/cameras/import', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': key },
+        body: JSON.stringify({ items: Array.from({ length: SIZE }, (_, i) => camera(`${tag} #${i}`, i)) }),
+      });
+      return { status: res.status, replayed: res.headers.get('Idempotent-Replayed'), json: (await res.json()) as { items?: { id: string }[] } };
+    };
+    const names = async (orgId: string) => (await new DynamoAssetRepository(doc, 'crash-test').list(orgId, 'cameras')).map((c) => c.name);
+    return { upload, names, writes };
+  }
+  const HOLD_MS = (IDEMPOTENCY_PENDING_SECONDS + 1) * 1000;
+
+  it('dying before the commit leaves nothing; the retry stores all items once, answering 201', async () => {
+    const calibration = processOf();
+    await calibration.upload('crash-calibrate', 'k', 'Calibration');
+    const commitAt = calibration.writes.findIndex((w, i) => /UPLOAD#/.test(w) && calibration.writes.slice(0, i).some((x) => /UPLOAD#/.test(x))) + 1;
+    expect(commitAt).toBeGreaterThan(SIZE);
+
+    for (const [n, dieAfter] of [[1, Math.floor(commitAt / 2)], [2, commitAt - 1]] as const) {
+      const orgId = `crash-before-${n}`;
+      const died = await processOf({ dieAfter }).upload(orgId, 'key', 'Upload');
+      expect(died.status).toBe(500);
+      const later = processOf({ offsetMs: HOLD_MS });
+      expect(await later.names(orgId)).toEqual([]);
+      // Within the hold the key is still claimed by the dead request.
+      expect((await processOf().upload(orgId, 'key', 'Upload')).status).toBe(409);
+      const retry = await later.upload(orgId, 'key', 'Upload');
+      expect(retry).toMatchObject({ status: 201, replayed: null });
+      expect((await later.names(orgId)).sort()).toEqual(Array.from({ length: SIZE }, (_, i) => `Upload #${i}`).sort());
+    }
+  });
+
+  it('dying just after the commit: all items visible at once; the retry answers with them (replayed), adding none', async () => {
+    const calibration = processOf();
+    await calibration.upload('crash-calibrate-2', 'k', 'Calibration');
+    const commitAt = calibration.writes.findIndex((w, i) => /UPLOAD#/.test(w) && calibration.writes.slice(0, i).some((x) => /UPLOAD#/.test(x))) + 1;
+    const orgId = 'crash-after';
+    expect((await processOf({ dieAfter: commitAt }).upload(orgId, 'key', 'Upload')).status).toBe(500);
+    const later = processOf({ offsetMs: HOLD_MS });
+    const visible = await later.names(orgId);
+    expect(visible).toHaveLength(SIZE);
+    const retry = await later.upload(orgId, 'key', 'Upload');
+    expect(retry).toMatchObject({ status: 201, replayed: 'true' });
+    expect(retry.json.items).toHaveLength(SIZE);
+    expect(await later.names(orgId)).toHaveLength(SIZE);
+    // And once more: now the key's own record answers.
+    const again = await processOf({ offsetMs: 2 * HOLD_MS }).upload(orgId, 'key', 'Upload');
+    expect(again).toMatchObject({ status: 201, replayed: 'true' });
+    expect(again.json).toEqual(retry.json);
+    expect(await later.names(orgId)).toHaveLength(SIZE);
   });
 });

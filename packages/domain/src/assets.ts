@@ -30,9 +30,17 @@ export const exportingAs = (principal: Principal): Principal => {
   return rest;
 };
 
-/** Create, change and remove an organisation's map assets. The organisation always comes from the principal. */
 /** The most items one upload may add. */
 export const MAX_UPLOAD_ITEMS = 500;
+
+/** What an upload stored, each item with what was repaired in it on the way in. */
+export interface Upload<K extends AssetKind> {
+  items: Checked<AssetByKind[K]>[];
+  /** True when an earlier try of the same request had stored the upload, and this answer was read back from it. */
+  replayed: boolean;
+}
+
+/** Create, change and remove an organisation's map assets. The organisation always comes from the principal. */
 
 export class AssetService {
   constructor(private readonly deps: AssetServiceDeps) {}
@@ -117,14 +125,28 @@ export class AssetService {
    * the error names each bad item by its position (1-based) in the upload.
    */
   async createMany<K extends AssetKind>(principal: Principal, kind: K, bodies: readonly unknown[]): Promise<AssetByKind[K][]> {
+    return (await this.upload(principal, kind, bodies)).items.map((c) => c.item);
+  }
+
+  /**
+   * A file upload, checked like createMany, with what was repaired in each item (e.g. a ring's winding) at its
+   * position. With `uploadId` (the same for every retry of one request) the upload is stored once however often it is
+   * sent, even if a process died part-way through an earlier try: a retry of an upload that had been completed answers
+   * with its items as stored (`replayed`), and one of an upload that had not is stored afresh, with nothing of the
+   * interrupted try left visible.
+   */
+  async upload<K extends AssetKind>(principal: Principal, kind: K, bodies: readonly unknown[], options: { uploadId?: string } = {}): Promise<Upload<K>> {
     this.assertCanWrite(principal, kind);
     if (bodies.length === 0) throw new ValidationError('the upload has no items');
     if (bodies.length > MAX_UPLOAD_ITEMS) throw new ValidationError(`the upload has ${bodies.length} items; at most ${MAX_UPLOAD_ITEMS} at once`);
     const problems: string[] = [];
     const inputs: Omit<AssetByKind[K], keyof Audited>[] = [];
+    const warnings: string[][] = [];
     for (let i = 0; i < bodies.length; i++) {
       try {
-        inputs.push((await this.validate(principal, kind, bodies[i])).input);
+        const checked = await this.validate(principal, kind, bodies[i]);
+        inputs.push(checked.input);
+        warnings.push(checked.warnings);
       } catch (err) {
         // Bad fields (400) and self-crossing shapes (422) alike are reported per item.
         if (!(err instanceof ValidationError || err instanceof UnprocessableError)) throw err;
@@ -137,10 +159,19 @@ export class AssetService {
         `${problems.length} of ${bodies.length} items are invalid, so nothing was added: ${shown}${problems.length > 20 ? `; and ${problems.length - 20} more` : ''}`,
       );
     }
-    const now = this.deps.clock.now().toISOString();
+    const at = this.deps.clock.now();
+    const now = at.toISOString();
     const created = inputs.map((input) => ({ ...input, ...this.audited(principal, now) }) as AssetByKind[K]);
-    await this.deps.assets.createMany(kind, created);
-    return created;
+    if (this.deps.assets.upload) {
+      const outcome = await this.deps.assets.upload(kind, created, { ...(options.uploadId !== undefined && { id: options.uploadId }), now: at });
+      if (outcome.replayed) {
+        // The same request (same body) as the completed one, so the repairs reported by position are the same too.
+        return { replayed: true, items: outcome.items.flatMap((item, i) => (item ? [{ item, warnings: warnings[i] ?? [] }] : [])) };
+      }
+    } else {
+      await this.deps.assets.createMany(kind, created);
+    }
+    return { replayed: false, items: created.map((item, i) => ({ item, warnings: warnings[i] ?? [] })) };
   }
 
   async update<K extends AssetKind>(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CancellationReason } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AlreadyExistsError, NotFoundError, VersionConflictError, type AssetRepository } from '@safer-places/domain';
+import { AlreadyExistsError, NotFoundError, VersionConflictError, type AssetRepository, type UploadOutcome, type UploadRequest } from '@safer-places/domain';
 import type { AssetByKind, AssetKind } from '@safer-places/schemas';
 import { ASSET_KINDS } from '@safer-places/schemas';
 import { keys, type Key } from './keys';
@@ -13,6 +13,7 @@ import {
   isAmbiguous,
   isConditionFailure,
   isTransient,
+  oneTry,
   retryingClient,
   sleep,
   withRetry,
@@ -27,10 +28,43 @@ interface AssetItem<K extends AssetKind = AssetKind> {
   version: number;
   data: AssetByKind[K];
   /**
-   * Random per write (per upload for createMany). A write sent again after a timeout can tell its own earlier,
-   * successful attempt from someone else's item, and clean-up deletes only what this upload wrote.
+   * Random per write (the run, for an upload's items). A write sent again after a timeout can tell its own earlier,
+   * successful attempt from someone else's item, and clean-up deletes only what one run wrote.
    */
   writeToken?: string;
+  /** Set on items an upload wrote: the upload, and which run (try) of it. Visible only once that run is committed. */
+  uploadId?: string;
+  uploadRun?: string;
+}
+
+/**
+ * One upload's commit record, ORG#<org> / UPLOAD#<uploadId>. Its items are visible exactly while it says `committed`
+ * for the run that wrote them: the commit is this one conditional put, so an upload of any size becomes visible at
+ * once. Committed records are never deleted (their items point at them); others are removed once undone.
+ */
+interface UploadRecord {
+  pk: string;
+  sk: string;
+  uploadId: string;
+  kind: AssetKind;
+  /** staging: items being written, none visible. aborted: fenced, so it can never commit; its items are being removed. */
+  state: 'staging' | 'committed' | 'aborted';
+  run: string;
+  /** The items' ids in upload order: what a replay hands back. */
+  ids: string[];
+  startedAt: string;
+  committedAt?: string;
+}
+
+/** ORG#<org> / UPLOADING#<uploadId>: an upload in flight or left by a dead process, for the clean-up to find. */
+interface UploadJournal {
+  pk: string;
+  sk: string;
+  uploadId: string;
+  run: string;
+  /** Epoch seconds until which the upload is left alone by clean-up (its own retries take it over at once). */
+  leaseUntil: number;
+  startedAt: string;
 }
 
 export interface AssetRepositoryOptions {
@@ -38,65 +72,107 @@ export interface AssetRepositoryOptions {
   retry?: RetryPolicy;
   /** Finding out what a timed-out write did, and deleting a failed upload's items: larger, since it must finish. */
   cleanupRetry?: RetryPolicy;
-  /** 'auto' uses TransactWriteItems where the store has it and conditional puts where it does not (the embedded store). */
+  /** 'auto' uses TransactWriteItems where the store allows it and conditional puts where not (the embedded store). */
   transactions?: 'auto' | 'never';
   /** Writes in one TransactWriteItems call; DynamoDB allows at most 100. */
   transactionSize?: number;
-  /** Conditional puts in flight at once when there are no transactions. */
+  /** Conditional puts (and reads of upload records) in flight at once. */
   concurrency?: number;
+  /** How long an unfinished upload is left alone before the clean-up of another upload may undo it, in seconds. */
+  uploadLeaseSeconds?: number;
 }
 
 export const DEFAULT_ASSET_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 25, maxDelayMs: 400 };
 export const DEFAULT_CLEANUP_RETRY: RetryPolicy = { attempts: 10, baseDelayMs: 25, maxDelayMs: 1000 };
 /** DynamoDB's limit of actions in one transaction. */
 export const MAX_TRANSACTION_ITEMS = 100;
+/** Far beyond any request's life (the Lambda stops at 20 s): a journal older than this belongs to a dead process. */
+export const UPLOAD_LEASE_SECONDS = 15 * 60;
+/** Committed runs remembered per process (they never change, so a read need not ask again). */
+const COMMITTED_CACHE_SIZE = 10_000;
 
 /** Cancellation reasons that a later try of the same transaction may not meet again. */
 const TRANSIENT_REASONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+/** The store has no TransactWriteItems (the embedded one), or this role may not call it. */
+const NO_TRANSACTIONS = new Set(['UnknownOperationException', 'AccessDeniedException']);
+
+const NAMES = { '#state': 'state', '#run': 'run' };
+const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
 
 type Outcome = 'written' | 'condition-failed';
 
 class TransactionsUnsupported extends Error {}
 
+/** Runs fn over the items with at most `limit` in flight; every call runs (errors are the callee's to keep). */
+async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 /**
  * Organisation assets in DynamoDB. Every write is safe to send again: throttled and timed-out calls are retried a few
  * times, a retry that meets its own earlier write (by its write token) counts as success, and when retries run out the
- * throttling or timeout error is rethrown only once nothing of the write is stored, so callers may say "nothing was
- * changed". Should that clean-up itself fail, WriteOutcomeUnknownError says so instead.
+ * throttling or timeout error is rethrown only once nothing of the write is visible, so callers may say "nothing was
+ * changed". Where even that cannot be found out, WriteOutcomeUnknownError says so instead.
+ *
+ * Uploads (upload, createMany) are one unit through crashes: see `upload`.
  */
 export class DynamoAssetRepository implements AssetRepository {
+  private readonly doc: DynamoDBDocumentClient;
   private readonly client: DynamoDBDocumentClient;
   private readonly retry: RetryPolicy;
   private readonly cleanupRetry: RetryPolicy;
   private readonly transactionSize: number;
   private readonly concurrency: number;
+  private readonly leaseSeconds: number;
   /** Unknown until the first upload; the embedded store (dynalite) has no transactions. */
   private transactions: boolean | undefined;
+  /**
+   * `<orgId>\0<uploadId>` → its committed run, and when this process learned of it (a count of commits seen). A
+   * committed record never changes, so this is never stale.
+   */
+  private readonly committedRuns = new Map<string, { run: string; seen: number }>();
+  private commitsSeen = 0;
 
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     options: AssetRepositoryOptions = {},
   ) {
+    this.doc = doc;
     this.retry = options.retry ?? DEFAULT_ASSET_RETRY;
     this.cleanupRetry = options.cleanupRetry ?? DEFAULT_CLEANUP_RETRY;
     this.client = retryingClient(doc, this.retry);
     this.transactionSize = Math.min(MAX_TRANSACTION_ITEMS, options.transactionSize ?? MAX_TRANSACTION_ITEMS);
     this.concurrency = options.concurrency ?? 8;
+    this.leaseSeconds = options.uploadLeaseSeconds ?? UPLOAD_LEASE_SECONDS;
     if (options.transactions === 'never') this.transactions = false;
   }
 
+  /**
+   * The kind's items, without those of uploads not committed. A commit this process learns of only after its Query
+   * started may have landed after the Query read the table, while that upload's items were still being written: then
+   * the Query runs again (everything of a committed upload was written before its commit). An upload that commits
+   * during every one of three tries is left out of this answer: none of it, rather than part.
+   */
   async list<K extends AssetKind>(orgId: string, kind: K): Promise<AssetByKind[K][]> {
-    const items = await queryAll<AssetItem<K>>(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.orgPk(orgId), ':prefix': keys.assetPrefix(kind) },
-    });
-    return items.map((i) => i.data);
+    for (let round = 1; ; round++) {
+      const since = this.commitsSeen;
+      const items = await this.queryKind<K>(orgId, kind, this.retry);
+      const { visible, learnedLater } = await this.visible(orgId, items, since);
+      if (!learnedLater || round === 3) return visible.filter((i) => !learnedLater || !learnedLater.has(i.uploadId!)).map((i) => i.data);
+    }
   }
 
   async get<K extends AssetKind>(orgId: string, kind: K, id: string): Promise<AssetByKind[K] | null> {
-    return ((await this.readItem(keys.asset(orgId, kind, id), this.retry)) as AssetItem<K> | null)?.data ?? null;
+    const item = (await this.readItem(keys.asset(orgId, kind, id), this.retry)) as AssetItem<K> | null;
+    return item && (await this.isVisible(orgId, item, this.retry)) ? item.data : null;
   }
 
   async create<K extends AssetKind>(kind: K, asset: AssetByKind[K]): Promise<void> {
@@ -105,58 +181,119 @@ export class DynamoAssetRepository implements AssetRepository {
     if (outcome === 'condition-failed') throw this.taken(kind, asset.id);
   }
 
-  /**
-   * All or nothing. Up to 100 items (DynamoDB's limit) go in one transaction. Larger uploads go as transactions of 100
-   * in order; if a later one fails, the items of the earlier ones are deleted again (conditional on this upload's write
-   * token, retried) before the error is rethrown. Where the store has no transactions (the embedded one), each item is
-   * a conditional put and the same clean-up applies. Other readers can see the first chunks of a large upload for the
-   * moment it takes to write the rest (or to take them back).
-   */
+  /** All or nothing, as one upload without an id (a retry of it is a new upload). */
   async createMany<K extends AssetKind>(kind: K, assets: AssetByKind[K][]): Promise<void> {
-    if (assets.length === 0) return;
+    await this.upload(kind, assets, { now: new Date() });
+  }
+
+  /**
+   * An upload, visible all at once or not at all, whenever a process running it dies:
+   *
+   *  1. journal  UPLOADING#<id> (run, lease): lets a later clean-up find the upload if this process dies;
+   *  2. record   UPLOAD#<id> state=staging, the run, the item ids;
+   *  3. items    at their own keys, each tagged uploadId + uploadRun (transactions of 100 where the store has them,
+   *              else conditional puts) — every read ignores tagged items whose run is not committed;
+   *  4. commit   one conditional put of the record: state=committed, only if it is still staging for this run;
+   *  5. tidy     the journal is deleted.
+   *
+   * Dying before 4 leaves nothing visible; from 4 on, all of it. The same id sent again (a retry of the same request)
+   * finds a committed record and hands back its items without writing, or finds an unfinished one, fences it (state
+   * aborted, so the dead run can never commit), removes what it wrote, and runs afresh. Unfinished uploads without an
+   * id are undone by the clean-up (`recoverUploads`) that starts every upload of the organisation, once their lease
+   * has run out.
+   */
+  async upload<K extends AssetKind>(kind: K, assets: AssetByKind[K][], request: UploadRequest): Promise<UploadOutcome<K>> {
+    if (assets.length === 0) return { replayed: false };
+    const orgId = assets[0]!.orgId;
     const seen = new Set<string>();
     for (const a of assets) {
-      const k = `${a.orgId}\u0000${a.id}`;
-      if (seen.has(k)) throw new AlreadyExistsError(`${ASSET_KINDS[kind].singular} "${a.id}" appears more than once in the upload`);
-      seen.add(k);
+      if (a.orgId !== orgId) throw new Error('an upload belongs to one organisation');
+      if (seen.has(a.id)) throw new AlreadyExistsError(`${ASSET_KINDS[kind].singular} "${a.id}" appears more than once in the upload`);
+      seen.add(a.id);
     }
-    const token = randomUUID();
-    const items = assets.map((a) => this.toItem(kind, a, token));
-    if (this.transactions !== false) {
-      try {
-        await this.createManyInTransactions(kind, items, token);
-        this.transactions = true;
-        return;
-      } catch (err) {
-        if (!(err instanceof TransactionsUnsupported)) throw err;
-        this.transactions = false;
-      }
+    const uploadId = request.id ?? randomUUID();
+    const run = randomUUID();
+    // Housekeeping for uploads other processes left unfinished; never a reason to fail this one.
+    await this.recoverUploads(orgId, request.now, { except: uploadId }).catch(() => undefined);
+
+    const [earlier, journal] = await Promise.all([this.readRecord(orgId, uploadId), this.readJournal(orgId, uploadId)]);
+    if (earlier && earlier.kind !== kind) throw new AlreadyExistsError(`upload "${uploadId}" was made to another layer (${ASSET_KINDS[earlier.kind].label})`);
+    if (earlier && (earlier.state === 'committed' || (await this.undoRun(earlier)) === 'committed')) {
+      const committed = earlier.state === 'committed' ? earlier : (await this.readRecord(orgId, uploadId))!;
+      return this.replay<K>(orgId, committed, journal);
     }
-    await this.createManyOneByOne(kind, items, token);
+
+    const startedAt = request.now.toISOString();
+    await this.claimJournal({ ...keys.uploadJournal(orgId, uploadId), uploadId, run, leaseUntil: epoch(request.now) + this.leaseSeconds, startedAt }, journal?.run);
+    const record: UploadRecord = { ...keys.upload(orgId, uploadId), uploadId, kind, state: 'staging', run, ids: assets.map((a) => a.id), startedAt };
+    const items = assets.map((a) => ({ ...this.toItem(kind, a, run), uploadId, uploadRun: run }));
+    try {
+      const opened = await this.conditionalWrite(
+        () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: record, ConditionExpression: 'attribute_not_exists(pk)' })),
+        async () => (await this.readRecord(orgId, uploadId, this.cleanupRetry))?.run === run,
+      );
+      if (opened === 'condition-failed') throw new StoreThrottledError('another request is saving the same upload at this moment; nothing of this one was saved, try again shortly');
+      await this.stage(kind, items);
+    } catch (err) {
+      await this.abandon(record, items.slice(0, failedAt(err)));
+      throw unwrap(err);
+    }
+    await this.commit(record, items, request.now);
+    this.remember(orgId, uploadId, run);
+    await this.deleteJournal(orgId, uploadId, run).catch(() => undefined); // left for the clean-up if this fails
+    return { replayed: false };
+  }
+
+  /**
+   * Completes or undoes the organisation's uploads that were left unfinished (a process died) and whose lease has run
+   * out: a committed one only loses its journal; any other is fenced and its items removed. Safe to run at any time
+   * and from several processes.
+   */
+  async recoverUploads(orgId: string, now: Date, options: { except?: string } = {}): Promise<{ completed: number; undone: number }> {
+    const journals = await queryAll<UploadJournal>(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.orgPk(orgId), ':prefix': keys.uploadJournalPrefix },
+      ConsistentRead: true,
+    });
+    let completed = 0;
+    let undone = 0;
+    for (const journal of journals) {
+      if (journal.uploadId === options.except || journal.leaseUntil > epoch(now)) continue;
+      const record = await this.readRecord(orgId, journal.uploadId);
+      if (record && (record.state === 'committed' || (await this.undoRun(record)) === 'committed')) completed++;
+      else undone++;
+      await this.deleteJournal(orgId, journal.uploadId, journal.run);
+    }
+    return { completed, undone };
   }
 
   async update<K extends AssetKind>(kind: K, asset: AssetByKind[K], expectedVersion: number): Promise<void> {
-    const outcome = await this.conditionalPut(this.toItem(kind, asset, randomUUID()), 'attribute_exists(pk) AND version = :expected', {
-      ':expected': expectedVersion,
-    });
+    const item = this.toItem(kind, asset, randomUUID());
+    const values = { ':expected': expectedVersion };
+    // An item an upload wrote is changed only once its upload is committed (then its tag is dropped by this put).
+    let outcome = await this.conditionalPut(item, 'attribute_exists(pk) AND version = :expected AND attribute_not_exists(uploadRun)', values);
+    if (outcome === 'condition-failed') {
+      const run = await this.visibleRun(asset.orgId, item);
+      if (run) outcome = await this.conditionalPut(item, 'attribute_exists(pk) AND version = :expected AND uploadRun = :run', { ...values, ':run': run });
+    }
     if (outcome === 'condition-failed') throw await this.conflict(asset.orgId, kind, asset.id);
   }
 
   async remove(orgId: string, kind: AssetKind, id: string, expectedVersion: number): Promise<void> {
     const key = keys.asset(orgId, kind, id);
-    const outcome = await this.conditionalWrite(
-      () =>
-        this.doc.send(
-          new DeleteCommand({
-            TableName: this.tableName,
-            Key: key,
-            ConditionExpression: 'attribute_exists(pk) AND version = :expected',
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          }),
-        ),
-      // After a timeout, an item that is gone was deleted (by this call, or by another one: the result is the same).
-      async () => (await this.readItem(key, this.cleanupRetry)) === null,
-    );
+    const remove = (condition: string, values: Record<string, unknown>) =>
+      this.conditionalWrite(
+        () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: key, ConditionExpression: condition, ExpressionAttributeValues: values })),
+        // After a timeout, an item that is gone was deleted (by this call, or by another one: the result is the same).
+        async () => (await this.readItem(key, this.cleanupRetry)) === null,
+      );
+    const values = { ':expected': expectedVersion };
+    let outcome = await remove('attribute_exists(pk) AND version = :expected AND attribute_not_exists(uploadRun)', values);
+    if (outcome === 'condition-failed') {
+      const run = await this.visibleRun(orgId, key);
+      if (run) outcome = await remove('attribute_exists(pk) AND version = :expected AND uploadRun = :run', { ...values, ':run': run });
+    }
     if (outcome === 'condition-failed') throw await this.conflict(orgId, kind, id);
   }
 
@@ -179,6 +316,354 @@ export class DynamoAssetRepository implements AssetRepository {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.setting(orgId, name), value, setAt: new Date().toISOString() } }));
   }
 
+  // ---- what is visible ----
+
+  /**
+   * Items not written by an upload, and those of committed upload runs. `learnedLater`: the uploads among them whose
+   * commit this process first learned of after `since` (a count of commits seen), or null if none.
+   */
+  private async visible<K extends AssetKind>(orgId: string, items: AssetItem<K>[], since = Infinity): Promise<{ visible: AssetItem<K>[]; learnedLater: Set<string> | null }> {
+    const uploads = [...new Set(items.flatMap((i) => (i.uploadId === undefined ? [] : [i.uploadId])))];
+    if (uploads.length === 0) return { visible: items, learnedLater: null };
+    const runs = new Map<string, string | null>();
+    const later = new Set<string>();
+    await forEachLimit(uploads, this.concurrency, async (u) => {
+      const run = await this.committedRun(orgId, u, this.retry);
+      runs.set(u, run);
+      if (run !== null && this.committedRuns.get(`${orgId}\u0000${u}`)!.seen >= since) later.add(u);
+    });
+    return {
+      visible: items.filter((i) => i.uploadId === undefined || (i.uploadRun !== undefined && runs.get(i.uploadId) === i.uploadRun)),
+      learnedLater: later.size > 0 ? later : null,
+    };
+  }
+
+  private async isVisible(orgId: string, item: AssetItem, policy: RetryPolicy): Promise<boolean> {
+    if (item.uploadId === undefined) return true;
+    return item.uploadRun !== undefined && (await this.committedRun(orgId, item.uploadId, policy)) === item.uploadRun;
+  }
+
+  /** The committed run of the upload an item at this key came from, if the item is there and visible; else null. */
+  private async visibleRun(orgId: string, key: Key): Promise<string | null> {
+    const item = (await this.readItem({ pk: key.pk, sk: key.sk }, this.cleanupRetry)) as AssetItem | null;
+    if (!item?.uploadId || !item.uploadRun) return null;
+    return (await this.committedRun(orgId, item.uploadId, this.cleanupRetry)) === item.uploadRun ? item.uploadRun : null;
+  }
+
+  private async committedRun(orgId: string, uploadId: string, policy: RetryPolicy): Promise<string | null> {
+    const known = this.committedRuns.get(`${orgId}\u0000${uploadId}`);
+    if (known) return known.run;
+    const record = await this.readRecord(orgId, uploadId, policy);
+    if (record?.state !== 'committed') return null;
+    this.remember(orgId, uploadId, record.run);
+    return record.run;
+  }
+
+  private remember(orgId: string, uploadId: string, run: string) {
+    const key = `${orgId}\u0000${uploadId}`;
+    if (this.committedRuns.has(key)) return;
+    if (this.committedRuns.size >= COMMITTED_CACHE_SIZE) this.committedRuns.delete(this.committedRuns.keys().next().value!);
+    this.committedRuns.set(key, { run, seen: this.commitsSeen++ });
+  }
+
+  // ---- upload steps ----
+
+  /** Writes the items, tagged and invisible. A failure is thrown as StageFailure, saying how many may be stored. */
+  private async stage<K extends AssetKind>(kind: K, items: AssetItem<K>[]): Promise<void> {
+    if (this.transactions !== false) {
+      try {
+        return await this.stageInTransactions(kind, items);
+      } catch (err) {
+        if (!(err instanceof TransactionsUnsupported)) throw err;
+        this.transactions = false;
+      }
+    }
+    await this.stageOneByOne(kind, items);
+  }
+
+  private async stageInTransactions<K extends AssetKind>(kind: K, items: AssetItem<K>[]) {
+    for (let start = 0; start < items.length; start += this.transactionSize) {
+      const end = Math.min(items.length, start + this.transactionSize);
+      try {
+        await this.transact(kind, items.slice(start, end));
+      } catch (err) {
+        // The first call tells whether the store has transactions; nothing was written by it.
+        if (err instanceof TransactionsUnsupported && start === 0 && this.transactions === undefined) throw err;
+        throw new StageFailure(err, end);
+      }
+      this.transactions = true;
+    }
+  }
+
+  /** One transaction of up to 100 conditional puts; sent again with the same ClientRequestToken, so it is applied once. */
+  private async transact<K extends AssetKind>(kind: K, chunk: AssetItem<K>[]) {
+    const input = {
+      ClientRequestToken: randomUUID(),
+      TransactItems: chunk.map((Item) => ({ Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } })),
+    };
+    for (let attempt = 1; ; attempt++) {
+      let retryable: unknown;
+      try {
+        await oneTry(() => this.doc.send(new TransactWriteCommand(input)));
+        return;
+      } catch (err) {
+        const name = (err as { name?: string }).name ?? '';
+        if (NO_TRANSACTIONS.has(name)) throw new TransactionsUnsupported(String(err));
+        if (name === 'TransactionCanceledException') {
+          const reasons = (err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+          const taken = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+          if (taken >= 0) throw this.taken(kind, chunk[taken]?.data.id ?? '?');
+          if (!reasons.some((r) => TRANSIENT_REASONS.has(r.Code ?? ''))) throw err;
+          const codes = [...new Set(reasons.map((r) => r.Code).filter((c) => c && c !== 'None'))].join(', ');
+          retryable = new StoreThrottledError(`the transaction was cancelled (${codes})`, { cause: err });
+        } else if (isTransient(err)) {
+          retryable = err;
+        } else {
+          throw err;
+        }
+      }
+      if (attempt >= this.retry.attempts) throw retryable;
+      await sleep(backoffMs(attempt, this.retry));
+    }
+  }
+
+  private async stageOneByOne<K extends AssetKind>(kind: K, items: AssetItem<K>[]) {
+    let next = 0;
+    let failure: { err: unknown } | undefined;
+    const worker = async () => {
+      while (!failure && next < items.length) {
+        const item = items[next++]!;
+        try {
+          if ((await this.conditionalPut(item, 'attribute_not_exists(pk)')) === 'condition-failed') throw this.taken(kind, item.data.id);
+        } catch (err) {
+          failure ??= { err };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, items.length) }, worker));
+    if (failure) throw new StageFailure(failure.err, next);
+  }
+
+  /**
+   * Commits the run: the one write that makes the whole upload visible. If its answer was lost and reading back did
+   * not find it, the record is fenced (aborted for this run) so a commit still on its way cannot land later; whichever
+   * of the two writes won says what happened. On any failure nothing of the upload is visible, and its items are
+   * removed again.
+   */
+  private async commit(record: UploadRecord, items: AssetItem[], now: Date) {
+    const { uploadId, run } = record;
+    const orgId = orgOf(record);
+    const committed: UploadRecord = { ...record, state: 'committed', committedAt: now.toISOString() };
+    const isCommitted = async () => {
+      const current = await this.readRecord(orgId, uploadId, this.cleanupRetry);
+      return current?.state === 'committed' && current.run === run;
+    };
+    let answerLost = false;
+    const send = async () => {
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: committed,
+            ConditionExpression: '#run = :run AND #state = :staging',
+            ExpressionAttributeNames: NAMES,
+            ExpressionAttributeValues: { ':run': run, ':staging': 'staging' },
+          }),
+        );
+      } catch (err) {
+        answerLost ||= isAmbiguous(err);
+        throw err;
+      }
+    };
+    let outcome: Outcome;
+    try {
+      outcome = await this.conditionalWrite(send, isCommitted);
+    } catch (err) {
+      // Refused every time (throttling, or an error the store raised before doing anything): it was never applied.
+      if (!answerLost) {
+        await this.abandon(record, items);
+        throw err;
+      }
+      let fenced: boolean;
+      try {
+        fenced = await this.fence(record);
+        if (!fenced && (await isCommitted())) return;
+      } catch (fenceErr) {
+        throw new WriteOutcomeUnknownError(
+          `an upload's commit did not answer (${describe(err)}) and settling it failed too (${describe(fenceErr)}): either all of it or none of it is saved`,
+          { cause: err },
+        );
+      }
+      await this.abandon({ ...record, state: 'aborted' }, items);
+      throw err instanceof WriteOutcomeUnknownError && err.cause !== undefined ? err.cause : err;
+    }
+    if (outcome === 'condition-failed') {
+      // Fenced by a retry of the same request that took the upload over: this try keeps nothing.
+      await this.abandon({ ...record, state: 'aborted' }, items);
+      throw new StoreThrottledError('this upload was taken over by a retry of the same request; nothing of this try was kept');
+    }
+  }
+
+  /** Marks a staging run aborted (only if it is still staging for that run): it can never commit after this. */
+  private async fence(record: UploadRecord): Promise<boolean> {
+    const aborted: UploadRecord = { ...record, state: 'aborted' };
+    const outcome = await this.conditionalWrite(
+      () =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: aborted,
+            ConditionExpression: '#run = :run AND #state = :staging',
+            ExpressionAttributeNames: NAMES,
+            ExpressionAttributeValues: { ':run': record.run, ':staging': 'staging' },
+          }),
+        ),
+      async () => {
+        const current = await this.readRecord(orgOf(record), record.uploadId, this.cleanupRetry);
+        return current?.state === 'aborted' && current.run === record.run;
+      },
+    );
+    return outcome === 'written';
+  }
+
+  /**
+   * Undoes an unfinished run (another process's, or an earlier try's): fence it, delete its items, delete its record.
+   * Returns 'committed' if the run turned out to commit first (then nothing is undone).
+   */
+  private async undoRun(record: UploadRecord): Promise<'committed' | 'undone'> {
+    if (record.state === 'committed') return 'committed';
+    if (record.state === 'staging' && !(await this.fence(record))) {
+      const current = await this.readRecord(orgOf(record), record.uploadId, this.cleanupRetry);
+      if (current?.state === 'committed') return 'committed';
+      if (current && current.run !== record.run) return 'undone'; // someone else already undid it and started again
+    }
+    await this.deleteRunItems(record, null);
+    await this.deleteRecord(record);
+    return 'undone';
+  }
+
+  /**
+   * Removes what this process's own failed run wrote (nothing of it is visible: it never committed). Best effort: if
+   * any step fails, the record and journal stay for the clean-up, and the items stay invisible meanwhile.
+   */
+  private async abandon(record: UploadRecord, written: AssetItem[] | null) {
+    try {
+      await this.deleteRunItems(record, written);
+      await this.deleteRecord(record);
+      await this.deleteJournal(orgOf(record), record.uploadId, record.run);
+    } catch {
+      /* left for recoverUploads */
+    }
+  }
+
+  /** Deletes the items still tagged with the run: the given ones, or all found under the upload's kind. */
+  private async deleteRunItems(record: UploadRecord, written: AssetItem[] | null) {
+    const orgId = orgOf(record);
+    const targets: Key[] =
+      written ?? (await this.queryKind(orgId, record.kind, this.cleanupRetry)).filter((i) => i.uploadRun === record.run).map((i) => ({ pk: i.pk, sk: i.sk }));
+    const failed: string[] = [];
+    await forEachLimit(targets, this.concurrency, async (key) => {
+      try {
+        await withRetry(
+          () =>
+            this.doc.send(
+              new DeleteCommand({
+                TableName: this.tableName,
+                Key: { pk: key.pk, sk: key.sk },
+                ConditionExpression: 'uploadRun = :run',
+                ExpressionAttributeValues: { ':run': record.run },
+              }),
+            ),
+          this.cleanupRetry,
+        );
+      } catch (err) {
+        if (!isConditionFailure(err)) failed.push(`${key.sk}: ${describe(err)}`);
+      }
+    });
+    if (failed.length > 0) throw new StoreThrottledError(`${failed.length} items of an unfinished upload could not be removed yet: ${failed.slice(0, 3).join('; ')}`);
+  }
+
+  private async deleteRecord(record: UploadRecord) {
+    await withRetry(
+      () =>
+        this.doc.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: keys.upload(orgOf(record), record.uploadId),
+            ConditionExpression: '#run = :run AND #state <> :committed',
+            ExpressionAttributeNames: NAMES,
+            ExpressionAttributeValues: { ':run': record.run, ':committed': 'committed' },
+          }),
+        ),
+      this.cleanupRetry,
+    ).catch((err: unknown) => {
+      if (!isConditionFailure(err)) throw err;
+    });
+  }
+
+  /** Takes the upload's journal: free, or still held by the earlier try this one replaces. */
+  private async claimJournal(journal: UploadJournal, previousRun: string | undefined) {
+    const outcome = await this.conditionalWrite(
+      () =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: journal,
+            ConditionExpression: previousRun === undefined ? 'attribute_not_exists(pk)' : 'attribute_not_exists(pk) OR #run = :previous',
+            ...(previousRun !== undefined && { ExpressionAttributeNames: { '#run': 'run' }, ExpressionAttributeValues: { ':previous': previousRun } }),
+          }),
+        ),
+      async () => (await this.readJournal(orgOf(journal), journal.uploadId))?.run === journal.run,
+    );
+    if (outcome === 'condition-failed') throw new StoreThrottledError('another request is saving the same upload at this moment; nothing of this one was saved, try again shortly');
+  }
+
+  private async deleteJournal(orgId: string, uploadId: string, run: string) {
+    await withRetry(
+      () =>
+        this.doc.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: keys.uploadJournal(orgId, uploadId),
+            ConditionExpression: '#run = :run',
+            ExpressionAttributeNames: { '#run': 'run' },
+            ExpressionAttributeValues: { ':run': run },
+          }),
+        ),
+      this.cleanupRetry,
+    ).catch((err: unknown) => {
+      if (!isConditionFailure(err)) throw err;
+    });
+  }
+
+  /** A committed upload sent again: its items as stored now, in upload order (null where one was deleted since). */
+  private async replay<K extends AssetKind>(orgId: string, record: UploadRecord, journal: UploadJournal | null): Promise<UploadOutcome<K>> {
+    this.remember(orgId, record.uploadId, record.run);
+    if (journal) await this.deleteJournal(orgId, record.uploadId, journal.run).catch(() => undefined);
+    // Read after the commit was seen, so every item of it is there (bar those changed or removed since).
+    const { visible } = await this.visible(orgId, await this.queryKind<K>(orgId, record.kind as K, this.retry));
+    const byId = new Map(visible.map((i) => [i.data.id, i.data]));
+    return { replayed: true, items: record.ids.map((id) => byId.get(id) ?? null) };
+  }
+
+  private async readRecord(orgId: string, uploadId: string, policy: RetryPolicy = this.cleanupRetry): Promise<UploadRecord | null> {
+    return (await this.readItem(keys.upload(orgId, uploadId), policy)) as UploadRecord | null;
+  }
+
+  private async readJournal(orgId: string, uploadId: string): Promise<UploadJournal | null> {
+    return (await this.readItem(keys.uploadJournal(orgId, uploadId), this.cleanupRetry)) as UploadJournal | null;
+  }
+
+  private queryKind<K extends AssetKind>(orgId: string, kind: K, policy: RetryPolicy): Promise<AssetItem<K>[]> {
+    // Consistent: a list must see every item of an upload whose commit it sees.
+    return queryAll<AssetItem<K>>(policy === this.retry ? this.client : retryingClient(this.doc, policy), {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.orgPk(orgId), ':prefix': keys.assetPrefix(kind) },
+      ConsistentRead: true,
+    });
+  }
+
   // ---- writes that are safe to send again ----
 
   private conditionalPut(item: AssetItem, ConditionExpression: string, ExpressionAttributeValues?: Record<string, unknown>): Promise<Outcome> {
@@ -198,7 +683,7 @@ export class DynamoAssetRepository implements AssetRepository {
     let ambiguous = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        await send();
+        await oneTry(send);
         return 'written';
       } catch (err) {
         if (isConditionFailure(err)) return ambiguous && (await this.settle(applied, err)) ? 'written' : 'condition-failed';
@@ -218,111 +703,6 @@ export class DynamoAssetRepository implements AssetRepository {
       return await applied();
     } catch (err) {
       throw new WriteOutcomeUnknownError(`a write timed out and reading it back failed too (${describe(err)}); it may or may not have been saved`, { cause });
-    }
-  }
-
-  private async createManyInTransactions<K extends AssetKind>(kind: K, items: AssetItem<K>[], token: string) {
-    let attempted = 0;
-    try {
-      for (let start = 0; start < items.length; start += this.transactionSize) {
-        attempted = Math.min(items.length, start + this.transactionSize);
-        await this.transact(kind, items.slice(start, attempted));
-      }
-    } catch (err) {
-      if (err instanceof TransactionsUnsupported) {
-        if (attempted <= this.transactionSize) throw err; // the first call: nothing was written
-        throw new WriteOutcomeUnknownError('the store stopped accepting transactions part-way through an upload', { cause: err });
-      }
-      await this.undo(items.slice(0, attempted), token, err);
-      throw err;
-    }
-  }
-
-  /** One transaction of up to 100 conditional puts; sent again with the same ClientRequestToken, so it is applied once. */
-  private async transact<K extends AssetKind>(kind: K, chunk: AssetItem<K>[]) {
-    const input = {
-      ClientRequestToken: randomUUID(),
-      TransactItems: chunk.map((Item) => ({ Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } })),
-    };
-    for (let attempt = 1; ; attempt++) {
-      let retryable: unknown;
-      try {
-        await this.doc.send(new TransactWriteCommand(input));
-        return;
-      } catch (err) {
-        const name = (err as { name?: string }).name;
-        if (name === 'UnknownOperationException') throw new TransactionsUnsupported(String(err));
-        if (name === 'TransactionCanceledException') {
-          const reasons = (err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
-          const taken = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-          if (taken >= 0) throw this.taken(kind, chunk[taken]?.data.id ?? '?');
-          if (!reasons.some((r) => TRANSIENT_REASONS.has(r.Code ?? ''))) throw err;
-          const codes = [...new Set(reasons.map((r) => r.Code).filter((c) => c && c !== 'None'))].join(', ');
-          retryable = new StoreThrottledError(`the transaction was cancelled (${codes})`, { cause: err });
-        } else if (isTransient(err)) {
-          retryable = err;
-        } else {
-          throw err;
-        }
-      }
-      if (attempt >= this.retry.attempts) throw retryable;
-      await sleep(backoffMs(attempt, this.retry));
-    }
-  }
-
-  private async createManyOneByOne<K extends AssetKind>(kind: K, items: AssetItem<K>[], token: string) {
-    let next = 0;
-    let failure: { err: unknown } | undefined;
-    const worker = async () => {
-      while (!failure && next < items.length) {
-        const item = items[next++]!;
-        try {
-          if ((await this.conditionalPut(item, 'attribute_not_exists(pk)')) === 'condition-failed') throw this.taken(kind, item.data.id);
-        } catch (err) {
-          failure ??= { err };
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, items.length) }, worker));
-    if (!failure) return;
-    await this.undo(items.slice(0, next), token, failure.err);
-    throw failure.err;
-  }
-
-  /**
-   * Deletes what this upload may have written: conditional on its write token, so an item that was there before (an id
-   * taken) is never touched, and a delete sent again after it succeeded is a harmless condition failure.
-   */
-  private async undo(items: AssetItem[], token: string, cause: unknown) {
-    let next = 0;
-    const failed: string[] = [];
-    const worker = async () => {
-      while (next < items.length) {
-        const item = items[next++]!;
-        try {
-          await withRetry(
-            () =>
-              this.doc.send(
-                new DeleteCommand({
-                  TableName: this.tableName,
-                  Key: { pk: item.pk, sk: item.sk },
-                  ConditionExpression: 'writeToken = :token',
-                  ExpressionAttributeValues: { ':token': token },
-                }),
-              ),
-            this.cleanupRetry,
-          );
-        } catch (err) {
-          if (!isConditionFailure(err)) failed.push(`${item.data.id}: ${describe(err)}`);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, items.length) }, worker));
-    if (failed.length > 0) {
-      throw new WriteOutcomeUnknownError(
-        `an upload failed (${describe(cause)}) and ${failed.length} of its items could not be removed again, so part of it may be saved: ${failed.slice(0, 5).join('; ')}`,
-        { cause },
-      );
     }
   }
 
@@ -349,6 +729,21 @@ export class DynamoAssetRepository implements AssetRepository {
     return new VersionConflictError(current.version, `${ASSET_KINDS[kind].singular} "${id}" is at version ${current.version}; reload it and apply your change again`);
   }
 }
+
+/** A staging write failed after `attempted` items had been sent (any of which may be stored, tagged and invisible). */
+class StageFailure extends Error {
+  constructor(
+    readonly error: unknown,
+    readonly attempted: number,
+  ) {
+    super('staging failed');
+  }
+}
+
+const failedAt = (err: unknown) => (err instanceof StageFailure ? err.attempted : 0);
+const unwrap = (err: unknown) => (err instanceof StageFailure ? err.error : err);
+/** The organisation of an upload record or journal, from its partition key (ORG#<orgId>). */
+const orgOf = (item: { pk: string }) => item.pk.slice(keys.orgPk('').length);
 
 function describe(err: unknown): string {
   return `${(err as { name?: string }).name ?? 'Error'}: ${(err as Error).message ?? String(err)}`;

@@ -1,6 +1,6 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Key } from './keys';
-import { StoreThrottledError, backoffMs, isTransient, sleep, type RetryPolicy } from './retry';
+import { StoreThrottledError, backoffMs, isTransient, oneTry, sleep, type RetryPolicy } from './retry';
 
 export type { RetryPolicy } from './retry';
 
@@ -58,7 +58,7 @@ async function writeOneBatch(doc: DynamoDBDocumentClient, tableName: string, bat
     }
     let left: WriteRequest[];
     try {
-      const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      const out = await oneTry(() => doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } })));
       left = (out.UnprocessedItems?.[tableName] as WriteRequest[] | undefined) ?? [];
       lastError = undefined;
     } catch (err) {

@@ -4,6 +4,7 @@ import { AlreadyExistsError } from '@safer-places/domain';
 import type { Camera } from '@safer-places/schemas';
 import { DynamoAssetRepository } from '../src/index';
 import { startTestStore, storedCamera } from './harness';
+import { rawSummary } from './crash-client';
 import { scriptedClient, withTransactions } from './scripted-client';
 
 let store: Awaited<ReturnType<typeof startTestStore>>;
@@ -17,6 +18,8 @@ const cameras = (orgId: string, n: number) => Array.from({ length: n }, (_, i) =
 /** Fast retries, so tests that exhaust them stay quick. */
 const fast = { retry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 5 }, cleanupRetry: { attempts: 10, baseDelayMs: 1, maxDelayMs: 5 } };
 const stored = (orgId: string) => new DynamoAssetRepository(store.doc, store.tableName).list(orgId, 'cameras');
+/** What the table holds for the organisation, invisible upload items included. */
+const raw = (orgId: string) => rawSummary(store.doc, store.tableName, orgId);
 
 describe('createMany with transactions (TransactWriteItems, emulated over the embedded store)', () => {
   it('writes up to 100 items in one atomic transaction', async () => {
@@ -35,6 +38,7 @@ describe('createMany with transactions (TransactWriteItems, emulated over the em
     expect((err as Error).message).toMatch(/"c042" already exists/);
     expect((await stored('tx-b')).map((c) => c.name)).toEqual(['There before']);
     expect(tx.stats.committed).toBe(0);
+    expect(await raw('tx-b')).toMatchObject({ assets: 1, runs: [], journals: 0, records: [] });
   });
 
   it('writes 250 items as transactions of 100, 100 and 50', async () => {
@@ -45,7 +49,7 @@ describe('createMany with transactions (TransactWriteItems, emulated over the em
     expect(await stored('tx-c')).toHaveLength(250);
   });
 
-  it('a later transaction that keeps failing: the earlier ones are deleted again, nothing stays', async () => {
+  it('a later transaction that keeps failing: nothing was visible, and the earlier ones are deleted again', async () => {
     // The third transaction is cancelled for throttling on every try, as DynamoDB does under load.
     const tx = withTransactions(store.doc, (n) => {
       if (n >= 3) {
@@ -56,6 +60,7 @@ describe('createMany with transactions (TransactWriteItems, emulated over the em
     expect((err as Error).name).toMatch(/Throttl/);
     expect(tx.stats).toMatchObject({ committed: 2, transactions: 2 + fast.retry.attempts });
     expect(await stored('tx-d')).toEqual([]);
+    expect(await raw('tx-d')).toMatchObject({ assets: 0, journals: 0, records: [] });
   });
 
   it('an id taken in a later transaction: AlreadyExistsError, the earlier transactions undone, the taken item untouched', async () => {
@@ -67,6 +72,7 @@ describe('createMany with transactions (TransactWriteItems, emulated over the em
     expect((err as Error).message).toMatch(/"c230"/);
     expect(tx.stats.committed).toBe(2);
     expect((await stored('tx-e')).map((c) => `${c.id} ${c.name}`)).toEqual(['c230 There before']);
+    expect(await raw('tx-e')).toMatchObject({ assets: 1, runs: [], journals: 0, records: [] });
   });
 
   it('a transaction whose answer is lost after it committed is sent again with the same token and applied once', async () => {
@@ -93,6 +99,7 @@ describe('createMany without transactions (the embedded store as it is)', () => 
     await repo.create('cameras', camera('one-b', 'c180', 'There before'));
     await expect(repo.createMany('cameras', cameras('one-b', 250))).rejects.toBeInstanceOf(AlreadyExistsError);
     expect((await stored('one-b')).map((c) => `${c.id} ${c.name}`)).toEqual(['c180 There before']);
+    expect(await raw('one-b')).toMatchObject({ assets: 1, runs: [], journals: 0, records: [] });
   });
 
   it('the store failing part-way (throttled from the 150th put on): rethrown, and nothing stays', async () => {
@@ -100,6 +107,7 @@ describe('createMany without transactions (the embedded store as it is)', () => 
     const err = await new DynamoAssetRepository(faulty.client, store.tableName, fast).createMany('cameras', cameras('one-c', 250)).catch((e: unknown) => e);
     expect((err as Error).name).toBe('ThrottlingException');
     expect(await stored('one-c')).toEqual([]);
+    expect(await raw('one-c')).toMatchObject({ assets: 0, journals: 0, records: [] });
   });
 
   it('puts whose answers are lost after writing count as written, once', async () => {
@@ -107,6 +115,7 @@ describe('createMany without transactions (the embedded store as it is)', () => 
     await new DynamoAssetRepository(faulty.client, store.tableName, fast).createMany('cameras', cameras('one-d', 120));
     expect(faulty.injected['timeout-after-write']).toBeGreaterThan(10);
     expect(await stored('one-d')).toHaveLength(120);
+    expect(await raw('one-d')).toMatchObject({ assets: 120, journals: 0, records: [{ state: 'committed' }] });
   });
 
   it('two items with one id in an upload are refused before anything is written', async () => {

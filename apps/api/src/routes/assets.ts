@@ -4,6 +4,7 @@ import type { AssetKind, Page } from '@safer-places/schemas';
 import { ASSET_KINDS, pageQuerySchema } from '@safer-places/schemas';
 import { noteAudit } from '../audit';
 import { ApiProblem } from '../http-errors';
+import { retryUploadId } from '../idempotency';
 import { expectedVersion, readJson, requireRole, type AppEnv } from '../middleware';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -42,16 +43,25 @@ export function assetRoutes(kind: AssetKind, service: AssetService, idempotent: 
     c.header('Location', `/api/${kind}/${item.id}`);
     return c.json(withWarnings(item, warnings), 201);
   });
-  // A file upload: every item is checked before any is written, and all are written or none.
+  // A file upload: every item is checked before any is written, and all are written or none, even if the process dies
+  // part-way. Each item says what was repaired in it, as single creates do. A retry with the same Idempotency-Key is
+  // answered from the upload an earlier try completed, however late it comes.
   app.post('/import', writers, idempotent, async (c) => {
     const body = await readJson(c.req);
     if (!body || typeof body !== 'object' || Array.isArray(body) || !Array.isArray((body as { items?: unknown }).items) || Object.keys(body).length !== 1) {
       throw new ApiProblem(400, 'invalid_request', 'the body must be {"items": [...]}, one object per item');
     }
-    const items = await service.createMany(c.get('principal'), kind, (body as { items: unknown[] }).items);
+    const uploadId = await retryUploadId(c);
+    const upload = await service.upload(c.get('principal'), kind, (body as { items: unknown[] }).items, uploadId === null ? {} : { uploadId });
+    const items = upload.items.map((i) => i.item);
     const anySensitive = (await Promise.all(items.map((i) => sensitive(c, i)))).some(Boolean);
-    noteAudit(c, { action: 'import', kind, itemIds: items.map((i) => i.id), detail: `${items.length} ${items.length === 1 ? ASSET_KINDS[kind].singular : ASSET_KINDS[kind].label} uploaded`, sensitive: anySensitive });
-    return c.json({ created: items.length, items }, 201);
+    const uploaded = `${items.length} ${items.length === 1 ? ASSET_KINDS[kind].singular : ASSET_KINDS[kind].label} uploaded`;
+    // An answer from an earlier try's upload is audited here if that try died before its own event was written (its
+    // key was not finished either, or the key's record would have answered instead of this route).
+    const detail = upload.replayed ? `${uploaded} (saved by an earlier try of the same request, which did not answer)` : uploaded;
+    noteAudit(c, { action: 'import', kind, itemIds: items.map((i) => i.id), detail, sensitive: anySensitive });
+    if (upload.replayed) c.header('Idempotent-Replayed', 'true');
+    return c.json({ created: items.length, items: upload.items.map(({ item, warnings }) => withWarnings(item, warnings)) }, 201);
   });
   app.put('/:id', writers, async (c) => {
     const version = expectedVersion(c.req.header('If-Match'));
