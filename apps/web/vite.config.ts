@@ -6,10 +6,11 @@ const apiTarget = process.env.SAFER_PLACES_API ?? 'http://localhost:3000';
 export default defineConfig({
   plugins: [react()],
   server: {
-    proxy: { '/api': { target: apiTarget, changeOrigin: true } },
+    // The local API refuses writes whose Origin is another site; through the proxy the page speaks as the API's origin.
+    proxy: { '/api': { target: apiTarget, changeOrigin: true, headers: { origin: apiTarget } } },
   },
   preview: {
-    proxy: { '/api': { target: apiTarget, changeOrigin: true } },
+    proxy: { '/api': { target: apiTarget, changeOrigin: true, headers: { origin: apiTarget } } },
   },
   build: {
     outDir: 'dist',

@@ -4,7 +4,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { REPO_ROOT } from '../lib/bundling';
 import { ConfigError, readStageConfig } from '../lib/config';
-import { SaferPlacesStack } from '../lib/safer-places-stack';
+import { createStacks } from '../lib/stacks';
 
 function fail(message: string): never {
   console.error(`\n${message}\n`);
@@ -26,11 +26,8 @@ if (!existsSync(join(webDistPath, 'index.html'))) {
   fail(`Safer Places: the web app is not built (no ${join(webDistPath, 'index.html')}). Run npm run build -w @safer-places/web first (npm run deploy does it for you).`);
 }
 
-new SaferPlacesStack(app, `SaferPlaces-${config.stage}`, {
-  config,
-  webDistPath,
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: config.region },
-});
+// SaferPlaces-<stage>, and SaferPlaces-<stage>-edge (us-east-1) when the stage has WAF on: `cdk deploy --all`.
+createStacks(app, config, webDistPath, process.env.CDK_DEFAULT_ACCOUNT);
 
 // cdk-nag's AWS Solutions checks on every synth and deploy: an unacknowledged finding fails it. Acknowledgements, each
 // with its reason, sit next to the resources they concern (Validations.of(...).acknowledge).

@@ -7,10 +7,12 @@ import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { keys } from '@safer-places/store';
 import { TABLE_DEFINITION } from '@safer-places/store/table';
 import type { Auth } from './auth';
 import type { StageConfig } from './config';
 import { AppFunction } from './function';
+import { SERVICE } from './telemetry';
 
 /**
  * The only routes without the JWT authorizer. Both answer without a token in the app too (apps/api/src/app.ts):
@@ -28,10 +30,29 @@ export const API_TIMEOUT = Duration.seconds(20);
 /** DynamoDB actions the API uses (packages/store: Get, Put, Delete and Query on assets; Get and Query on reference data). */
 export const API_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'];
 
-/** What no role may do to audit events (their partition keys start AUDIT#). */
-export const AUDIT_DENIED_ACTIONS = ['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
+/** What the in-app user administration calls on the user pool (apps/api/src/runtime/cognito-users.ts). */
+export const API_USER_POOL_ACTIONS = [
+  'cognito-idp:ListUsers',
+  'cognito-idp:AdminGetUser',
+  'cognito-idp:AdminListGroupsForUser',
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminRemoveUserFromGroup',
+  'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminEnableUser',
+  'cognito-idp:AdminDeleteUser',
+];
+
+/**
+ * Every write but PutItem, on audit partitions: an audit event can be added, never changed or deleted (not even by a
+ * batch or a PartiQL statement). PutItem itself cannot overwrite an event: the store always puts with
+ * attribute_not_exists(pk) (packages/store/src/audit-log.ts), and IAM has no condition key for that, hence the code.
+ */
+export const AUDIT_DENIED_ACTIONS = ['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete'];
 /** The only attributes an audit item may be written with (packages/store/src/audit-log.ts). */
 export const AUDIT_ITEM_ATTRIBUTES = ['pk', 'sk', 'event'];
+/** dynamodb:LeadingKeys pattern of every audit partition, from the store's own key prefix. */
+export const AUDIT_LEADING_KEYS = [`${keys.auditPkPrefix}*`];
 
 /** The table and its indexes (each named: Query on an index needs the index's own ARN). */
 export function tableResources(table: ITableV2): string[] {
@@ -58,6 +79,8 @@ export class Api extends Construct {
 
     this.function = new AppFunction(this, 'Handler', {
       code: 'api',
+      service: SERVICE.api,
+      stage: config.stage,
       description: 'Safer Places HTTP API (Hono app)',
       memorySize: 1024,
       timeout: API_TIMEOUT,
@@ -81,7 +104,7 @@ export class Api extends Construct {
         effect: Effect.DENY,
         actions: AUDIT_DENIED_ACTIONS,
         resources: tableResources(props.table),
-        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
+        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': AUDIT_LEADING_KEYS } },
       }),
     );
     // An audit event holds its keys and the event, nothing else: in particular no expiresAt for TTL to delete it by.
@@ -91,11 +114,14 @@ export class Api extends Construct {
         actions: ['dynamodb:PutItem'],
         resources: tableResources(props.table),
         conditions: {
-          'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] },
+          'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': AUDIT_LEADING_KEYS },
           'ForAnyValue:StringNotEquals': { 'dynamodb:Attributes': AUDIT_ITEM_ATTRIBUTES },
         },
       }),
     );
+    // User administration inside the app (GET/POST /api/users, PATCH /api/users/:id; apps/api/src/runtime/cognito-users.ts):
+    // admin actions on this user pool only. Each call is scoped to the caller's organisation in the code, and audited.
+    this.function.role.addToPolicy(new PolicyStatement({ actions: API_USER_POOL_ACTIONS, resources: [props.auth.userPool.userPoolArn] }));
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       apiName: `safer-places-${config.stage}`,

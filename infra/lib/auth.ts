@@ -12,6 +12,7 @@ import {
   StringAttribute,
   UserPool,
   UserPoolClientIdentityProvider,
+  UserPoolEmail,
   type UserPoolClient,
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
@@ -37,6 +38,11 @@ export interface AuthProps {
   signInDomainPrefix: string | null;
   /** Further site addresses (custom domains), as https://host/, allowed as callback and sign-out URLs. */
   extraSiteUrls: string[];
+  /**
+   * Send Cognito's e-mails (invitations, reset codes) through Amazon SES from this address, whose domain must be a
+   * verified SES identity in the stack's region (docs/operations.md, "Custom domain"); null: Cognito's own sender.
+   */
+  emailFrom: string | null;
 }
 
 /** The web client's OAuth scopes: openid for the ID token (the API's credential), email and profile for its claims. */
@@ -92,6 +98,15 @@ export class Auth extends Construct {
           'You have been invited to Safer Places. Sign in with the user name {username} and the temporary password {####} ' +
           'within 7 days; you will choose a new password and set up an authenticator app.',
       },
+      // Cognito's own sender allows 50 e-mails a day from no-reply@verificationemail.com; with a domain of its own the
+      // partnership's address and SES's quota.
+      ...(props.emailFrom && {
+        email: UserPoolEmail.withSES({
+          fromEmail: props.emailFrom,
+          fromName: 'Safer Places',
+          sesVerifiedDomain: props.emailFrom.split('@')[1]!,
+        }),
+      }),
       deletionProtection: props.prod,
       removalPolicy: props.prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });

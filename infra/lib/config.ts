@@ -33,6 +33,28 @@ export interface StageConfig {
   signInDomainPrefix: string | null;
   /** Further addresses the site is served at (a custom domain): also allowed as sign-in callback and sign-out URLs. */
   extraSiteUrls: string[];
+  /**
+   * A custom domain for the site, e.g. maps.example.gov.uk: served by CloudFront with `certificateArn` and TLS 1.2 or
+   * later, allowed as sign-in callback and sign-out URL, and Cognito's e-mails sent through Amazon SES from it.
+   */
+  domainName: string | null;
+  /** An issued ACM certificate in us-east-1 (CloudFront's region for certificates) covering `domainName`. */
+  certificateArn: string | null;
+  /** The address Cognito's e-mails come from through SES when a domain is set (default no-reply@<domainName>). */
+  emailFrom: string | null;
+  /** AWS WAF in front of CloudFront: AWS managed rule groups and a per-IP rate limit (a us-east-1 stack of its own). */
+  waf: boolean;
+  /** The WAF rate limit: requests per client IP address in any 5 minutes before it is blocked. */
+  wafRateLimit: number;
+  /**
+   * Reserve concurrency 1 for the importer (at most one run at a time, enforced by Lambda as well as by the import
+   * lock). Off by default: a new account with the minimum concurrency quota cannot reserve any.
+   */
+  importerReservedConcurrency: boolean;
+  /** The API p95 latency (ms, over 5 minutes) that raises the ApiLatencyP95 alarm. */
+  apiLatencyP95AlarmMs: number;
+  /** Concurrent executions of the API function that raise the ApiConcurrency alarm (default 80 % of the reserved concurrency, or 100). */
+  apiConcurrencyAlarm: number;
 }
 
 export const DEFAULT_REGION = 'eu-west-2';
@@ -47,6 +69,10 @@ const DATASET = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** Words Cognito refuses in a prefix domain. */
 const RESERVED_IN_PREFIX = ['aws', 'amazon', 'cognito'];
+/** A DNS name of two labels or more, lower case (CloudFront alternate domain names). */
+const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+/** CloudFront takes certificates from ACM in us-east-1 only. */
+const CLOUDFRONT_CERTIFICATE_ARN = /^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -77,6 +103,14 @@ function int(get: Get, key: string, fallback: number | null, min: number, max: n
   const n = Number(t);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`context ${key} must be a whole number from ${min} to ${max}, got '${t}'`);
   return n;
+}
+
+function bool(get: Get, key: string, fallback: boolean): boolean {
+  const v = get(key);
+  if (v === undefined || v === null || v === '') return fallback;
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  throw new ConfigError(`context ${key} must be true or false, got ${JSON.stringify(v)}`);
 }
 
 function httpsUrl(value: string, key: string): URL {
@@ -133,11 +167,29 @@ export function readStageConfig(get: Get): StageConfig {
     const reserved = RESERVED_IN_PREFIX.find((w) => signInDomainPrefix.includes(w));
     if (reserved) throw new ConfigError(`context signInDomainPrefix '${signInDomainPrefix}' must not contain '${reserved}' (Cognito refuses aws, amazon and cognito)`);
   }
-  // The web app's redirect URI is its origin + '/', so each extra address is kept as exactly that.
-  const extraSiteUrls = [...new Set(list(get, 'extraSiteUrls').map((u) => `${httpsUrl(u, 'extraSiteUrls').origin}/`))];
+  const domainText = text(get, 'domainName');
+  const domainName = domainText?.toLowerCase().replace(/\.$/, '') ?? null;
+  if (domainName !== null && !DOMAIN_NAME.test(domainName)) throw new ConfigError(`context domainName '${domainText}' is not a domain name such as maps.example.gov.uk`);
+  const certificateArn = text(get, 'certificateArn');
+  if ((domainName === null) !== (certificateArn === null)) {
+    throw new ConfigError('context domainName and certificateArn go together: a custom domain needs an issued ACM certificate for it in us-east-1, or set neither');
+  }
+  if (certificateArn !== null && !CLOUDFRONT_CERTIFICATE_ARN.test(certificateArn)) {
+    throw new ConfigError(`context certificateArn '${certificateArn}' must be an ACM certificate in us-east-1 (arn:aws:acm:us-east-1:<account>:certificate/<id>), the only region CloudFront takes certificates from`);
+  }
+  const emailFromText = text(get, 'emailFrom');
+  if (emailFromText !== null && domainName === null) throw new ConfigError('context emailFrom needs domainName: Cognito sends through SES only for a custom domain');
+  if (emailFromText !== null && !EMAIL.test(emailFromText)) throw new ConfigError(`context emailFrom '${emailFromText}' is not an e-mail address`);
+  const emailFrom = emailFromText ?? (domainName ? `no-reply@${domainName}` : null);
+
+  // The web app's redirect URI is its origin + '/', so each extra address is kept as exactly that; the custom domain is one.
+  const extraSiteUrls = [
+    ...new Set([...(domainName ? [`https://${domainName}`] : []), ...list(get, 'extraSiteUrls')].map((u) => `${httpsUrl(u, 'extraSiteUrls').origin}/`)),
+  ];
 
   const apiRateLimit = int(get, 'apiRateLimit', 50, 1, 10_000)!;
   const apiBurstLimit = int(get, 'apiBurstLimit', 100, 1, 5_000)!;
+  const apiReservedConcurrency = int(get, 'apiReservedConcurrency', null, 1, 1000);
   return {
     stage,
     region,
@@ -147,10 +199,19 @@ export function readStageConfig(get: Get): StageConfig {
     alarmEmail,
     mapStyleUrl,
     cspConnectSrc,
-    apiReservedConcurrency: int(get, 'apiReservedConcurrency', null, 1, 1000),
+    apiReservedConcurrency,
     apiRateLimit,
     apiBurstLimit,
     signInDomainPrefix,
     extraSiteUrls,
+    domainName,
+    certificateArn,
+    emailFrom,
+    waf: bool(get, 'waf', false),
+    // WAF's limits for a rate-based rule: 10 to 2,000,000,000 requests per evaluation window.
+    wafRateLimit: int(get, 'wafRateLimit', 3000, 10, 2_000_000_000)!,
+    importerReservedConcurrency: bool(get, 'importerReservedConcurrency', false),
+    apiLatencyP95AlarmMs: int(get, 'apiLatencyP95AlarmMs', 3000, 100, 30_000)!,
+    apiConcurrencyAlarm: int(get, 'apiConcurrencyAlarm', apiReservedConcurrency !== null ? Math.max(1, Math.ceil(apiReservedConcurrency * 0.8)) : 100, 1, 10_000)!,
   };
 }

@@ -13,6 +13,8 @@ export interface SaferPlacesStackProps extends StackProps {
   config: StageConfig;
   /** The built web app (apps/web/dist in bin/app.ts; tests pass a folder with an index.html). */
   webDistPath: string;
+  /** The WAF web ACL for CloudFront (EdgeStack), when the stage has one. */
+  webAclArn?: string | null;
 }
 
 const attribute = (k: TableDefinition['partitionKey']) => ({ name: k.name, type: AttributeType.STRING });
@@ -58,32 +60,49 @@ export class SaferPlacesStack extends Stack {
       stage: config.stage,
       signInDomainPrefix: config.signInDomainPrefix,
       extraSiteUrls: config.extraSiteUrls,
+      emailFrom: config.emailFrom,
     });
     this.api = new Api(this, 'Api', { config, table: this.table, auth: this.auth });
     this.importer =
       config.force !== null
         ? new ScheduledImporter(this, 'Importer', {
             prod,
+            stage: config.stage,
+            reservedConcurrency: config.importerReservedConcurrency,
             table: this.table,
             force: config.force,
             districts: config.districts,
             dataset: config.importDataset,
           })
         : null;
-    this.web = new Web(this, 'Web', { config, webDistPath: props.webDistPath, httpApi: this.api.httpApi, auth: this.auth });
-    // Users come back from the managed login to the site (and leave it there when they sign out).
-    this.auth.setSiteUrl(this.web.url);
+    this.web = new Web(this, 'Web', {
+      config,
+      webDistPath: props.webDistPath,
+      httpApi: this.api.httpApi,
+      auth: this.auth,
+      webAclArn: props.webAclArn ?? null,
+    });
+    // Users come back from the managed login to the site (and leave it there when they sign out); a custom domain is
+    // among the extra site URLs (config.ts).
+    this.auth.setSiteUrl(this.web.cloudFrontUrl);
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage: config.stage,
       alarmEmail: config.alarmEmail,
       httpApi: this.api.httpApi,
       apiFunction: this.api.function.fn,
       apiLogGroup: this.api.function.logGroup,
-      importerFunction: this.importer?.function.fn ?? null,
+      importer: this.importer && { function: this.importer.function.fn, logGroup: this.importer.function.logGroup, failures: this.importer.failures },
       table: this.table,
+      apiLatencyP95AlarmMs: config.apiLatencyP95AlarmMs,
+      apiConcurrencyAlarm: config.apiConcurrencyAlarm,
     });
 
     new CfnOutput(this, 'SiteUrl', { value: this.web.url, description: 'Open this in a browser' });
+    new CfnOutput(this, 'DistributionDomainName', {
+      value: this.web.distribution.distributionDomainName,
+      description: 'With a custom domain: point its DNS record (CNAME, or a Route 53 alias) here',
+    });
+    new CfnOutput(this, 'DashboardName', { value: `SaferPlaces-${config.stage}`, description: 'The CloudWatch dashboard (docs/operations.md)' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'npm run import -- --target aws --table <this>' });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.webClient.userPoolClientId });
@@ -92,6 +111,10 @@ export class SaferPlacesStack extends Stack {
     if (this.importer) {
       new CfnOutput(this, 'ImporterFunctionName', { value: this.importer.function.fn.functionName });
       new CfnOutput(this, 'ImporterLogGroup', { value: this.importer.function.logGroup.logGroupName });
+      new CfnOutput(this, 'ImporterFailedRunsQueue', {
+        value: this.importer.failures.queueUrl,
+        description: 'Failed import runs wait here 14 days (docs/operations.md, ImportFailedRuns)',
+      });
     }
   }
 }

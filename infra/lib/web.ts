@@ -1,8 +1,16 @@
 import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
+  CacheCookieBehavior,
+  CacheHeaderBehavior,
   CachePolicy,
+  CacheQueryStringBehavior,
   Distribution,
+  Function as CloudFrontFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
@@ -11,6 +19,7 @@ import {
   OriginSslPolicy,
   PriceClass,
   ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -26,6 +35,17 @@ import type { StageConfig } from './config';
 
 /** The runtime configuration file the web app reads (served with no-cache next to index.html). */
 export const RUNTIME_CONFIG_FILE = 'config.json';
+
+/**
+ * Source maps of the web build: never uploaded (they would show the source of the whole app to anyone), and refused
+ * at CloudFront should one be in the bucket from an older deployment (prune is off, so old files stay).
+ */
+export const SOURCE_MAP_PATTERN = '*.map';
+
+/** The CloudFront Function on the source map behaviour: answers 404 without asking the bucket. */
+export const SOURCE_MAP_BLOCKER_CODE = `function handler(event) {
+  return { statusCode: 404, statusDescription: 'Not Found', headers: { 'cache-control': { value: 'no-store' } } };
+}`;
 
 export interface RuntimeConfig {
   stage: string;
@@ -73,6 +93,8 @@ export interface WebProps {
   webDistPath: string;
   httpApi: HttpApi;
   auth: Auth;
+  /** The ARN of the WAF web ACL (scope CLOUDFRONT, in us-east-1) in front of the distribution, if any (./edge.ts). */
+  webAclArn: string | null;
 }
 
 /**
@@ -83,8 +105,13 @@ export class Web extends Construct {
   readonly siteBucket: Bucket;
   readonly logBucket: Bucket;
   readonly distribution: Distribution;
+  /** The /api/* cache policy: nothing cached, responses compressed. */
+  readonly apiCachePolicy: CachePolicy;
   readonly deployRole: Role;
+  /** The site's address: the custom domain if there is one, else CloudFront's own. */
   readonly url: string;
+  /** CloudFront's own address, https://<id>.cloudfront.net (always served, custom domain or not). */
+  readonly cloudFrontUrl: string;
 
   constructor(scope: Construct, id: string, props: WebProps) {
     super(scope, id);
@@ -145,8 +172,42 @@ export class Web extends Construct {
       originSslProtocols: [OriginSslPolicy.TLS_V1_2],
     });
 
+    // The API's cache policy exists for compression: CloudFront only gzips or brotli-compresses for a behaviour whose
+    // cache policy has those encodings on, and only where caching is not switched off entirely (all TTLs 0, as in the
+    // managed CachingDisabled). Nothing is kept in practice: minimum and default TTL are 0, so a response without
+    // Cache-Control is not cached and "private", "no-cache" and "no-store" (which the API sends on every response) are
+    // honoured; at most a second, should the API ever send max-age. The Authorization header is in the key, so CloudFront
+    // forwards it (with caching on, only a header in the cache key may carry it), and no answer for one token can ever
+    // be served for another; all query strings too, as each names a different answer.
+    this.apiCachePolicy = new CachePolicy(this, 'ApiCachePolicy', {
+      comment: 'Safer Places API: not cached (TTL 0, Authorization in the key), compressed (gzip, brotli)',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: Duration.seconds(1),
+      headerBehavior: CacheHeaderBehavior.allowList('Authorization'),
+      queryStringBehavior: CacheQueryStringBehavior.all(),
+      cookieBehavior: CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+
+    const sourceMapBlocker = new CloudFrontFunction(this, 'NoSourceMaps', {
+      comment: 'Answers 404 for source maps (*.map) without asking the bucket',
+      code: FunctionCode.fromInline(SOURCE_MAP_BLOCKER_CODE),
+      runtime: FunctionRuntime.JS_2_0,
+    });
+    const siteOrigin = S3BucketOrigin.withOriginAccessControl(this.siteBucket);
+
     this.distribution = new Distribution(this, 'Distribution', {
       comment: `Safer Places (${config.stage})`,
+      ...(config.domainName &&
+        config.certificateArn && {
+          domainNames: [config.domainName],
+          certificate: Certificate.fromCertificateArn(this, 'Certificate', config.certificateArn),
+          // TLS 1.2 or later, with the 2021 cipher suites (only possible with a certificate of one's own).
+          minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+        }),
+      ...(props.webAclArn && { webAclId: props.webAclArn }),
       defaultRootObject: 'index.html',
       // Europe and North America edges: the users are in the UK, and it is the cheapest class.
       priceClass: PriceClass.PRICE_CLASS_100,
@@ -155,7 +216,7 @@ export class Web extends Construct {
       logBucket: this.logBucket,
       logFilePrefix: 'cloudfront/',
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(this.siteBucket),
+        origin: siteOrigin,
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
         // Honours each object's Cache-Control (set by the deployments below).
@@ -168,36 +229,47 @@ export class Web extends Construct {
           origin: apiOrigin,
           viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
           allowedMethods: AllowedMethods.ALLOW_ALL,
-          // Never cached at the edge (private, per-user data); with caching off, CloudFront may forward the
-          // Authorization header, and every viewer header but Host (API Gateway needs its own host name).
-          cachePolicy: CachePolicy.CACHING_DISABLED,
+          // Not cached at the edge (private, per-user data) but compressed: see ApiCachePolicy above. Every viewer
+          // header but Host goes to the origin (API Gateway needs its own host name).
+          cachePolicy: this.apiCachePolicy,
           originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
           responseHeadersPolicy: securityHeaders,
           compress: true,
         },
+        [SOURCE_MAP_PATTERN]: {
+          origin: siteOrigin,
+          viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          responseHeadersPolicy: securityHeaders,
+          functionAssociations: [{ function: sourceMapBlocker, eventType: FunctionEventType.VIEWER_REQUEST }],
+        },
       },
     });
-    Validations.of(this.distribution).acknowledge(
-      {
-        id: 'AwsSolutions-CFR1',
-        reason:
-          'No geo restriction: partnership staff must reach the app when travelling, and sign-in (Cognito, MFA, threat protection) ' +
-          'is the access control. A partnership that wants one can add geoRestriction to the distribution.',
-      },
-      {
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason:
+        'No geo restriction: partnership staff must reach the app when travelling, and sign-in (Cognito, MFA, threat protection) ' +
+        'is the access control. A partnership that wants one can add geoRestriction to the distribution.',
+    });
+    if (!props.webAclArn) {
+      Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR2',
         reason:
-          'No AWS WAF web ACL by default: it costs at least ~$6/month per partnership, must live in us-east-1 for CloudFront, and the ' +
-          'API is already authenticated (JWT on every route but /api/health and /api/config) and throttled per route.',
-      },
-      {
+          'No AWS WAF web ACL unless the stage sets waf=true (docs/operations.md): it costs about $9 a month plus $0.60 per million ' +
+          'requests, and the API is already authenticated (JWT on every route but /api/health and /api/config) and throttled.',
+      });
+    }
+    if (!config.domainName) {
+      Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
         reason:
-          'Uses the default *.cloudfront.net certificate so a partnership needs no domain or ACM certificate; CloudFront cannot pin ' +
-          'a minimum TLS version with it. With a custom domain, set certificate and minimumProtocolVersion TLS_V1_2_2021.',
-      },
-    );
-    this.url = `https://${this.distribution.distributionDomainName}`;
+          'No custom domain set, so the default *.cloudfront.net certificate serves the site and CloudFront cannot pin a minimum TLS ' +
+          'version with it; with domainName and certificateArn set the distribution requires TLS 1.2 (TLSv1.2_2021).',
+      });
+    }
+    this.cloudFrontUrl = `https://${this.distribution.distributionDomainName}`;
+    this.url = config.domainName ? `https://${config.domainName}` : this.cloudFrontUrl;
 
     // Deployment of the built web app. The construct's Lambda gets a role of ours, passed immutable so the construct's
     // own broad grants (s3:GetObject*, s3:List*, …) are dropped; it gets exactly the statements added below instead.
@@ -222,10 +294,12 @@ export class Web extends Construct {
     });
     const deployRole = this.deployRole.withoutPolicyUpdates();
 
+    // Source maps never leave the machine: left out of the uploaded asset, and of what the deployment copies.
+    const webBuild = () => Source.asset(props.webDistPath, { exclude: [SOURCE_MAP_PATTERN] });
     const assets = new BucketDeployment(this, 'DeployAssets', {
-      sources: [recorded(Source.asset(props.webDistPath))],
+      sources: [recorded(webBuild())],
       destinationBucket: this.siteBucket,
-      exclude: ['index.html', RUNTIME_CONFIG_FILE],
+      exclude: ['index.html', RUNTIME_CONFIG_FILE, SOURCE_MAP_PATTERN],
       cacheControl: [CacheControl.fromString('public, max-age=31536000, immutable')],
       // Old content-hashed files stay: a browser still running the previous version can load its lazy chunks.
       prune: false,
@@ -250,7 +324,7 @@ export class Web extends Construct {
       },
     };
     const shell = new BucketDeployment(this, 'DeployShell', {
-      sources: [recorded(Source.asset(props.webDistPath)), recorded(Source.jsonData(RUNTIME_CONFIG_FILE, runtimeConfig))],
+      sources: [recorded(webBuild()), recorded(Source.jsonData(RUNTIME_CONFIG_FILE, runtimeConfig))],
       destinationBucket: this.siteBucket,
       exclude: ['*'],
       include: ['index.html', RUNTIME_CONFIG_FILE],

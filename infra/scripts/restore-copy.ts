@@ -10,7 +10,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { batchWrite, createDocumentClient } from '@safer-places/store';
+import { batchWrite, createDocumentClient, keys } from '@safer-places/store';
 
 const USAGE = `Usage: npm run restore-copy -w @safer-places/infra -- --from <restored table> --to <live table> [options]
 
@@ -72,7 +72,7 @@ export async function main(argv: string[], out: Out = process.stdout, err: Out =
             new QueryCommand({
               TableName: values.from,
               KeyConditionExpression: 'pk = :pk',
-              ExpressionAttributeValues: { ':pk': `ORG#${values.org}` },
+              ExpressionAttributeValues: { ':pk': keys.orgPk(values.org) },
               ExclusiveStartKey: startKey,
             }),
           )

@@ -20,7 +20,38 @@ describe('stage configuration from CDK context', () => {
       apiBurstLimit: 100,
       signInDomainPrefix: null,
       extraSiteUrls: [],
+      domainName: null,
+      certificateArn: null,
+      emailFrom: null,
+      waf: false,
+      wafRateLimit: 3000,
+      importerReservedConcurrency: false,
+      apiLatencyP95AlarmMs: 3000,
+      apiConcurrencyAlarm: 100,
     });
+  });
+
+  it('takes a custom domain with its us-east-1 certificate: a callback URL, and e-mail from it through SES', () => {
+    const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/0b7a3c1e-5f4d-4e8a-9c2b-1d6e8f0a2b3c';
+    expect(read({ domainName: 'Maps.Example.gov.uk.', certificateArn, extraSiteUrls: 'https://maps.example.gov.uk/x,https://other.example.org' })).toMatchObject({
+      domainName: 'maps.example.gov.uk',
+      certificateArn,
+      emailFrom: 'no-reply@maps.example.gov.uk',
+      extraSiteUrls: ['https://maps.example.gov.uk/', 'https://other.example.org/'],
+    });
+    expect(read({ domainName: 'maps.example.gov.uk', certificateArn, emailFrom: 'csp@notts.example.gov.uk' }).emailFrom).toBe('csp@notts.example.gov.uk');
+  });
+
+  it('reads WAF, the importer reservation and the alarm thresholds; the concurrency alarm follows the reservation', () => {
+    expect(read({ waf: 'true', wafRateLimit: '1200', importerReservedConcurrency: true, apiLatencyP95AlarmMs: '2000' })).toMatchObject({
+      waf: true,
+      wafRateLimit: 1200,
+      importerReservedConcurrency: true,
+      apiLatencyP95AlarmMs: 2000,
+    });
+    expect(read({ waf: false }).waf).toBe(false);
+    expect(read({ apiReservedConcurrency: '20' }).apiConcurrencyAlarm).toBe(16);
+    expect(read({ apiReservedConcurrency: '20', apiConcurrencyAlarm: '19' }).apiConcurrencyAlarm).toBe(19);
   });
 
   it('takes a sign-in domain prefix and extra site addresses, kept as the origin with a trailing slash', () => {
@@ -58,6 +89,13 @@ describe('stage configuration from CDK context', () => {
     [{ signInDomainPrefix: 'amazonmaps' }, /must not contain 'amazon'/],
     [{ signInDomainPrefix: 'my-cognito' }, /must not contain 'cognito'/],
     [{ extraSiteUrls: 'http://maps.example.gov.uk' }, /extraSiteUrls .* must be an https:\/\/ URL/],
+    [{ domainName: 'maps.example.gov.uk' }, /domainName and certificateArn go together/],
+    [{ certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0b7a3c1e-5f4d-4e8a-9c2b-1d6e8f0a2b3c' }, /domainName and certificateArn go together/],
+    [{ domainName: 'https://maps.example.gov.uk', certificateArn: 'x' }, /not a domain name/],
+    [{ domainName: 'maps.example.gov.uk', certificateArn: 'arn:aws:acm:eu-west-2:123456789012:certificate/0b7a3c1e-5f4d-4e8a-9c2b-1d6e8f0a2b3c' }, /must be an ACM certificate in us-east-1/],
+    [{ emailFrom: 'csp@example.gov.uk' }, /emailFrom needs domainName/],
+    [{ waf: 'yes' }, /waf must be true or false/],
+    [{ wafRateLimit: '5' }, /wafRateLimit must be a whole number from 10/],
   ])('rejects %j with a clear message', (ctx, message) => {
     expect(() => read(ctx)).toThrow(ConfigError);
     expect(() => read(ctx)).toThrow(message);

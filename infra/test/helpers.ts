@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { readStageConfig } from '../lib/config';
-import { SaferPlacesStack } from '../lib/safer-places-stack';
+import type { EdgeStack } from '../lib/edge';
+import type { SaferPlacesStack } from '../lib/safer-places-stack';
+import { createStacks } from '../lib/stacks';
 
 export const INFRA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -27,7 +29,9 @@ export function makeWebDist(root: string): string {
   const dir = join(root, 'web-dist');
   mkdirSync(join(dir, 'assets'), { recursive: true });
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Safer Places</title><script type="module" src="/assets/app-abc123.js"></script>');
-  writeFileSync(join(dir, 'assets', 'app-abc123.js'), 'console.log("safer places")');
+  writeFileSync(join(dir, 'assets', 'app-abc123.js'), 'console.log("safer places")\n//# sourceMappingURL=app-abc123.js.map');
+  // A source map, as the web build writes one: it must never be uploaded.
+  writeFileSync(join(dir, 'assets', 'app-abc123.js.map'), '{"version":3,"sources":["../src/main.tsx"],"mappings":""}');
   return dir;
 }
 
@@ -35,6 +39,8 @@ export interface Synthesised {
   app: App;
   stack: SaferPlacesStack;
   template: Template;
+  /** The us-east-1 WAF stack and its template, when the context turns WAF on. */
+  edge: { stack: EdgeStack; template: Template } | null;
   /** The cloud assembly folder (bundled Lambda code is in asset.<hash>/ here). */
   outdir: string;
   cleanup(): void;
@@ -51,15 +57,18 @@ export function synthesise(options: { context?: Record<string, unknown>; bundle?
   if (!options.bundle) context['aws:cdk:bundling-stacks'] = [];
   const app = new App({ outdir, context, analyticsReporting: false });
   const config = readStageConfig((key) => app.node.tryGetContext(key));
-  const stack = new SaferPlacesStack(app, `SaferPlaces-${config.stage}`, {
-    config,
-    webDistPath: makeWebDist(root),
-    // As bin/app.ts offline: no account (CDK_DEFAULT_ACCOUNT unset), the configured region.
-    env: { region: config.region },
-  });
+  // As bin/app.ts offline: no account (CDK_DEFAULT_ACCOUNT unset), the configured region.
+  const { main: stack, edge } = createStacks(app, config, makeWebDist(root));
   options.beforeSynth?.(app);
   const template = Template.fromStack(stack);
-  return { app, stack, template, outdir, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  return {
+    app,
+    stack,
+    template,
+    edge: edge && { stack: edge, template: Template.fromStack(edge) },
+    outdir,
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
 }
 
 type Resources = Record<string, { Type: string; Properties?: any; DependsOn?: string[] | string; Metadata?: any; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;

@@ -17,7 +17,7 @@ import { DynamoReferenceRepository, createDocumentClient, ensureTable } from '@s
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '@safer-places/store/embedded';
 import { API_TABLE_ACTIONS, PROTECTED_ROUTE, PUBLIC_ROUTES } from '../lib/api';
 import { buildLambdaBundle } from '../lib/bundling';
-import { IMPORTER_TABLE_ACTIONS } from '../lib/importer';
+import { IMPORTER_LEADING_KEYS, IMPORTER_TABLE_ACTIONS } from '../lib/importer';
 import { LAD_A, LAD_B, buildWorld, crimesIn, startFixtureServer, type FixtureServer } from '../../packages/importer/test/fetch/fixture-server';
 import { cdkCli, makeWebDist } from './helpers';
 
@@ -84,29 +84,60 @@ function externalRequires(code: string): string[] {
   return [...required].filter((m) => !m.startsWith('node:') && !builtinModules.includes(m) && !OPTIONAL_AT_RUNTIME.includes(m));
 }
 
-/** DynamoDB in front of the embedded one that records which operations the code under test calls. */
+/**
+ * DynamoDB in front of the embedded one that records which operations the code under test calls, and the partition
+ * keys they touch (what IAM's dynamodb:LeadingKeys condition sees).
+ */
 interface RecordingProxy {
   endpoint: string;
   operations: Set<string>;
+  partitionKeys: Set<string>;
   close(): Promise<void>;
 }
+
+type AttributeValue = { S?: string };
+/** The partition keys of one low-level DynamoDB request (the table's partition key attribute is pk). */
+function partitionKeysOf(body: any): string[] {
+  const pk = (item: Record<string, AttributeValue> | undefined) => (item?.pk?.S !== undefined ? [item.pk.S] : []);
+  if (!body || typeof body !== 'object') return [];
+  const out = [...pk(body.Item), ...pk(body.Key)];
+  // Query: KeyConditionExpression 'pk = :pk …'.
+  if (typeof body.KeyConditionExpression === 'string' && body.ExpressionAttributeValues?.[':pk']?.S) out.push(body.ExpressionAttributeValues[':pk'].S);
+  for (const requests of Object.values((body.RequestItems ?? {}) as Record<string, any[]>)) {
+    for (const r of requests) out.push(...pk(r.PutRequest?.Item), ...pk(r.DeleteRequest?.Key));
+  }
+  return out;
+}
+
 async function startRecordingProxy(target: string): Promise<RecordingProxy> {
   const operations = new Set<string>();
+  const partitionKeys = new Set<string>();
   const to = new URL(target);
   const server: Server = createServer((req, res) => {
     const op = String(req.headers['x-amz-target'] ?? '').split('.')[1];
     if (op) operations.add(`dynamodb:${op}`);
-    const upstream = request({ host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      try {
+        for (const k of partitionKeysOf(JSON.parse(body.toString('utf8')))) partitionKeys.add(k);
+      } catch {
+        // Not JSON: nothing to record.
+      }
+      const upstream = request({ host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      upstream.on('error', () => res.destroy());
+      upstream.end(body);
     });
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     operations,
+    partitionKeys,
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();
@@ -155,6 +186,29 @@ function apiEvent(method: string, path: string, opts: { token?: string; claims?:
 
 const lambdaContext = { functionName: 'api', awsRequestId: 'req', getRemainingTimeInMillis: () => 20_000 } as unknown as Context;
 
+/**
+ * What the bundled code writes to stdout and stderr, one JSON object per line: on Lambda, Powertools writes there
+ * itself, and the JSON log format keeps such lines as they are. console.log is watched too: nothing may go through it,
+ * as the runtime would wrap it under "message".
+ */
+function captureOutput() {
+  const lines: Record<string, unknown>[] = [];
+  const spies = [process.stdout, process.stderr].map((stream) =>
+    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      return true;
+    }),
+  );
+  const consoleLog = vi.spyOn(console, 'log').mockImplementation(() => {});
+  return {
+    lines,
+    consoleLog,
+    restore: () => {
+      for (const spy of [...spies, consoleLog]) spy.mockRestore();
+    },
+  };
+}
+
 describe('the API bundle', () => {
   it('is one self-contained minified file of at most 1.5 MB, the same bytes as a build with the shared settings', async () => {
     const { file } = deployed('Api');
@@ -179,6 +233,8 @@ describe('the API bundle', () => {
       COGNITO_DOMAIN: SIGN_IN_DOMAIN,
       MAP_STYLE_URL: 'https://tiles.example.org/styles/basic.json',
       NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'api',
+      POWERTOOLS_METRICS_NAMESPACE: 'SaferPlaces/dev',
     };
     // Every variable the stack sets gets a value here; the two offline-only ones are added.
     expect(env.filter((k) => !(k in settings))).toEqual([]);
@@ -187,8 +243,8 @@ describe('the API bundle', () => {
     }
     const { handler } = createRequire(import.meta.url)(file) as { handler: Handler };
     proxy.operations.clear();
-    // The app's request log: JSON lines (checked at the end).
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    // The app's request log: Powertools JSON lines (checked at the end).
+    const output = captureOutput();
 
     const idToken = (claims: JWTPayload, o: { aud?: string; iss?: string; exp?: string; key?: CryptoKey } = {}) =>
       new SignJWT({ token_use: 'id', ...claims })
@@ -271,9 +327,11 @@ describe('the API bundle', () => {
     // Reference data reads.
     expect((await call('GET', '/api/datasets', { token: viewer.token })).statusCode).toBe(200);
 
-    const requests = log.mock.calls.map((args) => JSON.parse(String(args[0])) as Record<string, unknown>);
-    log.mockRestore();
-    expect(requests).toContainEqual(expect.objectContaining({ level: 'info', msg: 'request', method: 'POST', path: '/api/cameras', status: 201, orgId: 'notts-csp', role: 'planner' }));
+    output.restore();
+    expect(output.consoleLog).not.toHaveBeenCalled();
+    expect(output.lines).toContainEqual(
+      expect.objectContaining({ level: 'INFO', message: 'request', service: 'api', method: 'POST', path: '/api/cameras', status: 201, orgId: 'notts-csp', role: 'planner' }),
+    );
 
     // The stack's IAM policy allows every DynamoDB operation the bundle made.
     expect([...proxy.operations].filter((op) => !API_TABLE_ACTIONS.includes(op))).toEqual([]);
@@ -291,7 +349,14 @@ describe('the scheduled importer bundle', () => {
     await server?.close();
   });
 
-  const settings = (): Record<string, string> => ({ TABLE_NAME: TABLE, FORCE: 'nottinghamshire', LADS: `${LAD_A},${LAD_B}`, NODE_OPTIONS: '' });
+  const settings = (): Record<string, string> => ({
+    TABLE_NAME: TABLE,
+    FORCE: 'nottinghamshire',
+    LADS: `${LAD_A},${LAD_B}`,
+    NODE_OPTIONS: '',
+    POWERTOOLS_SERVICE_NAME: 'importer',
+    POWERTOOLS_METRICS_NAMESPACE: 'SaferPlaces/dev',
+  });
   const stubEnv = () => {
     for (const [k, v] of Object.entries({ ...settings(), DYNAMODB_ENDPOINT: proxy.endpoint, POLICE_API_URL: server.policeUrl, ONS_API_URL: server.onsUrl })) {
       if (k !== 'NODE_OPTIONS') vi.stubEnv(k, v);
@@ -305,14 +370,18 @@ describe('the scheduled importer bundle', () => {
     stubEnv();
     const { handler } = createRequire(import.meta.url)(file) as { handler: (event?: unknown) => Promise<any> };
     proxy.operations.clear();
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    proxy.partitionKeys.clear();
+    const output = captureOutput();
 
     const result = await handler();
-    // Structured logs: one JSON object per line, with a level (Lambda's JSON log format keeps them as they are).
-    const lines = log.mock.calls.map((args) => JSON.parse(String(args[0])) as { level: string; msg: string });
-    log.mockRestore();
-    expect(lines.every((l) => ['info', 'warn'].includes(l.level) && typeof l.msg === 'string')).toBe(true);
-    expect(lines.at(-1)).toMatchObject({ level: 'info', msg: 'scheduled import done', months: ['2024-03'] });
+    // Structured logs: one JSON object per line, with a level (Lambda's JSON log format keeps them as they are), and
+    // the run's metrics as one EMF document.
+    output.restore();
+    expect(output.consoleLog).not.toHaveBeenCalled();
+    const lines = output.lines.filter((l) => !('_aws' in l)) as { level: string; message: string }[];
+    expect(lines.every((l) => ['INFO', 'WARN'].includes(l.level) && typeof l.message === 'string')).toBe(true);
+    expect(lines.at(-1)).toMatchObject({ level: 'INFO', message: 'scheduled import done', service: 'importer', months: ['2024-03'] });
+    expect(output.lines.filter((l) => '_aws' in l)).toEqual([expect.objectContaining({ service: 'importer', ImportSucceeded: 1 })]);
     const expected = crimesIn(world, '2024-03', [LAD_A, LAD_B]).length;
     expect(result).toMatchObject({ datasetId: 'open-data', force: 'nottinghamshire', lads: [LAD_A, LAD_B], months: ['2024-03'], crimesDownloaded: expected, crimesImported: expected });
 
@@ -323,9 +392,9 @@ describe('the scheduled importer bundle', () => {
     expect(dataset!.lsoaCount).toBe(world.lsoas.filter((l) => l.lad === LAD_A || l.lad === LAD_B).length);
 
     // A manual invocation may ask for more months (a first load); the month already there is replaced, not doubled.
-    const log2 = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const output2 = captureOutput();
     const backfill = await handler({ months: 2 });
-    log2.mockRestore();
+    output2.restore();
     expect(backfill.months).toEqual(['2024-02', '2024-03']);
     const doc2 = createDocumentClient({ endpoint: dynamo.endpoint });
     const after = await new DynamoReferenceRepository(doc2, TABLE).getDataset('open-data');
@@ -333,19 +402,25 @@ describe('the scheduled importer bundle', () => {
     expect(after).toMatchObject({ firstMonth: '2024-02', lastMonth: '2024-03', crimeCount: expected + crimesIn(world, '2024-02', [LAD_A, LAD_B]).length });
 
     expect([...proxy.operations].filter((op) => !IMPORTER_TABLE_ACTIONS.includes(op))).toEqual([]);
-    expect([...proxy.operations]).toEqual(expect.arrayContaining(['dynamodb:BatchWriteItem', 'dynamodb:PutItem']));
+    expect([...proxy.operations]).toEqual(expect.arrayContaining(['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem']));
+    // Every partition it touched is one its role's dynamodb:LeadingKeys condition allows (StringLike: * is any text).
+    const allowed = IMPORTER_LEADING_KEYS.map((p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`));
+    expect(proxy.partitionKeys.size).toBeGreaterThan(3);
+    expect([...proxy.partitionKeys].filter((pk) => !allowed.some((re) => re.test(pk)))).toEqual([]);
   });
 
   it('fails (so the Lambda Errors alarm fires) when the districts are unknown or the settings missing', async () => {
     const { handler } = createRequire(import.meta.url)(deployed('Importer').file) as { handler: (event?: unknown) => Promise<unknown> };
     stubEnv();
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const output = captureOutput();
     vi.stubEnv('LADS', 'E07000999');
     await expect(handler()).rejects.toThrow(/no LSOAs for E07000999/);
-    expect(JSON.parse(String(log.mock.calls.at(-1)![0]))).toMatchObject({ level: 'error', msg: 'scheduled import failed' });
+    expect(output.lines.filter((l) => !('_aws' in l)).at(-1)).toMatchObject({ level: 'ERROR', message: 'scheduled import failed' });
+    expect(output.lines.filter((l) => '_aws' in l).at(-1)).toMatchObject({ ImportFailed: 1 });
     await expect(handler({ months: 99 })).rejects.toThrow(/months must be 1-36/);
     vi.stubEnv('FORCE', '');
     await expect(handler()).rejects.toThrow(/FORCE not set/);
-    log.mockRestore();
+    output.restore();
+    expect(output.lines.filter((l) => '_aws' in l).map((l) => l.ImportFailed)).toEqual([1, 1, 1]);
   });
 });

@@ -7,14 +7,18 @@ import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS, ROLES } from '@safer-places/schemas';
 import { TABLE_DEFINITION } from '@safer-places/store/table';
-import { API_TABLE_ACTIONS, AUDIT_DENIED_ACTIONS, PROTECTED_ROUTE, PUBLIC_ROUTES, PUBLIC_ROUTE_THROTTLE } from '../lib/api';
-import { IMPORTER_TABLE_ACTIONS } from '../lib/importer';
-import { RUNTIME_CONFIG_FILE } from '../lib/web';
+import { keys } from '@safer-places/store';
+import { API_TABLE_ACTIONS, API_USER_POOL_ACTIONS, AUDIT_DENIED_ACTIONS, PROTECTED_ROUTE, PUBLIC_ROUTES, PUBLIC_ROUTE_THROTTLE } from '../lib/api';
+import { IMPORTER_AUDIT_DENIED_ACTIONS, IMPORTER_TABLE_ACTIONS } from '../lib/importer';
+import { ALARMS } from '../lib/monitoring';
+import { RUNTIME_CONFIG_FILE, SOURCE_MAP_BLOCKER_CODE } from '../lib/web';
 import { resources, synthesise, type Synthesised } from './helpers';
 
 // Managed policies of CloudFront (stable, documented ids).
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+/** The statement CDK adds to a role for X-Ray active tracing: the only statement on "*" (X-Ray has no resource types). */
+const XRAY_STATEMENT = { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' };
 
 let dev: Synthesised;
 let prod: Synthesised;
@@ -169,9 +173,12 @@ describe('Lambda functions', () => {
     expect(importer.Timeout).toBeLessThanOrEqual(900);
   });
 
-  it('log structured JSON into their own log groups, and every log group has a retention', () => {
+  it('log structured JSON into their own log groups, keeping INFO lines (EMF, requests) and platform reports, and are traced', () => {
     for (const f of [fn(dev.template, 'Api'), fn(dev.template, 'Importer')]) {
-      expect(f.LoggingConfig).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', LogGroup: { Ref: expect.any(String) } });
+      // INFO, not WARN: Lambda files a line without "level" (every EMF metric line) as INFO. System INFO keeps the
+      // per-invocation REPORT (duration, memory used) and the init report.
+      expect(f.LoggingConfig).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'INFO', LogGroup: { Ref: expect.any(String) } });
+      expect(f.TracingConfig).toEqual({ Mode: 'Active' });
     }
     for (const [, f] of ofType(dev.template, 'AWS::Lambda::Function')) {
       const group = resources(dev.template)[f.Properties.LoggingConfig.LogGroup.Ref]!;
@@ -193,8 +200,12 @@ describe('Lambda functions', () => {
       'COGNITO_USER_POOL_ID',
       'MAP_STYLE_URL',
       'NODE_OPTIONS',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
       'TABLE_NAME',
     ]);
+    expect(api.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'api', POWERTOOLS_METRICS_NAMESPACE: 'SaferPlaces/dev' });
+    expect(fn(prod.template, 'Api').Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe('SaferPlaces/prod');
     const [poolId] = one(dev.template, 'AWS::Cognito::UserPool');
     expect(api.Environment.Variables).toMatchObject({
       COGNITO_ISSUER: { 'Fn::GetAtt': [poolId, 'ProviderURL'] },
@@ -353,10 +364,13 @@ describe('IAM: least privilege', () => {
   it('grants identity policies no "*" resource, and resource wildcards only on the web bucket objects the deployment writes', () => {
     const identity = statements(dev.template).filter((s) => s.type === 'AWS::IAM::Policy' || s.type === 'AWS::IAM::Role');
     const wildcards = identity.filter((s) => JSON.stringify(s.statement.Resource ?? '').includes('*'));
-    expect(wildcards.map((s) => [s.owner, s.statement.Resource])).toEqual([
+    const xray = wildcards.filter((s) => s.statement.Resource === '*');
+    // X-Ray's two write actions, once per function role, and nothing else on "*".
+    expect(xray.map((s) => s.owner).sort()).toEqual([expect.stringMatching(/^ApiHandlerRoleDefaultPolicy/), expect.stringMatching(/^ImporterHandlerRoleDefaultPolicy/)]);
+    for (const s of xray) expect({ ...s.statement, Action: list(s.statement.Action).sort() }).toEqual(XRAY_STATEMENT);
+    expect(wildcards.filter((s) => s.statement.Resource !== '*').map((s) => [s.owner, s.statement.Resource])).toEqual([
       [expect.stringMatching(/^WebDeployRoleDefaultPolicy/), { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^WebSite/), 'Arn'] }, '/*']] }],
     ]);
-    for (const s of identity) expect(list(s.statement.Resource)).not.toContain('*');
   });
 
   it('uses no AWS managed policies: each role gets its own log group and its own table actions', () => {
@@ -366,26 +380,56 @@ describe('IAM: least privilege', () => {
       return policy.Properties.PolicyDocument.Statement.filter((s: Statement) => list(s.Action).some((a) => a.startsWith('dynamodb:')));
     };
     const [tableId] = one(dev.template, 'AWS::DynamoDB::GlobalTable');
+    // The patterns come from the store's own key prefixes (keys.ts), and they are what the keys really start with.
+    const audit = `${keys.auditPkPrefix}*`;
+    expect(audit).toBe('AUDIT#*');
+    expect(keys.auditPk('notts-csp').startsWith(keys.auditPkPrefix)).toBe(true);
+    expect(keys.audit('notts-csp', '2026-01-01T00:00:00Z', 'e1').pk.startsWith(keys.auditPkPrefix)).toBe(true);
     expect(actionsOf('ApiHandlerRole')).toEqual([
       { Effect: 'Allow', Action: [...API_TABLE_ACTIONS].sort(), Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } },
-      // The audit log is append-only even for the API itself.
+      // The audit log is append-only even for the API itself: under AUDIT#, PutItem is the only write.
       {
         Effect: 'Deny',
         Action: [...AUDIT_DENIED_ACTIONS].sort(),
         Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
-        Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
+        Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [audit] } },
       },
       {
         Effect: 'Deny',
         Action: 'dynamodb:PutItem',
         Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
         Condition: {
-          'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] },
+          'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [audit] },
           'ForAnyValue:StringNotEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'event'] },
         },
       },
     ]);
-    expect(actionsOf('ImporterHandlerRole')).toEqual([{ Effect: 'Allow', Action: [...IMPORTER_TABLE_ACTIONS].sort(), Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } }]);
+    expect(AUDIT_DENIED_ACTIONS).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']));
+    expect(AUDIT_DENIED_ACTIONS).not.toContain('dynamodb:PutItem');
+
+    // The importer: dataset partitions only (every key of every item a request touches), and audit writes denied outright.
+    expect(actionsOf('ImporterHandlerRole')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: [...IMPORTER_TABLE_ACTIONS].sort(),
+        Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${keys.datasetPkPrefix}*`, keys.datasetsPk] } },
+      },
+      {
+        Effect: 'Deny',
+        Action: [...IMPORTER_AUDIT_DENIED_ACTIONS].sort(),
+        Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+        Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [audit] } },
+      },
+    ]);
+    expect(IMPORTER_AUDIT_DENIED_ACTIONS).toEqual(expect.arrayContaining(IMPORTER_TABLE_ACTIONS.filter((a) => !['dynamodb:GetItem', 'dynamodb:Query'].includes(a))));
+    // Every partition the importer writes matches its pattern; organisation and audit partitions do not.
+    const datasetPattern = new RegExp(`^${keys.datasetPkPrefix}`);
+    for (const pk of [keys.lsoaPk('open-data'), keys.crimeMonthPk('open-data', '2024-03'), keys.documentsPk('open-data'), keys.countsPk('open-data'), keys.importLock('open-data').pk]) {
+      expect(pk).toMatch(datasetPattern);
+    }
+    expect(keys.dataset('open-data').pk).toBe(keys.datasetsPk);
+    for (const pk of [keys.orgPk('notts-csp'), keys.auditPk('notts-csp')]) expect(pk === keys.datasetsPk || datasetPattern.test(pk)).toBe(false);
     // The web deployment may read its two source zips, list the site bucket and put objects in it: nothing else.
     const [, deploy] = ofType(dev.template, 'AWS::IAM::Policy').find(([id]) => id.startsWith('WebDeployRole'))!;
     const deployActions = deploy.Properties.PolicyDocument.Statement.map((s: Statement) => list(s.Action).sort());
@@ -432,7 +476,7 @@ describe('web hosting', () => {
     ]);
   });
 
-  it('serves through CloudFront with origin access control, HTTPS only, and the API at /api/* uncached', () => {
+  it('serves through CloudFront with origin access control, HTTPS only, the API at /api/* uncached but compressed, source maps refused', () => {
     const [, oac] = one(dev.template, 'AWS::CloudFront::OriginAccessControl');
     expect(oac.Properties.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
     const [, dist] = one(dev.template, 'AWS::CloudFront::Distribution');
@@ -448,15 +492,49 @@ describe('web hosting', () => {
     const apiOrigin = cfg.Origins.find((o: any) => o.CustomOriginConfig);
     expect(apiOrigin.CustomOriginConfig).toEqual({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
     expect(apiOrigin.DomainName['Fn::Join'][1][0]).toEqual(ref(apiId));
+    const [policyId, policy] = one(dev.template, 'AWS::CloudFront::CachePolicy');
+    const [functionId, blocker] = one(dev.template, 'AWS::CloudFront::Function');
     expect(cfg.CacheBehaviors).toEqual([
       expect.objectContaining({
         PathPattern: '/api/*',
         TargetOriginId: apiOrigin.Id,
-        CachePolicyId: CACHING_DISABLED,
+        CachePolicyId: ref(policyId),
         OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
         AllowedMethods: expect.arrayContaining(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+        Compress: true,
+      }),
+      expect.objectContaining({
+        PathPattern: '*.map',
+        TargetOriginId: s3Origin.Id,
+        CachePolicyId: CACHING_DISABLED,
+        FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] } }],
       }),
     ]);
+    // Compression needs gzip and brotli on in the cache policy, and caching not switched off outright (all TTLs 0);
+    // min and default TTL 0 keep the API's private/no-cache/no-store answers out of the cache, and the token is in the key.
+    expect(policy.Properties.CachePolicyConfig).toMatchObject({
+      MinTTL: 0,
+      DefaultTTL: 0,
+      MaxTTL: 1,
+      ParametersInCacheKeyAndForwardedToOrigin: {
+        EnableAcceptEncodingGzip: true,
+        EnableAcceptEncodingBrotli: true,
+        HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Authorization'] },
+        QueryStringsConfig: { QueryStringBehavior: 'all' },
+        CookiesConfig: { CookieBehavior: 'none' },
+      },
+    });
+    // The source map behaviour never reaches the bucket: its viewer-request function answers 404 itself.
+    expect(blocker.Properties).toMatchObject({ AutoPublish: true, FunctionCode: SOURCE_MAP_BLOCKER_CODE, FunctionConfig: { Runtime: 'cloudfront-js-2.0' } });
+    const answer = new Function(`${SOURCE_MAP_BLOCKER_CODE}; return handler;`)()({ request: { uri: '/assets/app-abc123.js.map' } });
+    expect(answer).toMatchObject({ statusCode: 404 });
+  });
+
+  it('serves no custom domain by default; a custom domain gets its certificate, TLS 1.2 and a WAF web ACL when asked', () => {
+    const [, dist] = one(dev.template, 'AWS::CloudFront::Distribution');
+    expect(dist.Properties.DistributionConfig.Aliases).toBeUndefined();
+    expect(dist.Properties.DistributionConfig.WebACLId).toBeUndefined();
+    expect(dev.edge).toBeNull();
   });
 
   it('adds security headers to every response, API included', () => {
@@ -488,7 +566,7 @@ describe('web hosting', () => {
     expect(deployments).toHaveLength(2);
     const shell = deployments.find((d) => d.Include)!;
     const assets = deployments.find((d) => !d.Include)!;
-    expect(assets).toMatchObject({ Exclude: ['index.html', RUNTIME_CONFIG_FILE], SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' } });
+    expect(assets).toMatchObject({ Exclude: ['index.html', RUNTIME_CONFIG_FILE, '*.map'], SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' } });
     expect(shell).toMatchObject({ Exclude: ['*'], Include: ['index.html', RUNTIME_CONFIG_FILE], SystemMetadata: { 'cache-control': 'no-cache' } });
     for (const d of deployments) expect(d.DistributionId).toBeUndefined();
     // config.json carries the user pool ids and the sign-in domain, filled in at deploy time.
@@ -506,6 +584,16 @@ describe('web hosting', () => {
       cognito: { region: 'eu-west-2', userPoolId: poolId, clientId, domain: `https://${domainId}.auth.eu-west-2.amazoncognito.com` },
     });
   });
+
+  it('never uploads source maps: the staged web build has none, though the build folder does', () => {
+    const staged = readdirSync(dev.outdir).filter((d) => d.startsWith('asset.') && existsSync(join(dev.outdir, d, 'index.html')));
+    expect(staged.length).toBeGreaterThan(0);
+    for (const dir of staged) {
+      const files = readdirSync(join(dev.outdir, dir), { recursive: true }).map(String);
+      expect(files).toContain(join('assets', 'app-abc123.js'));
+      expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
+    }
+  });
 });
 
 describe('importer and alarms', () => {
@@ -519,28 +607,92 @@ describe('importer and alarms', () => {
     expect(invokeConfig.Properties.MaximumRetryAttempts).toBe(1);
   });
 
-  it('has alarms on API 5xx, Lambda errors and throttles, DynamoDB throttles, import failure and lost audit events, all to one SNS topic', () => {
+  it('sends failed runs to a queue, retries once, and can reserve concurrency 1 for the importer', () => {
+    const [queueId, queue] = one(dev.template, 'AWS::SQS::Queue');
+    expect(queue.Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });
+    const [, invokeConfig] = one(dev.template, 'AWS::Lambda::EventInvokeConfig');
+    expect(invokeConfig.Properties).toMatchObject({
+      MaximumRetryAttempts: 1,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+    });
+    // Schedule events EventBridge cannot deliver go to the same queue.
+    const [, rule] = one(dev.template, 'AWS::Events::Rule');
+    expect(rule.Properties.Targets[0]).toMatchObject({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } }, RetryPolicy: { MaximumRetryAttempts: 2 } });
+    expect(fn(dev.template, 'Importer').ReservedConcurrentExecutions).toBeUndefined();
+    const reserved = synthesise({ context: { importerReservedConcurrency: 'true' } });
+    try {
+      expect(fn(reserved.template, 'Importer').ReservedConcurrentExecutions).toBe(1);
+    } finally {
+      reserved.cleanup();
+    }
+  });
+
+  it('alarms on metrics, never log text: API 5xx, latency, throttles, concurrency, DynamoDB, lost audit events, import failures', () => {
     const [topicId, topic] = one(dev.template, 'AWS::SNS::Topic');
     expect(topic).toBeDefined();
+    // The old metric filter on the log text ({ $.msg = "audit append failed" }) is gone: it never matched on AWS.
+    expect(ofType(dev.template, 'AWS::Logs::MetricFilter')).toEqual([]);
     const alarms = ofType(dev.template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-    const metricOf = (a: any) => a.MetricName ?? a.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.MetricName).sort().join('+');
-    expect(alarms.map(metricOf).sort()).toEqual(['5xx', 'AuditAppendFailures-dev', 'Errors', 'Errors', 'ReadThrottleEvents+WriteThrottleEvents', 'Throttles', 'Throttles']);
+    const byName = new Map(alarms.map((a) => [String(a.AlarmName).replace('SaferPlaces-dev-', ''), a]));
+    expect([...byName.keys()].sort()).toEqual(Object.keys(ALARMS).sort());
+    // An alarm on one metric names it directly, or (a metric with its account and region) as the one MetricStat.
+    const metric = (id: string) => {
+      const a = byName.get(id)!;
+      const stat = a.Metrics?.length === 1 ? a.Metrics[0].MetricStat : undefined;
+      return stat
+        ? { namespace: stat.Metric.Namespace, name: stat.Metric.MetricName, statistic: stat.Stat, period: stat.Period, threshold: a.Threshold }
+        : { namespace: a.Namespace, name: a.MetricName, statistic: a.Statistic ?? a.ExtendedStatistic, period: a.Period, threshold: a.Threshold };
+    };
+    expect(metric('Api5xx')).toMatchObject({ namespace: 'AWS/ApiGateway', name: '5xx', statistic: 'Sum', threshold: 5 });
+    expect(metric('ApiLatencyP95')).toMatchObject({ namespace: 'AWS/ApiGateway', name: 'Latency', statistic: 'p95', threshold: 3000 });
+    expect(byName.get('ApiLatencyP95')).toMatchObject({ EvaluationPeriods: 3, DatapointsToAlarm: 3 });
+    expect(metric('ApiErrors')).toMatchObject({ namespace: 'AWS/Lambda', name: 'Errors', threshold: 5 });
+    expect(metric('ApiThrottles')).toMatchObject({ namespace: 'AWS/Lambda', name: 'Throttles', threshold: 1 });
+    expect(metric('ApiConcurrency')).toMatchObject({ namespace: 'AWS/Lambda', name: 'ConcurrentExecutions', statistic: 'Maximum', threshold: 100 });
+    expect(byName.get('TableThrottles')!.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.MetricName).sort()).toEqual([
+      'ReadThrottleEvents',
+      'WriteThrottleEvents',
+    ]);
+    // The functions' own metrics (EMF), in the stage's namespace with the Powertools service dimension.
+    expect(metric('AuditAppendFailed')).toMatchObject({ namespace: 'SaferPlaces/dev', name: 'AuditAppendFailed', statistic: 'Sum', threshold: 1 });
+    expect(byName.get('AuditAppendFailed')!.Dimensions).toEqual([{ Name: 'service', Value: 'api' }]);
+    expect(metric('ImportFailed')).toMatchObject({ namespace: 'SaferPlaces/dev', name: 'ImportFailed', statistic: 'Sum', threshold: 1 });
+    expect(metric('ImportFailedRuns')).toMatchObject({ namespace: 'AWS/SQS', name: 'ApproximateNumberOfMessagesVisible', threshold: 1 });
+    expect(metric('ImportThrottled')).toMatchObject({ namespace: 'AWS/Lambda', name: 'Throttles', threshold: 1 });
     for (const a of alarms) {
       expect(a.AlarmActions).toEqual([ref(topicId)]);
+      expect(a.OKActions).toEqual([ref(topicId)]);
       expect(a.TreatMissingData).toBe('notBreaching');
+      expect(a.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+      expect(a.AlarmDescription).toMatch(/Runbook: docs\/operations\.md#[a-z0-9]+$/);
     }
-    const importFailed = alarms.find((a) => a.MetricName === 'Errors' && a.Threshold === 1)!;
-    expect(importFailed.AlarmDescription).toMatch(/import failed/);
+    // With reserved concurrency the concurrency alarm is at 80 % of it.
+    expect(ofType(prod.template, 'AWS::CloudWatch::Alarm').find(([, a]) => a.Properties.AlarmName === 'SaferPlaces-prod-ApiConcurrency')![1].Properties.Threshold).toBe(16);
     dev.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'alerts@example.org' });
     dev.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
   });
 
-  it('leaves the importer, its schedule and its alarms out when no force and districts are configured', () => {
+  it('has a dashboard of the same metrics, the alarms and the latest errors', () => {
+    const [, dashboard] = one(dev.template, 'AWS::CloudWatch::Dashboard');
+    expect(dashboard.Properties.DashboardName).toBe('SaferPlaces-dev');
+    // The body is JSON with deploy-time values joined in: its literal parts are enough here.
+    const body = (dashboard.Properties.DashboardBody['Fn::Join'][1] as unknown[]).filter((p) => typeof p === 'string').join('');
+    for (const text of ['"type":"alarm"', '"Latency"', '"stat":"p95"', '"ConcurrentExecutions"', '"ConsumedReadCapacityUnits"', '"ReadThrottleEvents"']) {
+      expect(body).toContain(text);
+    }
+    for (const name of ['AuditAppendFailed', 'ImportSucceeded', 'ImportFailed', 'ImportSkipped', 'CrimesImported']) expect(body).toContain(`"SaferPlaces/dev","${name}","service"`);
+    expect(body).toContain('"ApproximateNumberOfMessagesVisible"');
+    expect(body).toContain('filter level = \\"ERROR\\" or level = \\"WARN\\"');
+  });
+
+  it('leaves the importer, its schedule, queue and alarms out when no force and districts are configured', () => {
     expect(ofType(bare.template, 'AWS::Events::Rule')).toEqual([]);
+    expect(ofType(bare.template, 'AWS::SQS::Queue')).toEqual([]);
     expect(ofType(bare.template, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('Importer'))).toEqual([]);
-    expect(ofType(bare.template, 'AWS::CloudWatch::Alarm')).toHaveLength(5);
+    const names = ofType(bare.template, 'AWS::CloudWatch::Alarm').map(([, a]) => String(a.Properties.AlarmName).replace('SaferPlaces-dev-', ''));
+    expect(names.sort()).toEqual(Object.keys(ALARMS).filter((id) => !id.startsWith('Import')).sort());
     expect(ofType(bare.template, 'AWS::SNS::Subscription')).toEqual([]);
     expect(Object.keys(fn(bare.template, 'Api').Environment.Variables)).not.toContain('MAP_STYLE_URL');
   });
@@ -548,7 +700,19 @@ describe('importer and alarms', () => {
   it('outputs what the README steps need', () => {
     const outputs = Object.keys((dev.template.toJSON() as { Outputs: object }).Outputs);
     expect(outputs).toEqual(
-      expect.arrayContaining(['SiteUrl', 'TableName', 'UserPoolId', 'UserPoolClientId', 'SignInDomain', 'AlarmTopicArn', 'ImporterFunctionName', 'ImporterLogGroup']),
+      expect.arrayContaining([
+        'SiteUrl',
+        'DistributionDomainName',
+        'DashboardName',
+        'TableName',
+        'UserPoolId',
+        'UserPoolClientId',
+        'SignInDomain',
+        'AlarmTopicArn',
+        'ImporterFunctionName',
+        'ImporterLogGroup',
+        'ImporterFailedRunsQueue',
+      ]),
     );
   });
 });
@@ -589,10 +753,14 @@ describe('cdk-nag AWS Solutions checks', () => {
       'AwsSolutions-CFR1',
       'AwsSolutions-CFR2',
       'AwsSolutions-CFR4',
+      'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::<site bucket>/*]',
       'AwsSolutions-L1',
       'AwsSolutions-S1',
+      'AwsSolutions-SQS3',
     ]);
+    // "*" only for X-Ray, on our two function roles.
+    expect(acks.filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]').map((a) => a.path)).toEqual(['SaferPlaces-dev/Api/Handler/Role', 'SaferPlaces-dev/Importer/Handler/Role']);
     for (const a of acks) {
       expect(a.reason.length, `${a.id} at ${a.path}`).toBeGreaterThan(80);
       expect(a.reason).not.toMatch(/^(n\/a|todo|suppress|not needed|ok)\b/i);
@@ -601,5 +769,18 @@ describe('cdk-nag AWS Solutions checks', () => {
     expect(acks.filter((a) => a.id === 'AwsSolutions-APIG4').map((a) => a.path.split('/').at(-1))).toEqual(['GET--api--health', 'GET--api--config']);
     // The runtime acknowledgement covers our two functions and CDK's deployment handler, nothing else.
     expect(acks.filter((a) => a.id === 'AwsSolutions-L1')).toHaveLength(3);
+  });
+});
+
+describe('user administration inside the app', () => {
+  it('lets the API administer its own user pool only, with exactly the commands the Cognito adapter sends', () => {
+    const source = readFileSync(join(import.meta.dirname, '../../apps/api/src/runtime/cognito-users.ts'), 'utf8');
+    const sent = [...new Set([...source.matchAll(/new (\w+)Command\(/g)].map((m) => `cognito-idp:${m[1]}`))].sort();
+    expect(sent.length).toBeGreaterThan(0);
+    expect([...API_USER_POOL_ACTIONS].sort()).toEqual(sent);
+    const [, policy] = ofType(dev.template, 'AWS::IAM::Policy').find(([id]) => id.startsWith('ApiHandlerRole'))!;
+    const statements = (policy.Properties.PolicyDocument.Statement as Statement[]).filter((s) => list(s.Action).some((a) => a.startsWith('cognito-idp:')));
+    const [poolId] = ofType(dev.template, 'AWS::Cognito::UserPool')[0]!;
+    expect(statements).toEqual([{ Effect: 'Allow', Action: [...API_USER_POOL_ACTIONS].sort(), Resource: { 'Fn::GetAtt': [poolId, 'Arn'] } }]);
   });
 });

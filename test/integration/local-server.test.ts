@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +38,8 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
 beforeAll(async () => {
   mkdirSync(webDist, { recursive: true });
   writeFileSync(join(webDist, 'index.html'), '<!doctype html><title>Safer Places test shell</title>');
+  mkdirSync(join(webDist, 'assets'), { recursive: true });
+  writeFileSync(join(webDist, 'assets', 'index-test.js'), 'console.log("shell");');
   server = await startLocalServer(options);
   token = (await call('POST', '/api/dev/sign-in', { role: 'planner' })).json.token;
 });
@@ -94,5 +97,113 @@ describe('local server', () => {
     expect(after.find((c) => c.id === created.json.id)?.name).toBe('Saved before restart');
     expect(after.find((c) => c.id === demoCamera.id)).toMatchObject({ name: 'Edited demo camera', version: version + 1 });
     expect((await call('GET', `/api/help-points/${helpPoint.id}`)).status).toBe(404);
+  });
+});
+
+/** A request with any Host and headers (fetch sets Host itself), straight to the port the server listens on. */
+function raw(method: string, path: string, headers: Record<string, string>, body?: string) {
+  const { port } = new URL(server.url);
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>((ok, fail) => {
+    const req = httpRequest({ host: '127.0.0.1', port: Number(port), method, path, headers: { ...headers, ...(body && { 'content-length': Buffer.byteLength(body) }) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => ok({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+describe('local sign-in safety', () => {
+  const port = () => new URL(server.url).port;
+  const signInBody = JSON.stringify({ role: 'admin', permissions: ['sensitive-cameras'] });
+
+  it('the server says it listens on loopback', () => {
+    expect(server.url).toMatch(/^http:\/\/localhost:\d+$/);
+  });
+
+  it('refuses every request addressed to another name (DNS rebinding), sign-in included', async () => {
+    for (const host of [`rebind.evil.example:${port()}`, `localhost:${Number(port()) + 1}`, 'localhost']) {
+      const page = await raw('GET', '/', { host });
+      expect(page.status, host).toBe(421);
+      const signIn = await raw('POST', '/api/dev/sign-in', { host, 'content-type': 'application/json', origin: `http://${host}` }, signInBody);
+      expect(signIn.status, host).toBe(421);
+      expect(JSON.parse(signIn.text)).toMatchObject({ error: 'misdirected_request' });
+      expect(signIn.text).not.toMatch(/token/);
+    }
+    for (const host of [`localhost:${port()}`, `127.0.0.1:${port()}`]) expect((await raw('GET', '/api/health', { host })).status, host).toBe(200);
+  });
+
+  it('refuses sign-in and changes from another origin, and lets the page itself sign in', async () => {
+    const host = `localhost:${port()}`;
+    const foreign = await raw('POST', '/api/dev/sign-in', { host, 'content-type': 'application/json', origin: 'https://evil.example' }, signInBody);
+    expect(foreign.status).toBe(403);
+    expect(JSON.parse(foreign.text)).toMatchObject({ error: 'cross_origin_refused' });
+    const write = await raw('POST', '/api/cameras', { host, 'content-type': 'application/json', origin: 'https://evil.example', authorization: `Bearer ${token}` }, '{}');
+    expect(write.status).toBe(403);
+    const own = await raw('POST', '/api/dev/sign-in', { host, 'content-type': 'application/json', origin: `http://localhost:${port()}`, 'sec-fetch-site': 'same-origin' }, signInBody);
+    expect(own.status).toBe(200);
+    expect(JSON.parse(own.text).token).toEqual(expect.any(String));
+  });
+
+  it('serves the web app with security headers, and its files still load', async () => {
+    for (const path of ['/', '/assets/index-test.js', '/some/deep/link']) {
+      const res = await call('GET', path);
+      expect(res.status, path).toBe(200);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toMatch(/default-src 'self'/);
+      expect(csp, path).toMatch(/script-src 'self'(;|$)/);
+      expect(csp, path).toMatch(/worker-src 'self' blob:/);
+      expect(csp, path).toMatch(/img-src 'self' data: blob:/);
+      expect(csp, path).toMatch(/frame-ancestors 'none'/);
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('referrer-policy'), path).toBe('strict-origin-when-cross-origin');
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY');
+    }
+    expect((await call('GET', '/assets/index-test.js')).text).toContain('console.log');
+    expect((await call('GET', '/assets/index-test.js')).headers.get('content-type')).toMatch(/javascript/);
+  });
+});
+
+describe('local user administration', () => {
+  let admin: string;
+  const as = (bearer: string) => ({ Authorization: `Bearer ${bearer}` });
+  const signIn = (body: unknown) => call('POST', '/api/dev/sign-in', body, { Authorization: '' });
+
+  beforeAll(async () => {
+    admin = (await signIn({ role: 'admin', name: 'Local admin' })).json.token;
+  });
+
+  it('an administrator invites a user, who then signs in by name with the role the administrator gave', async () => {
+    const invited = await call('POST', '/api/users', { email: 'robin@example.gov.uk', name: 'Robin Hood', role: 'analyst' }, as(admin));
+    expect(invited.status).toBe(201);
+    // The sign-in form asked for viewer; the directory says analyst.
+    const robin = await signIn({ role: 'viewer', name: 'robin hood' });
+    expect(robin.status).toBe(200);
+    const me = await call('GET', '/api/me', undefined, as(robin.json.token));
+    expect(me.json).toMatchObject({ userId: invited.json.id, role: 'analyst', name: 'Robin Hood' });
+    const list = await call('GET', '/api/users', undefined, as(admin));
+    expect(list.json.users.map((u: { email: string }) => u.email)).toContain('robin@example.gov.uk');
+  });
+
+  it('a disabled user cannot sign in; enabled again, they can', async () => {
+    const id = (await call('GET', '/api/users', undefined, as(admin))).json.users.find((u: { name: string }) => u.name === 'Robin Hood').id;
+    expect((await call('PATCH', `/api/users/${id}`, { enabled: false }, as(admin))).status).toBe(200);
+    const refused = await signIn({ role: 'admin', name: 'Robin Hood' });
+    expect(refused.status).toBe(403);
+    expect(refused.json.detail).toMatch(/Robin Hood is disabled/);
+    expect((await call('PATCH', `/api/users/${id}`, { enabled: true }, as(admin))).status).toBe(200);
+    expect((await signIn({ role: 'admin', name: 'Robin Hood' })).status).toBe(200);
+    const audit = await call('GET', '/api/audit', undefined, as(admin));
+    expect(audit.json.events.filter((e: { kind?: string }) => e.kind === 'users').map((e: { detail: string }) => e.detail)).toEqual(
+      expect.arrayContaining(['Robin Hood <robin@example.gov.uk>: disabled', 'Robin Hood <robin@example.gov.uk>: enabled']),
+    );
+  });
+
+  it('other names still sign in into the demo organisation as before', async () => {
+    const res = await signIn({ role: 'planner', name: 'Someone New' });
+    expect(res.status).toBe(200);
+    expect((await call('GET', '/api/me', undefined, as(res.json.token))).json).toMatchObject({ orgId: 'demo-csp', role: 'planner', name: 'Someone New' });
   });
 });

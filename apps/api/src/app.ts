@@ -19,6 +19,7 @@ import {
   type IdempotencyStore,
   type IdGenerator,
   type ReferenceRepository,
+  type UserDirectory,
 } from '@safer-places/domain';
 import { ASSET_KINDS, ASSET_KIND_NAMES, devSignInSchema, hasPermission, type ClientConfig, type Me, type Principal } from '@safer-places/schemas';
 import { auditRoutes, auditTrail } from './audit';
@@ -33,6 +34,7 @@ import { hotspotRoutes } from './routes/hotspots';
 import { planningRoutes } from './routes/planning';
 import { referenceRoutes } from './routes/reference';
 import { scopeRoutes } from './routes/scopes';
+import { userRoutes } from './routes/users';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -48,6 +50,8 @@ export interface AppDeps {
   /** Local only: issues tokens for a chosen role in the given organisation. Absent on Lambda. */
   devSignIn?: { orgId: string; issue(principal: Principal): Promise<{ token: string; expiresAt: string }> };
   log?: (entry: Record<string, unknown>) => void;
+  /** The organisation's users for administrators (GET/POST /api/users, PATCH /api/users/:id): Cognito on AWS, the local store locally. */
+  users?: UserDirectory;
 }
 
 const jsonLog = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
@@ -151,6 +155,7 @@ export function createApp(deps: AppDeps) {
     return c.json<Me>({ userId: p.userId, orgId: p.orgId, role: p.role, name: p.name ?? null, canWrite: writableKinds(p.role), permissions: p.permissions ?? [] });
   });
   api.route('/audit', auditRoutes(deps.audit));
+  api.route('/users', userRoutes(deps.users));
   const creates = idempotent(deps.idempotency, clock, log);
   api.route('/', referenceRoutes(referenceService, layerService, scopes));
   const areas = areaRoutes(areaAnalysis, assetService, referenceService, scopes);

@@ -62,17 +62,66 @@ export function auditTrail(log: AuditLog, clock: Clock, ids: IdGenerator, report
   });
 }
 
+/** Raw events read per store call while looking for events a reader may see. */
+const SCAN_PAGE = 1000;
+
+/**
+ * One page of the log holding only the events the reader may see. `next` must never be the store cursor of an event
+ * the reader may not see (its position is the hidden event's time and id), so it is always the cursor of the last
+ * event handed out, and null when no visible event follows. The store's cursors are opaque: the cursor of a visible
+ * event E is found by reading again from the page's start with a limit that ends exactly at E.
+ */
+export async function visibleAuditPage(
+  log: AuditLog,
+  orgId: string,
+  query: { limit: number; before?: string },
+  visible: (event: AuditEvent) => boolean,
+): Promise<{ events: AuditEvent[]; next: string | null }> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const events: AuditEvent[] = [];
+    // Where the store page holding the last event handed out starts, and that event's index in it.
+    let pageStart: string | undefined = query.before;
+    let lastAt: { start: string | undefined; index: number } | null = null;
+    let more = false;
+    let cursor: string | undefined = query.before;
+    scan: for (;;) {
+      const page = await log.list(orgId, { limit: Math.max(SCAN_PAGE, query.limit + 1), ...(cursor !== undefined && { before: cursor }) });
+      pageStart = cursor;
+      for (const [index, event] of page.events.entries()) {
+        if (!visible(event)) continue;
+        // One visible event beyond the page: there is a next page, and it starts after the last one handed out.
+        if (events.length === query.limit) {
+          more = true;
+          break scan;
+        }
+        events.push(event);
+        lastAt = { start: pageStart, index };
+      }
+      if (page.next === null) break;
+      cursor = page.next;
+    }
+    if (!more || !lastAt) return { events, next: null };
+    const last = events.at(-1)!;
+    const upTo = await log.list(orgId, { limit: lastAt.index + 1, ...(lastAt.start !== undefined && { before: lastAt.start }) });
+    // Events written meanwhile (only possible on the first page, which starts at the newest) shift the positions: again.
+    if (upTo.events.at(-1)?.id === last.id && upTo.next !== null) return { events, next: upTo.next };
+  }
+  throw new ApiProblem(503, 'unavailable', 'the audit log is being written to quickly; try again in a few seconds');
+}
+
 /** GET /api/audit: the organisation's log, newest first, for administrators. */
 export function auditRoutes(log: AuditLog) {
   const app = new Hono<AppEnv>();
   app.get('/', requireRole('admin'), async (c) => {
     const q = parseOrThrow(auditQuerySchema, c.req.query(), 'audit query');
     const principal = c.get('principal');
-    const page = await log.list(principal.orgId, { limit: q.limit, ...(q.before && { before: q.before }) });
-    // Events about covert cameras would show they exist: only readers who may see them get them.
-    const events = hasPermission(principal, 'sensitive-cameras') ? page.events : page.events.filter((e) => !e.sensitive);
+    const query = { limit: q.limit, ...(q.before && { before: q.before }) };
+    // Events about covert cameras would show they exist: only readers who may see them get them, or their positions.
+    const page = hasPermission(principal, 'sensitive-cameras')
+      ? await log.list(principal.orgId, query)
+      : await visibleAuditPage(log, principal.orgId, query, (e) => !e.sensitive);
     c.header('Cache-Control', 'private, no-store');
-    return c.json({ events, next: page.next });
+    return c.json({ events: page.events, next: page.next });
   });
   return app;
 }

@@ -13,10 +13,22 @@ const LOCAL_ISSUER = 'safer-places-local';
 const LOCAL_AUDIENCE = 'safer-places';
 const ROLE_PRIORITY: Role[] = ['admin', 'analyst', 'bid-writer', 'planner', 'viewer'];
 
+/** The role a set of Cognito groups gives: the most capable role group the user is in, or null when in none. */
+export function roleFromGroups(groups: readonly unknown[]): Role | null {
+  return ROLE_PRIORITY.find((r) => groups.includes(r)) ?? null;
+}
+
+/**
+ * Claims every token must carry, whoever signed it. A token without `exp` would never expire: refused, locally and on
+ * AWS alike (jose checks `exp` only when it is present).
+ */
+const REQUIRED_CLAIMS = ['exp'];
+
 function principalFrom(payload: JWTPayload, orgClaim: string, roleOf: (p: JWTPayload) => unknown, permissionsOf: (p: JWTPayload) => unknown[]): Principal {
   const orgId = payload[orgClaim];
   const role = roleOf(payload);
   if (typeof payload.sub !== 'string' || !payload.sub) throw new AuthenticationError('token has no subject');
+  if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) throw new AuthenticationError('token has no expiry time');
   if (typeof orgId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(orgId)) throw new AuthenticationError('token has no organisation');
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw new AuthenticationError('token has no known role');
   const name = typeof payload.name === 'string' ? payload.name : undefined;
@@ -46,7 +58,12 @@ export function createLocalTokenService(secret: Uint8Array, ttlSeconds = 12 * 36
     },
     verifier: {
       async verify(token: string): Promise<Principal> {
-        const { payload } = await jwtVerify(token, secret, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: ['HS256'] });
+        const { payload } = await jwtVerify(token, secret, {
+          issuer: LOCAL_ISSUER,
+          audience: LOCAL_AUDIENCE,
+          algorithms: ['HS256'],
+          requiredClaims: REQUIRED_CLAIMS,
+        });
         return principalFrom(payload, 'org', (p) => p.role, (p) => (Array.isArray(p.perms) ? p.perms : []));
       },
     } satisfies TokenVerifier,
@@ -61,14 +78,19 @@ export function createCognitoVerifier(options: { issuer: string; clientId: strin
   const keys = options.keys ?? createRemoteJWKSet(new URL(`${options.issuer}/.well-known/jwks.json`));
   return {
     async verify(token: string): Promise<Principal> {
-      const { payload } = await jwtVerify(token, keys, { issuer: options.issuer, audience: options.clientId, algorithms: ['RS256'] });
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: options.issuer,
+        audience: options.clientId,
+        algorithms: ['RS256'],
+        requiredClaims: REQUIRED_CLAIMS,
+      });
       if (payload.token_use !== 'id') throw new AuthenticationError('an ID token is required');
       const groups = Array.isArray(payload['cognito:groups']) ? (payload['cognito:groups'] as unknown[]) : [];
       // Roles and permissions are both Cognito groups (e.g. "planner" and "sensitive-cameras").
       return principalFrom(
         payload,
         'custom:orgId',
-        () => ROLE_PRIORITY.find((r) => groups.includes(r)),
+        () => roleFromGroups(groups),
         () => groups,
       );
     },

@@ -1,6 +1,6 @@
 import { SignJWT, exportJWK, generateKeyPair, createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCognitoVerifier } from '../src/auth';
+import { createCognitoVerifier, createLocalTokenService } from '../src/auth';
 import { ORG_A, startTestApp } from './harness';
 
 let t: Awaited<ReturnType<typeof startTestApp>>;
@@ -79,5 +79,52 @@ describe('Cognito ID tokens', () => {
     await expect(verifier.verify(await sign({ token_use: 'id', 'custom:orgId': 'o', 'cognito:groups': ['admin'] }, 'other-client'))).rejects.toThrow();
     await expect(verifier.verify(await sign({ token_use: 'id', 'cognito:groups': ['admin'] }))).rejects.toThrow(/organisation/);
     await expect(verifier.verify(await sign({ token_use: 'id', 'custom:orgId': 'o', 'cognito:groups': [] }))).rejects.toThrow(/role/);
+  });
+});
+
+describe('tokens without an expiry time', () => {
+  const now = Math.floor(Date.now() / 1000);
+
+  it('the local verifier refuses a correctly signed token with no exp, and the API answers 401', async () => {
+    const secret = new TextEncoder().encode('no-exp-secret-no-exp-secret-no-exp!');
+    const { verifier } = createLocalTokenService(secret);
+    const sign = (withExp: boolean) => {
+      const jwt = new SignJWT({ org: ORG_A, role: 'admin', perms: ['sensitive-cameras'] })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('forever')
+        .setIssuer('safer-places-local')
+        .setAudience('safer-places')
+        .setIssuedAt(now);
+      return (withExp ? jwt.setExpirationTime(now + 60) : jwt).sign(secret);
+    };
+    // The same token with exp is accepted: only the missing expiry is refused.
+    expect(await verifier.verify(await sign(true))).toMatchObject({ userId: 'forever', role: 'admin' });
+    await expect(verifier.verify(await sign(false))).rejects.toThrow(/exp/);
+
+    // Through the API, with the app's own signing key: a token without exp never passes authentication.
+    const harnessSecret = new TextEncoder().encode('test-secret-test-secret-test-secret!');
+    const noExp = await new SignJWT({ org: ORG_A, role: 'admin' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('forever')
+      .setIssuer('safer-places-local')
+      .setAudience('safer-places')
+      .setIssuedAt(now)
+      .sign(harnessSecret);
+    const res = await t.call('GET', '/api/me', { headers: { Authorization: `Bearer ${noExp}` } });
+    expect(res.status).toBe(401);
+    expect(res.json.error).toBe('unauthorized');
+  });
+
+  it('the Cognito verifier refuses an ID token with no exp', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' };
+    const issuer = 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_test';
+    const verifier = createCognitoVerifier({ issuer, clientId: 'client-1', keys: createLocalJWKSet({ keys: [jwk] }) });
+    const claims = { token_use: 'id', 'custom:orgId': 'notts-csp', 'cognito:groups': ['admin', 'sensitive-cameras'] };
+    const base = () => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(issuer).setAudience('client-1').setSubject('user-1').setIssuedAt(now);
+    expect(await verifier.verify(await base().setExpirationTime(now + 60).sign(privateKey))).toMatchObject({ role: 'admin' });
+    await expect(verifier.verify(await base().sign(privateKey))).rejects.toThrow(/exp/);
+    // An expired one is refused too (as before).
+    await expect(verifier.verify(await base().setExpirationTime(now - 120).sign(privateKey))).rejects.toThrow(/exp/);
   });
 });

@@ -43,6 +43,7 @@ import { DrawTools, SavedAreaList } from './components/DrawTools';
 import { StrategicView } from './components/StrategicView';
 import type { StrategicGroupBy } from './api/client';
 import { AuditLogView } from './components/AuditLogView';
+import { UsersPanel } from './features/users';
 import { HotspotPanel } from './components/HotspotPanel';
 import { PlannerPanel, type PlannerPickKind } from './components/PlannerPanel';
 import { usePlanner } from './components/PlannerState';
@@ -168,6 +169,7 @@ export function App() {
   const [drawProblem, setDrawProblem] = useState<string | null>(null);
   const [strategicOpen, setStrategicOpen] = useState(false);
   const [auditOpen, setAuditOpen] = useState(false);
+  const [usersOpen, setUsersOpen] = useState(false);
   // Hot spot analysis: the panel's choices survive closing it; the answer and what is selected in it do not.
   const [hotspotOpen, setHotspotOpen] = useState(false);
   const [hotspotQuery, setHotspotQuery] = useState<HotspotQueryState>(DEFAULT_HOTSPOT_QUERY);
@@ -220,6 +222,7 @@ export function App() {
     setDrawProblem(null);
     setStrategicOpen(false);
     setAuditOpen(false);
+    setUsersOpen(false);
     setHotspotOpen(false);
     setHotspotAnswer(null);
     setPlannerOpen(false);
@@ -463,13 +466,14 @@ export function App() {
       } else if (plannerPick) setPlannerPick(null);
       else if (strategicOpen) setStrategicOpen(false);
       else if (auditOpen) setAuditOpen(false);
+      else if (usersOpen) setUsersOpen(false);
       else if (hotspotOpen && !selection) closeHotspots();
       else if (plannerOpen && !selection) closePlanner();
       else if (selection && !areaDraft) setSelection(null);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [addKind, selection, drawTool, areaEdit, areaDraft, strategicOpen, auditOpen, hotspotOpen, lassoActive, announce, plannerPick, plannerOpen]);
+  }, [addKind, selection, drawTool, areaEdit, areaDraft, strategicOpen, auditOpen, usersOpen, hotspotOpen, lassoActive, announce, plannerPick, plannerOpen]);
 
   // While hot spots are shown the LSOA shading turns plain (outlines stay for orientation), so the cells carry the
   // only colour on the map; closing the panel brings the shading back.
@@ -1112,12 +1116,27 @@ export function App() {
                     onClick={() => {
                       setDrawTool(null);
                       setStrategicOpen(false);
+                      setUsersOpen(false);
                       setAuditOpen(!auditOpen);
                     }}
                   >
                     Audit log
                   </button>
                   <p className="hint">Who changed, uploaded or exported what, and refused requests.</p>
+                  <button
+                    type="button"
+                    className="button button--block"
+                    aria-expanded={usersOpen}
+                    onClick={() => {
+                      setDrawTool(null);
+                      setStrategicOpen(false);
+                      setAuditOpen(false);
+                      setUsersOpen(!usersOpen);
+                    }}
+                  >
+                    Users
+                  </button>
+                  <p className="hint">Invite colleagues, set their role and the covert cameras permission, disable an account.</p>
                 </>
               )}
             </section>
@@ -1287,6 +1306,9 @@ export function App() {
             />
           )}
           {auditOpen && me?.role === 'admin' && !strategicOpen && <AuditLogView load={loadAudit} onClose={() => setAuditOpen(false)} />}
+          {usersOpen && me?.role === 'admin' && !strategicOpen && !auditOpen && (
+            <UsersPanel api={api} me={me} mode={config?.cognito ? 'cognito' : 'local'} onClose={() => setUsersOpen(false)} />
+          )}
           {me && !dataReady && !layerError && <p className="loading" role="status">Loading map data…</p>}
           {layerError && <p className="message message--error map-message" role="alert">{layerError}</p>}
           {addKind && !draft && (

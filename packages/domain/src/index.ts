@@ -18,3 +18,4 @@ export * from './bids/index';
 export { CrimeSelection, type CrimeSelectionRequest, type ProjectedPoints } from './crime-selection';
 export * from './planning/index';
 export * from './scope';
+export * from './users';

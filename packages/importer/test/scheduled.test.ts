@@ -4,6 +4,7 @@
  * dataset lock that keeps two runs from overlapping.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TABLE_DEFINITION, createDocumentClient, ensureTable, keys } from '@safer-places/store';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '@safer-places/store/embedded';
@@ -127,6 +128,17 @@ describe('the scheduled import handler', () => {
     expect(emf().map((d) => d[IMPORTER_METRICS.importSkipped])).toEqual([1]);
     expect(await lockItem('busy')).toMatchObject({ owner: 'other-run' });
   });
+
+  it("lets Lambda's retry of a run that died holding the lock (same request id) take it back and do the work", async () => {
+    // The first attempt timed out or ran out of memory: its lock is still there, not yet expired.
+    expect((await acquireImportLock(doc, TABLE, 'retried', 'aws-req-7')).acquired).toBe(true);
+    const { handler, emf } = instrumented({ DATASET_ID: 'retried' });
+    const context = { awsRequestId: 'aws-req-7', functionName: 'importer', getRemainingTimeInMillis: () => 840_000 } as unknown as Context;
+    const outcome = await handler({ months: 1 }, context);
+    expect(outcome).toMatchObject({ datasetId: 'retried', months: ['2024-02'] });
+    expect(emf().map((d) => d[IMPORTER_METRICS.importSucceeded])).toEqual([1]);
+    expect(await lockItem('retried')).toBeUndefined();
+  });
 });
 
 describe('the import lock', () => {
@@ -143,10 +155,14 @@ describe('the import lock', () => {
     });
     const second = await acquireImportLock(doc, TABLE, 'ds-a', 'run-2', later(60));
     expect(second).toEqual({ acquired: false, holder: { owner: 'run-1', acquiredAt: t0.toISOString(), expiresAt: t0.getTime() / 1000 + IMPORT_LOCK_SECONDS } });
+    // Its owner (the retry of the same invocation) gets it back, with a new expiry: the run's own deadline.
+    expect((await acquireImportLock(doc, TABLE, 'ds-a', 'run-1', later(120), 900)).acquired).toBe(true);
+    expect(await lockItem('ds-a')).toMatchObject({ owner: 'run-1', [TABLE_DEFINITION.timeToLiveAttribute]: t0.getTime() / 1000 + 120 + 900 });
     // Another dataset has a lock of its own.
     expect((await acquireImportLock(doc, TABLE, 'ds-b', 'run-2', later(60))).acquired).toBe(true);
     if (first.acquired) await first.lock.release();
-    expect((await acquireImportLock(doc, TABLE, 'ds-a', 'run-2', later(61))).acquired).toBe(true);
+    expect(await lockItem('ds-a')).toBeUndefined();
+    expect((await acquireImportLock(doc, TABLE, 'ds-a', 'run-2', later(121))).acquired).toBe(true);
   });
 
   it('outlasts any run, and is taken over once expired even before TTL removes it; the late owner cannot free it', async () => {

@@ -4,6 +4,7 @@ import { categorySelectionSchema } from './crime-categories';
 import { areaGeometrySchema } from './geometry';
 import { monthSchema } from './reference';
 import { scopeSchema } from './scope';
+import { visibleText } from './text';
 
 const datasetParam = z.string().min(1).max(64).optional();
 
@@ -62,7 +63,7 @@ export interface ApiError {
 
 export const devSignInSchema = z.strictObject({
   role: roleSchema,
-  name: z.string().trim().min(1).max(80).optional(),
+  name: visibleText('name', 80).optional(),
   permissions: z.array(permissionSchema).max(PERMISSIONS.length).optional(),
 });
 

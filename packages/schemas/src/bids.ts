@@ -4,6 +4,7 @@ import type { AreaGeometry, FeatureCollection } from './geometry';
 import type { DataSource, Month } from './reference';
 import { CRIME_GROUPS, categoryLabel, categorySelectionSchema, type CrimeCategory } from './crime-categories';
 import { monthSchema } from './reference';
+import { visibleText } from './text';
 
 /*
  * The bid writer's contract (issue #5): eligible LSOAs, a target area and a one-click evidence pack. This file is the
@@ -258,7 +259,7 @@ export const BID_PRESET_NOTE =
   'Official eligibility thresholds change from round to round and are set in each prospectus: check these criteria ' +
   'against the current prospectus and the OPCC before you rely on them.';
 
-const name = z.string().trim().min(1, 'name is required').max(120, 'name is at most 120 characters');
+const name = visibleText('name', 120);
 const notes = z.string().max(2000, 'notes are at most 2,000 characters').optional();
 
 /** An organisation's own preset (`POST /api/bid-presets`, `PUT /api/bid-presets/:id` with If-Match). */

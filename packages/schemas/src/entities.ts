@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { partnershipAreaInputSchema, type PartnershipAreaInput } from './scope';
 import { areaGeometrySchema, pointSchema } from './geometry';
+import { visibleText } from './text';
 import { bidInputSchema, bidPresetInputSchema, type Bid, type BidInput, type BidPresetInput } from './bids';
 import {
   bearingDegSchema,
@@ -15,7 +16,7 @@ import {
 } from './planning';
 
 const isoDate = z.iso.date({ error: 'dates must be YYYY-MM-DD' });
-const name = z.string().trim().min(1, 'name is required').max(120, 'name is at most 120 characters');
+const name = visibleText('name', 120);
 const notes = z.string().max(2000, 'notes are at most 2,000 characters').optional();
 
 function datesInOrder(v: { startDate?: string | undefined; endDate?: string | undefined }, ctx: z.RefinementCtx) {
@@ -63,10 +64,10 @@ export const helpPointInputSchema = z.strictObject({
 export const pspoZoneInputSchema = z
   .strictObject({
     name,
-    prohibitions: z.array(z.string().trim().min(1).max(200)).min(1, 'list at least one prohibition').max(30),
+    prohibitions: z.array(visibleText('prohibition', 200)).min(1, 'list at least one prohibition').max(30),
     startDate: isoDate,
     endDate: isoDate,
-    district: z.string().trim().min(1).max(80),
+    district: visibleText('district', 80),
     geometry: areaGeometrySchema,
     notes,
   })

@@ -9,3 +9,5 @@ export * from './planning';
 export * from './planning-api';
 export * from './scope';
 export * from './numbers';
+export * from './text';
+export * from './users';

@@ -6,6 +6,7 @@ import { bboxSchema, pointSchema } from './geometry';
 import { bearingDegSchema, fieldOfViewDegSchema, fieldOfViewTogether } from './planning';
 import { monthSchema } from './reference';
 import { scopeSchema } from './scope';
+import { visibleText } from './text';
 
 /*
  * Requests of the planner's workflow: patrol plans, CCTV coverage gaps, candidate camera sites, re-deployable camera
@@ -61,7 +62,7 @@ export type PatrolPlanQuery = z.infer<typeof patrolPlanQuerySchema>;
 /** A camera that does not exist yet ("what if"), or a proposed site: all round unless a bearing and view are given. */
 export const proposedCameraSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(120).optional(),
+    name: visibleText('name', 120).optional(),
     location: pointSchema,
     type: cameraTypeSchema.default('fixed'),
     coverageRadiusM: z.number().int().min(5).max(1000).optional(),

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Audited } from './entities';
 import { pointSchema } from './geometry';
+import { visibleText } from './text';
 
 /*
  * The planner's own records, kept per organisation and versioned like every other item: patrol visits (the dosage
@@ -59,7 +60,7 @@ export function addMonthsToDate(isoDay: string, months: number): string {
 
 /** One visit to a patrol hot spot: where (the spot's centre and name), when, how long and by whom (role). */
 export const patrolVisitInputSchema = z.strictObject({
-  spotName: z.string().trim().min(1, 'spotName is required').max(200, 'spotName is at most 200 characters'),
+  spotName: visibleText('spotName', 200),
   location: pointSchema,
   radiusM: z.number().int().min(25, 'radiusM is at least 25 m').max(500, 'radiusM is at most 500 m').default(DEFAULT_SPOT_RADIUS_M),
   visitDate: isoDate.refine((d) => d >= '2000-01-01', 'visitDate must be in 2000 or later'),
@@ -77,7 +78,7 @@ export type PatrolVisit = PatrolVisitInput & Audited;
 export const cameraDeploymentInputSchema = z
   .strictObject({
     cameraId: z.string().min(1, 'cameraId is required').max(64),
-    siteName: z.string().trim().min(1, 'siteName is required').max(200, 'siteName is at most 200 characters'),
+    siteName: visibleText('siteName', 200),
     location: pointSchema,
     startDate: isoDate,
     endDate: isoDate.optional(),

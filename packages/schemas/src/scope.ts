@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { BBox } from './geometry';
+import { visibleText } from './text';
 
 /**
  * The place an analysis runs on. Every analysis route takes the same `scope` (a query parameter, or a body field on
@@ -157,7 +158,7 @@ export const homeScopeInputSchema = z.strictObject({ scope: z.string().min(1, 's
 /** A named, saved grouping of districts or LSOAs, e.g. "Bassetlaw, Newark & Sherwood CSP" or an OPCC programme's areas. */
 export const partnershipAreaInputSchema = z
   .strictObject({
-    name: z.string().trim().min(1, 'name is required').max(120, 'name is at most 120 characters'),
+    name: visibleText('name', 120),
     districts: z
       .array(z.string().trim().toUpperCase().regex(AREA_CODE, 'districts are LAD codes, e.g. E07000174'))
       .max(MAX_SCOPE_DISTRICTS, `at most ${MAX_SCOPE_DISTRICTS} districts`)

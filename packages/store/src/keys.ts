@@ -14,6 +14,19 @@ export const keys = {
   auditPk: (orgId: string) => `AUDIT#${orgId}`,
   audit: (orgId: string, at: string, id: string) => ({ pk: `AUDIT#${orgId}`, sk: `${at}#${id}` }),
   idempotency: (orgId: string, userId: string, key: string) => ({ pk: `ORG#${orgId}`, sk: `IDEMPOTENCY#${userId}#${key}` }),
+  /**
+   * A file upload's commit record: its items are written at their own keys tagged with the upload's id and run, and
+   * are visible only while this record says committed for that run (asset-repository.ts). Never deleted once committed.
+   */
+  upload: (orgId: string, uploadId: string) => ({ pk: `ORG#${orgId}`, sk: `UPLOAD#${uploadId}` }),
+  /** An upload in flight, or left by a process that died: the clean-up finds these and completes or undoes them. */
+  uploadJournal: (orgId: string, uploadId: string) => ({ pk: `ORG#${orgId}`, sk: `UPLOADING#${uploadId}` }),
+  uploadJournalPrefix: 'UPLOADING#',
+  /** Local users (the local user directory; on AWS users live in Cognito): the user, and claims on e-mail and name. */
+  user: (orgId: string, id: string) => ({ pk: `ORG#${orgId}`, sk: `USER#${id}` }),
+  userPrefix: 'USER#',
+  userEmail: (orgId: string, email: string) => ({ pk: `ORG#${orgId}`, sk: `USEREMAIL#${email}` }),
+  userName: (orgId: string, nameKey: string) => ({ pk: `ORG#${orgId}`, sk: `USERNAME#${nameKey}` }),
 
   datasetsPk: 'DATASETS',
   dataset: (datasetId: string) => ({ pk: 'DATASETS', sk: datasetId }),
@@ -31,6 +44,19 @@ export const keys = {
     pk: `DS#${datasetId}#COUNTS`,
     sk: `${month}#${String(chunk).padStart(3, '0')}`,
   }),
+  /**
+   * The scheduled import's lock for one dataset: written with a condition (absent or expired) so two runs never write
+   * the same dataset at once; it carries an expiry (the table's TTL attribute) so a crashed run cannot hold it forever.
+   */
+  importLock: (datasetId: string) => ({ pk: `DS#${datasetId}#LOCK`, sk: 'IMPORT' }),
+
+  /**
+   * Partition key prefixes, for IAM conditions on dynamodb:LeadingKeys (infra/lib builds its patterns from these, not
+   * from literals): every audit partition (auditPk) starts with the first, every dataset partition (LSOAs, crime
+   * months, documents, counts, the import lock) with the second.
+   */
+  auditPkPrefix: 'AUDIT#',
+  datasetPkPrefix: 'DS#',
 };
 
 export type Key = { pk: string; sk: string };

@@ -9,7 +9,7 @@ import {
   seedDemoIfEmpty,
 } from '@safer-places/domain';
 import type { AssetKind, AuditEvent, Permission, Principal, Role } from '@safer-places/schemas';
-import { createDocumentClient, dynamoPorts, ensureTable, type DynamoPorts } from '@safer-places/store';
+import { DynamoUserDirectory, createDocumentClient, dynamoPorts, ensureTable, type DynamoPorts } from '@safer-places/store';
 import { startEmbeddedDynamo } from '@safer-places/store/embedded';
 
 export const ORG_A = DEMO_ORG_ID;
@@ -90,8 +90,9 @@ export async function startSecurityApp(options: { demo?: Parameters<typeof gener
   const app = createApp({
     ...ports,
     verifier: tokens.verifier,
-    // As `npm start` runs it: local sign-in into the demo organisation.
+    // As `npm start` runs it: local sign-in into the demo organisation, and the local user directory.
     devSignIn: { orgId: ORG_A, issue: (p) => tokens.issue(p) },
+    users: new DynamoUserDirectory(doc, table),
     log: (e) => (e.level === 'error' ? errors.push(e) : undefined),
   });
 

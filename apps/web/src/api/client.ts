@@ -23,6 +23,7 @@ import type {
   SignInResponse,
 } from '@safer-places/schemas';
 import { scopeApi } from '../features/scope/api';
+import { usersApi } from '../features/users/api';
 import { planningApi } from './planning';
 
 /** A GeoJSON layer as the API sends it, with its foreign members. */
@@ -219,6 +220,7 @@ export function createApiClient(opts: ApiClientOptions) {
   return {
     ...planningApi(request, download, buildQuery),
     ...scopeApi(request, buildQuery),
+    ...usersApi(request),
     config: () => request<ClientConfig>('GET', '/api/config', { auth: false }),
     signIn: (role: Role, name?: string, permissions: Permission[] = []) =>
       request<SignInResponse>('POST', '/api/dev/sign-in', { auth: false, body: { role, ...(name && { name }), ...(permissions.length > 0 && { permissions }) } }),

@@ -94,6 +94,8 @@ export interface RunOptions {
   months?: number;
   /** Who holds the import lock while this run goes on (the Lambda request id); default a random id. */
   owner?: string;
+  /** How long the lock lasts: the run's remaining time on Lambda; default IMPORT_LOCK_SECONDS. */
+  lockSeconds?: number;
   /** Wraps the DynamoDB client (the tracer on Lambda). */
   wrapClient?: (doc: DynamoDBDocumentClient) => DynamoDBDocumentClient;
   /** The lock's clock (tests). */
@@ -122,7 +124,7 @@ async function run(env: Env, options: RunOptions, log: Log): Promise<ScheduledIm
   const client = createDocumentClient(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {});
   const doc = options.wrapClient ? options.wrapClient(client) : client;
   try {
-    const attempt = await acquireImportLock(doc, settings.tableName, settings.datasetId, options.owner ?? randomUUID(), options.now?.());
+    const attempt = await acquireImportLock(doc, settings.tableName, settings.datasetId, options.owner ?? randomUUID(), options.now?.(), options.lockSeconds);
     if (!attempt.acquired) {
       const reason = `another import of dataset ${settings.datasetId} is under way${attempt.holder ? ` (${attempt.holder.owner}, since ${attempt.holder.acquiredAt})` : ''}`;
       log({ level: 'warn', msg: 'scheduled import skipped', reason, datasetId: settings.datasetId, holder: attempt.holder });
@@ -131,7 +133,8 @@ async function run(env: Env, options: RunOptions, log: Log): Promise<ScheduledIm
     try {
       return await download(env, options, log, settings, doc, started);
     } finally {
-      await attempt.lock.release();
+      // Not freed (the table unreachable): it expires by itself, and must not hide how the run ended.
+      await attempt.lock.release().catch((err: unknown) => log({ level: 'warn', msg: 'import lock not released; it expires by itself', error: String(err) }));
     }
   } finally {
     client.destroy();
@@ -194,6 +197,9 @@ async function download(
   }
 }
 
+/** Added to the run's remaining time for the lock's expiry. */
+const LOCK_MARGIN_SECONDS = 30;
+
 /** The manual invocation's {"months": n}, if any. */
 function monthsOf(event: unknown): number | undefined {
   return typeof event === 'object' && event !== null && 'months' in event ? ((event as { months: unknown }).months as number) : undefined;
@@ -220,6 +226,8 @@ export function createHandler(telemetry: ImporterTelemetry, env: Env = process.e
         wrapClient: (doc) => tracer.captureAWSv3Client(doc),
         ...(months !== undefined && { months }),
         ...(context?.awsRequestId && { owner: context.awsRequestId }),
+        // The lock lasts as long as this run can: to its deadline, and a little more for clocks that differ.
+        ...(context?.getRemainingTimeInMillis && { lockSeconds: Math.ceil(context.getRemainingTimeInMillis() / 1000) + LOCK_MARGIN_SECONDS }),
       });
       if ('skipped' in outcome) count(metrics, IMPORTER_METRICS.importSkipped);
       else {

@@ -1,14 +1,16 @@
 /**
  * One import per dataset at a time. The scheduled run and a manual `aws lambda invoke` (a first load, a catch-up) can
  * otherwise overlap and write the same months and dataset summary at once. The lock is one item in the table
- * (keys.importLock), put only if it is absent or expired, and deleted by its owner when the run ends. It carries an
- * expiry in the table's TTL attribute, longer than Lambda's 15-minute limit, so a run killed mid-way (timeout, out of
- * memory) cannot hold it: the next run takes it over once it has expired, whether or not TTL has removed it yet.
+ * (keys.importLock), put only if it is absent, expired or already this owner's, and deleted by its owner when the run
+ * ends. It carries an expiry in the table's TTL attribute, no earlier than the run's own deadline (Lambda stops a run
+ * at its timeout), so a run killed mid-way cannot hold it for long: the next run takes it over once it has expired,
+ * whether or not TTL has removed it yet. The owner is the Lambda request id, which Lambda keeps when it retries a
+ * failed asynchronous invocation: the retry of a run that timed out or ran out of memory takes its own lock back at once.
  */
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE_DEFINITION, keys } from '@safer-places/store';
 
-/** How long a lock lasts: longer than any run can (Lambda stops a function after at most 15 minutes). */
+/** How long a lock lasts when the run's deadline is unknown: longer than any run can (Lambda's limit is 15 minutes). */
 export const IMPORT_LOCK_SECONDS = 20 * 60;
 
 const EXPIRES = TABLE_DEFINITION.timeToLiveAttribute;
@@ -45,10 +47,11 @@ export async function acquireImportLock(
       new PutCommand({
         TableName: tableName,
         Item: { ...key, owner, acquiredAt: now.toISOString(), [EXPIRES]: nowSeconds + seconds },
-        // Free, or held by a run that is over: TTL deletion is lazy, so the expiry is checked here too.
-        ConditionExpression: 'attribute_not_exists(pk) OR #expires <= :now',
-        ExpressionAttributeNames: { '#expires': EXPIRES },
-        ExpressionAttributeValues: { ':now': nowSeconds },
+        // Free, held by a run that is over (TTL deletion is lazy, so the expiry is checked here too), or ours already
+        // (this is the retry of a run that died holding it). "owner" is a DynamoDB reserved word.
+        ConditionExpression: 'attribute_not_exists(pk) OR #expires <= :now OR #owner = :owner',
+        ExpressionAttributeNames: { '#expires': EXPIRES, '#owner': 'owner' },
+        ExpressionAttributeValues: { ':now': nowSeconds, ':owner': owner },
       }),
     );
   } catch (err) {
@@ -70,7 +73,6 @@ export async function acquireImportLock(
             new DeleteCommand({
               TableName: tableName,
               Key: key,
-              // "owner" is a DynamoDB reserved word.
               ConditionExpression: '#owner = :owner',
               ExpressionAttributeNames: { '#owner': 'owner' },
               ExpressionAttributeValues: { ':owner': owner },
