@@ -24,6 +24,7 @@ interface E2eMap {
   getStyle(): { name?: string; layers: { id: string }[] };
   getPaintProperty(layer: string, name: string): unknown;
   isMoving(): boolean;
+  getBounds(): { getWest(): number; getSouth(): number; getEast(): number; getNorth(): number };
 }
 
 /** The small part of terra-draw (the map's drawing layer) the browser tests read. */

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFiles, openStore } from '@safer-places/importer';
 import { addMonthsToDate } from '@safer-places/schemas';
 import { SHARED_DATA, mustHaveSharedData, sharedDataAvailable } from '../integration/shared-data';
 import { ARTIFACTS, apiJson, canvasPixels, launchChromium, openBrowserSession, signInAs, waitForMapIdle, waitForMapReady, waitForRendered, type BrowserSession } from './browser';
 import { demo } from './demo';
+import { importCounty } from './county';
 import { startApi, type RunningApi } from './server';
 
 /**
@@ -362,24 +362,12 @@ it('has the real Nottinghamshire data when CI=true', () => {
 });
 
 describe.runIf(sharedDataAvailable)('patrols and CCTV on imported real data', () => {
-  const MONTHS = ['2024-10', '2024-11', '2024-12'];
   let real: RunningApi;
   let browser: Browser;
   let p: Page;
 
   beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'safer-places-e2e-planner-'));
-    const store = await openStore({ dataDir });
-    await importFiles(
-      [
-        join(SHARED_DATA, 'lsoa21-boundaries'),
-        join(SHARED_DATA, 'population/lsoa21-census2021-usual-residents-nottinghamshire.csv'),
-        join(SHARED_DATA, 'lookups'),
-        ...MONTHS.map((m) => join(SHARED_DATA, 'police-uk', `${m}-nottinghamshire-street.csv`)),
-      ],
-      { reference: store.reference, datasetId: 'open-data', datasetName: 'Nottinghamshire open data' },
-    );
-    await store.close();
+    const dataDir = await importCounty('planner', { deprivation: false });
     real = await startApi({ dataDir });
     browser = await launchChromium();
     p = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -1,5 +1,4 @@
-import { createReadStream, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as turf from '@turf/turf';
 import { parse } from 'csv-parse';
@@ -7,13 +6,13 @@ import type { Feature, FeatureCollection, Polygon } from 'geojson';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strFromU8, unzipSync } from 'fflate';
-import { importFiles, openStore } from '@safer-places/importer';
 import { SHARED_DATA, mustHaveSharedData, sharedDataAvailable } from '../integration/shared-data';
 import { PRIMARY_LAYER, findClickTarget, launchChromium, signInAs, waitForMapReady } from './browser';
+import { COUNTY_MONTHS, importCounty } from './county';
 import { REPO_ROOT, startApi, type RunningApi } from './server';
 
 /** The map on real Nottinghamshire data: imported with `npm run import`'s code, then opened as a user would. */
-const MONTHS = ['2024-10', '2024-11', '2024-12'];
+const MONTHS = COUNTY_MONTHS;
 
 it('has the real Nottinghamshire data when CI=true', () => {
   if (mustHaveSharedData) expect(sharedDataAvailable, `shared data missing at ${SHARED_DATA}`).toBe(true);
@@ -25,19 +24,7 @@ describe.runIf(sharedDataAvailable)('map on imported real data', () => {
   let page: Page;
 
   beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'safer-places-e2e-real-'));
-    const store = await openStore({ dataDir });
-    await importFiles(
-      [
-        join(SHARED_DATA, 'lsoa21-boundaries'),
-        join(SHARED_DATA, 'iod2025-nottinghamshire.csv'),
-        join(SHARED_DATA, 'population/lsoa21-census2021-usual-residents-nottinghamshire.csv'),
-        join(SHARED_DATA, 'lookups'),
-        ...MONTHS.map((m) => join(SHARED_DATA, 'police-uk', `${m}-nottinghamshire-street.csv`)),
-      ],
-      { reference: store.reference, datasetId: 'open-data', datasetName: 'Nottinghamshire open data' },
-    );
-    await store.close();
+    const dataDir = await importCounty('real');
     api = await startApi({ dataDir });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });

@@ -1,11 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFiles, openStore } from '@safer-places/importer';
 import { SHARED_DATA, mustHaveSharedData, sharedDataAvailable } from '../integration/shared-data';
 import { ARTIFACTS, apiFromPage, launchChromium, signInAs, waitForMapIdle, waitForMapReady } from './browser';
+import { importCounty } from './county';
 import { startApi, type RunningApi } from './server';
 
 /**
@@ -13,7 +11,6 @@ import { startApi, type RunningApi } from './server';
  * the header once, and the LSOA shading (layer and statistics), the hot spot analysis and a patrol plan all run on
  * Mansfield alone: the requests the page sends name it, the answers say so, and only Mansfield's LSOAs are drawn.
  */
-const MONTHS = ['2024-10', '2024-11', '2024-12'];
 const MANSFIELD = 'district:E07000174';
 const MANSFIELD_LSOAS = 68;
 
@@ -51,19 +48,7 @@ describe.runIf(sharedDataAvailable)('the place picker on real data (Mansfield)',
     });
 
   beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'safer-places-e2e-scope-'));
-    const store = await openStore({ dataDir });
-    await importFiles(
-      [
-        join(SHARED_DATA, 'lsoa21-boundaries'),
-        join(SHARED_DATA, 'iod2025-nottinghamshire.csv'),
-        join(SHARED_DATA, 'population/lsoa21-census2021-usual-residents-nottinghamshire.csv'),
-        join(SHARED_DATA, 'lookups'),
-        ...MONTHS.map((m) => join(SHARED_DATA, 'police-uk', `${m}-nottinghamshire-street.csv`)),
-      ],
-      { reference: store.reference, datasetId: 'open-data', datasetName: 'Nottinghamshire open data' },
-    );
-    await store.close();
+    const dataDir = await importCounty('scope');
     api = await startApi({ dataDir });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
