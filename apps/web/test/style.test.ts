@@ -41,10 +41,8 @@ describe('resolveBaseStyle', () => {
       signal = init?.signal;
       return new Promise<never>(() => undefined);
     });
-    const started = Date.now();
     const r = await resolveBaseStyle('https://slow.example/style.json', hang, 50);
     expect(r).toMatchObject({ kind: 'offline', reason: 'base map style unavailable: timed out after 50 ms' });
     expect(signal?.aborted).toBe(true);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
