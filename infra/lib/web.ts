@@ -29,6 +29,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source, type ISource, type SourceConfig } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { siteContentSecurityPolicy } from '@safer-places/schemas';
 import type { CognitoClientConfig } from '@safer-places/schemas';
 import type { Auth } from './auth';
 import type { StageConfig } from './config';
@@ -65,26 +66,8 @@ export interface RuntimeConfig {
  * revocation endpoints; sign-in and sign-out themselves are navigations), and the base map's hosts.
  */
 export function contentSecurityPolicy(signInUrl: string, config: Pick<StageConfig, 'mapStyleUrl' | 'cspConnectSrc'>): string {
-  const connect = new Set(["'self'", signInUrl]);
-  if (config.mapStyleUrl) connect.add(new URL(config.mapStyleUrl).origin);
-  for (const origin of config.cspConnectSrc) connect.add(origin);
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    // MapLibre's worker is a file of the site; blob: for the workers it can also create.
-    "worker-src 'self' blob:",
-    "child-src 'self' blob:",
-    // MapLibre and React set element styles.
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src ${[...connect].join(' ')}`,
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    'upgrade-insecure-requests',
-  ].join('; ');
+  const origins = [signInUrl, ...(config.mapStyleUrl ? [new URL(config.mapStyleUrl).origin] : []), ...config.cspConnectSrc];
+  return siteContentSecurityPolicy(origins, { upgradeInsecureRequests: true });
 }
 
 export interface WebProps {

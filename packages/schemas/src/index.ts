@@ -11,3 +11,4 @@ export * from './scope';
 export * from './numbers';
 export * from './text';
 export * from './users';
+export * from './csp';

@@ -9,6 +9,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { AssetService, DEMO_ORG_ID, generateDemoDataset, localSignInPrincipal, seedDemoIfEmpty } from '@safer-places/domain';
 import { DEFAULT_TABLE_NAME, DynamoUserDirectory, createDocumentClient, dynamoPorts, ensureTable } from '@safer-places/store';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '@safer-places/store/embedded';
+import { siteContentSecurityPolicy } from '@safer-places/schemas';
 import { createApp, type AppDeps } from '../app';
 import { createCognitoVerifier, createLocalTokenService } from '../auth';
 import { readCognitoEnv, type CognitoSettings } from './cognito-env';
@@ -150,22 +151,8 @@ function originOf(url: string | null | undefined): string | null {
  * inherits this policy with its own <style>.
  */
 export function localContentSecurityPolicy(options: { mapStyleUrl?: string | null; signInUrl?: string | null }): string {
-  const connect = new Set(["'self'"]);
-  for (const origin of [originOf(options.mapStyleUrl), originOf(options.signInUrl)]) if (origin) connect.add(origin);
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "worker-src 'self' blob:",
-    "child-src 'self' blob:",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src ${[...connect].join(' ')}`,
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  const origins = [originOf(options.mapStyleUrl), originOf(options.signInUrl)].filter((o): o is string => !!o);
+  return siteContentSecurityPolicy(origins, { upgradeInsecureRequests: false });
 }
 
 /** Security headers for the web app's pages and files (the API sets its own). */
