@@ -17,7 +17,8 @@ and counted as outside the study area). By default it is the districts of the po
 within", from the ONS LAD → CSP → PFA lookup (lad24-to-csp24-pfa24*.csv); without that lookup, the districts holding
 at least 1 % of the crimes; with no crimes, every LSOA given. A later import keeps the stored study area unless an
 option below names another. The report accounts for every row: read = stored + duplicates + rejected, and
-stored = placed + outside the study area + no location.
+stored = placed + outside the study area + no location. A stored month is replaced only if the new data passes the
+plausibility checks against it (otherwise nothing is written and the command exits 2; see --force-replace).
 
 Options:
   --dataset <id>        dataset to import into (default "${DEFAULT_DATASET_ID}")
@@ -25,6 +26,8 @@ Options:
   --districts <codes>   study area: these districts (LAD codes, comma-separated, e.g. E07000174,E07000170)
   --csp <code>          study area: the districts of this Community Safety Partnership (ONS CSP code or name)
   --force <code|name>   study area: the districts of this police force area (ONS PFA code or name, e.g. E23000019)
+  --force-replace       replace stored months even when the new data fails the plausibility checks (far fewer
+                        crimes, far fewer placed, other category shares, coordinates outside the UK)
   --data-dir <dir>      local data folder (default: .data, as npm start uses)
   --target aws          the deployed table in AWS (with --table and the usual AWS credentials)
   --endpoint <url>      a DynamoDB endpoint instead of the local store
@@ -44,6 +47,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
         districts: { type: 'string' },
         csp: { type: 'string' },
         force: { type: 'string' },
+        'force-replace': { type: 'boolean' },
         'data-dir': { type: 'string' },
         endpoint: { type: 'string' },
         target: { type: 'string' },
@@ -91,6 +95,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
       ...(args.values.dataset && { datasetId: args.values.dataset }),
       ...(args.values.name && { datasetName: args.values.name }),
       ...(studyArea && { studyArea }),
+      ...(args.values['force-replace'] && { forceReplace: true }),
       onProgress: progressPrinter(err),
     });
     out.write(`${args.values.json ? JSON.stringify(report, null, 2) : formatReport(report)}\n`);

@@ -49,7 +49,7 @@ const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
  * is not a police.uk snap point: most often Longitude and Latitude were swapped somewhere on the way.
  */
 const UK = { west: -11, east: 3, south: 49, north: 61 };
-const inUk = (lon: number, lat: number) => lon >= UK.west && lon <= UK.east && lat >= UK.south && lat <= UK.north;
+export const inUk = (lon: number, lat: number) => lon >= UK.west && lon <= UK.east && lat >= UK.south && lat <= UK.north;
 
 /**
  * Reads police.uk street CSVs into one set of crimes per month, de-duplicated: by Crime ID, or for rows without one

@@ -8,6 +8,7 @@ import { detectFiles } from './detect';
 import { ImportInputError } from './errors';
 import { forceKey, nameKey, plural, type DistrictLookupRow } from './places';
 import { draftLsoas, importReference, readDistrictLookup, readWardLookup, sourcesFor, type Lsoa11Lookup } from './reference-import';
+import { compareMonth, ImplausibleImportError, type MonthChange } from './plausibility';
 import type { ImportReport } from './report';
 import {
   allBoundariesArea,
@@ -52,6 +53,12 @@ export interface ImportOptions {
   studyArea?: StudyAreaRequest;
   onProgress?: (p: ImportProgress) => void;
   now?: () => Date;
+  /**
+   * Replaces stored months even when the new data fails the plausibility checks (plausibility.ts: far fewer crimes,
+   * far fewer placed, other category shares, coordinates outside the UK); the report lists the checks overridden.
+   * Without it such an import writes nothing and throws {@link ImplausibleImportError}.
+   */
+  forceReplace?: boolean;
 }
 
 function mergeSources(existing: DataSource[], added: DataSource[]): DataSource[] {
@@ -141,6 +148,11 @@ function outsideReason(choice: AreaChoice, how: 'named' | 'kept' | 'chosen', lab
  * are clipped to it, and crimes are placed in its LSOAs only (a crime in none of them is stored unplaced, counted as
  * outside the study area). Crimes are written month by month (each month replaces what was stored for it, with its
  * accounting document), and the dataset summary goes last, so a dataset is listed only once its data is there.
+ *
+ * A stored month is replaced only if its new data passes the plausibility checks (plausibility.ts) against it; if any
+ * month fails one, nothing at all is written and {@link ImplausibleImportError} names the checks, unless
+ * {@link ImportOptions.forceReplace}. The store keeps each month's previous version readable until the new one is
+ * complete (replaceCrimeMonth).
  */
 export async function importFiles(paths: string[], options: ImportOptions): Promise<ImportReport> {
   const now = options.now ?? (() => new Date());
@@ -258,13 +270,28 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
   const lsoasToWrite = lsoas.filter((l) => !existingByCode.has(l.code) || !sameLsoa(existingByCode.get(l.code)!, l));
   const placementChanged = removedStored.length > 0 || lsoas.some((l) => !existingByCode.has(l.code) || !sameGeometry(existingByCode.get(l.code)!, l));
 
+  // ---- Plausibility: every stored month about to be replaced is compared with its new data, before any write ----
+  const monthAccounting = collector?.monthAccounting() ?? new Map<string, MonthAccounting>();
+  const monthChanges: MonthChange[] = [];
+  if (collector) {
+    for (const month of [...collector.months.keys()].sort()) {
+      if (!storedMonths.includes(month)) continue;
+      const storedCounts = (await repo.getMonthlyCounts(datasetId, month, month))[0]?.counts ?? new Map<string, number[]>();
+      const storedDoc = await repo.getDocument<MonthAccounting>(datasetId, monthAccountingDocument(month));
+      monthChanges.push(compareMonth(month, storedCounts, storedDoc, collector.months.get(month)!.values(), monthAccounting.get(month)!));
+    }
+  }
+  const implausible = monthChanges.filter((m) => m.checks.some((c) => !c.passed));
+  if (implausible.length > 0 && !options.forceReplace) throw new ImplausibleImportError(implausible);
+  const checksOverridden = implausible.flatMap((m) => m.checks.filter((c) => !c.passed).map((c) => ({ month: m.month, check: c.check, figures: c.figures })));
+  for (const o of checksOverridden) warnings.push(`${o.month}: the ${o.check} check failed and was overridden (--force-replace): ${o.figures}`);
+
   // Everything is read and checked: from here on we write.
   if (removedStored.length > 0) await repo.deleteLsoas(datasetId, removedStored);
   if (lsoasToWrite.length > 0) await repo.putLsoas(datasetId, lsoasToWrite);
   if (reference.lookup && reference.lookup !== storedLookup) await repo.putDocument(datasetId, LOOKUP_DOCUMENT, reference.lookup);
   if (fileDistricts && JSON.stringify(fileDistricts) !== JSON.stringify(storedDistricts)) await repo.putDocument(datasetId, DISTRICT_LOOKUP_DOCUMENT, fileDistricts);
   const monthsReplaced = collector ? [...collector.months.keys()].sort() : [];
-  const monthAccounting = collector?.monthAccounting() ?? new Map<string, MonthAccounting>();
   let written = 0;
   for (const month of monthsReplaced) {
     progress({ stage: 'write', file: month, filesDone: written, filesTotal: monthsReplaced.length });
@@ -392,6 +419,8 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
       retiredCodes: Object.fromEntries([...collector.retiredSeen].sort()),
       publishedCodesOutsideDataset: [...collector.publishedOutside.values()].reduce((a, b) => a + b, 0),
       monthsReplaced,
+      monthChanges,
+      checksOverridden,
       perFileMonth,
       issues: collector.issues,
       issueCount: collector.issueCount,

@@ -8,3 +8,4 @@ export { POLICE_COLUMNS } from './file-kinds';
 export { CRIME_SHARE_THRESHOLD, type StudyAreaRequest } from './study-area';
 export { MONTH_ACCOUNTING_PREFIX, monthAccountingDocument, type MonthAccounting } from './accounting';
 export { main as importCli } from './cli';
+export { ImplausibleImportError, PLAUSIBILITY, FORCE_OPTION, type MonthChange, type MonthCheck } from './plausibility';

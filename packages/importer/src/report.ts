@@ -1,6 +1,7 @@
 import type { CrimeAccounting, StudyArea } from '@safer-places/schemas';
 import type { BoundarySet } from './boundaries';
 import type { MonthFileStats, RowCounts, RowIssue } from './crime-import';
+import type { CheckName, MonthChange } from './plausibility';
 import type { ReferenceReport } from './reference-import';
 
 export interface ImportReport {
@@ -40,6 +41,10 @@ export interface ImportReport {
     retiredCodes: Record<string, number>;
     publishedCodesOutsideDataset: number;
     monthsReplaced: string[];
+    /** Each stored month replaced: stored against new crimes and placed, and the plausibility checks' figures. */
+    monthChanges: MonthChange[];
+    /** Checks that failed and were overridden with --force-replace (empty otherwise: a failed check writes nothing). */
+    checksOverridden: { month: string; check: CheckName; figures: string }[];
     perFileMonth: MonthFileStats[];
     issues: RowIssue[];
     issueCount: number;
@@ -121,6 +126,13 @@ export function formatReport(r: ImportReport): string {
     const forces = Object.entries(c.fallsWithin);
     if (forces.length) out.push(`  falls within: ${forces.slice(0, 5).map(([f, k]) => `${f} ${n(k)}`).join('; ')}${forces.length > 5 ? '; …' : ''}`);
     out.push(`  months written (each replaces what was stored for that month): ${c.monthsReplaced.join(', ') || 'none'}`);
+    for (const m of c.monthChanges ?? []) {
+      out.push(`  ${m.month} replaced: stored ${n(m.stored.crimes)} → new ${n(m.new.crimes)} crimes; placed ${n(m.stored.placed)} → ${n(m.new.placed)} (${pct(m.stored.placedShareOfLocated)} → ${pct(m.new.placedShareOfLocated)} of crimes with coordinates)`);
+      for (const ch of m.checks) out.push(`    ${ch.passed ? 'ok' : 'FAILED'} ${ch.check}: ${ch.figures}`);
+    }
+    if ((c.checksOverridden ?? []).length > 0) {
+      out.push(`  checks overridden with --force-replace: ${c.checksOverridden.map((o) => `${o.month} ${o.check}`).join(', ')}`);
+    }
     out.push(`  ${n(Math.round(c.rowsPerSecond))} rows/s end to end`);
     out.push('', '  file / month                                    read  imported  dup  rejected  no-loc  outside  code≠  retired');
     for (const st of c.perFileMonth) {

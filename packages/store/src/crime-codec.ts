@@ -47,7 +47,8 @@ class Dictionary {
 
 const bytes = (a: Int32Array | Uint16Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
-export function encodeCrimeMonth(datasetId: string, month: string, blocks: CrimeBlock[]): CrimeChunkItem[] {
+/** `version`: the month's version id (reference-repository.ts); without it, the unversioned keys of months stored before versions. */
+export function encodeCrimeMonth(datasetId: string, month: string, blocks: CrimeBlock[], version?: string): CrimeChunkItem[] {
   const crimes: CrimeRecord[] = [];
   for (const b of [...blocks].sort((x, y) => x.lsoaCode.localeCompare(y.lsoaCode))) {
     if (b.month !== month) throw new Error(`block for ${b.month} passed to encodeCrimeMonth(${month})`);
@@ -73,7 +74,7 @@ export function encodeCrimeMonth(datasetId: string, month: string, blocks: Crime
       oi[i] = out.add(c.outcome);
     });
     items.push({
-      ...keys.crimeChunk(datasetId, month, chunk),
+      ...(version === undefined ? keys.crimeChunk(datasetId, month, chunk) : keys.crimeChunkVersioned(datasetId, month, version, chunk)),
       month,
       n,
       ids: part.map((c) => c.id).join('\n'),
@@ -150,7 +151,7 @@ export function countBlocks(blocks: CrimeBlock[]): Map<string, number[]> {
   return counts;
 }
 
-export function encodeCounts(datasetId: string, month: string, counts: Map<string, number[]>): CountsItem[] {
+export function encodeCounts(datasetId: string, month: string, counts: Map<string, number[]>, version?: string): CountsItem[] {
   const codes = [...counts.keys()].sort();
   const items: CountsItem[] = [];
   for (let start = 0, chunk = 0; start < codes.length; start += COUNTS_CHUNK, chunk++) {
@@ -158,7 +159,7 @@ export function encodeCounts(datasetId: string, month: string, counts: Map<strin
     const packed = new Uint32Array(slice.length * CATEGORY_COUNT);
     slice.forEach((code, i) => packed.set(counts.get(code)!, i * CATEGORY_COUNT));
     items.push({
-      ...keys.counts(datasetId, month, chunk),
+      ...(version === undefined ? keys.counts(datasetId, month, chunk) : keys.countsVersioned(datasetId, month, version, chunk)),
       month,
       codes: slice.join(','),
       counts: new Uint8Array(packed.buffer),

@@ -45,6 +45,27 @@ export const keys = {
     sk: `${month}#${String(chunk).padStart(3, '0')}`,
   }),
   /**
+   * A crime month's versions: a replaced month's chunks and counts are written under a new version id (a digest of its
+   * crimes) beside the current one, then this pointer item (one per month, in one partition per dataset so a range of
+   * months is read in one query) is flipped to it, then the other versions' items are deleted. Readers read the
+   * pointer first; a month without one (stored before versions) is read from its unversioned items.
+   */
+  crimeVersionPk: (datasetId: string) => `DS#${datasetId}#CRIMEVERSION`,
+  crimeVersion: (datasetId: string, month: string) => ({ pk: `DS#${datasetId}#CRIMEVERSION`, sk: month }),
+  crimeChunkVersioned: (datasetId: string, month: string, version: string, chunk: number) => ({
+    pk: `DS#${datasetId}#CRIME#${month}`,
+    sk: `V#${version}#CHUNK#${String(chunk).padStart(4, '0')}`,
+  }),
+  /** Sort key prefix of a version's chunks in the month's partition; `CHUNK#` is that of the unversioned chunks. */
+  crimeChunkVersionPrefix: (version: string | null) => (version === null ? 'CHUNK#' : `V#${version}#CHUNK#`),
+  countsVersioned: (datasetId: string, month: string, version: string, chunk: number) => ({
+    pk: `DS#${datasetId}#COUNTS`,
+    sk: `${month}#V#${version}#${String(chunk).padStart(3, '0')}`,
+  }),
+  /** Whether a counts item's sort key belongs to the month's version (null: the unversioned counts). */
+  countsOfVersion: (sk: string, month: string, version: string | null) =>
+    version === null ? /^\d{3}$/.test(sk.slice(month.length + 1)) && sk.startsWith(`${month}#`) : sk.startsWith(`${month}#V#${version}#`),
+  /**
    * The scheduled import's lock for one dataset: written with a condition (absent or expired) so two runs never write
    * the same dataset at once; it carries an expiry (the table's TTL attribute) so a crashed run cannot hold it forever.
    */
