@@ -130,6 +130,22 @@ describe('partnership areas', () => {
     expect(options.json.partnerships).toEqual([expect.objectContaining({ key: `partnership:${id}`, label: 'Northvale and Kelsworth CSP' })]);
   });
 
+  it('an edited partnership area is used as it is now, never as it was', async () => {
+    const created = await t.call('POST', '/api/partnership-areas', { role: 'analyst', body: { name: 'Moving target', districts: ['DEMOLAD01'] } });
+    const before = await t.call('GET', `/api/hotspots?${DEMO}&scope=partnership:${created.json.id}&cellSize=200`, { role: 'viewer' });
+    const edited = await t.call('PUT', `/api/partnership-areas/${created.json.id}`, {
+      role: 'analyst',
+      body: { name: 'Moving target', districts: [KELSWORTH] },
+      headers: { 'If-Match': '"1"' },
+    });
+    expect(edited.status).toBe(200);
+    const after = await t.call('GET', `/api/hotspots?${DEMO}&scope=partnership:${created.json.id}&cellSize=200`, { role: 'viewer' });
+    const kelsworth = await t.call('GET', `/api/hotspots?${DEMO}&scope=district:${KELSWORTH}&cellSize=200`, { role: 'viewer' });
+    expect(after.json.crimes).toBe(kelsworth.json.crimes);
+    expect(after.json.crimes).not.toBe(before.json.crimes);
+    for (const group of after.json.top) for (const spot of group.spots) expect(spot.district).toBe(kelsworthName);
+  });
+
   it('another organisation’s partnership area answers 404 and goes into the caller’s audit log', async () => {
     const res = await t.call('GET', `/api/hotspots?${DEMO}&scope=partnership:${id}`, { role: 'viewer', orgId: ORG_B });
     expect(res.status).toBe(404);

@@ -99,6 +99,18 @@ export class AssetService {
     return cameraId !== undefined && covert.has(cameraId);
   }
 
+  /** Items handed back from the store (a replayed upload) filtered as `list` filters them for this principal. */
+  private async asSeenBy<K extends AssetKind, W>(principal: Principal, kind: K, rows: { item: AssetByKind[K] | null; warnings: W }[]) {
+    const present = rows.filter((r): r is { item: AssetByKind[K]; warnings: W } => r.item !== null);
+    if (!CAMERA_LINKED.has(kind)) return present;
+    const covert = await this.covertCameraIds(principal.orgId);
+    if (covert.size === 0) return present;
+    if (!hasPermission(principal, 'sensitive-cameras')) return present.flatMap((r) => this.hidden(kind, r.item, covert).map((item) => ({ item, warnings: r.warnings })));
+    const touching = present.filter((r) => this.touches(kind, r.item, covert)).map((r) => r.item.id);
+    if (touching.length > 0) await this.deps.onSensitiveRead?.(principal, kind, touching);
+    return present;
+  }
+
   /** What someone without the permission sees of an item: nothing of a covert camera or its deployment, a help point without the link. */
   private hidden<T extends { id: string }>(kind: AssetKind, item: T, covert: ReadonlySet<string>): T[] {
     if (!this.touches(kind, item, covert)) return [item];
@@ -165,8 +177,11 @@ export class AssetService {
     if (this.deps.assets.upload) {
       const outcome = await this.deps.assets.upload(kind, created, { ...(options.uploadId !== undefined && { id: options.uploadId }), now: at });
       if (outcome.replayed) {
-        // The same request (same body) as the completed one, so the repairs reported by position are the same too.
-        return { replayed: true, items: outcome.items.flatMap((item, i) => (item ? [{ item, warnings: warnings[i] ?? [] }] : [])) };
+        // The same request (same body) as the completed one, so the repairs reported by position are the same too. The
+        // items are answered as they are stored now, so they pass the same covert-camera rules as any read: a camera made
+        // covert since is absent for a reader without the permission, and a permitted read of it is audited.
+        const shown = await this.asSeenBy(principal, kind, outcome.items.map((item, i) => ({ item, warnings: warnings[i] ?? [] })));
+        return { replayed: true, items: shown };
       }
     } else {
       await this.deps.assets.createMany(kind, created);

@@ -171,7 +171,9 @@ export class ScopeResolver {
     let perPoints = this.pointMasks.get(points);
     if (!perPoints) this.pointMasks.set(points, (perPoints = new Map()));
     const key = resolved.summary.key;
-    let mask = perPoints.get(key);
+    // A partnership or drawn area can be edited without its key changing: its mask is never kept.
+    const cacheable = resolved.scope.kind !== 'partnership' && resolved.scope.kind !== 'area';
+    let mask = cacheable ? perPoints.get(key) : undefined;
     if (mask) return mask;
     mask = new Uint8Array(points.count);
     if (resolved.shape) {
@@ -180,7 +182,8 @@ export class ScopeResolver {
       const wanted = Uint8Array.from(points.lsoaCodes, (code) => (resolved.lsoaCodes.has(code) ? 1 : 0));
       for (let i = 0; i < points.count; i++) mask[i] = wanted[points.lsoa[i]!]!;
     }
-    // Organisation items (drawn areas, partnerships) change without the dataset changing: keep only a few masks.
+    if (!cacheable) return mask;
+    // Map views come in endless variety: keep only a few masks.
     if (perPoints.size >= 16) perPoints.delete(perPoints.keys().next().value!);
     perPoints.set(key, mask);
     return mask;

@@ -22,6 +22,21 @@ function setup() {
 }
 
 describe('covert and sensitive cameras', () => {
+  it('a replayed upload answers its items as any read would: a camera made covert since is absent, a permitted read audited', async () => {
+    const { service, reads } = setup();
+    const first = await service.upload(planner, 'cameras', [camera('Market Place'), camera('Station')], { uploadId: 'u1' });
+    expect(first.replayed).toBe(false);
+    const market = first.items[0]!.item;
+    await service.update(covertPlanner, 'cameras', market.id, camera('Covert watch', true), market.version);
+    const replay = await service.upload(planner, 'cameras', [camera('Market Place'), camera('Station')], { uploadId: 'u1' });
+    expect(replay.replayed).toBe(true);
+    expect(replay.items.map((r) => r.item.name)).toEqual(['Station']);
+    expect(reads).toEqual([]);
+    const permitted = await service.upload(covertPlanner, 'cameras', [camera('Market Place'), camera('Station')], { uploadId: 'u1' });
+    expect(permitted.items.map((r) => r.item.name)).toEqual(['Covert watch', 'Station']);
+    expect(reads).toEqual([{ userId: 'cp', ids: [market.id] }]);
+  });
+
   it('only a user with the permission records one', async () => {
     const { service } = setup();
     await expect(service.create(planner, 'cameras', camera('Covert', true))).rejects.toThrow(ForbiddenError);
