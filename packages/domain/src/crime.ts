@@ -1,4 +1,4 @@
-import type { CrimeCategory, Month } from '@safer-places/schemas';
+import type { CrimeAccounting, CrimeCategory, Month } from '@safer-places/schemas';
 import { CRIME_CATEGORIES } from '@safer-places/schemas';
 
 /** LSOA code used for crimes that could not be placed in any known LSOA; they are stored and counted, never dropped. */
@@ -39,4 +39,17 @@ export const CATEGORY_COUNT = CRIME_CATEGORIES.length;
 
 export function emptyCategoryCounts(): number[] {
   return new Array<number>(CATEGORY_COUNT).fill(0);
+}
+
+/** What stored crimes say of their accounting: how many are placed, outside the study area (located but placed in no LSOA), or without a location. */
+export function placementOf(blocks: readonly CrimeBlock[]): Pick<CrimeAccounting, 'stored' | 'placed' | 'outsideStudyArea' | 'noLocation'> {
+  let stored = 0;
+  let placed = 0;
+  let noLocation = 0;
+  for (const b of blocks) {
+    stored += b.crimes.length;
+    if (b.lsoaCode !== UNPLACED_LSOA) placed += b.crimes.length;
+    else for (const c of b.crimes) if (c.lon === null || c.lat === null) noLocation++;
+  }
+  return { stored, placed, noLocation, outsideStudyArea: stored - placed - noLocation };
 }

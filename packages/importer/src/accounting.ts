@@ -1,4 +1,4 @@
-import { UNPLACED_LSOA, type CrimeBlock } from '@safer-places/domain';
+import { placementOf, type CrimeBlock } from '@safer-places/domain';
 import type { CrimeAccounting } from '@safer-places/schemas';
 
 /**
@@ -38,18 +38,6 @@ export function sumAccounting(items: CrimeAccounting[]): CrimeAccounting {
   return total;
 }
 
-/** The parts of a month's accounting that follow from its stored crimes (after they were placed again, or for old months). */
-export function placementOf(blocks: CrimeBlock[]): Pick<CrimeAccounting, 'stored' | 'placed' | 'outsideStudyArea' | 'noLocation'> {
-  let stored = 0;
-  let placed = 0;
-  let noLocation = 0;
-  for (const b of blocks) {
-    stored += b.crimes.length;
-    if (b.lsoaCode !== UNPLACED_LSOA) placed += b.crimes.length;
-    else for (const c of b.crimes) if (c.lon === null || c.lat === null) noLocation++;
-  }
-  return { stored, placed, noLocation, outsideStudyArea: stored - placed - noLocation };
-}
 
 /** Accounting for a stored month that has none: what its crimes tell (see {@link MonthAccounting.derivedFromStoredCrimes}). */
 export function derivedAccounting(month: string, blocks: CrimeBlock[]): MonthAccounting {

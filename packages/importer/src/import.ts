@@ -1,7 +1,7 @@
-import { UNPLACED_LSOA, type CrimeBlock, type CrimeRecord, type ReferenceRepository } from '@safer-places/domain';
+import { UNPLACED_LSOA, placementOf, type CrimeBlock, type CrimeRecord, type ReferenceRepository } from '@safer-places/domain';
 import { createPolygonLocator, type PolygonLocator } from '@safer-places/geo';
 import type { BBox, CrimeAccounting, DataSource, DatasetSummary, Lsoa } from '@safer-places/schemas';
-import { accountingProblem, derivedAccounting, monthAccountingDocument, MONTH_ACCOUNTING_PREFIX, placementOf, sumAccounting, type MonthAccounting } from './accounting';
+import { accountingProblem, derivedAccounting, monthAccountingDocument, MONTH_ACCOUNTING_PREFIX, sumAccounting, type MonthAccounting } from './accounting';
 import { readBoundaries } from './boundaries';
 import { CrimeCollector } from './crime-import';
 import { detectFiles } from './detect';

@@ -1,7 +1,7 @@
 import type { CrimeAccounting, DatasetSummary, Lsoa, StudyArea } from '@safer-places/schemas';
 import { monthSchema } from '@safer-places/schemas';
 import { createPolygonLocator, seededRandom } from '@safer-places/geo';
-import { UNPLACED_LSOA, type CrimeBlock } from '../crime';
+import { placementOf, type CrimeBlock } from '../crime';
 import { monthRange } from '../months';
 import type { DemoAssets } from './assets';
 import { buildAssets } from './assets';
@@ -115,15 +115,8 @@ function demoStudyArea(lsoas: Lsoa[]): StudyArea {
   };
 }
 
-/** Every generated crime is stored once and placed (no duplicates, rejected rows or missing locations to account for). */
+/** Every generated crime is stored once (no duplicates or rejected rows to account for). */
 function demoCrimeAccounting(blocks: CrimeBlock[]): CrimeAccounting {
-  let stored = 0;
-  let placed = 0;
-  let noLocation = 0;
-  for (const b of blocks) {
-    stored += b.crimes.length;
-    if (b.lsoaCode !== UNPLACED_LSOA) placed += b.crimes.length;
-    else for (const c of b.crimes) if (c.lon === null || c.lat === null) noLocation++;
-  }
-  return { rowsRead: stored, stored, placed, outsideStudyArea: stored - placed - noLocation, noLocation, duplicatesSkipped: 0, rejected: 0 };
+  const placement = placementOf(blocks);
+  return { rowsRead: placement.stored, ...placement, duplicatesSkipped: 0, rejected: 0 };
 }
