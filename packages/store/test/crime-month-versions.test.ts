@@ -1,11 +1,10 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrimeBlock } from '@safer-places/domain';
-import { CRIME_CATEGORY_SLUGS } from '@safer-places/schemas';
 import { CHUNK_SIZE, DynamoReferenceRepository, keys } from '../src/index';
 import { countBlocks, encodeCounts, encodeCrimeMonth } from '../src/crime-codec';
 import { died, dyingClient } from './crash-client';
-import { startTestStore } from './harness';
+import { crimeBlock as block, startTestStore } from './harness';
 
 let store: Awaited<ReturnType<typeof startTestStore>>;
 let repo: DynamoReferenceRepository;
@@ -15,21 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
-const block = (month: string, lsoaCode: string, n: number, tag: string): CrimeBlock => ({
-  month,
-  lsoaCode,
-  crimes: Array.from({ length: n }, (_, i) => ({
-    id: `${tag}-${lsoaCode}-${i}`,
-    month,
-    category: CRIME_CATEGORY_SLUGS[i % 14]!,
-    lon: -1.1 - i * 1e-6,
-    lat: 53 + i * 1e-6,
-    location: 'On or near Mill Lane',
-    lsoaCode,
-    publishedLsoaCode: lsoaCode,
-    outcome: null,
-  })),
-});
 const ids = (blocks: CrimeBlock[]) => blocks.flatMap((b) => b.crimes.map((c) => c.id)).sort();
 const total = (counts: Map<string, number[]>) => [...counts.values()].flat().reduce((a, b) => a + b, 0);
 

@@ -1,4 +1,5 @@
-import type { Camera } from '@safer-places/schemas';
+import type { CrimeBlock } from '@safer-places/domain';
+import { CRIME_CATEGORY_SLUGS, type Camera } from '@safer-places/schemas';
 import { createDocumentClient, ensureTable } from '../src/index';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../src/embedded';
 
@@ -24,4 +25,21 @@ export const storedCamera = (orgId: string, id: string, version = 1, name = 'Mar
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
   updatedBy: 'u1',
+});
+
+/** `n` crimes of one month in one LSOA, every category in turn, a micro-degree apart; `tag` keeps their ids apart. */
+export const crimeBlock = (month: string, lsoaCode: string, n: number, tag: string): CrimeBlock => ({
+  month,
+  lsoaCode,
+  crimes: Array.from({ length: n }, (_, i) => ({
+    id: `${tag}-${lsoaCode}-${i}`,
+    month,
+    category: CRIME_CATEGORY_SLUGS[i % 14]!,
+    lon: -1.1 - i * 1e-6,
+    lat: 53 + i * 1e-6,
+    location: 'On or near Mill Lane',
+    lsoaCode,
+    publishedLsoaCode: lsoaCode,
+    outcome: null,
+  })),
 });

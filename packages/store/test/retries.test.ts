@@ -1,10 +1,10 @@
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlreadyExistsError, VersionConflictError, type CrimeBlock } from '@safer-places/domain';
-import { CRIME_CATEGORY_SLUGS, type Camera } from '@safer-places/schemas';
+import { AlreadyExistsError, VersionConflictError } from '@safer-places/domain';
+import type { Camera } from '@safer-places/schemas';
 import { CHUNK_SIZE, DynamoAssetRepository, DynamoReferenceRepository, batchWrite } from '../src/index';
 import { queryAll } from '../src/query';
-import { startTestStore, storedCamera } from './harness';
+import { crimeBlock as block, startTestStore, storedCamera } from './harness';
 import { scriptedClient } from './scripted-client';
 
 let store: Awaited<ReturnType<typeof startTestStore>>;
@@ -121,21 +121,6 @@ describe('batchWrite under throttling and timeouts', () => {
 });
 
 describe('replaceCrimeMonth run again after a failure', () => {
-  const block = (month: string, lsoaCode: string, n: number, tag: string): CrimeBlock => ({
-    month,
-    lsoaCode,
-    crimes: Array.from({ length: n }, (_, i) => ({
-      id: `${tag}-${lsoaCode}-${i}`,
-      month,
-      category: CRIME_CATEGORY_SLUGS[i % 14]!,
-      lon: -1.1 - i * 1e-6,
-      lat: 53 + i * 1e-6,
-      location: 'On or near Mill Lane',
-      lsoaCode,
-      publishedLsoaCode: lsoaCode,
-      outcome: null,
-    })),
-  });
 
   it('converges to exactly the new month, with nothing counted twice', async () => {
     const reference = new DynamoReferenceRepository(store.doc, store.tableName);
