@@ -78,7 +78,7 @@ export interface OAuthFixture {
   logoutUrls: string[];
   events: FixtureEvent[];
   /** Tokens the fixture issued, newest last. */
-  issued: { grant: 'authorization_code' | 'refresh_token'; idToken: string; refreshToken: string | null; username: string }[];
+  issued: { grant: 'authorization_code' | 'refresh_token'; idToken: string; refreshToken: string | null; username: string; issuedAtMs: number }[];
   /** The public signing key, as published. */
   jwks: { keys: JWK[] };
   close(): Promise<void>;
@@ -277,14 +277,14 @@ export async function startOAuthFixture(options: OAuthFixtureOptions): Promise<O
         const tokens = await tokensFor(issuedCode.user, p.client_id, issuedCode.scope, privateKey);
         const refreshToken = randomBytes(32).toString('base64url');
         refreshTokens.set(refreshToken, { clientId: p.client_id, user: issuedCode.user, revoked: false });
-        issued.push({ grant: 'authorization_code', idToken: tokens.id_token, refreshToken, username: issuedCode.user.username });
+        issued.push({ grant: 'authorization_code', idToken: tokens.id_token, refreshToken, username: issuedCode.user.username, issuedAtMs: Date.now() });
         return json(200, { ...tokens, refresh_token: refreshToken });
       }
       if (p.grant_type === 'refresh_token') {
         const refresh = p.refresh_token ? refreshTokens.get(p.refresh_token) : undefined;
         if (!refresh || refresh.revoked || refresh.clientId !== p.client_id) return oauthError(400, 'invalid_grant', 'Invalid Refresh Token');
         const tokens = await tokensFor(refresh.user, p.client_id, 'openid email profile', privateKey);
-        issued.push({ grant: 'refresh_token', idToken: tokens.id_token, refreshToken: null, username: refresh.user.username });
+        issued.push({ grant: 'refresh_token', idToken: tokens.id_token, refreshToken: null, username: refresh.user.username, issuedAtMs: Date.now() });
         return json(200, tokens);
       }
       return oauthError(400, 'unsupported_grant_type', `grant_type ${p.grant_type ?? '(none)'} is not supported`);
