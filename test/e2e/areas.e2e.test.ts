@@ -84,9 +84,9 @@ describe('drawn areas in a real browser', () => {
     await page.mouse.click(pixels[0]!.x, pixels[0]!.y);
 
     const panel = page.getByTestId('area-panel');
-    await panel.waitFor({ state: 'visible', timeout: 15_000 });
+    await panel.waitFor({ state: 'visible', timeout: 60_000 });
     await expect(panel.getByRole('heading', { level: 2 }).innerText()).resolves.toBe('New area (not saved)');
-    await panel.getByTestId('area-total').waitFor({ state: 'visible', timeout: 30_000 });
+    await panel.getByTestId('area-total').waitFor({ state: 'visible', timeout: 60_000 });
     await expect(page.getByRole('button', { name: 'Draw Polygon' }).getAttribute('aria-pressed')).resolves.toBe('false');
 
     drawn = await drawnRing(page);
@@ -131,8 +131,8 @@ describe('drawn areas in a real browser', () => {
     await panel.getByLabel('Theme').selectOption('asb');
     await panel.getByLabel('Notes').fill('Drawn by the browser test.');
     await panel.getByRole('button', { name: 'Save area' }).click();
-    await panel.getByRole('heading', { name: AREA_NAME, level: 2 }).waitFor({ timeout: 15_000 });
-    await panel.getByTestId('area-total').waitFor({ state: 'visible', timeout: 30_000 });
+    await panel.getByRole('heading', { name: AREA_NAME, level: 2 }).waitFor({ timeout: 60_000 });
+    await panel.getByTestId('area-total').waitFor({ state: 'visible', timeout: 60_000 });
     expect(countFrom(await panel.getByTestId('area-total').innerText())).toBe(total);
 
     const list = await apiFromPage<{ items: { id: string; name: string; theme: string; shape: string; geometry: { type: string; coordinates: Ring[] } }[] }>(page, '/api/areas');
@@ -217,7 +217,7 @@ describe('drawn areas in a real browser', () => {
     await item.click();
     const panel = page.getByTestId('area-panel');
     await panel.getByRole('heading', { name: AREA_NAME, level: 2 }).waitFor();
-    await panel.getByTestId('area-total').waitFor({ state: 'visible', timeout: 30_000 });
+    await panel.getByTestId('area-total').waitFor({ state: 'visible', timeout: 60_000 });
     expect(countFrom(await panel.getByTestId('area-total').innerText())).toBe(total);
 
     // Close it, then click the drawn area itself on the map.
@@ -247,14 +247,14 @@ describe('drawn areas in a real browser', () => {
 
     await panel.getByRole('button', { name: 'Save changes' }).click();
     const alert = panel.getByRole('alert');
-    await alert.waitFor({ timeout: 10_000 });
+    await alert.waitFor({ timeout: 60_000 });
     await expect(alert.innerText()).resolves.toMatch(/Someone else changed this area — reload/);
     await expect(panel.getByLabel('Notes').inputValue()).resolves.toBe('My edit, typed before someone else saved.');
     await alert.getByRole('button', { name: 'Reload' }).click();
     await panel.getByRole('status').filter({ hasText: /Your unsaved changes are still here/ }).waitFor();
     await expect(panel.getByLabel('Notes').inputValue()).resolves.toBe('My edit, typed before someone else saved.');
     await panel.getByRole('button', { name: 'Save changes' }).click();
-    await panel.getByRole('button', { name: 'Edit details' }).waitFor({ timeout: 10_000 });
+    await panel.getByRole('button', { name: 'Edit details' }).waitFor({ timeout: 60_000 });
     const stored = await apiFromPage<{ notes: string; version: number }>(page, `/api/areas/${areaId}`);
     expect(stored.body).toMatchObject({ notes: 'My edit, typed before someone else saved.', version: current.version + 2 });
   });
@@ -297,9 +297,9 @@ describe('drawn areas in a real browser', () => {
     await page.waitForFunction(() => {
       const b = [...document.querySelectorAll('[data-testid="area-panel"] button')].find((x) => x.textContent === 'Save shape');
       return b && !(b as HTMLButtonElement).disabled;
-    }, undefined, { timeout: 10_000 });
+    }, undefined, { timeout: 60_000 });
     await save.click();
-    await panel.getByTestId('shape-editing').waitFor({ state: 'detached', timeout: 15_000 });
+    await panel.getByTestId('shape-editing').waitFor({ state: 'detached', timeout: 60_000 });
     const after = await apiFromPage<{ version: number; geometry: { coordinates: Ring[] } }>(page, `/api/areas/${areaId}`);
     expect(after.body.version).toBe(before.body.version + 1);
     const moved = after.body.geometry.coordinates[0]!;
@@ -309,7 +309,7 @@ describe('drawn areas in a real browser', () => {
     expect(moved[moved.length - 1]).toEqual(moved[0]);
 
     // The panel now counts the new shape, and so does the independent count.
-    await page.waitForFunction(() => !document.querySelector('[data-testid="area-loading"]'), undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => !document.querySelector('[data-testid="area-loading"]'), undefined, { timeout: 60_000 });
     await panel.getByTestId('area-total').waitFor();
     expect(countFrom(await panel.getByTestId('area-total').innerText())).toBe(independentCount({ ring: moved }));
   });
@@ -319,12 +319,12 @@ describe('drawn areas in a real browser', () => {
     await page.getByRole('button', { name: 'Strategic assessment' }).click();
     const view = page.getByTestId('strategic-view');
     await view.waitFor();
-    await view.locator('[data-testid^="strategic-"] table').first().waitFor({ timeout: 20_000 });
+    await view.locator('[data-testid^="strategic-"] table').first().waitFor({ timeout: 60_000 });
     const text = await view.innerText();
     expect(text).toMatch(/Northvale/);
     expect(text).toMatch(/Synthetic demo data/);
     await view.getByLabel('Tables by').selectOption('csp');
-    await view.locator('table').first().waitFor({ timeout: 20_000 });
+    await view.locator('table').first().waitFor({ timeout: 60_000 });
     await expect(view.getByTestId('strategic-rule').innerText()).resolves.toMatch(/Suggested target "Reduce"/);
     const overflow = await page.evaluate(() =>
       [...document.querySelectorAll('[data-testid="strategic-view"] .table-scroll')].map((e) => e.scrollWidth - e.clientWidth),
@@ -348,7 +348,7 @@ describe('drawn areas in a real browser', () => {
     const item = page.getByTestId('saved-areas').getByRole('button', { name: new RegExp(AREA_NAME.replace(/[()]/g, '\\$&')) });
     await item.click();
     const panel = page.getByTestId('area-panel');
-    await panel.getByTestId('area-total').waitFor({ state: 'visible', timeout: 30_000 });
+    await panel.getByTestId('area-total').waitFor({ state: 'visible', timeout: 60_000 });
     await expect(panel.getByTestId('write-controls').count()).resolves.toBe(0);
     await expect(panel.getByRole('button', { name: /Edit|Delete/ }).count()).resolves.toBe(0);
     await expect(panel.innerText()).resolves.toMatch(/can view this area but not change it/);

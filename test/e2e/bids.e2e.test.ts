@@ -45,7 +45,7 @@ async function chosenCodes(p: Page): Promise<string[]> {
 }
 
 async function waitForTotals(p: Page, lsoas: number) {
-  await p.getByTestId('bid-total-lsoas').filter({ hasText: new RegExp(`^${lsoas}$`) }).waitFor({ state: 'visible', timeout: 30_000 });
+  await p.getByTestId('bid-total-lsoas').filter({ hasText: new RegExp(`^${lsoas}$`) }).waitFor({ state: 'visible', timeout: 60_000 });
 }
 
 describe('bid writing in a real browser', () => {
@@ -58,18 +58,18 @@ describe('bid writing in a real browser', () => {
     await waitForMapReady(page);
     await page.getByRole('button', { name: 'Bid: eligible LSOAs and evidence pack' }).click();
     const panel = page.getByTestId('bid-panel');
-    await panel.getByTestId('bid-eligible-summary').waitFor({ state: 'visible', timeout: 30_000 });
+    await panel.getByTestId('bid-eligible-summary').waitFor({ state: 'visible', timeout: 60_000 });
     await expect(panel.getByRole('note').first().innerText()).resolves.toMatch(/prospectus/);
 
     const presets = await apiJson<BidPresetList>(page, '/api/bid-presets');
     const preset = presets.items.find((p) => p.builtIn)!;
     categories = preset.criteria.categories as BidCategorySelection[];
     await panel.getByLabel('Start from a preset').selectOption(preset.id);
-    await page.waitForFunction(() => !document.querySelector('[data-testid="bid-eligibility-loading"]'), undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => !document.querySelector('[data-testid="bid-eligibility-loading"]'), undefined, { timeout: 60_000 });
     const summary = await panel.getByTestId('bid-eligible-summary').innerText();
     const eligible = Number(/([\d,]+) of/.exec(summary)![1]!.replace(/,/g, ''));
     expect(eligible).toBeGreaterThan(0);
-    await page.waitForFunction((n) => window.__saferPlacesMap!.queryRenderedFeatures({ layers: ['bid-eligible-fill'] }).length > 0 || n === 0, eligible, { timeout: 20_000 });
+    await page.waitForFunction((n) => window.__saferPlacesMap!.queryRenderedFeatures({ layers: ['bid-eligible-fill'] }).length > 0 || n === 0, eligible, { timeout: 60_000 });
     await expect(page.getByTestId('legend-bid').innerText()).resolves.toMatch(/Eligible LSOA/);
   });
 
@@ -97,7 +97,7 @@ describe('bid writing in a real browser', () => {
       await waitForTotals(page, chosen.length);
     }
     await expect(page.getByTestId('bid-total-crimes').innerText()).resolves.toMatch(new RegExp(`^${independentCount(chosen, categories).toLocaleString('en-GB')}\\b`));
-    await page.waitForFunction(() => window.__saferPlacesMap!.queryRenderedFeatures({ layers: ['bid-target-outline'] }).length > 0, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => window.__saferPlacesMap!.queryRenderedFeatures({ layers: ['bid-target-outline'] }).length > 0, undefined, { timeout: 60_000 });
     await expect(panel.getByTestId('bid-contiguity').innerText()).resolves.toMatch(/contiguous|separate groups/);
     await expect(panel.getByTestId('bid-comparison').locator('li').count()).resolves.toBeGreaterThan(0);
     await page.screenshot({ path: join(ARTIFACTS, 'bid-1280x800.png') });
@@ -134,7 +134,7 @@ describe('bid writing in a real browser', () => {
     await page.waitForFunction((n) => {
       const el = document.querySelector('[data-testid="bid-total-lsoas"]');
       return !!el && Number(el.textContent) > n;
-    }, chosen.length, { timeout: 20_000 });
+    }, chosen.length, { timeout: 60_000 });
     await expect(page.locator('.toast').innerText()).resolves.toMatch(/added by the lasso/);
     await expect(panel.getByRole('button', { name: 'Lasso LSOAs' }).getAttribute('aria-pressed')).resolves.toBe('false');
   });
@@ -143,7 +143,7 @@ describe('bid writing in a real browser', () => {
     const panel = page.getByTestId('bid-panel');
     await panel.getByLabel('Bid name').fill(BID_NAME);
     await panel.getByRole('button', { name: 'Save bid draft' }).click();
-    await panel.getByRole('button', { name: 'Save changes' }).waitFor({ state: 'visible', timeout: 20_000 });
+    await panel.getByRole('button', { name: 'Save changes' }).waitFor({ state: 'visible', timeout: 60_000 });
     const lsoaCount = Number(await panel.getByTestId('bid-total-lsoas').innerText());
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), panel.getByRole('button', { name: 'Download evidence pack (zip)' }).click()]);
     expect(download.suggestedFilename()).toMatch(/\.zip$/);
@@ -183,7 +183,7 @@ describe('bid writing in a real browser', () => {
     await page.mouse.click(target!.x, target!.y);
     const panel = page.getByTestId('asset-panel');
     await panel.getByRole('button', { name: 'Compare before and after' }).click();
-    await panel.getByTestId('evaluation-result').waitFor({ state: 'visible', timeout: 30_000 });
+    await panel.getByTestId('evaluation-result').waitFor({ state: 'visible', timeout: 60_000 });
     const start = await panel.getByLabel('Intervention start').inputValue();
     const expected = await apiJson<{ target: { before: number; after: number }; caveats: string[] }>(page, `/api/safer-streets-areas/${target!.id}/evaluation?start=${start}&months=12`);
     const text = await panel.getByTestId('evaluation-result').innerText();

@@ -29,6 +29,8 @@ export async function openBrowserSession(): Promise<BrowserSession> {
   const api = await startApi();
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, acceptDownloads: true });
+  // Waits are hang guards: generous, so a loaded machine slows a run down but never fails it.
+  context.setDefaultTimeout(60_000);
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -198,7 +200,7 @@ const ROLE_LABEL: Record<string, string> = {
 export async function signInAs(page: Page, role: string): Promise<void> {
   await page.getByTestId('role-select').selectOption(role);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByTestId('signed-in-as').filter({ hasText: ROLE_LABEL[role] ?? role }).waitFor({ state: 'visible', timeout: 30_000 });
+  await page.getByTestId('signed-in-as').filter({ hasText: ROLE_LABEL[role] ?? role }).waitFor({ state: 'visible', timeout: 60_000 });
 }
 
 /**
@@ -227,7 +229,7 @@ export async function zoomToFirstFeature(page: Page, layer: LayerName): Promise<
   await page.waitForFunction(() => {
     const map = window.__saferPlacesMap!;
     return map.loaded() && !map.isMoving();
-  }, undefined, { timeout: 20_000, polling: 100 });
+  }, undefined, { timeout: 60_000, polling: 100 });
   await page.waitForTimeout(300);
 }
 

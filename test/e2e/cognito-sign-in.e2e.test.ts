@@ -87,7 +87,7 @@ const session = (p: Page) =>
 /** From the app's Sign in button to the identity provider's form. */
 async function openSignInPage(p: Page): Promise<URL> {
   await signInButton(p).click();
-  await p.waitForURL((u) => u.toString().startsWith(`${idp.url}/oauth2/authorize?`), { timeout: 30_000 });
+  await p.waitForURL((u) => u.toString().startsWith(`${idp.url}/oauth2/authorize?`), { timeout: 60_000 });
   return new URL(p.url());
 }
 
@@ -98,7 +98,7 @@ async function signInAs(p: Page, user: FixtureUser): Promise<void> {
   await p.getByLabel('Password').fill(user.password);
   await p.getByLabel('Authenticator code').fill(user.totp);
   await p.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await p.waitForURL((u) => u.origin === appOrigin(), { timeout: 30_000 });
+  await p.waitForURL((u) => u.origin === appOrigin(), { timeout: 60_000 });
 }
 
 describe('Cognito managed login sign-in, in a real browser', () => {
@@ -112,7 +112,7 @@ describe('Cognito managed login sign-in, in a real browser', () => {
     expect((await fetch(`${api.url}/api/dev/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"role":"admin"}' })).status).toBe(401);
 
     await page.goto(api.url);
-    await signInButton(page).waitFor({ state: 'visible', timeout: 30_000 });
+    await signInButton(page).waitFor({ state: 'visible', timeout: 60_000 });
     expect(await page.getByTestId('role-select').count()).toBe(0);
     await page.getByRole('heading', { name: 'Sign in to see the map' }).waitFor();
     expect(await page.getByText('authenticator app', { exact: false }).count()).toBeGreaterThan(0);
@@ -132,7 +132,7 @@ describe('Cognito managed login sign-in, in a real browser', () => {
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.waitForURL((u) => u.origin === appOrigin());
     const alert = page.getByRole('alert').filter({ hasText: 'Sign-in was not completed' });
-    await alert.waitFor({ timeout: 30_000 });
+    await alert.waitFor({ timeout: 60_000 });
     expect(await alert.textContent()).toBe('Sign-in was not completed: The user cancelled sign-in. (access_denied).');
     expect(new URL(page.url()).search).toBe('');
     expect(eventsAt('/oauth2/token')).toEqual([]);
@@ -142,7 +142,7 @@ describe('Cognito managed login sign-in, in a real browser', () => {
   it('refuses a return that does not belong to a sign-in started in this tab', async () => {
     await page.goto(`${api.url}/?code=forged-code&state=forged-state`);
     const alert = page.getByRole('alert').filter({ hasText: 'does not belong to a sign-in started in this browser tab' });
-    await alert.waitFor({ timeout: 30_000 });
+    await alert.waitFor({ timeout: 60_000 });
     expect(new URL(page.url()).search).toBe('');
     expect(eventsAt('/oauth2/token')).toEqual([]);
     await signInButton(page).waitFor();
@@ -151,7 +151,7 @@ describe('Cognito managed login sign-in, in a real browser', () => {
   it("signs in on the identity provider's page and comes back as the user's role and organisation, the map loading through authenticated calls", async () => {
     apiRequests.length = 0;
     await signInAs(page, PLANNER);
-    await page.getByTestId('signed-in-as').filter({ hasText: 'Planner' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await page.getByTestId('signed-in-as').filter({ hasText: 'Planner' }).waitFor({ state: 'visible', timeout: 60_000 });
     expect(await page.getByTestId('signed-in-as').textContent()).toContain('Organisation: demo-csp');
     await waitForMapReady(page);
     // The parameters are off the address bar; the ID token is the app's token, the refresh token kept, the PKCE pair gone.
@@ -182,9 +182,9 @@ describe('Cognito managed login sign-in, in a real browser', () => {
     const refreshToken = idp.issued.at(-1)!.refreshToken!;
     await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
     // Through the identity provider's /logout and back to a fresh page load of the app.
-    await expect.poll(() => eventsAt('/logout').length, { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => eventsAt('/logout').length, { timeout: 60_000 }).toBe(1);
     await page.waitForURL(`${api.url}/`, { waitUntil: 'load' });
-    await page.getByRole('heading', { name: 'Sign in to see the map' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('heading', { name: 'Sign in to see the map' }).waitFor({ timeout: 60_000 });
     await signInButton(page).waitFor();
     expect(page.url()).toBe(`${api.url}/`);
     expect(eventsAt('/oauth2/revoke')).toEqual([
@@ -204,7 +204,7 @@ describe('Cognito managed login sign-in, in a real browser', () => {
   it('sends a user whose token the API refuses (no organisation) back to the signed-out screen with a message', async () => {
     await signInAs(page, NO_ORG);
     const alert = page.locator('.center-card').getByRole('alert');
-    await alert.waitFor({ timeout: 30_000 });
+    await alert.waitFor({ timeout: 60_000 });
     expect(await alert.textContent()).toBe('Your session has ended. Please sign in again.');
     await signInButton(page).waitFor();
     expect(await page.getByTestId('signed-in-as').count()).toBe(0);
@@ -213,13 +213,13 @@ describe('Cognito managed login sign-in, in a real browser', () => {
 
   it('refreshes the ID token shortly before it expires, and keeps working after the first one has expired', async () => {
     await signInAs(page, SHORT);
-    await page.getByTestId('signed-in-as').filter({ hasText: 'Partnership analyst' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await page.getByTestId('signed-in-as').filter({ hasText: 'Partnership analyst' }).waitFor({ state: 'visible', timeout: 60_000 });
     await waitForMapReady(page);
     const first = idp.issued.filter((i) => i.username === SHORT.username).at(-1)!;
     const firstExp = (JSON.parse(Buffer.from(first.idToken.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp;
 
     // The refresh grant, from the page, before the first token expires.
-    await expect.poll(() => idp.issued.filter((i) => i.username === SHORT.username && i.grant === 'refresh_token').length, { timeout: 30_000, interval: 250 }).toBeGreaterThan(0);
+    await expect.poll(() => idp.issued.filter((i) => i.username === SHORT.username && i.grant === 'refresh_token').length, { timeout: 60_000, interval: 250 }).toBeGreaterThan(0);
     // (The earlier refresh_token request, refused, was the test's own, with the revoked token.)
     const refresh = eventsAt('/oauth2/token').filter((e) => e.params.grant_type === 'refresh_token').at(-1)!;
     expect(refresh).toMatchObject({ status: 200, origin: appOrigin(), params: { client_id: CLIENT_ID } });
@@ -230,7 +230,7 @@ describe('Cognito managed login sign-in, in a real browser', () => {
 
     // Once the first token has expired, the app's own calls still succeed: they carry the new one.
     await new Promise((r) => setTimeout(r, Math.max(0, (firstExp + 1) * 1000 - Date.now())));
-    const response = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/strategic-assessment', { timeout: 30_000 });
+    const response = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/strategic-assessment', { timeout: 60_000 });
     await page.getByRole('button', { name: 'Strategic assessment' }).click();
     const res = await response;
     expect(res.status()).toBe(200);

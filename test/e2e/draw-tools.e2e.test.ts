@@ -19,8 +19,8 @@ const centre = DEMO_HOTSPOTS.find((h) => h.name === 'Northvale Market Place')!.c
 
 async function expectPanelCount(p: Page, ring: Ring): Promise<number> {
   const panel = p.getByTestId('area-panel');
-  await panel.waitFor({ state: 'visible', timeout: 15_000 });
-  await panel.getByTestId('area-total').waitFor({ state: 'visible', timeout: 30_000 });
+  await panel.waitFor({ state: 'visible', timeout: 60_000 });
+  await panel.getByTestId('area-total').waitFor({ state: 'visible', timeout: 60_000 });
   const text = await panel.getByTestId('area-total').innerText();
   const total = Number(/([\d,]+)\s+crimes?/.exec(text)![1]!.replace(/,/g, ''));
   const expected = independentCount({ ring });
@@ -60,7 +60,7 @@ describe('rectangle, circle and freehand with the mouse', () => {
     await page.mouse.click(a!.x, a!.y);
     await page.mouse.move(b!.x, b!.y, { steps: 8 });
     await page.mouse.click(b!.x, b!.y);
-    await page.getByTestId('area-panel').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.getByTestId('area-panel').waitFor({ state: 'visible', timeout: 60_000 });
     const ring = await drawnRing(page);
     expect(ring).toHaveLength(5);
     const lons = ring.map((q) => q[0]);
@@ -83,7 +83,7 @@ describe('rectangle, circle and freehand with the mouse', () => {
     await page.mouse.click(c!.x, c!.y);
     await page.mouse.move(edge!.x, edge!.y, { steps: 8 });
     await page.mouse.click(edge!.x, edge!.y);
-    await page.getByTestId('area-panel').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.getByTestId('area-panel').waitFor({ state: 'visible', timeout: 60_000 });
     const ring = await drawnRing(page);
     expect(ring.length).toBeGreaterThan(16);
     // Every vertex about 0.006° of longitude (≈ 390 m here) from the centre.
@@ -106,7 +106,7 @@ describe('rectangle, circle and freehand with the mouse', () => {
     for (const q of px.slice(1)) await page.mouse.move(q.x, q.y, { steps: 3 });
     await page.mouse.move(px[0]!.x + 2, px[0]!.y + 2, { steps: 3 });
     await page.mouse.click(px[0]!.x + 2, px[0]!.y + 2);
-    await page.getByTestId('area-panel').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.getByTestId('area-panel').waitFor({ state: 'visible', timeout: 60_000 });
     const ring = await drawnRing(page);
     expect(ring.length).toBeGreaterThan(8);
     // The shape covers about the area of the loop the mouse went round (within 20 %).

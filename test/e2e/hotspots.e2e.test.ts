@@ -110,7 +110,7 @@ describe('hot spot analysis in a real browser', () => {
     expect(target, 'a hot cell to click').not.toBeNull();
     await page.mouse.click(target!.x, target!.y);
     const cell = panel.getByTestId('hotspot-cell');
-    await cell.waitFor({ state: 'visible', timeout: 10_000 });
+    await cell.waitFor({ state: 'visible', timeout: 60_000 });
     const text = await cell.innerText();
     expect(text).toMatch(/Hot spot, 9\d % confidence/);
     expect(text).toContain(`${target!.count.toLocaleString('en-GB')} crimes in the cell`);

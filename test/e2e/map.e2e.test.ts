@@ -91,7 +91,7 @@ describe('Safer Places map in a real browser', () => {
     expect(target, 'an LSOA with a clear spot on screen').not.toBeNull();
     await page.mouse.click(target!.x, target!.y);
     const panel = page.getByTestId('lsoa-panel');
-    await panel.waitFor({ state: 'visible', timeout: 10_000 });
+    await panel.waitFor({ state: 'visible', timeout: 60_000 });
     const text = await panel.innerText();
     expect(text).toContain(target!.name);
     expect(text).toContain(target!.id);
@@ -160,12 +160,12 @@ describe('Safer Places map in a real browser', () => {
     const legend = page.locator('.legend');
     await page.getByLabel('Crime type').selectOption('neighbourhood-crime');
     // The legend changes once the new statistics are in; only then is "ready" about the new figures.
-    await legend.filter({ hasText: /Neighbourhood crime — \w{3} \d{4} to \w{3} \d{4} \(12 months\)/ }).waitFor({ timeout: 20_000 });
+    await legend.filter({ hasText: /Neighbourhood crime — \w{3} \d{4} to \w{3} \d{4} \(12 months\)/ }).waitFor({ timeout: 60_000 });
     await waitForMapReady(page);
     await expect(legend.innerText()).resolves.toMatch(/over-counts/);
 
     await page.getByLabel('Measure').selectOption('imd-decile');
-    await legend.filter({ hasText: '10 – least deprived 10 %' }).waitFor({ timeout: 20_000 });
+    await legend.filter({ hasText: '10 – least deprived 10 %' }).waitFor({ timeout: 60_000 });
     await waitForMapReady(page);
     await expect(page.getByLabel('Crime type').isDisabled()).resolves.toBe(true);
     const legendText = await legend.innerText();
@@ -208,7 +208,7 @@ describe('Safer Places map in a real browser', () => {
     await coverage.uncheck();
     await page.getByLabel('Measure').selectOption('rate');
     await page.getByLabel('Crime type').selectOption('all-crime');
-    await legend.filter({ hasText: 'Crimes per 1,000 residents — All crime and ASB' }).waitFor({ timeout: 20_000 });
+    await legend.filter({ hasText: 'Crimes per 1,000 residents — All crime and ASB' }).waitFor({ timeout: 60_000 });
     await waitForMapReady(page);
   });
 
@@ -257,7 +257,7 @@ describe('Safer Places map in a real browser', () => {
     const newName = `${cam!.name.slice(0, 100)} (moved)`;
     await panel.getByLabel('Name').fill(newName);
     await panel.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByRole('heading', { name: newName, level: 2 }).waitFor({ timeout: 15_000 });
+    await page.getByRole('heading', { name: newName, level: 2 }).waitFor({ timeout: 60_000 });
     const stored = await apiFromPage<{ name: string; version: number }>(page, `/api/cameras/${cam!.id}`);
     expect(stored.body.name).toBe(newName);
 
@@ -274,10 +274,10 @@ describe('Safer Places map in a real browser', () => {
     await panel.getByLabel('Name').fill('My stale edit');
     await panel.getByRole('button', { name: 'Save changes' }).click();
     const alert = panel.getByRole('alert');
-    await alert.waitFor({ timeout: 10_000 });
+    await alert.waitFor({ timeout: 60_000 });
     await expect(alert.innerText()).resolves.toMatch(/Someone else changed this — reload/);
     await alert.getByRole('button', { name: 'Reload' }).click();
-    await page.getByRole('heading', { name: 'Changed elsewhere', level: 2 }).waitFor({ timeout: 10_000 });
+    await page.getByRole('heading', { name: 'Changed elsewhere', level: 2 }).waitFor({ timeout: 60_000 });
   });
 
   it('lets a planner add a camera by clicking the map', async () => {
@@ -291,7 +291,7 @@ describe('Safer Places map in a real browser', () => {
     await panel.getByLabel('Name').fill('E2E test camera');
     await panel.getByLabel('Camera type').selectOption('redeployable');
     await panel.getByRole('button', { name: 'Add camera' }).click();
-    await page.getByRole('heading', { name: 'E2E test camera', level: 2 }).waitFor({ timeout: 15_000 });
+    await page.getByRole('heading', { name: 'E2E test camera', level: 2 }).waitFor({ timeout: 60_000 });
     await expect(page.getByTestId('asset-panel').innerText()).resolves.toMatch(/Re-deployable[\s\S]*75 m \(default/);
     const after = (await apiFromPage<{ items: { name: string }[] }>(page, '/api/cameras')).body.items;
     expect(after.length).toBe(before + 1);
@@ -301,11 +301,11 @@ describe('Safer Places map in a real browser', () => {
     const panel2 = page.getByTestId('asset-panel');
     await panel2.getByRole('button', { name: 'Delete' }).click();
     await panel2.getByRole('button', { name: 'Yes, delete' }).click();
-    await panel2.waitFor({ state: 'detached', timeout: 10_000 });
+    await panel2.waitFor({ state: 'detached', timeout: 60_000 });
     const remaining = (await apiFromPage<{ items: { name: string }[] }>(page, '/api/cameras')).body.items;
     expect(remaining.length).toBe(before);
     expect(remaining.some((c) => c.name === 'E2E test camera')).toBe(false);
-    await page.locator('.toast').filter({ hasText: 'Camera deleted.' }).waitFor({ timeout: 10_000 });
+    await page.locator('.toast').filter({ hasText: 'Camera deleted.' }).waitFor({ timeout: 60_000 });
   });
 
   it('raised no uncaught page errors', () => {

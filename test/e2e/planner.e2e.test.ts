@@ -280,7 +280,7 @@ describe('patrols and CCTV in a real browser (demo data)', () => {
     const card = cards.first();
     const name = (await card.locator('h3').innerText()).trim();
     await card.getByRole('button', { name: 'Move here' }).first().click();
-    await page.locator('.toast').filter({ hasText: 'deployment logged for three months' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator('.toast').filter({ hasText: 'deployment logged for three months' }).waitFor({ state: 'visible', timeout: 60_000 });
     await waitForPlanner(page);
     const deployments = await apiJson<{ items: { cameraId: string; startDate: string; endDate: string; siteName: string }[] }>(page, '/api/camera-deployments');
     expect(deployments.items).toHaveLength(1);

@@ -50,7 +50,7 @@ describe.runIf(sharedDataAvailable)('map on imported real data', () => {
 
   it('shows for a clicked LSOA the count a brute-force reading of the CSVs gives', async () => {
     // The map eases to the dataset on load; pick the spot once it has stopped moving.
-    await page.waitForFunction(() => !window.__saferPlacesMap!.isMoving() && window.__saferPlacesMap!.loaded(), null, { timeout: 30_000 });
+    await page.waitForFunction(() => !window.__saferPlacesMap!.isMoving() && window.__saferPlacesMap!.loaded(), null, { timeout: 60_000 });
     const target = await findClickTarget(page, PRIMARY_LAYER.lsoas, 'code', [PRIMARY_LAYER.cameras, PRIMARY_LAYER['help-points'], PRIMARY_LAYER['pspo-zones'], PRIMARY_LAYER['safer-streets-areas']]);
     expect(target).not.toBeNull();
     await page.mouse.click(target!.x, target!.y);
@@ -79,13 +79,13 @@ describe.runIf(sharedDataAvailable)('map on imported real data', () => {
     const panel = page.getByTestId('hotspot-panel');
     await panel.getByTestId('hotspot-loading').waitFor({ state: 'detached', timeout: 60_000 });
     await panel.getByTestId('hotspot-summary').waitFor({ state: 'visible' });
-    await page.waitForFunction(() => window.__saferPlacesMap!.loaded() && !window.__saferPlacesMap!.isMoving(), null, { timeout: 30_000 });
+    await page.waitForFunction(() => window.__saferPlacesMap!.loaded() && !window.__saferPlacesMap!.isMoving(), null, { timeout: 60_000 });
     const counts = await panel.getByTestId('hotspot-counts').innerText();
     expect(Number(/([\d,]+) hot cell/.exec(counts)![1]!.replace(/,/g, ''))).toBeGreaterThan(0);
     const rows = panel.getByTestId('hotspot-top-all-crime').locator('tbody tr');
     await expect(rows.count()).resolves.toBe(10);
     expect(await rows.first().innerText()).toMatch(/On or near /);
-    await page.waitForFunction(() => window.__saferPlacesMap!.queryRenderedFeatures({ layers: ['hotspot-cells-fill'] }).length > 0, null, { timeout: 20_000 });
+    await page.waitForFunction(() => window.__saferPlacesMap!.queryRenderedFeatures({ layers: ['hotspot-cells-fill'] }).length > 0, null, { timeout: 60_000 });
     expect(await page.getByTestId('legend-hotspots').innerText()).toMatch(/Nottinghamshire open data/);
     await page.screenshot({ path: join(REPO_ROOT, 'test/artifacts/real-data-hotspots-1280x800.png') });
   });
@@ -106,7 +106,7 @@ describe.runIf(sharedDataAvailable)('map on imported real data', () => {
     expect(await panel.getByTestId('bid-totals').innerText()).toMatch(/Residents\s+[\d,]+/);
     await panel.getByLabel('Bid name').fill('Real data bid (e2e)');
     await panel.getByRole('button', { name: 'Save bid draft' }).click();
-    await panel.getByRole('button', { name: 'Save changes' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await panel.getByRole('button', { name: 'Save changes' }).waitFor({ state: 'visible', timeout: 60_000 });
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), panel.getByRole('button', { name: 'Download evidence pack (zip)' }).click()]);
     const files = unzipSync(new Uint8Array(readFileSync((await download.path())!)));
     const report = strFromU8(files['report.html']!);

@@ -91,7 +91,7 @@ describe.runIf(sharedDataAvailable)('the place picker on real data (Mansfield)',
     await page.waitForFunction((n) => {
       const map = window.__saferPlacesMap!;
       return new Set(map.queryRenderedFeatures({ layers: ['lsoa-fill'] }).map((f) => String(f.properties.code))).size >= n;
-    }, MANSFIELD_LSOAS - 2, { timeout: 30_000 });
+    }, MANSFIELD_LSOAS - 2, { timeout: 60_000 });
     const drawn = await drawnLsoas();
     expect(drawn.districts).toEqual(['E07000174']);
     expect(drawn.count).toBeLessThanOrEqual(MANSFIELD_LSOAS);
@@ -255,14 +255,14 @@ describe.runIf(sharedDataAvailable)('the place picker on real data (Mansfield)',
     await dialog.getByLabel(/^Bassetlaw/).check();
     await dialog.getByLabel(/^Newark and Sherwood/).check();
     await dialog.getByRole('button', { name: 'Save partnership area' }).click();
-    await dialog.getByTestId('partnership-list').getByText('Bassetlaw and Newark (e2e)').waitFor({ timeout: 30_000 });
-    await select.locator('optgroup[label="Partnership areas"] option').first().waitFor({ state: 'attached', timeout: 30_000 });
+    await dialog.getByTestId('partnership-list').getByText('Bassetlaw and Newark (e2e)').waitFor({ timeout: 60_000 });
+    await select.locator('optgroup[label="Partnership areas"] option').first().waitFor({ state: 'attached', timeout: 60_000 });
     const partnerships = await select.locator('optgroup[label="Partnership areas"] option').allInnerTexts();
     expect(partnerships).toEqual([expect.stringMatching(/^Bassetlaw and Newark \(e2e\) \(\d+ LSOAs\)$/)]);
 
     // Mansfield (the current place) becomes home.
     await dialog.getByRole('button', { name: 'Make this our home area' }).click();
-    await dialog.getByText('Mansfield is now your organisation\'s home area.').first().waitFor({ timeout: 30_000 });
+    await dialog.getByText('Mansfield is now your organisation\'s home area.').first().waitFor({ timeout: 60_000 });
     await page.setViewportSize({ width: 1024, height: 700 });
     await page.screenshot({ path: join(ARTIFACTS, 'scope-places-dialog-1024x700.png') });
     await page.setViewportSize({ width: 1280, height: 800 });

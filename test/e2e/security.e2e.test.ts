@@ -26,7 +26,7 @@ async function signIn(p: Page, role: string, covert: boolean) {
   const box = p.getByTestId('covert-permission');
   if ((await box.isChecked()) !== covert) await box.click();
   await p.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await p.getByTestId('signed-in-as').waitFor({ state: 'visible', timeout: 30_000 });
+  await p.getByTestId('signed-in-as').waitFor({ state: 'visible', timeout: 60_000 });
   await waitForMapReady(p);
 }
 
@@ -74,7 +74,7 @@ describe('covert cameras and the audit log', () => {
     await expect(page.getByRole('button', { name: 'Audit log' }).count()).resolves.toBe(1);
     await page.getByRole('button', { name: 'Audit log' }).click();
     const log = page.getByTestId('audit-log');
-    await log.getByRole('table').waitFor({ state: 'visible', timeout: 20_000 });
+    await log.getByRole('table').waitFor({ state: 'visible', timeout: 60_000 });
     const text = await log.innerText();
     expect(text).toMatch(/Refused: role not allowed/);
     expect(text).toMatch(/Read sensitive cameras/);

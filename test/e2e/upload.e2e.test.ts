@@ -41,7 +41,7 @@ describe('uploading layers from files', () => {
     writeFileSync(good, 'name,type,status,coverageRadiusM,lon,lat\nHigh Street north,fixed,live,120,1.101,54.361\nBus station,ptz,planned,,1.105,54.358\n');
     await panel.getByLabel('File').setInputFiles(good);
     await panel.getByRole('button', { name: 'Add 2 cameras' }).click();
-    await panel.getByText('2 cameras added to CCTV cameras.').waitFor({ state: 'visible', timeout: 20_000 });
+    await panel.getByText('2 cameras added to CCTV cameras.').waitFor({ state: 'visible', timeout: 60_000 });
     expect(await count(page, 'cameras')).toBe(before + 2);
     await page.waitForFunction((id) => window.__saferPlacesMap!.getLayer(id) !== undefined, PRIMARY_LAYER.cameras);
     expect(await renderedCount(page, PRIMARY_LAYER.cameras)).toBeGreaterThan(0);
@@ -64,7 +64,7 @@ describe('uploading layers from files', () => {
     await panel.getByLabel('File').setInputFiles(file);
     await expect(panel.getByTestId('upload-preview').innerText()).resolves.toMatch(/Left out \(not fields of this layer\): ref/);
     await panel.getByRole('button', { name: 'Add 1 PSPO zone' }).click();
-    await panel.getByText('1 PSPO zone added to PSPO zones.').waitFor({ state: 'visible', timeout: 20_000 });
+    await panel.getByText('1 PSPO zone added to PSPO zones.').waitFor({ state: 'visible', timeout: 60_000 });
     expect(await count(page, 'pspo-zones')).toBe(before + 1);
     expect(pageErrors).toEqual([]);
   });
