@@ -33,6 +33,7 @@ const MATRIX: Record<string, readonly Role[] | 'public'> = {
   'GET /api/datasets': EVERYONE,
   'GET /api/datasets/:id/imports': ['admin'],
   'GET /api/layers/:layer': EVERYONE,
+  'GET /api/layers/cameras/coverage': EVERYONE,
   'GET /api/lsoas/stats': EVERYONE,
   'POST /api/areas/analyse': EVERYONE,
   'GET /api/areas/:id/stats': EVERYONE,
@@ -48,6 +49,7 @@ const MATRIX: Record<string, readonly Role[] | 'public'> = {
   'GET /api/planning/patrol.geojson': EVERYONE,
   'POST /api/planning/coverage': EVERYONE,
   'POST /api/planning/sites': EVERYONE,
+  'POST /api/planning/camera-views': EVERYONE,
   'GET /api/planning/rotation': EVERYONE,
   'GET /api/planning/help-points': EVERYONE,
   'GET /api/planning/dosage': EVERYONE,
@@ -72,7 +74,7 @@ const MATRIX: Record<string, readonly Role[] | 'public'> = {
 
 let s: SecurityApp;
 const ids = new Map<AssetKind, string>();
-let routes: { method: string; path: string }[] = [];
+const routes: { method: string; path: string }[] = [];
 
 beforeAll(async () => {
   s = await startSecurityApp();

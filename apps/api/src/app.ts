@@ -16,7 +16,6 @@ import {
   type AssetRepository,
   type AuditLog,
   type Clock,
-  type IdempotencyStore,
   type IdGenerator,
   type ReferenceRepository,
   type UserDirectory,
@@ -24,6 +23,7 @@ import {
 import { ASSET_KINDS, ASSET_KIND_NAMES, devSignInSchema, hasPermission, type ClientConfig, type Me, type Principal } from '@safer-places/schemas';
 import { auditRoutes, auditTrail } from './audit';
 import { idempotent } from './idempotency';
+import type { IdempotencyStore } from './ports';
 import type { TokenVerifier } from './auth';
 import { ApiProblem, toErrorResponse } from './http-errors';
 import { authenticate, readJson, type AppEnv } from './middleware';

@@ -3,16 +3,9 @@ import { createMiddleware } from 'hono/factory';
 import { ForbiddenError, NotFoundError, parseOrThrow, type AuditLog, type Clock, type IdGenerator } from '@safer-places/domain';
 import { auditQuerySchema, hasPermission, type AuditAction, type AuditEvent } from '@safer-places/schemas';
 import { ApiProblem } from './http-errors';
-import { requireRole, type AppEnv } from './middleware';
+import { requireRole, type AppEnv, type AuditNote } from './middleware';
 
-/** What a route says about itself for the audit log; written only if the route succeeds. */
-export interface AuditNote {
-  action: Extract<AuditAction, 'create' | 'update' | 'delete' | 'import' | 'export'>;
-  kind?: string;
-  itemIds?: string[];
-  detail?: string;
-  sensitive?: boolean;
-}
+export type { AuditNote };
 
 /** Marks the request as auditable; the trail middleware writes the event once the response is known. */
 export const noteAudit = (c: { set(key: 'audit', value: AuditNote): void }, note: AuditNote) => c.set('audit', note);

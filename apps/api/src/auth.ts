@@ -1,6 +1,6 @@
 import { SignJWT, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Principal, Role } from '@safer-places/schemas';
-import { PERMISSIONS, ROLES } from '@safer-places/schemas';
+import { ITEM_ID, PERMISSIONS, ROLES } from '@safer-places/schemas';
 
 /** Turns a bearer token into a principal, or throws. The only source of orgId and role in the whole API. */
 export interface TokenVerifier {
@@ -29,7 +29,7 @@ function principalFrom(payload: JWTPayload, orgClaim: string, roleOf: (p: JWTPay
   const role = roleOf(payload);
   if (typeof payload.sub !== 'string' || !payload.sub) throw new AuthenticationError('token has no subject');
   if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) throw new AuthenticationError('token has no expiry time');
-  if (typeof orgId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(orgId)) throw new AuthenticationError('token has no organisation');
+  if (typeof orgId !== 'string' || !ITEM_ID.test(orgId)) throw new AuthenticationError('token has no organisation');
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw new AuthenticationError('token has no known role');
   const name = typeof payload.name === 'string' ? payload.name : undefined;
   const permissions = PERMISSIONS.filter((p) => permissionsOf(payload).includes(p));

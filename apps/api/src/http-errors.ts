@@ -6,9 +6,11 @@ import {
   DomainError,
   ForbiddenError,
   NotFoundError,
+  PortThrottledError,
   UnprocessableError,
   ValidationError,
   VersionConflictError,
+  WriteOutcomeUnknownError,
 } from '@safer-places/domain';
 import type { ApiError } from '@safer-places/schemas';
 import { AuthenticationError } from './auth';
@@ -36,6 +38,14 @@ const STATUS: [new (...a: never[]) => DomainError, ContentfulStatusCode][] = [
   [UnprocessableError, 422],
 ];
 
+/**
+ * The AWS SDK's own load refusals and timeouts that an adapter let through once its retries ran out (a read that kept
+ * being throttled, say). The SDK builds these from the wire with no class of ours to test, so they are known by the
+ * SDK's error names; every failure type of this product is mapped with `instanceof` above this fallback.
+ */
+const SDK_REFUSAL = /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|TimeoutError/;
+const isSdkRefusal = (err: unknown) => SDK_REFUSAL.test(String((err as { name?: unknown } | null)?.name ?? ''));
+
 /** One place that turns every failure into `{error, detail}` with the right status; internals never leak. */
 export function toErrorResponse(err: unknown, c: Context, log: (entry: Record<string, unknown>) => void) {
   if (err instanceof ApiProblem) return problem(c, err.status, err.code, err.message);
@@ -52,12 +62,11 @@ export function toErrorResponse(err: unknown, c: Context, log: (entry: Record<st
     const status = err.status as ContentfulStatusCode;
     return problem(c, status, status === 413 ? 'payload_too_large' : 'http_error', err.message || 'request failed');
   }
-  const name = (err as { name?: string }).name ?? '';
-  if (name === 'WriteOutcomeUnknownError') {
+  if (err instanceof WriteOutcomeUnknownError) {
     log({ level: 'error', msg: 'write outcome unknown', error: String(err) });
     return problem(c, 500, 'write_outcome_unknown', 'the data store failed part-way and part of this change may have been saved; look at the layer before sending it again');
   }
-  if (/Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|TimeoutError/.test(name)) {
+  if (err instanceof PortThrottledError || isSdkRefusal(err)) {
     c.header('Retry-After', '2');
     return problem(c, 503, 'unavailable', 'the data store is busy; nothing was changed, try again in a few seconds');
   }

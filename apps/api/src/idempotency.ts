@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { Clock, IdempotencyStore, StoredResponse } from '@safer-places/domain';
+import { WriteOutcomeUnknownError, type Clock } from '@safer-places/domain';
 import { ApiProblem } from './http-errors';
 import type { AppEnv } from './middleware';
+import type { IdempotencyStore, StoredResponse } from './ports';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 /** A DynamoDB item holds 400 KB; a larger answer is replayed as a short summary instead. */
@@ -78,7 +79,7 @@ export function idempotent(store: IdempotencyStore, clock: Clock, report: (entry
       throw err;
     }
     // A failure after which the store may hold part of the change keeps its answer: sending it again could duplicate.
-    const outcomeUnknown = c.error?.name === 'WriteOutcomeUnknownError';
+    const outcomeUnknown = c.error instanceof WriteOutcomeUnknownError;
     if (c.res.status >= 300 && !outcomeUnknown) {
       await quietly('release', () => store.release(scope, key, claim));
       return;

@@ -1,9 +1,16 @@
 import { createMiddleware } from 'hono/factory';
-import type { Principal, Role } from '@safer-places/schemas';
+import type { AuditAction, Principal, Role } from '@safer-places/schemas';
 import { AuthenticationError, type TokenVerifier } from './auth';
 import { ApiProblem } from './http-errors';
 
-import type { AuditNote } from './audit';
+/** What a route says about itself for the audit log (noteAudit in audit.ts); written only if the route succeeds. */
+export interface AuditNote {
+  action: Extract<AuditAction, 'create' | 'update' | 'delete' | 'import' | 'export'>;
+  kind?: string;
+  itemIds?: string[];
+  detail?: string;
+  sensitive?: boolean;
+}
 
 export type AppEnv = { Variables: { principal: Principal; audit: AuditNote } };
 

@@ -10,12 +10,12 @@ import {
   monthRange,
   type AssetRepository,
   type AuditLog,
-  type IdempotencyStore,
   type AssetService,
 } from '@safer-places/domain';
 import { adjacencyBySegments, connectedComponents } from '@safer-places/geo';
 import { CATEGORY_INDEX, type EligibilityCriteria, type Principal } from '@safer-places/schemas';
 import { createApp } from '../src/app';
+import type { IdempotencyStore } from '../src/ports';
 import { createLocalTokenService } from '../src/auth';
 import { MemoryReference, loadEngland, loadNottinghamshire, realDataAvailable } from './bids-real-data';
 

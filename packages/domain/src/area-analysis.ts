@@ -1,51 +1,16 @@
-import type { AreaGeometry, CategorySelection, DatasetSummary, Lsoa, Month, Principal } from '@safer-places/schemas';
-import { CATEGORY_INDEX, CRIME_CATEGORIES, categoriesOf, percentOf, roundHalfAway, selectionLabel, shareOf } from '@safer-places/schemas';
+import type { AreaGeometry, AreaStats, CategorySelection, DatasetSummary, Lsoa, Month, Principal } from '@safer-places/schemas';
+import { CATEGORY_INDEX, CRIME_CATEGORIES, addMonths, categoriesOf, monthRange, percentOf, roundHalfAway, selectionLabel, shareOf } from '@safer-places/schemas';
 import { areaSquareMetres, areasIntersect, coveredAmong, createPolygonLocator, distanceToArea, overlapShares, pointsInPolygon } from '@safer-places/geo';
 import type { AssetService } from './assets';
 import { ValidationError } from './errors';
-import { addMonths, monthRange } from './months';
 import type { CrimePoints, CrimePointsCache } from './crime-points';
+import type { CrimeSelectionRequest } from './crime-selection';
 import { liveCameraViews } from './planning/common';
 import type { ReferenceService } from './reference';
-import { strategicTable, type StrategicTable } from './strategic';
+import { strategicTable } from './strategic';
 
-export interface AreaQuery {
-  datasetId?: string;
-  categories: CategorySelection[];
-  from?: Month;
-  to?: Month;
-}
-
-export interface AreaStats {
-  dataset: Pick<DatasetSummary, 'id' | 'name' | 'synthetic'>;
-  /** Planar area on the British National Grid (EPSG:27700), km² to two decimals. */
-  areaKm2: number;
-  period: { from: Month; to: Month; months: number };
-  categories: { key: CategorySelection; label: string }[];
-  /** Crimes of the chosen categories and period inside the area. */
-  total: number;
-  byCategory: { key: string; label: string; count: number }[];
-  /** Every month of the dataset, chosen categories. */
-  trend: { month: Month; count: number }[];
-  strategic: StrategicTable;
-  lsoas: { code: string; name: string; shareInside: number; population: number | null; populationInside: number | null }[];
-  populationInside: number | null;
-  cctv: {
-    camerasInside: { id: string; name: string; type: string; status: string }[];
-    /**
-     * Crimes (chosen categories and period) within any live camera's coverage (its radius, and its field of view if set),
-     * by the planner's coverage model: the same cameras (liveCameraViews) and the same test in British National Grid
-     * metres (coveredPoints), so a crime counts here exactly when the planner counts it.
-     */
-    crimesCovered: number;
-    shareCovered: number | null;
-    nearestHelpPoint: { id: string; name: string; status: string; distanceM: number } | null;
-  };
-  pspoZones: { id: string; name: string; prohibitions: string[]; startDate: string; endDate: string }[];
-  /** Share of the area's crimes on its single busiest published coordinate (police.uk snap point). */
-  busiestPoint: { share: number; count: number; location: string } | null;
-  notes: string[];
-}
+/** Which crimes an area's statistics count: dataset, types and months (no scope: the area is the place). */
+export type AreaQuery = Pick<CrimeSelectionRequest, 'datasetId' | 'categories' | 'from' | 'to'>;
 
 /** Crimes inside an area: a KD-tree range query on its bbox, then an exact point-in-polygon test. */
 export function pointsInside(points: Pick<CrimePoints, 'index'>, geometry: AreaGeometry): Uint32Array {

@@ -1,9 +1,8 @@
 import { areasExtent, autoCellSize, createGrid, gridMask, pointTree, populationGrid, toBng, type Grid } from '@safer-places/geo';
-import type { CategorySelection, Month, Principal, Scope } from '@safer-places/schemas';
-import { CATEGORY_INDEX, CRIME_CATEGORIES, categoriesOf, selectionLabel } from '@safer-places/schemas';
+import type { AnalysisHeader, CategorySelection, Month, Principal, Scope } from '@safer-places/schemas';
+import { CATEGORY_INDEX, CRIME_CATEGORIES, addMonths, categoriesOf, monthRange, selectionLabel } from '@safer-places/schemas';
 import type { CrimePoints, CrimePointsCache } from './crime-points';
 import { ValidationError } from './errors';
-import { addMonths, monthRange } from './months';
 import type { ReferenceService } from './reference';
 import type { ResolvedScope, ScopeResolver } from './scope';
 
@@ -17,6 +16,24 @@ export interface CrimeSelectionRequest {
   categories: CategorySelection[];
   from?: Month;
   to?: Month;
+}
+
+/**
+ * The crime selection of a parsed analysis query or body: the API's `dataset` is the use cases' `datasetId`, and no
+ * categories means all crime. The one place the two vocabularies meet.
+ */
+export function crimeSelectionOf(
+  q: { dataset?: string | undefined; scope?: Scope | undefined; categories?: CategorySelection[] | undefined; from?: Month | undefined; to?: Month | undefined },
+  principal?: Principal,
+): CrimeSelectionRequest {
+  return {
+    ...(principal && { principal }),
+    ...(q.dataset && { datasetId: q.dataset }),
+    ...(q.scope && { scope: q.scope }),
+    categories: q.categories ?? [],
+    ...(q.from && { from: q.from }),
+    ...(q.to && { to: q.to }),
+  };
 }
 
 /** A dataset's crime points in British National Grid metres, with their published lon/lat and location texts. */
@@ -62,6 +79,13 @@ export class CrimeSelection {
     const selected: number[] = [];
     for (let i = 0; i < points.count; i++) if (inScope[i] && wanted[points.category[i]!] && inPeriod[points.month[i]!]) selected.push(i);
     const [place, contains] = await Promise.all([this.scopes.placeFinder(dataset), this.scopes.containsFn(scope)]);
+    const header: AnalysisHeader = {
+      dataset: { id: dataset.id, name: dataset.name, synthetic: dataset.synthetic },
+      scope: scope.summary,
+      period: { from, to, months: monthRange(from, to).length },
+      categories: categories.map((c) => ({ key: c, label: selectionLabel(c) })),
+      crimes: selected.length,
+    };
     return {
       dataset,
       scope,
@@ -76,13 +100,7 @@ export class CrimeSelection {
       to,
       categories,
       topSelections: categories.slice(0, MAX_TOP_CATEGORIES),
-      header: {
-        dataset: { id: dataset.id, name: dataset.name, synthetic: dataset.synthetic },
-        scope: scope.summary,
-        period: { from, to, months: monthRange(from, to).length },
-        categories: categories.map((c) => ({ key: c, label: selectionLabel(c) })),
-        crimes: selected.length,
-      },
+      header,
       notes: dataset.synthetic ? ['Synthetic demo data: generated figures, not real crime.'] : [],
     };
   }
@@ -141,18 +159,13 @@ export class CrimeSelection {
   }
 }
 
+/** Kept for the bid code's imports; month arithmetic lives in @safer-places/schemas (months.ts). */
+export { monthOrdinal, ordinalMonth } from '@safer-places/schemas';
+
 export function categoryMask(categories: readonly CategorySelection[]): Uint8Array {
   const wanted = new Uint8Array(CRIME_CATEGORIES.length);
   for (const c of categories) for (const slug of categoriesOf(c)) wanted[CATEGORY_INDEX[slug]] = 1;
   return wanted;
-}
-
-export function monthOrdinal(month: Month): number {
-  return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
-}
-
-export function ordinalMonth(ordinal: number): Month {
-  return `${Math.floor(ordinal / 12)}-${String((ordinal % 12) + 1).padStart(2, '0')}` as Month;
 }
 
 function maxMonth(a: Month, b: Month): Month {

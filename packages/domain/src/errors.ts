@@ -43,3 +43,34 @@ export class ForbiddenError extends DomainError {
     super('forbidden', message);
   }
 }
+
+/**
+ * Port errors: the service behind a port (the data store, the user directory) failed, not the request. They are not
+ * DomainErrors (nothing is wrong with what the caller sent); adapters throw them and the API maps each with
+ * `instanceof` to one status.
+ */
+export class PortError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The service behind a port refused for load: nothing was done, and the same request may be sent again later (503). */
+export class PortThrottledError extends PortError {
+  override readonly name: string = 'PortThrottledError';
+}
+
+/** The store's retries ran out on a store that kept refusing for load (e.g. BatchWriteItem kept handing items back). */
+export class StoreThrottledError extends PortThrottledError {
+  override readonly name: string = 'StoreThrottledError';
+}
+
+/**
+ * A write failed and cleaning up after it failed too, so what is stored is not known: callers must not claim that
+ * nothing changed (the API answers 500 and keeps an idempotent request's answer, since sending it again could
+ * duplicate). Deliberately not a throttling error.
+ */
+export class WriteOutcomeUnknownError extends PortError {
+  override readonly name: string = 'WriteOutcomeUnknownError';
+}

@@ -16,43 +16,20 @@ import {
   topHotspots,
   uniqueCoordinates,
 } from '@safer-places/geo';
-import type { CategorySelection, Month } from '@safer-places/schemas';
-import { selectionLabel } from '@safer-places/schemas';
+import type { DensityQuery, DensityResult, HotspotChangeQuery, HotspotChangeResult, HotspotQuery, HotspotResult } from '@safer-places/schemas';
+import { monthOrdinal, ordinalMonth, selectionLabel } from '@safer-places/schemas';
 import type { CrimePointsCache } from './crime-points';
-import { CrimeSelection, categoryMask, monthOrdinal, ordinalMonth, type CrimeSelectionRequest } from './crime-selection';
+import { CrimeSelection, categoryMask, type CrimeSelectionRequest } from './crime-selection';
 import { ValidationError } from './errors';
 import type { ReferenceService } from './reference';
 import type { ScopeResolver } from './scope';
 
-export interface HotspotGridRequest extends CrimeSelectionRequest {
-  datasetId?: string;
-  categories: CategorySelection[];
-  from?: Month;
-  to?: Month;
-  cellSize?: number;
-  shape: 'square' | 'hex';
-}
-
-export interface HotspotRequest extends HotspotGridRequest {
-  correction: 'fdr' | 'holm' | 'none';
-  top: number;
-}
-
-export interface HotspotChangeRequest extends HotspotGridRequest {
-  correction: 'fdr' | 'holm' | 'none';
-  periods?: number;
-  hotspotProp?: number;
-  persistentProp?: number;
-  recentProp?: number;
-  criticalP?: number;
-}
-
-export interface DensityRequest extends HotspotGridRequest {
-  /** Kernel radius in metres; default the mean of the nrd rule on x and y. */
-  bandwidth?: number;
-  /** Crimes per 1,000 residents (dual KDE with Census population) instead of crimes per km². */
-  perResidents: boolean;
-}
+/** What every hot spot analysis takes: the crimes (dataset, scope, types, months) and the grid. */
+export type HotspotGridRequest = CrimeSelectionRequest & Pick<HotspotQuery, 'cellSize' | 'shape'>;
+export type HotspotRequest = HotspotGridRequest & Pick<HotspotQuery, 'correction' | 'top'>;
+export type HotspotChangeRequest = HotspotGridRequest &
+  Pick<HotspotChangeQuery, 'correction' | 'periods' | 'hotspotProp' | 'persistentProp' | 'recentProp' | 'criticalP'>;
+export type DensityRequest = HotspotGridRequest & Pick<DensityQuery, 'bandwidth' | 'perResidents'>;
 
 /** At most this many cells are returned as polygons; the rest are counted. */
 export const MAX_HOTSPOT_CELLS = 5000;
@@ -80,7 +57,7 @@ export class HotspotService {
     this.selection = new CrimeSelection(reference, points, scopes);
   }
 
-  async hotspots(request: HotspotRequest) {
+  async hotspots(request: HotspotRequest): Promise<HotspotResult> {
     const s = await this.selection.select(request, 12);
     const { grid, mask } = await this.selection.studyGrid(s.scope, request.cellSize, request.shape);
     const cellOfPoint = assignCells(grid, s.projected.xy);
@@ -145,7 +122,7 @@ export class HotspotService {
    * cell is classified emerging / persistent / intermittent / former (hot or cold) from the sub-periods it was
    * significant in. The thresholds are echoed back so the legend can state them.
    */
-  async change(request: HotspotChangeRequest) {
+  async change(request: HotspotChangeRequest): Promise<HotspotChangeResult> {
     const s = await this.selection.select(request, 'all');
     const { grid, mask } = await this.selection.studyGrid(s.scope, request.cellSize, request.shape);
     const cellOfPoint = assignCells(grid, s.projected.xy);
@@ -206,7 +183,7 @@ export class HotspotService {
   }
 
   /** Kernel density (quartic kernel) on the grid, as crimes per km² or, with population, per 1,000 residents. */
-  async density(request: DensityRequest) {
+  async density(request: DensityRequest): Promise<DensityResult> {
     const s = await this.selection.select(request, 12);
     const grid0 = await this.selection.studyGrid(s.scope, request.cellSize, request.shape, request.perResidents);
     const { grid, mask } = grid0;

@@ -2,6 +2,7 @@ import type {
   AssetKind,
   BBox,
   Camera,
+  CameraCoverageLayer,
   DatasetSummary,
   Feature,
   FeatureCollection,
@@ -12,6 +13,7 @@ import type {
 import { DEFAULT_COVERAGE_RADIUS_M, MAX_LAYER_FEATURES } from '@safer-places/schemas';
 import { bboxIntersects, geometryBBox } from '@safer-places/geo';
 import type { AssetService } from './assets';
+import { coveragePolygon } from './planning/common';
 import type { ReferenceService } from './reference';
 import type { ResolvedScope, ScopeResolver } from './scope';
 
@@ -58,6 +60,31 @@ export class LayerService {
       };
     }
     return this.assetLayer(principal, layer, query, limit);
+  }
+
+  /**
+   * What each camera of the cameras layer covers, to draw: the same cameras as `layer(principal, 'cameras', query)`
+   * (same dataset, bbox, limit and covert-camera rules), one polygon each (its circle, or the sector of its field of
+   * view; see coveragePolygon) with `{ id, type, radiusM }`. Decommissioned cameras cover nothing and are left out.
+   */
+  async cameraCoverage(principal: Principal, query: Omit<LayerQuery, 'scope'>): Promise<CameraCoverageLayer> {
+    const limit = Math.min(query.limit ?? MAX_LAYER_FEATURES, MAX_LAYER_FEATURES);
+    const cameras = await this.assetLayer(principal, 'cameras', query, limit);
+    const features: CameraCoverageLayer['features'] = [];
+    for (const f of cameras.features) {
+      // The layer's properties: the stored camera with its radius defaulted by type.
+      const p = f.properties as unknown as Pick<Camera, 'id' | 'type' | 'status' | 'bearingDeg' | 'fieldOfViewDeg'> & { coverageRadiusM: number };
+      if (f.geometry.type !== 'Point' || p.status === 'decommissioned' || !(p.coverageRadiusM > 0)) continue;
+      const view = p.bearingDeg !== undefined && p.fieldOfViewDeg !== undefined ? { bearing: p.bearingDeg, fieldOfView: p.fieldOfViewDeg } : {};
+      features.push({ type: 'Feature', geometry: coveragePolygon(f.geometry.coordinates, p.coverageRadiusM, view), properties: { id: p.id, type: p.type, radiusM: p.coverageRadiusM } });
+    }
+    return {
+      type: 'FeatureCollection',
+      layer: 'cameras',
+      truncated: cameras.truncated,
+      ...(cameras.dataset && { dataset: cameras.dataset }),
+      features,
+    };
   }
 
   private async assetLayer(principal: Principal, kind: AssetKind & LayerRouteName, query: LayerQuery, limit: number): Promise<LayerResponse> {

@@ -1,11 +1,16 @@
-import type { DatasetSummary, Lsoa, LsoaStats, LsoaStatsQuery, Month } from '@safer-places/schemas';
-import { CATEGORY_INDEX, CRIME_GROUPS, categoriesOf, selectionLabel } from '@safer-places/schemas';
+import type { DatasetSummary, Lsoa, LsoaStats, LsoaStatsQuery, Month, ScopeSummary, StrategicAssessment, StrategicGroupBy } from '@safer-places/schemas';
+import { CATEGORY_INDEX, CRIME_GROUPS, addMonths, categoriesOf, monthRange, selectionLabel } from '@safer-places/schemas';
 import { NotFoundError, ValidationError } from './errors';
-import { addMonths, monthRange } from './months';
 import type { ReferenceRepository } from './ports';
 import type { MonthlyCounts } from './crime';
-import type { ResolvedScope } from './scope';
-import { strategicTable, type StrategicTable } from './strategic';
+import { strategicTable } from './strategic';
+
+/** The place LSOA-level figures cover: a resolved scope (ResolvedScope in scope.ts) as far as they need it. */
+export interface ScopeLsoas {
+  dataset: DatasetSummary;
+  summary: ScopeSummary;
+  lsoas: Lsoa[];
+}
 
 /**
  * Read side of the shared reference data. LSOA boundaries are cached per dataset version: they change only on import,
@@ -70,7 +75,7 @@ export class ReferenceService {
   }
 
   /** Per-LSOA figures for the choropleth: only the scope's LSOAs (default every LSOA of the dataset). */
-  async lsoaStats(query: LsoaStatsQuery, scope?: ResolvedScope): Promise<LsoaStats> {
+  async lsoaStats(query: LsoaStatsQuery, scope?: ScopeLsoas): Promise<LsoaStats> {
     const dataset = scope?.dataset ?? (await this.resolveDataset(query.dataset));
     if (!dataset.lastMonth || !dataset.firstMonth) throw new NotFoundError(`dataset "${dataset.id}" has no crime data`);
     const to: Month = query.to ?? (query.from ? addMonths(query.from, 11) : dataset.lastMonth);
@@ -129,7 +134,7 @@ export class ReferenceService {
    * The strategic-assessment table for every district or every Community Safety Partnership of a dataset (or the
    * whole dataset), from the monthly counts: the 12 months ending `to` against the 12 before.
    */
-  async strategicAssessment(query: { dataset?: string; groupBy: 'district' | 'csp' | 'all'; to?: Month }, scope?: ResolvedScope) {
+  async strategicAssessment(query: { dataset?: string; groupBy: StrategicGroupBy; to?: Month }, scope?: ScopeLsoas): Promise<StrategicAssessment> {
     const dataset = scope?.dataset ?? (await this.resolveDataset(query.dataset));
     if (!dataset.lastMonth || !dataset.firstMonth) throw new NotFoundError(`dataset "${dataset.id}" has no crime data`);
     const to = query.to ?? dataset.lastMonth;
@@ -159,7 +164,7 @@ export class ReferenceService {
       }
     }
     const available = new Set(monthly.map((m) => m.month));
-    const tables: { code: string; name: string; table: StrategicTable }[] = [...groups]
+    const tables: StrategicAssessment['tables'] = [...groups]
       .map(([code, g]) => ({ code, name: g.name, table: strategicTable((ci, m) => g.counts.get(m)?.[ci] ?? 0, to, available) }))
       .sort((a, b) => a.name.localeCompare(b.name));
     return {

@@ -1,27 +1,5 @@
-import type { Month } from '@safer-places/schemas';
-import { CATEGORY_INDEX, CRIME_CATEGORIES, CRIME_GROUPS, percentChange, shareToPercent } from '@safer-places/schemas';
-import { addMonths, monthRange } from './months';
-
-export interface StrategicRow {
-  key: string;
-  label: string;
-  current: number;
-  previous: number;
-  change: number;
-  /** % change to one decimal, halves away from zero (percentChange in @safer-places/schemas); null when the previous 12
-   * months had none. */
-  changePct: number | null;
-  target: 'Reduce' | 'Monitor';
-}
-
-export interface StrategicTable {
-  current: { from: Month; to: Month };
-  previous: { from: Month; to: Month };
-  /** Whether the previous 12 months are all in the data; if not, the comparison is partial. */
-  previousComplete: boolean;
-  rows: StrategicRow[];
-  rule: string;
-}
+import type { Month, StrategicRow, StrategicTable } from '@safer-places/schemas';
+import { CATEGORY_INDEX, CRIME_CATEGORIES, CRIME_GROUPS, addMonths, monthRange, percentChange, shareToPercent } from '@safer-places/schemas';
 
 /** Suggested target: "Reduce" where the last 12 months are up by at least this share on the 12 before. */
 export const DEFAULT_REDUCE_THRESHOLD = 0.05;

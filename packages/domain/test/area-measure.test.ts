@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { coveredPoints, lonLatToBng, seededRandom, toBng, unprojectPosition } from '@safer-places/geo';
-import type { AreaGeometry, Camera, DatasetSummary, Lsoa, Month, Position, Principal } from '@safer-places/schemas';
+import type { AreaGeometry, AreaStats, Camera, DatasetSummary, Lsoa, Month, Position, Principal } from '@safer-places/schemas';
 import { CATEGORY_INDEX, percentChange, percentOf, roundHalfAway, shareOf, shareToPercent } from '@safer-places/schemas';
-import { AreaAnalysisService, AssetService, CrimePointsCache, ReferenceService, strategicTable, type AreaStats, type CrimeBlock, type CrimeRecord } from '../src/index';
+import { AreaAnalysisService, AssetService, CrimePointsCache, ReferenceService, strategicTable, type CrimeBlock, type CrimeRecord } from '../src/index';
 import { liveCameraViews } from '../src/planning/common';
 import { MemoryAssets, MemoryReference } from './in-memory-ports';
 

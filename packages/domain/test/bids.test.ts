@@ -140,6 +140,11 @@ describe('difference in differences', () => {
     expect(counts(100, 70)).toEqual({ before: 100, after: 70, change: -30, changePercent: -30 });
     expect(differenceInDifferences(counts(10, 5), counts(0, 4))).toMatchObject({ absolute: null, relative: null });
   });
+
+  it('rounds half away from zero, as every figure the product shows (schemas numbers.ts)', () => {
+    // 79 / 80 − 1 = −0.0125, a half at three decimals: −0.013 (Math.round would give −0.012).
+    expect(differenceInDifferences(counts(80, 79), counts(100, 100)).relative).toBe(-0.013);
+  });
 });
 
 describe('presets', () => {

@@ -26,6 +26,9 @@ export {
   cameraViewAt,
   coveredAmong,
 } from './measure';
+export * from './projection/index';
+export * from './spatial-index/index';
+export * from './render/index';
 export * from './hotspots/index';
 export * from './bids/index';
 export * from './planning/index';

@@ -1,7 +1,7 @@
 import type { AreaGeometry, PolygonGeometry, Position } from '@safer-places/schemas';
-import { bngToLonLat, lonLatToBng, toBng } from './hotspots/bng';
+import { bngToLonLat, lonLatToBng, toBng } from './projection/bng';
 import { coveredPoints, type CameraView } from './planning/camera-coverage';
-import type { PointIndex } from './hotspots/points-in-polygon';
+import type { PointIndex } from './spatial-index/points-in-polygon';
 
 /*
  * One model of distance and area for the whole product: British National Grid (EPSG:27700) planar metres.

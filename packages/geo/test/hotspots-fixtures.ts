@@ -2,7 +2,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seededRandom } from '../src/seeded-random';
-import { toBng } from '../src/hotspots/bng';
+import { toBng } from '../src/projection/bng';
 import { formatJson, readInput } from './golden';
 
 /**

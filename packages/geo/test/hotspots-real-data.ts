@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AreaGeometry } from '@safer-places/schemas';
 import { CRIME_CATEGORIES } from '@safer-places/schemas';
-import { toBng } from '../src/hotspots/bng';
+import { toBng } from '../src/projection/bng';
 import { areasExtent } from '../src/hotspots/grid-mask';
 
 /**

@@ -1,43 +1,10 @@
 import * as z from 'zod';
 import { PERMISSIONS, permissionSchema, roleSchema, type Permission, type Role } from './roles';
-import { categorySelectionSchema } from './crime-categories';
-import { areaGeometrySchema } from './geometry';
-import { monthSchema } from './reference';
+import type { CameraType } from './entities';
+import { ITEM_ID, datasetParam } from './fields';
+import type { FeatureCollection, PolygonGeometry } from './geometry';
 import { scopeSchema } from './scope';
 import { visibleText } from './text';
-
-const datasetParam = z.string().min(1).max(64).optional();
-
-/** `categories=burglary,robbery` on the query string. */
-export const categoryList = z
-  .string()
-  .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
-  .pipe(z.array(categorySelectionSchema).max(16, 'at most 16 categories'));
-
-export const areaStatsQuerySchema = z.strictObject({
-  dataset: datasetParam,
-  categories: categoryList.optional(),
-  from: monthSchema.optional(),
-  to: monthSchema.optional(),
-});
-
-export const areaAnalyseSchema = z.strictObject({
-  geometry: areaGeometrySchema,
-  dataset: datasetParam,
-  categories: z.array(categorySelectionSchema).max(16).optional(),
-  from: monthSchema.optional(),
-  to: monthSchema.optional(),
-});
-
-export const strategicQuerySchema = z.strictObject({
-  dataset: datasetParam,
-  /** Which place: the table covers the LSOAs of this scope. */
-  scope: scopeSchema.optional(),
-  /** One table per district, per CSP, or one for the whole scope. */
-  groupBy: z.enum(['district', 'csp', 'all']).default('district'),
-  to: monthSchema.optional(),
-  format: z.enum(['json', 'csv']).default('json'),
-});
 
 export const LAYER_NAMES = ['lsoas', 'cameras', 'help-points', 'pspo-zones', 'safer-streets-areas'] as const;
 export type LayerName = (typeof LAYER_NAMES)[number];
@@ -50,11 +17,31 @@ export const MAX_LAYER_FEATURES = 5000;
 
 export const layerQuerySchema = z.strictObject({
   bbox: z.string().optional(),
-  dataset: z.string().min(1).max(64).optional(),
+  dataset: datasetParam,
   /** LSOA layer: only the LSOAs of this scope. */
   scope: scopeSchema.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_LAYER_FEATURES).optional(),
 });
+
+/** `GET /api/layers/cameras/coverage`: properties of each camera's coverage polygon. */
+export type CameraCoverageProperties = {
+  id: string;
+  type: CameraType;
+  /** The camera's own radius, or its type's default. */
+  radiusM: number;
+};
+
+/**
+ * `GET /api/layers/cameras/coverage` (same query as the cameras layer): what each camera of the cameras layer covers,
+ * its circle or the sector of its field of view, 48 steps to the full circle (COVERAGE_POLYGON_STEPS). Decommissioned
+ * cameras cover nothing and are left out; covert cameras only for readers allowed to see them, as in the layer.
+ */
+export interface CameraCoverageLayer extends FeatureCollection<PolygonGeometry, CameraCoverageProperties> {
+  layer: 'cameras';
+  /** As for the cameras layer: more cameras than the limit. */
+  truncated: boolean;
+  dataset?: { id: string; name: string; synthetic: boolean };
+}
 
 export interface ApiError {
   error: string;
@@ -90,7 +77,7 @@ export const pageQuerySchema = z.strictObject({
     .min(1, 'limit must be at least 1')
     .max(MAX_PAGE_SIZE, `limit is at most ${MAX_PAGE_SIZE} items per page`)
     .default(MAX_PAGE_SIZE),
-  after: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'after must be an id from the previous page').optional(),
+  after: z.string().regex(ITEM_ID, 'after must be an id from the previous page').optional(),
 });
 export interface Page<T> {
   items: T[];
@@ -157,44 +144,3 @@ export interface ClientConfig {
   /** Present where users sign in with Cognito (AWS, or a local server pointed at a user pool). */
   cognito?: CognitoClientConfig;
 }
-
-/** What every hot spot analysis is asked for: crimes, months and the grid. */
-const hotspotGridFields = {
-  dataset: datasetParam,
-  scope: scopeSchema.optional(),
-  categories: categoryList.optional(),
-  from: monthSchema.optional(),
-  to: monthSchema.optional(),
-  cellSize: z.coerce.number().int().min(50, 'cellSize is at least 50 m').max(500, 'cellSize is at most 500 m').optional(),
-  shape: z.enum(['square', 'hex']).default('square'),
-};
-const correction = z.enum(['fdr', 'holm', 'none']).default('fdr');
-
-export const hotspotQuerySchema = z.strictObject({
-  ...hotspotGridFields,
-  correction,
-  top: z.coerce.number().int().min(1).max(50).default(10),
-});
-export type HotspotQuery = z.infer<typeof hotspotQuerySchema>;
-
-const share = (name: string) => z.coerce.number().gt(0, `${name} must be between 0 and 1`).lt(1, `${name} must be between 0 and 1`).optional();
-
-/** Hot-spot change: Gi* per sub-period and a classification per cell; thresholds as in sfhotspot's hotspot_classify. */
-export const hotspotChangeQuerySchema = z.strictObject({
-  ...hotspotGridFields,
-  correction,
-  periods: z.coerce.number().int().min(2, 'periods is at least 2').max(24, 'periods is at most 24').optional(),
-  hotspotProp: share('hotspotProp'),
-  persistentProp: share('persistentProp'),
-  recentProp: share('recentProp'),
-  criticalP: share('criticalP'),
-});
-export type HotspotChangeQuery = z.infer<typeof hotspotChangeQuerySchema>;
-
-/** Kernel density on the grid, per km² or per 1,000 residents (dual KDE). */
-export const densityQuerySchema = z.strictObject({
-  ...hotspotGridFields,
-  bandwidth: z.coerce.number().int().min(50, 'bandwidth is at least 50 m').max(5000, 'bandwidth is at most 5000 m').optional(),
-  perResidents: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-});
-export type DensityQuery = z.infer<typeof densityQuerySchema>;

@@ -67,3 +67,9 @@ export function selectionLabel(selection: CategorySelection): string {
   if (selection === 'all-crime' || selection === 'neighbourhood-crime') return CRIME_GROUPS[selection].label;
   return categoryLabel(selection);
 }
+
+/** `categories=burglary,robbery` on the query string. */
+export const categoryList = z
+  .string()
+  .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
+  .pipe(z.array(categorySelectionSchema).max(16, 'at most 16 categories'));

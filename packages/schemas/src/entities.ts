@@ -1,29 +1,13 @@
 import * as z from 'zod';
-import { partnershipAreaInputSchema, type PartnershipAreaInput } from './scope';
+import { coverageRadiusM, datesInOrder, isoDate, name, notes, type Audited } from './fields';
 import { areaGeometrySchema, pointSchema } from './geometry';
+import { bearingDegSchema, fieldOfViewDegSchema, fieldOfViewTogether } from './planning';
 import { visibleText } from './text';
-import { bidInputSchema, bidPresetInputSchema, type Bid, type BidInput, type BidPresetInput } from './bids';
-import {
-  bearingDegSchema,
-  cameraDeploymentInputSchema,
-  fieldOfViewDegSchema,
-  fieldOfViewTogether,
-  patrolVisitInputSchema,
-  type CameraDeployment,
-  type CameraDeploymentInput,
-  type PatrolVisit,
-  type PatrolVisitInput,
-} from './planning';
 
-const isoDate = z.iso.date({ error: 'dates must be YYYY-MM-DD' });
-const name = visibleText('name', 120);
-const notes = z.string().max(2000, 'notes are at most 2,000 characters').optional();
-
-function datesInOrder(v: { startDate?: string | undefined; endDate?: string | undefined }, ctx: z.RefinementCtx) {
-  if (v.startDate && v.endDate && v.endDate < v.startDate) {
-    ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'endDate must not be before startDate' });
-  }
-}
+/*
+ * The organisation's map items: cameras, help points, PSPO zones, Safer Streets areas and drawn areas. Every kind of
+ * item the API stores, with its path segment, is listed in asset-kinds.ts.
+ */
 
 export const CAMERA_TYPES = ['fixed', 'ptz', 'redeployable', 'anpr'] as const;
 export const cameraTypeSchema = z.enum(CAMERA_TYPES);
@@ -43,7 +27,7 @@ export const cameraInputSchema = z
     name,
     type: cameraTypeSchema,
     location: pointSchema,
-    coverageRadiusM: z.number().int().min(5).max(1000).optional(),
+    coverageRadiusM: coverageRadiusM.optional(),
     bearingDeg: bearingDegSchema.optional(),
     fieldOfViewDeg: fieldOfViewDegSchema.optional(),
     status: z.enum(['live', 'planned', 'decommissioned']).default('live'),
@@ -120,68 +104,8 @@ export type HelpPointInput = z.infer<typeof helpPointInputSchema>;
 export type PspoZoneInput = z.infer<typeof pspoZoneInputSchema>;
 export type SaferStreetsAreaInput = z.infer<typeof saferStreetsAreaInputSchema>;
 
-/** Fields the server owns; never accepted from a client. */
-export interface Audited {
-  id: string;
-  orgId: string;
-  version: number;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-  updatedBy: string;
-}
-
 export type Camera = CameraInput & Audited;
 export type HelpPoint = HelpPointInput & Audited;
 export type PspoZone = PspoZoneInput & Audited;
 export type SaferStreetsArea = SaferStreetsAreaInput & Audited;
 export type DrawnArea = DrawnAreaInput & Audited;
-
-/** The organisation-owned map layers, their API path segment and their input schema. */
-export const ASSET_KINDS = {
-  cameras: { label: 'CCTV cameras', singular: 'camera', schema: cameraInputSchema, geometryField: 'location' },
-  'help-points': { label: 'CCTV refuge help points', singular: 'help point', schema: helpPointInputSchema, geometryField: 'location' },
-  'pspo-zones': { label: 'PSPO zones', singular: 'PSPO zone', schema: pspoZoneInputSchema, geometryField: 'geometry' },
-  'safer-streets-areas': {
-    label: 'Safer Streets target areas',
-    singular: 'Safer Streets area',
-    schema: saferStreetsAreaInputSchema,
-    geometryField: 'geometry',
-  },
-  bids: { label: 'Bid drafts', singular: 'bid', schema: bidInputSchema, geometryField: null },
-  'bid-presets': { label: 'Bid presets', singular: 'bid preset', schema: bidPresetInputSchema, geometryField: null },
-  areas: { label: 'Drawn areas', singular: 'area', schema: drawnAreaInputSchema, geometryField: 'geometry' },
-  'patrol-visits': { label: 'Patrol visits', singular: 'patrol visit', schema: patrolVisitInputSchema, geometryField: 'location' },
-  'camera-deployments': { label: 'Camera deployments', singular: 'camera deployment', schema: cameraDeploymentInputSchema, geometryField: 'location' },
-  'partnership-areas': { label: 'Partnership areas', singular: 'partnership area', schema: partnershipAreaInputSchema, geometryField: null },
-} as const;
-export type AssetKind = keyof typeof ASSET_KINDS;
-export const ASSET_KIND_NAMES = Object.keys(ASSET_KINDS) as AssetKind[];
-export const assetKindSchema = z.enum(ASSET_KIND_NAMES as [AssetKind, ...AssetKind[]]);
-
-export interface AssetByKind {
-  cameras: Camera;
-  'help-points': HelpPoint;
-  'pspo-zones': PspoZone;
-  'safer-streets-areas': SaferStreetsArea;
-  bids: Bid;
-  'bid-presets': BidPresetInput & Audited;
-  areas: DrawnArea;
-  'patrol-visits': PatrolVisit;
-  'camera-deployments': CameraDeployment;
-  'partnership-areas': PartnershipArea;
-}
-export type PartnershipArea = PartnershipAreaInput & Audited;
-export interface AssetInputByKind {
-  cameras: CameraInput;
-  'help-points': HelpPointInput;
-  'pspo-zones': PspoZoneInput;
-  'safer-streets-areas': SaferStreetsAreaInput;
-  bids: BidInput;
-  'bid-presets': BidPresetInput;
-  areas: DrawnAreaInput;
-  'patrol-visits': PatrolVisitInput;
-  'camera-deployments': CameraDeploymentInput;
-  'partnership-areas': PartnershipAreaInput;
-}
-export type Asset = AssetByKind[AssetKind];

@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { categoryList } from './api';
-import { categorySelectionSchema } from './crime-categories';
+import { categoryList, categorySelectionSchema } from './crime-categories';
 import { cameraTypeSchema } from './entities';
 import { bboxSchema, pointSchema } from './geometry';
 import { bearingDegSchema, fieldOfViewDegSchema, fieldOfViewTogether } from './planning';
-import { monthSchema } from './reference';
+import { coverageRadiusM, datasetParam } from './fields';
+import { monthSchema } from './months';
 import { scopeSchema } from './scope';
 import { visibleText } from './text';
 
@@ -14,7 +14,6 @@ import { visibleText } from './text';
  * request carries cameras or sites.
  */
 
-const datasetParam = z.string().min(1).max(64).optional();
 const boolParam = (byDefault: 'true' | 'false') =>
   z
     .enum(['true', 'false'], { error: 'use true or false' })
@@ -48,12 +47,17 @@ export const patrolPlanQuerySchema = z.strictObject({
   categories: categoryList.optional(),
   from: monthSchema.optional(),
   to: monthSchema.optional(),
+  /** How many of the top hot spots to visit. */
   top: z.coerce.number().int().min(2, 'top is at least 2 spots').max(25, 'top is at most 25 spots').default(10),
+  /** Where the patrol leaves from (a police station, a depot), [lon, lat]. */
   start: z.string({ error: 'start is required: the point the patrol leaves from, as lon,lat' }).pipe(lonLatParam),
   /** Only hot spots in this box (e.g. the beat's map view): minLon,minLat,maxLon,maxLat. */
   bbox: bboxSchema.optional(),
+  /** Minutes of visible presence at each spot, per visit. */
   minutes: z.coerce.number().int().min(1, 'minutes is at least 1 per spot').max(120, 'minutes is at most 120 per spot').default(15),
+  /** Patrols (rounds of every spot) a day. */
   perDay: z.coerce.number().int().min(1, 'perDay is at least 1 patrol a day').max(12, 'perDay is at most 12 patrols a day').default(2),
+  /** Travel speed for the straight-line travel time, km/h (5 on foot). */
   speedKmh: z.coerce.number().min(1, 'speedKmh is at least 1').max(80, 'speedKmh is at most 80').default(5),
   roundTrip: boolParam('true'),
 });
@@ -65,12 +69,18 @@ export const proposedCameraSchema = z
     name: visibleText('name', 120).optional(),
     location: pointSchema,
     type: cameraTypeSchema.default('fixed'),
-    coverageRadiusM: z.number().int().min(5).max(1000).optional(),
+    coverageRadiusM: coverageRadiusM.optional(),
     bearingDeg: bearingDegSchema.optional(),
     fieldOfViewDeg: fieldOfViewDegSchema.optional(),
   })
   .superRefine(fieldOfViewTogether);
 export type ProposedCamera = z.infer<typeof proposedCameraSchema>;
+
+/** `POST /api/planning/camera-views`: the shapes of cameras being placed, before any analysis runs. */
+export const cameraViewsRequestSchema = z.strictObject({
+  cameras: z.array(proposedCameraSchema).min(1, 'give at least one camera').max(20, 'at most 20 cameras'),
+});
+export type CameraViewsRequest = z.infer<typeof cameraViewsRequestSchema>;
 
 const analysisFields = {
   dataset: datasetParam,
@@ -98,7 +108,7 @@ export const sitesRequestSchema = z.strictObject({
   ...analysisFields,
   k: z.number().int().min(1, 'k is at least 1 camera').max(25, 'k is at most 25 cameras').default(5),
   cameraType: cameraTypeSchema.default('fixed'),
-  coverageRadiusM: z.number().int().min(5).max(1000).optional(),
+  coverageRadiusM: coverageRadiusM.optional(),
   /** Feasible sites as [lon, lat]; default the centroids of the significant hot cells. */
   candidates: z.array(position).min(1, 'give at least one candidate site').max(MAX_CANDIDATE_SITES, `at most ${MAX_CANDIDATE_SITES} candidate sites`).optional(),
 });
@@ -114,6 +124,7 @@ export const rotationQuerySchema = z.strictObject({
   cellSize: cellSizeParam,
   correction,
   periods: z.coerce.number().int().min(2, 'periods is at least 2').max(24, 'periods is at most 24').optional(),
+  /** Sites suggested per camera. */
   suggestions: z.coerce.number().int().min(1).max(5).default(3),
 });
 export type RotationQuery = z.infer<typeof rotationQuerySchema>;
@@ -129,6 +140,7 @@ export const helpPointQuerySchema = z.strictObject({
   from: monthSchema.optional(),
   to: monthSchema.optional(),
   top: z.coerce.number().int().min(1).max(50).default(10),
+  /** Spots and areas further than this from every refuge help point are suggested. */
   distanceM: z.coerce.number().int().min(50, 'distanceM is at least 50 m').max(2000, 'distanceM is at most 2,000 m').default(DEFAULT_HELP_POINT_DISTANCE_M),
 });
 export type HelpPointQuery = z.infer<typeof helpPointQuerySchema>;
@@ -137,7 +149,9 @@ export type HelpPointQuery = z.infer<typeof helpPointQuerySchema>;
 export const dosageReportQuerySchema = z.strictObject({
   dataset: datasetParam,
   scope: scopeSchema.optional(),
+  /** The month reported on; default the latest month with a recorded visit. */
   month: monthSchema.optional(),
+  /** Months before a spot's first patrol to average over. */
   beforeMonths: z.coerce.number().int().min(1).max(12).default(3),
   format: z.enum(['json', 'csv']).default('json'),
 });

@@ -1,16 +1,14 @@
 import * as z from 'zod';
-import type { Audited } from './entities';
+import { isoDate, notes, type Audited } from './fields';
 import { pointSchema } from './geometry';
+import { addMonthsToDate } from './months';
 import { visibleText } from './text';
 
 /*
  * The planner's own records, kept per organisation and versioned like every other item: patrol visits (the dosage
- * log) and deployments of re-deployable cameras. This file must not import entities.ts (entities.ts imports it); the
- * planner's request schemas, which need the camera types, are in planning-api.ts.
+ * log) and deployments of re-deployable cameras, and the camera view fields the camera schemas share. This file must
+ * not import entities.ts (entities.ts imports it); the planner's request schemas are in planning-api.ts.
  */
-
-const isoDate = z.iso.date({ error: 'dates must be YYYY-MM-DD' });
-const notes = z.string().max(2000, 'notes are at most 2,000 characters').optional();
 
 /** Direction a camera faces, degrees clockwise from north. */
 export const bearingDegSchema = z.number().min(0, 'bearingDeg is 0 to 359 degrees clockwise from north').lt(360, 'bearingDeg is 0 to 359 degrees clockwise from north');
@@ -47,16 +45,6 @@ export const DEFAULT_PATROLS_PER_DAY = 2;
 export const DEFAULT_SPOT_RADIUS_M = 150;
 /** Re-deployable cameras usually stay about three months. */
 export const DEFAULT_DEPLOYMENT_MONTHS = 3;
-
-/** A date `months` calendar months later, clamped to the month's end: 2024-11-30 + 3 → 2025-02-28. */
-export function addMonthsToDate(isoDay: string, months: number): string {
-  const [y, m, d] = isoDay.split('-').map(Number) as [number, number, number];
-  const index = y * 12 + (m - 1) + months;
-  const year = Math.floor(index / 12);
-  const month = (index % 12) + 1;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}
 
 /** One visit to a patrol hot spot: where (the spot's centre and name), when, how long and by whom (role). */
 export const patrolVisitInputSchema = z.strictObject({

@@ -1,10 +1,9 @@
 import * as z from 'zod';
 import type { AreaGeometry, BBox } from './geometry';
 import { categorySelectionSchema } from './crime-categories';
+import { datasetParam } from './fields';
+import { monthSchema, type Month } from './months';
 import { scopeSchema, type ScopeSummary } from './scope';
-
-export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'months are YYYY-MM');
-export type Month = string;
 
 export interface DataSource {
   name: string;
@@ -101,7 +100,7 @@ export const measureSchema = z.enum(DECILE_MEASURES);
 export type Measure = z.infer<typeof measureSchema>;
 
 export const lsoaStatsQuerySchema = z.strictObject({
-  dataset: z.string().min(1).max(64).optional(),
+  dataset: datasetParam,
   scope: scopeSchema.optional(),
   category: categorySelectionSchema.default('all-crime'),
   from: monthSchema.optional(),

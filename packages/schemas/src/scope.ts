@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ITEM_ID, notes } from './fields';
 import type { BBox } from './geometry';
 import { visibleText } from './text';
 
@@ -40,7 +41,6 @@ export const MAX_GRID_CELLS_PER_ANALYSIS = 1_000_000;
 export const MAX_SCOPE_DISTRICTS = 50;
 /** ONS GSS codes (E07000174), and the synthetic demo set's own codes (DEMOLAD01). */
 const AREA_CODE = /^(?:[EWSNK]\d{8}|DEMO[A-Z]{0,3}\d{2,5})$/;
-const ITEM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The canonical text of a scope: the inverse of {@link parseScope}. */
 export function scopeKey(scope: Scope): string {
@@ -167,7 +167,7 @@ export const partnershipAreaInputSchema = z
       .array(z.string().trim().toUpperCase().regex(AREA_CODE, 'lsoaCodes are LSOA 2021 codes, e.g. E01028345'))
       .max(5000, 'at most 5,000 LSOAs')
       .default([]),
-    notes: z.string().max(2000, 'notes are at most 2,000 characters').optional(),
+    notes,
   })
   .refine((v) => v.districts.length + v.lsoaCodes.length > 0, { message: 'a partnership area needs at least one district or LSOA', path: ['districts'] });
 export type PartnershipAreaInput = z.infer<typeof partnershipAreaInputSchema>;

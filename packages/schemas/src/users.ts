@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ITEM_ID } from './fields';
 import { PERMISSIONS, permissionSchema, roleSchema, type Permission, type Role } from './roles';
 import { visibleText } from './text';
 
@@ -9,7 +10,7 @@ import { visibleText } from './text';
  */
 
 /** A user id as the API hands it out: the Cognito `sub` on AWS, a generated id locally. */
-export const USER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const USER_ID_PATTERN = ITEM_ID;
 export const userIdSchema = z.string().regex(USER_ID_PATTERN, 'a user id is 1 to 64 letters, digits, - or _');
 
 /** The longest name a user may have (the local sign-in form's limit too). */

@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { CancellationReason } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AlreadyExistsError, NotFoundError, VersionConflictError, type AssetRepository, type UploadOutcome, type UploadRequest } from '@safer-places/domain';
+import {
+  AlreadyExistsError,
+  NotFoundError,
+  StoreThrottledError,
+  VersionConflictError,
+  WriteOutcomeUnknownError,
+  type AssetRepository,
+  type UploadOutcome,
+  type UploadRequest,
+} from '@safer-places/domain';
 import type { AssetByKind, AssetKind } from '@safer-places/schemas';
 import { ASSET_KINDS } from '@safer-places/schemas';
 import { keys, type Key } from './keys';
 import { queryAll } from './query';
 import {
-  StoreThrottledError,
-  WriteOutcomeUnknownError,
   backoffMs,
   isAmbiguous,
   isConditionFailure,

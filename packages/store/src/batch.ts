@@ -1,6 +1,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { StoreThrottledError } from '@safer-places/domain';
 import type { Key } from './keys';
-import { StoreThrottledError, backoffMs, isTransient, oneTry, sleep, type RetryPolicy } from './retry';
+import { backoffMs, isTransient, oneTry, sleep, type RetryPolicy } from './retry';
 
 export type { RetryPolicy } from './retry';
 

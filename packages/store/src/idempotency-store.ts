@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { IdempotencyRecord, IdempotencyStore, StoredResponse } from '@safer-places/domain';
 import { keys } from './keys';
 import { retryingClient, withRetry, type RetryPolicy } from './retry';
 
@@ -22,7 +21,25 @@ interface IdempotencyItem {
 
 const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
 
-export class DynamoIdempotencyStore implements IdempotencyStore {
+/** A kept answer: status, the kept headers and the body, as the API hands it over. */
+export interface StoredResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What reserving a key found: free (and now claimed), held by a request still running, or done with its answer. */
+export type IdempotencyRecord =
+  | { state: 'new'; claim: string }
+  | { state: 'pending'; fingerprint: string }
+  | { state: 'done'; fingerprint: string; response: StoredResponse };
+
+/**
+ * Idempotency keys in the table, scoped to one user of one organisation. This is the adapter of the API's own
+ * IdempotencyStore port (apps/api/src/ports.ts), which it implements structurally: a package never imports an app,
+ * and the domain has no use for an HTTP answer.
+ */
+export class DynamoIdempotencyStore {
   private readonly doc: DynamoDBDocumentClient;
 
   constructor(

@@ -9,7 +9,7 @@ export { CHUNK_SIZE, COUNTS_CHUNK, encodeCrimeMonth, decodeCrimeItems } from './
 export { DynamoAuditLog } from './audit-log';
 export { DynamoIdempotencyStore, IDEMPOTENCY_PENDING_SECONDS, IDEMPOTENCY_TTL_SECONDS } from './idempotency-store';
 export { dynamoPorts, type DynamoPorts } from './ports';
-export { StoreThrottledError, WriteOutcomeUnknownError, isTransient, oneTry, retryingClient, withRetry, type RetryPolicy } from './retry';
+export { isTransient, oneTry, retryingClient, withRetry, type RetryPolicy } from './retry';
 export { DEFAULT_ASSET_RETRY, DEFAULT_CLEANUP_RETRY, MAX_TRANSACTION_ITEMS, UPLOAD_LEASE_SECONDS, type AssetRepositoryOptions } from './asset-repository';
 export { DEFAULT_REFERENCE_RETRY, type ReferenceRepositoryOptions } from './reference-repository';
 export { DynamoUserDirectory, type UserDirectoryOptions } from './user-directory';

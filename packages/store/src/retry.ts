@@ -56,22 +56,6 @@ export const isAmbiguous = (err: unknown) => {
 export const isTransient = (err: unknown) => isThrottling(err) || isAmbiguous(err);
 export const isConditionFailure = (err: unknown) => nameOf(err) === 'ConditionalCheckFailedException';
 
-/**
- * Retries ran out on a store that kept refusing for load (e.g. BatchWriteItem kept handing items back). The name says
- * "Throttl" on purpose: callers (the API's error mapper) treat it like DynamoDB's own throttling, a 503 to retry later.
- */
-export class StoreThrottledError extends Error {
-  override readonly name = 'StoreThrottledError';
-}
-
-/**
- * A write failed and cleaning up after it failed too, so what is stored is not known: callers must not claim that
- * nothing changed. Deliberately not a throttling name.
- */
-export class WriteOutcomeUnknownError extends Error {
-  override readonly name = 'WriteOutcomeUnknownError';
-}
-
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The wait before try number attempt + 1. */

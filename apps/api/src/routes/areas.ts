@@ -1,17 +1,16 @@
 import { Hono } from 'hono';
 import {
   assertValidArea,
+  crimeSelectionOf,
   exportingAs,
   parseOrThrow,
   toCsv,
   type AreaAnalysisService,
-  type AreaStats,
   type AssetService,
   type ReferenceService,
   type ScopeResolver,
-  type StrategicTable,
 } from '@safer-places/domain';
-import { AREA_THEME_LABELS, areaAnalyseSchema, areaStatsQuerySchema, strategicQuerySchema, type DrawnArea } from '@safer-places/schemas';
+import { AREA_THEME_LABELS, areaAnalyseSchema, areaStatsQuerySchema, strategicQuerySchema, type AreaStats, type DrawnArea, type StrategicTable } from '@safer-places/schemas';
 import { noteAudit } from '../audit';
 import { readJson, type AppEnv } from '../middleware';
 
@@ -59,21 +58,12 @@ export function areaCsv(area: Pick<DrawnArea, 'name' | 'theme'> | null, stats: A
 
 export function areaRoutes(analysis: AreaAnalysisService, assets: AssetService, reference: ReferenceService, scopes: ScopeResolver) {
   const app = new Hono<AppEnv>();
-  const query = (raw: Record<string, string>) => {
-    const q = parseOrThrow(areaStatsQuerySchema, raw, 'area statistics query');
-    return { ...(q.dataset && { datasetId: q.dataset }), categories: q.categories ?? [], ...(q.from && { from: q.from }), ...(q.to && { to: q.to }) };
-  };
+  const query = (raw: Record<string, string>) => crimeSelectionOf(parseOrThrow(areaStatsQuerySchema, raw, 'area statistics query'));
 
   app.post('/analyse', async (c) => {
     const body = parseOrThrow(areaAnalyseSchema, await readJson(c.req), 'area');
     assertValidArea(body.geometry);
-    const stats = await analysis.analyse(c.get('principal'), body.geometry, {
-      ...(body.dataset && { datasetId: body.dataset }),
-      categories: body.categories ?? [],
-      ...(body.from && { from: body.from }),
-      ...(body.to && { to: body.to }),
-    });
-    return c.json(stats);
+    return c.json(await analysis.analyse(c.get('principal'), body.geometry, crimeSelectionOf(body)));
   });
   app.get('/:id/stats', async (c) => {
     const area = await assets.get(c.get('principal'), 'areas', c.req.param('id'));

@@ -1,13 +1,11 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { parseOrThrow, writersOf, type AssetService } from '@safer-places/domain';
 import type { AssetKind, Page } from '@safer-places/schemas';
-import { ASSET_KINDS, pageQuerySchema } from '@safer-places/schemas';
+import { ASSET_KINDS, ITEM_ID, pageQuerySchema } from '@safer-places/schemas';
 import { noteAudit } from '../audit';
 import { ApiProblem } from '../http-errors';
 import { retryUploadId } from '../idempotency';
 import { expectedVersion, readJson, requireRole, type AppEnv } from '../middleware';
-
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** What was repaired on the way in (e.g. a ring's winding) travels with the saved item, never stored with it. */
 const withWarnings = <T extends object>(item: T, warnings: string[]) => (warnings.length > 0 ? { ...item, warnings } : item);
@@ -18,7 +16,7 @@ export function assetRoutes(kind: AssetKind, service: AssetService, idempotent: 
   const writers = requireRole(...writersOf(kind));
   const sensitive = (c: { get(key: 'principal'): { orgId: string } }, item: unknown) => service.isSensitiveItem(c.get('principal').orgId, kind, item);
   const id = (raw: string) => {
-    if (!ID.test(raw)) throw new ApiProblem(404, 'not_found', `no ${ASSET_KINDS[kind].singular} with id "${raw.slice(0, 64)}" in your organisation`);
+    if (!ITEM_ID.test(raw)) throw new ApiProblem(404, 'not_found', `no ${ASSET_KINDS[kind].singular} with id "${raw.slice(0, 64)}" in your organisation`);
     return raw;
   };
 

@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { builtInPreset, parseOrThrow, writersOf, type AssetService, type BidService } from '@safer-places/domain';
 import {
   BID_PRESET_NOTE,
+  ITEM_ID,
   bidPackQuerySchema,
   eligibilityRequestSchema,
   evaluationQuerySchema,
@@ -14,9 +15,8 @@ import { noteAudit } from '../audit';
 import { ApiProblem } from '../http-errors';
 import { expectedVersion, readJson, requireRole, type AppEnv } from '../middleware';
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const checkId = (raw: string, what: string) => {
-  if (!ID.test(raw)) throw new ApiProblem(404, 'not_found', `no ${what} with id "${raw.slice(0, 64)}" in your organisation`);
+  if (!ITEM_ID.test(raw)) throw new ApiProblem(404, 'not_found', `no ${what} with id "${raw.slice(0, 64)}" in your organisation`);
   return raw;
 };
 

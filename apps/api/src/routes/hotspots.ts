@@ -1,36 +1,14 @@
 import { Hono } from 'hono';
-import { parseOrThrow, toCsv, type HotspotGridRequest, type HotspotService } from '@safer-places/domain';
-import {
-  densityQuerySchema,
-  hotspotChangeQuerySchema,
-  hotspotQuerySchema,
-  type DensityQuery,
-  type HotspotChangeQuery,
-  type HotspotQuery,
-  type Principal,
-} from '@safer-places/schemas';
+import { crimeSelectionOf, parseOrThrow, toCsv, type HotspotService } from '@safer-places/domain';
+import { densityQuerySchema, hotspotChangeQuerySchema, hotspotQuerySchema, type Principal } from '@safer-places/schemas';
 import { noteAudit } from '../audit';
 import type { AppEnv } from '../middleware';
-
-/** The crimes, months and grid every analysis takes, from a parsed query. */
-function gridRequest(q: HotspotQuery | HotspotChangeQuery | DensityQuery, principal: Principal): HotspotGridRequest {
-  return {
-    principal,
-    ...(q.dataset && { datasetId: q.dataset }),
-    ...(q.scope && { scope: q.scope }),
-    categories: q.categories ?? [],
-    ...(q.from && { from: q.from }),
-    ...(q.to && { to: q.to }),
-    ...(q.cellSize && { cellSize: q.cellSize }),
-    shape: q.shape,
-  };
-}
 
 export function hotspotRoutes(service: HotspotService) {
   const app = new Hono<AppEnv>();
   const run = (query: Record<string, string>, principal: Principal) => {
     const q = parseOrThrow(hotspotQuerySchema, query, 'hotspot query');
-    return service.hotspots({ ...gridRequest(q, principal), correction: q.correction, top: q.top });
+    return service.hotspots({ ...q, ...crimeSelectionOf(q, principal) });
   };
 
   app.get('/', async (c) => c.json(await run(c.req.query(), c.get('principal'))));
@@ -55,28 +33,12 @@ export function hotspotRoutes(service: HotspotService) {
 
   app.get('/change', async (c) => {
     const q = parseOrThrow(hotspotChangeQuerySchema, c.req.query(), 'hot-spot change query');
-    return c.json(
-      await service.change({
-        ...gridRequest(q, c.get('principal')),
-        correction: q.correction,
-        ...(q.periods !== undefined && { periods: q.periods }),
-        ...(q.hotspotProp !== undefined && { hotspotProp: q.hotspotProp }),
-        ...(q.persistentProp !== undefined && { persistentProp: q.persistentProp }),
-        ...(q.recentProp !== undefined && { recentProp: q.recentProp }),
-        ...(q.criticalP !== undefined && { criticalP: q.criticalP }),
-      }),
-    );
+    return c.json(await service.change({ ...q, ...crimeSelectionOf(q, c.get('principal')) }));
   });
 
   app.get('/density', async (c) => {
     const q = parseOrThrow(densityQuerySchema, c.req.query(), 'density query');
-    return c.json(
-      await service.density({
-        ...gridRequest(q, c.get('principal')),
-        ...(q.bandwidth !== undefined && { bandwidth: q.bandwidth }),
-        perResidents: q.perResidents,
-      }),
-    );
+    return c.json(await service.density({ ...q, ...crimeSelectionOf(q, c.get('principal')) }));
   });
   return app;
 }

@@ -1,15 +1,14 @@
 import { Hono } from 'hono';
-import { dosageCsv, parseOrThrow, patrolGeoJson, patrolGpx, type Clock, type PlanningService } from '@safer-places/domain';
+import { crimeSelectionOf, dosageCsv, parseOrThrow, patrolGeoJson, patrolGpx, type Clock, type PlanningService } from '@safer-places/domain';
 import {
+  cameraViewsRequestSchema,
   coverageRequestSchema,
   dosageReportQuerySchema,
   helpPointQuerySchema,
   patrolPlanQuerySchema,
   rotationQuerySchema,
   sitesRequestSchema,
-  type CategorySelection,
   type Principal,
-  type Scope,
 } from '@safer-places/schemas';
 import { noteAudit } from '../audit';
 import { readJson, type AppEnv } from '../middleware';
@@ -18,38 +17,15 @@ import { readJson, type AppEnv } from '../middleware';
  * The planner's analyses: patrol plans (with GPX and GeoJSON), CCTV coverage gaps and "what if", candidate camera
  * sites, re-deployable camera rotation, help point suggestions and the dosage report. Everyone signed in may read them
  * (viewers included); what a planner records (visits, deployments, cameras) goes through the asset routes, whose
- * writes are the planners' and admins'.
+ * writes are the planners' and admins'. Each parsed request goes to its use case as it is, with its crime selection
+ * (crimeSelectionOf: dataset, scope, types, months) in the use case's words.
  */
-/** Which crimes an analysis looks at: dataset, crime types and months, as the request gives them. */
-function crimeSelection(
-  q: { dataset?: string | undefined; scope?: Scope | undefined; categories?: CategorySelection[] | undefined; from?: string | undefined; to?: string | undefined },
-  principal: Principal,
-) {
-  return {
-    principal,
-    ...(q.dataset && { datasetId: q.dataset }),
-    ...(q.scope && { scope: q.scope }),
-    categories: q.categories ?? [],
-    ...(q.from && { from: q.from }),
-    ...(q.to && { to: q.to }),
-  };
-}
-
 export function planningRoutes(service: PlanningService, clock: Clock) {
   const app = new Hono<AppEnv>();
 
   const patrol = (query: Record<string, string>, principal: Principal) => {
     const q = parseOrThrow(patrolPlanQuerySchema, query, 'patrol plan query');
-    return service.patrolPlan({
-      ...crimeSelection(q, principal),
-      top: q.top,
-      start: q.start,
-      ...(q.bbox && { bbox: q.bbox }),
-      minutes: q.minutes,
-      perDay: q.perDay,
-      speedKmh: q.speedKmh,
-      roundTrip: q.roundTrip,
-    });
+    return service.patrolPlan({ ...q, ...crimeSelectionOf(q, principal) });
   };
   const fileStem = (plan: Awaited<ReturnType<typeof patrol>>) => `patrol-plan-${plan.period.from}-to-${plan.period.to}`;
 
@@ -69,66 +45,35 @@ export function planningRoutes(service: PlanningService, clock: Clock) {
     return c.body(JSON.stringify(patrolGeoJson(plan)));
   });
 
+  // The shape of each camera being placed, so the map draws what the analyses will count without projecting itself.
+  app.post('/camera-views', async (c) => {
+    const q = parseOrThrow(cameraViewsRequestSchema, await readJson(c.req), 'camera views request');
+    return c.json(service.cameraViews(q.cameras));
+  });
+
   app.post('/coverage', async (c) => {
     const q = parseOrThrow(coverageRequestSchema, await readJson(c.req), 'coverage request');
-    return c.json(
-      await service.coverageGaps(c.get('principal'), {
-        ...crimeSelection(q, c.get('principal')),
-        ...(q.cellSize && { cellSize: q.cellSize }),
-        correction: q.correction,
-        top: q.top,
-        proposed: q.proposed,
-      }),
-    );
+    return c.json(await service.coverageGaps(c.get('principal'), { ...q, ...crimeSelectionOf(q, c.get('principal')) }));
   });
 
   app.post('/sites', async (c) => {
     const q = parseOrThrow(sitesRequestSchema, await readJson(c.req), 'candidate sites request');
-    return c.json(
-      await service.candidateSites(c.get('principal'), {
-        ...crimeSelection(q, c.get('principal')),
-        ...(q.cellSize && { cellSize: q.cellSize }),
-        correction: q.correction,
-        proposed: q.proposed,
-        k: q.k,
-        cameraType: q.cameraType,
-        ...(q.coverageRadiusM !== undefined && { coverageRadiusM: q.coverageRadiusM }),
-        ...(q.candidates && { candidates: q.candidates }),
-      }),
-    );
+    return c.json(await service.candidateSites(c.get('principal'), { ...q, ...crimeSelectionOf(q, c.get('principal')) }));
   });
 
   app.get('/rotation', async (c) => {
     const q = parseOrThrow(rotationQuerySchema, c.req.query(), 'rotation query');
-    return c.json(
-      await service.rotation(c.get('principal'), {
-        ...crimeSelection(q, c.get('principal')),
-        ...(q.cellSize && { cellSize: q.cellSize }),
-        correction: q.correction,
-        ...(q.periods !== undefined && { periods: q.periods }),
-        suggestions: q.suggestions,
-      }),
-    );
+    return c.json(await service.rotation(c.get('principal'), { ...q, ...crimeSelectionOf(q, c.get('principal')) }));
   });
 
   app.get('/help-points', async (c) => {
     const q = parseOrThrow(helpPointQuerySchema, c.req.query(), 'help point query');
-    return c.json(
-      await service.helpPoints(c.get('principal'), {
-        principal: c.get('principal'),
-        ...(q.dataset && { datasetId: q.dataset }),
-        ...(q.scope && { scope: q.scope }),
-        ...(q.from && { from: q.from }),
-        ...(q.to && { to: q.to }),
-        top: q.top,
-        distanceM: q.distanceM,
-      }),
-    );
+    return c.json(await service.helpPoints(c.get('principal'), { ...q, ...crimeSelectionOf(q, c.get('principal')) }));
   });
 
   app.get('/dosage', async (c) => {
     const q = parseOrThrow(dosageReportQuerySchema, c.req.query(), 'dosage report query');
-    const report = await service.dosageReport(c.get('principal'), { ...(q.dataset && { datasetId: q.dataset }), ...(q.month && { month: q.month }), beforeMonths: q.beforeMonths });
+    const report = await service.dosageReport(c.get('principal'), { ...q, ...(q.dataset && { datasetId: q.dataset }) });
     if (q.format === 'json') return c.json(report);
     noteAudit(c, { action: 'export', kind: 'patrol-visits', detail: `patrol dosage report ${report.month} (CSV)` });
     c.header('Content-Type', 'text/csv; charset=utf-8');

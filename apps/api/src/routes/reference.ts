@@ -22,6 +22,19 @@ export function referenceRoutes(reference: ReferenceService, layers: LayerServic
     return c.json({ items: await reference.importReports(id) });
   });
 
+  // What each camera of the cameras layer covers (same query, same cameras), for the map to draw without projecting.
+  app.get('/layers/cameras/coverage', async (c) => {
+    const query = parseOrThrow(layerQuerySchema, c.req.query(), 'layer query');
+    const bbox = query.bbox === undefined ? undefined : parseOrThrow(bboxSchema, query.bbox, 'bbox');
+    if (query.scope) throw new ApiProblem(400, 'invalid_request', 'invalid layer query: scope applies to the lsoas layer only, not cameras');
+    const body = await layers.cameraCoverage(c.get('principal'), {
+      ...(bbox && { bbox }),
+      ...(query.dataset && { datasetId: query.dataset }),
+      ...(query.limit && { limit: query.limit }),
+    });
+    return c.json(body);
+  });
+
   app.get('/layers/:layer', async (c) => {
     const layer = parseOrThrow(layerNameSchema, c.req.param('layer'), 'layer name (lsoas, cameras, help-points, pspo-zones, safer-streets-areas)');
     const query = parseOrThrow(layerQuerySchema, c.req.query(), 'layer query');

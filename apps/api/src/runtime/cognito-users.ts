@@ -15,7 +15,7 @@ import {
   type ListUsersCommandOutput,
   type UserStatusType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { AlreadyExistsError, NotFoundError, type UserDirectory } from '@safer-places/domain';
+import { AlreadyExistsError, NotFoundError, PortThrottledError, type UserDirectory } from '@safer-places/domain';
 import { PERMISSIONS, ROLES, USER_ID_PATTERN, type OrgUser, type Permission, type Role, type UserChange, type UserInvite, type UserStatus } from '@safer-places/schemas';
 import { roleFromGroups } from '../auth';
 
@@ -38,8 +38,8 @@ export interface CognitoSender {
   send(command: Command): Promise<unknown>;
 }
 
-/** Cognito refused for load (TooManyRequests, LimitExceeded): the API answers 503, try again later. */
-export class UserDirectoryThrottledError extends Error {
+/** Cognito refused for load (TooManyRequests, LimitExceeded): a port error, so the API answers 503, try again later. */
+export class UserDirectoryThrottledError extends PortThrottledError {
   override readonly name = 'UserDirectoryThrottledError';
 }
 

@@ -1,5 +1,5 @@
 import type { EvaluationCounts, EvaluationResult } from '@safer-places/schemas';
-import { percentChange } from '@safer-places/schemas';
+import { percentChange, roundHalfAway } from '@safer-places/schemas';
 
 /**
  * Difference in differences for one target area against one comparison area, on counts in equal-length windows
@@ -30,8 +30,8 @@ export function counts(before: number, after: number): EvaluationCounts {
 export function differenceInDifferences(target: EvaluationCounts, comparison: EvaluationCounts): EvaluationResult['did'] {
   const ratioC = comparison.before > 0 ? comparison.after / comparison.before : null;
   const expected = ratioC === null ? null : target.before * ratioC;
-  const absolute = expected === null ? null : round1(target.after - expected);
-  const relative = ratioC !== null && ratioC > 0 && target.before > 0 ? round3(target.after / target.before / ratioC - 1) : null;
+  const absolute = expected === null ? null : roundHalfAway(target.after - expected, 1);
+  const relative = ratioC !== null && ratioC > 0 && target.before > 0 ? roundHalfAway(target.after / target.before / ratioC - 1, 3) : null;
   return {
     absolute,
     relative,
@@ -39,6 +39,3 @@ export function differenceInDifferences(target: EvaluationCounts, comparison: Ev
     method: DID_METHOD,
   };
 }
-
-const round1 = (x: number) => Math.round(x * 10) / 10;
-const round3 = (x: number) => Math.round(x * 1000) / 1000;

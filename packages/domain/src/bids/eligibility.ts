@@ -1,4 +1,5 @@
 import type { BidRule, EligibilityLsoa, EligibilityRuleResult } from '@safer-places/schemas';
+import { roundHalfAway } from '@safer-places/schemas';
 
 /**
  * Eligibility rules over LSOAs, as a pure function of per-LSOA figures (the service gathers them): fast enough to
@@ -96,17 +97,17 @@ export function evaluateCriteria(input: CriteriaInput): CriteriaOutput {
       rank: rank[i]! || null,
       count: current[i]!,
       previousCount: previous[i]!,
-      rate: r === null ? null : round2(r),
+      rate: r === null ? null : roundHalfAway(r, 2),
       population: l.population,
       decile: l.decile,
-      persistentShare: share === null ? null : round3(share),
+      persistentShare: share === null ? null : roundHalfAway(share, 3),
       ...(listed !== undefined && { inList: listed }),
       passes: listed !== undefined ? listed : byRules,
       rules: results,
     });
   }
   out.sort((a, b) => Number(b.passes) - Number(a.passes) || (b.rate ?? -1) - (a.rate ?? -1) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-  return { averageRate: average === null ? null : round2(average), scopeLsoas: out.length, eligible: out.filter((l) => l.passes).length, lsoas: out };
+  return { averageRate: average === null ? null : roundHalfAway(average, 2), scopeLsoas: out.length, eligible: out.filter((l) => l.passes).length, lsoas: out };
 }
 
 interface RuleFigures {
@@ -164,10 +165,7 @@ function result(
 ): EligibilityRuleResult {
   if (value === null) return { kind, label, pass: false, value: null, threshold, margin: null };
   const m = margin(value, threshold);
-  const f = 10 ** digits;
-  return { kind, label, pass: m >= -1e-9, value: Math.round(value * f) / f, threshold, margin: Math.round(m * f) / f };
+  return { kind, label, pass: m >= -1e-9, value: roundHalfAway(value, digits), threshold, margin: roundHalfAway(m, digits) };
 }
 
-const round2 = (x: number) => Math.round(x * 100) / 100;
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
-const fmt = (x: number) => (Math.round(x * 10) / 10).toLocaleString('en-GB');
+const fmt = (x: number) => roundHalfAway(x, 1).toLocaleString('en-GB');

@@ -1,6 +1,6 @@
 import { escapeXml, svgMap } from '@safer-places/geo';
 import type { AreaGeometry, Bid, BidRule, DatasetSummary, EligibilityResult, Lsoa, Month, SelectionResult } from '@safer-places/schemas';
-import { BID_PRESET_NOTE, bidSelectionLabel } from '@safer-places/schemas';
+import { BID_PRESET_NOTE, bidSelectionLabel, roundHalfAway } from '@safer-places/schemas';
 import { monthLabel, periodLabel } from '../months';
 import { DID_CAVEATS } from './did';
 
@@ -197,7 +197,8 @@ function niceStep(raw: number): number {
   return ([1, 2, 5, 10].map((m) => m * k).find((s) => s >= raw) ?? 10 * k) || 1;
 }
 
-const r1 = (v: number) => Math.round(v * 10) / 10;
+/** SVG coordinates to a tenth of a pixel, by the product's one rounding rule. */
+const r1 = (v: number) => roundHalfAway(v, 1);
 
 const CSS = `
 *{box-sizing:border-box}body{font-family:Arial,Helvetica,sans-serif;font-size:11pt;color:#111;margin:0 auto;max-width:190mm;padding:12px;line-height:1.4}

@@ -1,5 +1,6 @@
 import {
   assignCells,
+  cameraViewPolygon,
   countCells,
   giStar,
   lonLatToBng,
@@ -7,8 +8,8 @@ import {
   type CameraView,
   type Grid,
 } from '@safer-places/geo';
-import type { Camera, CameraType, Position, ProposedCamera } from '@safer-places/schemas';
-import { CRIME_CATEGORIES, DEFAULT_COVERAGE_RADIUS_M, PLANNING_CELL_SIZE_M } from '@safer-places/schemas';
+import type { Camera, CameraType, CameraViewSummary, CrimeType, PolygonGeometry, Position, ProposedCamera, ProposedCameraView } from '@safer-places/schemas';
+import { COVERAGE_POLYGON_STEPS, CRIME_CATEGORIES, DEFAULT_COVERAGE_RADIUS_M, PLANNING_CELL_SIZE_M } from '@safer-places/schemas';
 import type { AssetService } from '../assets';
 import type { Clock } from '../ports';
 import type { CrimePoints } from '../crime-points';
@@ -82,12 +83,6 @@ export function hotCells(s: Selected, grid: Grid, mask: Uint8Array, correction: 
   return { cellOfPoint, counts, gi, hot };
 }
 
-export interface CrimeType {
-  key: string;
-  label: string;
-  count: number;
-}
-
 /** The most common crime types among some crimes, largest first (ties in police.uk order). */
 export function mainCrimeTypes(points: Pick<CrimePoints, 'category'>, members: Iterable<number>, n = 3): CrimeType[] {
   const tally = new Uint32Array(CRIME_CATEGORIES.length);
@@ -121,7 +116,7 @@ export const share = (part: number, whole: number): number | null => (whole > 0 
 export const round1 = (x: number) => Math.round(x * 10) / 10;
 export const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
-export function viewSummary(c: PlacedCamera) {
+export function viewSummary(c: PlacedCamera): CameraViewSummary {
   return {
     id: c.id,
     name: c.name,
@@ -134,3 +129,16 @@ export function viewSummary(c: PlacedCamera) {
   };
 }
 
+/**
+ * The shape an answer carries for the map to draw (`coverage`): the circle of `radiusM` around `position`, or with a
+ * bearing and a field of view the sector the camera sees, COVERAGE_POLYGON_STEPS vertices to the full circle.
+ */
+export function coveragePolygon(position: Position, radiusM: number, view: { bearing?: number; fieldOfView?: number } = {}): PolygonGeometry {
+  return cameraViewPolygon(position, radiusM, view, COVERAGE_POLYGON_STEPS);
+}
+
+/** A proposed camera as the answer reports it, with the view it was counted with. */
+export function proposedView(c: PlacedCamera): ProposedCameraView {
+  const view = c.bearing !== undefined && c.fieldOfView !== undefined ? { bearing: c.bearing, fieldOfView: c.fieldOfView } : {};
+  return { ...viewSummary(c), coverage: coveragePolygon([c.lon, c.lat], c.radius, view) };
+}

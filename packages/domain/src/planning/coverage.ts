@@ -1,5 +1,6 @@
 import { bngToLonLat, cellCentre, cellsToGeoJSON, coveredPoints, topHotspots } from '@safer-places/geo';
-import type { CategorySelection, Month, Principal, ProposedCamera } from '@safer-places/schemas';
+import type { CoverageGaps, CoverageRequest, Principal } from '@safer-places/schemas';
+import type { CrimeSelectionRequest } from '../crime-selection';
 import {
   commonLocation,
   hotCells,
@@ -7,23 +8,14 @@ import {
   mainCrimeTypes,
   planningGrid,
   proposedCameraViews,
+  proposedView,
   round6,
   share,
-  viewSummary,
   type PlanningContext,
 } from './common';
 
-export interface CoverageGapRequest {
-  datasetId?: string;
-  categories: CategorySelection[];
-  from?: Month;
-  to?: Month;
-  cellSize?: number;
-  correction: 'fdr' | 'holm' | 'none';
-  top: number;
-  /** "What if" cameras, counted on top of the organisation's live ones. */
-  proposed: ProposedCamera[];
-}
+/** The crimes, the grid and the "what if" cameras, counted on top of the organisation's live ones. */
+export type CoverageGapRequest = CrimeSelectionRequest & Pick<CoverageRequest, 'cellSize' | 'correction' | 'top' | 'proposed'>;
 
 /** Gap cells drawn on the map at most; the rest are counted. */
 export const MAX_GAP_CELLS = 5000;
@@ -38,7 +30,7 @@ export const COVERAGE_NOTE =
  * camera's coverage reaches any of their crimes, with the crimes there. With proposed cameras ("what if"), every
  * figure is given before and after them.
  */
-export async function coverageGaps(ctx: PlanningContext, principal: Principal, request: CoverageGapRequest) {
+export async function coverageGaps(ctx: PlanningContext, principal: Principal, request: CoverageGapRequest): Promise<CoverageGaps> {
   const s = await ctx.selection.select({ principal, ...request }, 12);
   const { grid, mask } = await planningGrid(ctx, s, request.cellSize);
   const { cellOfPoint, counts, gi, hot } = hotCells(s, grid, mask, request.correction);
@@ -139,7 +131,7 @@ export async function coverageGaps(ctx: PlanningContext, principal: Principal, r
         if (!without[i]) own++;
       }
     }
-    return { ...viewSummary(p), crimesInView: inView, newlyCovered: own };
+    return { ...proposedView(p), crimesInView: inView, newlyCovered: own };
   });
 
   const figures = (covered: number, hotCovered: number, gapCells: number[], spotGaps: number) => ({
@@ -171,5 +163,3 @@ export async function coverageGaps(ctx: PlanningContext, principal: Principal, r
     ],
   };
 }
-
-export type CoverageGaps = Awaited<ReturnType<typeof coverageGaps>>;

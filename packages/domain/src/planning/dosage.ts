@@ -1,16 +1,10 @@
 import { lonLatToBng } from '@safer-places/geo';
-import type { Month, PatrolVisit, Principal } from '@safer-places/schemas';
-import { CATEGORY_INDEX, OFFICER_ROLE_LABELS } from '@safer-places/schemas';
-import { addMonths, monthRange } from '../months';
-import { round1, round6, type PlanningContext } from './common';
+import type { DosageReport, DosageReportQuery, Month, PatrolVisit, Principal } from '@safer-places/schemas';
+import type { CrimeSelectionRequest } from '../crime-selection';
+import { CATEGORY_INDEX, OFFICER_ROLE_LABELS, addMonths, monthRange } from '@safer-places/schemas';
+import { coveragePolygon, round1, round6, type PlanningContext } from './common';
 
-export interface DosageReportRequest {
-  datasetId?: string;
-  /** The month reported on; default the latest month with a recorded visit. */
-  month?: Month;
-  /** Months before a spot's first patrol to average over. */
-  beforeMonths: number;
-}
+export type DosageReportRequest = Pick<CrimeSelectionRequest, 'datasetId'> & Pick<DosageReportQuery, 'month' | 'beforeMonths'>;
 
 const ASB = CATEGORY_INDEX['anti-social-behaviour'];
 /** At most this many months in the hours-per-month table. */
@@ -27,7 +21,7 @@ export function spotKey(v: Pick<PatrolVisit, 'spotName' | 'location' | 'radiusM'
  * apart) within the spot's radius in that month against the monthly average over the months before its first patrol.
  * Crime months police.uk has not published yet are shown as not available, never as zero.
  */
-export async function dosageReport(ctx: PlanningContext, principal: Principal, request: DosageReportRequest) {
+export async function dosageReport(ctx: PlanningContext, principal: Principal, request: DosageReportRequest): Promise<DosageReport> {
   const visits = await ctx.assets.list(principal, 'patrol-visits');
   const dataset = await ctx.selection.reference.resolveDataset(request.datasetId);
   const latestVisit = visits.reduce<Month | null>((m, v) => (m === null || v.visitDate.slice(0, 7) > m ? v.visitDate.slice(0, 7) : m), null);
@@ -105,6 +99,7 @@ export async function dosageReport(ctx: PlanningContext, principal: Principal, r
           officerRoleLabel: OFFICER_ROLE_LABELS[v.officerRole],
           notes: v.notes ?? null,
         })),
+        coverage: coveragePolygon([round6(lon), round6(lat)], v0.radiusM),
       };
     })
     .sort((a, b) => b.month.minutes - a.month.minutes || a.spotName.localeCompare(b.spotName, 'en-GB'));
@@ -128,5 +123,3 @@ export async function dosageReport(ctx: PlanningContext, principal: Principal, r
     ],
   };
 }
-
-export type DosageReport = Awaited<ReturnType<typeof dosageReport>>;

@@ -1,6 +1,5 @@
+import type { DosageReport, PatrolPlan } from '@safer-places/schemas';
 import { toCsv } from '../csv';
-import type { DosageReport } from './dosage';
-import type { PatrolPlan } from './patrol';
 
 /*
  * Files a planner takes away: the patrol as GPX 1.1 (for GPS units and mapping apps) or GeoJSON, and the dosage report
@@ -10,6 +9,7 @@ import type { PatrolPlan } from './patrol';
 /** Escapes the five XML special characters and drops characters XML 1.0 cannot carry at all. */
 export function xmlEscape(text: string): string {
   return text
+    // eslint-disable-next-line no-control-regex -- exactly the control characters XML 1.0 forbids
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -1,25 +1,18 @@
 import { distanceMetres, distanceToArea, pointsInPolygon, topHotspots } from '@safer-places/geo';
-import type { AreaGeometry, HelpPoint, Month, Position, Principal, Scope } from '@safer-places/schemas';
+import type { AreaGeometry, HelpPoint, HelpPointQuery, HelpPointSuggestions, NearestHelpPoint, Position, Principal } from '@safer-places/schemas';
 import { AREA_THEME_LABELS, SAFER_STREETS_THEME_LABELS, VAWG_CATEGORIES } from '@safer-places/schemas';
-import { commonLocation, mainCrimeTypes, round6, type PlanningContext } from './common';
+import type { CrimeSelectionRequest } from '../crime-selection';
+import { commonLocation, coveragePolygon, mainCrimeTypes, round6, type PlanningContext } from './common';
 
-export interface HelpPointRequest {
-  datasetId?: string;
-  scope?: Scope;
-  principal?: Principal;
-  from?: Month;
-  to?: Month;
-  top: number;
-  /** Spots and areas further than this from every refuge help point are suggested. */
-  distanceM: number;
-}
+/** The crimes are always the VAWG-related categories, so a request names none. */
+export type HelpPointRequest = Omit<CrimeSelectionRequest, 'categories'> & Pick<HelpPointQuery, 'top' | 'distanceM'>;
 
 /** Drawn-area and Safer Streets themes that mean violence against women and girls / the night-time economy. */
 const VAWG_AREA_THEME = 'serious-violence' as const;
 const VAWG_SAFER_STREETS_THEME = 'vawg' as const;
 
 function nearest(helpPoints: readonly HelpPoint[], distance: (h: HelpPoint) => number) {
-  let best: { id: string; name: string; status: string; distanceM: number } | null = null;
+  let best: NearestHelpPoint | null = null;
   for (const h of helpPoints) {
     const d = distance(h);
     if (!best || d < best.distanceM) best = { id: h.id, name: h.name, status: h.status, distanceM: Math.round(d) };
@@ -32,7 +25,7 @@ function nearest(helpPoints: readonly HelpPoint[], distance: (h: HelpPoint) => n
  * order) and the organisation's VAWG-themed areas (drawn "serious violence, VAWG and domestic abuse" areas, Safer
  * Streets "VAWG in public spaces" areas) further than `distanceM` from every help point, live or planned.
  */
-export async function helpPointSuggestions(ctx: PlanningContext, principal: Principal, request: HelpPointRequest) {
+export async function helpPointSuggestions(ctx: PlanningContext, principal: Principal, request: HelpPointRequest): Promise<HelpPointSuggestions> {
   const s = await ctx.selection.select({ principal, ...request, categories: [...VAWG_CATEGORIES] }, 12);
   const [helpPoints, areas, saferStreets] = await Promise.all([
     ctx.selection.scopes.placedItems(principal, s.dataset, 'help-points'),
@@ -104,7 +97,19 @@ export async function helpPointSuggestions(ctx: PlanningContext, principal: Prin
   return {
     ...s.header,
     distanceM: request.distanceM,
-    helpPoints: { total: helpPoints.length, live: helpPoints.filter((h) => h.status === 'live').length, planned: helpPoints.filter((h) => h.status === 'planned').length },
+    helpPoints: {
+      total: helpPoints.length,
+      live: helpPoints.filter((h) => h.status === 'live').length,
+      planned: helpPoints.filter((h) => h.status === 'planned').length,
+      reach: helpPoints.map((h) => ({
+        id: h.id,
+        name: h.name,
+        status: h.status,
+        lon: h.location.coordinates[0],
+        lat: h.location.coordinates[1],
+        coverage: coveragePolygon(h.location.coordinates, request.distanceM),
+      })),
+    },
     spots,
     areas: areaRows,
     suggested: spots.filter((x) => x.suggest).length + areaRows.filter((x) => x.suggest).length,
@@ -116,5 +121,3 @@ export async function helpPointSuggestions(ctx: PlanningContext, principal: Prin
     ],
   };
 }
-
-export type HelpPointSuggestions = Awaited<ReturnType<typeof helpPointSuggestions>>;

@@ -1,58 +1,20 @@
 import { lonLatToBng, orderRoute, topHotspots } from '@safer-places/geo';
-import type { BBox, CategorySelection, Month, Position } from '@safer-places/schemas';
+import type { BBox, PatrolPlan, PatrolPlanQuery, PatrolStop } from '@safer-places/schemas';
+import type { CrimeSelectionRequest } from '../crime-selection';
 import { ValidationError } from '../errors';
-import { commonLocation, mainCrimeTypes, round1, round6, type CrimeType, type PlanningContext } from './common';
+import { commonLocation, mainCrimeTypes, round1, round6, type PlanningContext } from './common';
 
-export interface PatrolPlanRequest {
-  datasetId?: string;
-  categories: CategorySelection[];
-  from?: Month;
-  to?: Month;
-  /** How many of the top hot spots to visit. */
-  top: number;
-  /** Where the patrol leaves from (a police station, a depot), [lon, lat]. */
-  start: Position;
-  /** Only crimes in this box count (a beat's area, the map view); default the whole dataset. */
-  bbox?: BBox;
-  /** Minutes of visible presence at each spot, per visit. */
-  minutes: number;
-  /** Patrols (rounds of every spot) a day. */
-  perDay: number;
-  /** Travel speed for the straight-line travel time, km/h (5 on foot). */
-  speedKmh: number;
-  roundTrip: boolean;
-}
+export type PatrolPlanRequest = CrimeSelectionRequest & Pick<PatrolPlanQuery, 'top' | 'start' | 'bbox' | 'minutes' | 'perDay' | 'speedKmh' | 'roundTrip'>;
 
 export const ROUTE_METHOD =
   'Visit order: nearest-neighbour tours (from the start, and via each spot first), improved by 2-opt (swapping two legs whenever that shortens the route) until nothing shortens it; the shortest is kept. A heuristic: usually the shortest order, not guaranteed.';
 export const STRAIGHT_LINE_NOTE = 'Distances are straight lines between spots ("as the crow flies") in metres; the walk or drive on streets is longer.';
 
-export interface PatrolStop {
-  /** Position in the visit order, 1-based. */
-  visit: number;
-  /** The spot's rank among the top hot spots (1 = most crimes). */
-  rank: number;
-  lon: number;
-  lat: number;
-  /** Crimes of the chosen types and period within the spot's radius. */
-  count: number;
-  radiusM: number;
-  location: string | null;
-  ward: string | null;
-  district: string | null;
-  mainTypes: CrimeType[];
-  /** Straight-line metres from the previous stop (the start for the first). */
-  legM: number;
-  cumulativeM: number;
-  busiestPointShare: number;
-  snapPointWarning: boolean;
-}
-
 /**
  * A hot-spot patrol: the top-N patrol hot spots (≤ 150 m radius, ≥ 500 m apart) of the chosen crimes and period,
  * in a short visiting order from the start, with the straight-line distance and the time the dosage takes.
  */
-export async function patrolPlan(ctx: PlanningContext, request: PatrolPlanRequest) {
+export async function patrolPlan(ctx: PlanningContext, request: PatrolPlanRequest): Promise<PatrolPlan> {
   const s = await ctx.selection.select(request, 12);
   const box = request.bbox;
   const selected = box
@@ -125,5 +87,3 @@ export async function patrolPlan(ctx: PlanningContext, request: PatrolPlanReques
     notes,
   };
 }
-
-export type PatrolPlan = Awaited<ReturnType<typeof patrolPlan>>;

@@ -11,23 +11,13 @@ import {
   greedySites,
   monthPeriods,
 } from '@safer-places/geo';
-import type { CameraDeployment, CategorySelection, Month, Principal } from '@safer-places/schemas';
-import { monthOrdinal } from '../crime-selection';
+import type { CameraDeployment, Principal, RotationQuery, RotationSuggestions } from '@safer-places/schemas';
+import type { CrimeSelectionRequest } from '../crime-selection';
+import { addMonths, monthOrdinal } from '@safer-places/schemas';
 import { ValidationError } from '../errors';
-import { addMonths } from '../months';
-import { commonLocation, effectiveRadius, liveCameraViews, mainCrimeTypes, planningGrid, round6, type PlanningContext } from './common';
+import { commonLocation, coveragePolygon, effectiveRadius, liveCameraViews, mainCrimeTypes, planningGrid, round6, type PlanningContext } from './common';
 
-export interface RotationRequest {
-  datasetId?: string;
-  categories: CategorySelection[];
-  from?: Month;
-  to?: Month;
-  cellSize?: number;
-  correction: 'fdr' | 'holm' | 'none';
-  periods?: number;
-  /** Sites suggested per camera. */
-  suggestions: number;
-}
+export type RotationRequest = CrimeSelectionRequest & Pick<RotationQuery, 'cellSize' | 'correction' | 'periods' | 'suggestions'>;
 
 /** A deployment ending within this many days of today is due for a move. */
 export const DEPLOYMENT_DUE_DAYS = 14;
@@ -43,7 +33,7 @@ const PERSISTENT = HOTSPOT_CATEGORIES.indexOf('persistent hotspot');
  * choosing first, from its own district where it can (a partnership moves its cameras within its area). Each camera's
  * deployment history comes with it.
  */
-export async function rotationSuggestions(ctx: PlanningContext, principal: Principal, request: RotationRequest) {
+export async function rotationSuggestions(ctx: PlanningContext, principal: Principal, request: RotationRequest): Promise<RotationSuggestions> {
   const s = await ctx.selection.select({ principal, ...request }, 'all');
   const [cameras, deployments] = await Promise.all([ctx.selection.scopes.placedItems(principal, s.dataset, 'cameras'), ctx.assets.list(principal, 'camera-deployments')]);
   const today = ctx.clock.now().toISOString().slice(0, 10);
@@ -135,7 +125,7 @@ export async function rotationSuggestions(ctx: PlanningContext, principal: Princ
 
   const eligibleCells = cellsToGeoJSON(grid, eligible, (c) => ({
     cell: c,
-    pattern: classes.category[c] === EMERGING ? 'emerging' : 'persistent',
+    pattern: classes.category[c] === EMERGING ? ('emerging' as const) : ('persistent' as const),
     crimes: recent.get(c)!.all,
   }));
   return {
@@ -162,6 +152,7 @@ export async function rotationSuggestions(ctx: PlanningContext, principal: Princ
         ...site,
         sameDistrict: district !== null && site.district === district,
         distanceM: Math.round(distanceMetres(camera.location.coordinates, [site.lon, site.lat])),
+        coverage: coveragePolygon([site.lon, site.lat], radius),
       })),
     })),
     eligibleCells,
@@ -179,5 +170,3 @@ export async function rotationSuggestions(ctx: PlanningContext, principal: Princ
     ],
   };
 }
-
-export type RotationSuggestions = Awaited<ReturnType<typeof rotationSuggestions>>;

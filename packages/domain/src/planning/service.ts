@@ -1,8 +1,8 @@
-import type { Principal } from '@safer-places/schemas';
+import type { CameraViews, Principal, ProposedCamera } from '@safer-places/schemas';
 import type { AssetService } from '../assets';
 import type { CrimeSelection } from '../crime-selection';
 import type { Clock } from '../ports';
-import type { PlanningContext } from './common';
+import { proposedCameraViews, proposedView, type PlanningContext } from './common';
 import { coverageGaps, type CoverageGapRequest } from './coverage';
 import { dosageReport, type DosageReportRequest } from './dosage';
 import { helpPointSuggestions, type HelpPointRequest } from './help-points';
@@ -21,6 +21,11 @@ export class PlanningService {
 
   constructor(selection: CrimeSelection, assets: AssetService, clock: Clock = { now: () => new Date() }) {
     this.ctx = { selection, assets, clock };
+  }
+
+  /** The shapes of cameras being placed ("what if"), as every answer draws them, before any analysis runs. */
+  cameraViews(cameras: readonly ProposedCamera[]): CameraViews {
+    return { views: proposedCameraViews(cameras).map(proposedView) };
   }
 
   patrolPlan(request: PatrolPlanRequest) {

@@ -1,35 +1,26 @@
 import { bngToLonLat, cellCentre, coveredPoints, greedySites, lonLatToBng } from '@safer-places/geo';
-import type { CameraType, CategorySelection, Month, Position, Principal, ProposedCamera } from '@safer-places/schemas';
+import type { CandidateSites, Position, Principal, SitesRequest } from '@safer-places/schemas';
+import type { CrimeSelectionRequest } from '../crime-selection';
 import { CAMERA_TYPE_LABELS } from '@safer-places/schemas';
 import { ValidationError } from '../errors';
 import {
   commonLocation,
+  coveragePolygon,
   effectiveRadius,
   hotCells,
   liveCameraViews,
   mainCrimeTypes,
   planningGrid,
   proposedCameraViews,
+  proposedView,
   round6,
   share,
   type PlanningContext,
 } from './common';
 import { COVERAGE_NOTE } from './coverage';
 
-export interface CandidateSitesRequest {
-  datasetId?: string;
-  categories: CategorySelection[];
-  from?: Month;
-  to?: Month;
-  cellSize?: number;
-  correction: 'fdr' | 'holm' | 'none';
-  proposed: ProposedCamera[];
-  k: number;
-  cameraType: CameraType;
-  coverageRadiusM?: number;
-  /** Feasible sites [lon, lat]; default the centroids of the significant hot cells. */
-  candidates?: Position[];
-}
+export type CandidateSitesRequest = CrimeSelectionRequest &
+  Pick<SitesRequest, 'cellSize' | 'correction' | 'proposed' | 'k' | 'cameraType' | 'coverageRadiusM' | 'candidates'>;
 
 export const GREEDY_NOTE =
   'Greedy selection: each pick is the candidate site that newly covers the most crimes not covered by existing cameras or earlier picks; its marginal gain never exceeds the one before it. Greedy is guaranteed at least 63 % (1 − 1/e) of the best possible total for the same number of cameras, and is often optimal, but not always.';
@@ -39,10 +30,11 @@ export const GREEDY_NOTE =
  * maximum coverage over candidate sites (the user's feasible sites, or the hot-cell centroids), with each pick's
  * marginal gain and the coverage before and after it.
  */
-export async function candidateSites(ctx: PlanningContext, principal: Principal, request: CandidateSitesRequest) {
+export async function candidateSites(ctx: PlanningContext, principal: Principal, request: CandidateSitesRequest): Promise<CandidateSites> {
   const s = await ctx.selection.select({ principal, ...request }, 12);
   const radius = effectiveRadius(request.cameraType, request.coverageRadiusM);
-  const existing = [...liveCameraViews(await ctx.selection.scopes.placedItems(principal, s.dataset, 'cameras')), ...proposedCameraViews(request.proposed)];
+  const proposed = proposedCameraViews(request.proposed);
+  const existing = [...liveCameraViews(await ctx.selection.scopes.placedItems(principal, s.dataset, 'cameras')), ...proposed];
   const covered = coveredPoints(s.projected.xy, existing, { tree: ctx.selection.tree(s.points) });
 
   let candidateLonLat: Position[];
@@ -84,6 +76,7 @@ export async function candidateSites(ctx: PlanningContext, principal: Principal,
       location: commonLocation(s.projected.locations, p.members),
       ...s.place(lon, lat),
       mainTypes: mainCrimeTypes(s.points, p.members),
+      coverage: coveragePolygon([round6(lon), round6(lat)], radius),
     };
   });
   const last = picks[picks.length - 1];
@@ -98,6 +91,7 @@ export async function candidateSites(ctx: PlanningContext, principal: Principal,
     shareBefore: share(result.coveredInitially, total),
     shareAfter: share(last ? last.coveredAfter : result.coveredInitially, total),
     picks,
+    proposed: proposed.map(proposedView),
     notes: [
       GREEDY_NOTE,
       request.candidates
@@ -110,5 +104,3 @@ export async function candidateSites(ctx: PlanningContext, principal: Principal,
     ],
   };
 }
-
-export type CandidateSites = Awaited<ReturnType<typeof candidateSites>>;

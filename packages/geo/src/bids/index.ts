@@ -2,4 +2,3 @@ export { type Adjacency, polygonAdjacency, connectedComponents, ringOfNeighbours
 export { adjacencyBySegments } from './adjacency-segments';
 export { type DissolveOptions, type DissolveResult, dissolvePolygons } from './dissolve';
 export { bufferRing, bufferArea } from './buffer-ring';
-export { type SvgMapLayer, type SvgMapOptions, svgMap, escapeXml } from './svg-map';

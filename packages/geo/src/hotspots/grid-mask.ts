@@ -1,5 +1,5 @@
 import type { AreaGeometry } from '@safer-places/schemas';
-import { toBng } from './bng';
+import { toBng } from '../projection/bng';
 import { cellCount, cellOf, rowCentreX0, rowCentreY, rowSpacing, type Extent, type Grid } from './grid';
 
 /**

@@ -1,5 +1,5 @@
 import type { PolygonGeometry, Position } from '@safer-places/schemas';
-import { bngToLonLat } from './bng';
+import { bngToLonLat } from '../projection/bng';
 
 /**
  * Regular grids in British National Grid metres, stored as plain numbers so a whole county at 100 m (~360 k cells) is

@@ -1,4 +1,3 @@
-export { BNG_PROJ4, toBng, fromBng, lonLatToBng, bngToLonLat } from './bng';
 export {
   type Grid,
   type GridShape,
@@ -67,5 +66,4 @@ export {
   dominantCoordinate,
   snapPointCheck,
 } from './snap-points';
-export { type PointIndex, createPointIndex, pointsInPolygon, countByCategory } from './points-in-polygon';
 export { type PointFilter, selectPoints } from './select-points';

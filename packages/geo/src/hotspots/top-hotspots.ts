@@ -1,5 +1,5 @@
-import KDBush from 'kdbush';
-import { bngToLonLat } from './bng';
+import { bngToLonLat } from '../projection/bng';
+import { kdTree } from '../spatial-index/kd-tree';
 import { DEFAULT_SNAP_THRESHOLD, uniqueCoordinates, type UniqueCoordinates } from './snap-points';
 
 /**
@@ -63,9 +63,7 @@ export function topHotspots(xy: Float64Array, options: TopHotspotOptions = {}): 
   const coords = uniqueCoordinates(xy, options.indices);
   const U = coords.count;
   if (U === 0 || n === 0) return [];
-  const index = new KDBush(U, 64, Float64Array);
-  for (let u = 0; u < U; u++) index.add(coords.xy[2 * u]!, coords.xy[2 * u + 1]!);
-  index.finish();
+  const index = kdTree(coords.xy, U);
 
   // Crimes within the radius of every candidate centre.
   const found = new Uint32Array(U);

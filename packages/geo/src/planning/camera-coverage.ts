@@ -1,4 +1,5 @@
-import KDBush from 'kdbush';
+import type KDBush from 'kdbush';
+import { kdTree } from '../spatial-index/kd-tree';
 
 /**
  * Camera coverage model in planar metres (British National Grid): a camera sees every point within its radius, or,
@@ -36,16 +37,7 @@ export function cameraSees(camera: CameraView, x: number, y: number): boolean {
 
 /** A KD-tree over the points, reusable across coverage calls on the same points. */
 export function pointTree(xy: Float64Array): KDBush {
-  const n = xy.length >> 1;
-  const tree = new KDBush(Math.max(1, n), 64, Float64Array);
-  for (let i = 0; i < n; i++) {
-    const x = xy[2 * i]!, y = xy[2 * i + 1]!;
-    if (Number.isFinite(x) && Number.isFinite(y)) tree.add(x, y);
-    else tree.add(Infinity, Infinity);
-  }
-  if (n === 0) tree.add(Infinity, Infinity);
-  tree.finish();
-  return tree;
+  return kdTree(xy);
 }
 
 /**

@@ -1,4 +1,4 @@
-import KDBush from 'kdbush';
+import { kdTree } from '../spatial-index/kd-tree';
 import { uniqueCoordinates } from '../hotspots/snap-points';
 
 /**
@@ -76,9 +76,7 @@ export function greedySites(xy: Float64Array, options: GreedySitesOptions): Gree
   const C = candidates.length >> 1;
   if (U === 0 || C === 0 || k === 0) return { picks: [], total, coveredInitially, evaluations: 0 };
 
-  const tree = new KDBush(U, 64, Float64Array);
-  for (let u = 0; u < U; u++) tree.add(coords.xy[2 * u]!, coords.xy[2 * u + 1]!);
-  tree.finish();
+  const tree = kdTree(coords.xy, U);
   // Coverage set of every candidate (CSR): the distinct coordinates within the radius.
   const r2 = radius * radius + 1e-9;
   const offsets = new Uint32Array(C + 1);

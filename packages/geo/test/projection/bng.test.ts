@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import proj4 from 'proj4';
-import { BNG_PROJ4, bngToLonLat, fromBng, lonLatToBng, seededRandom, toBng } from '../src/index';
-import { expectGolden, readInput } from './golden';
+import { BNG_PROJ4, bngToLonLat, fromBng, lonLatToBng, seededRandom, toBng } from '../../src/index';
+import { expectGolden, readInput } from '../golden';
 
-const stations = readInput('bng', 'points').features as {
+const stations = readInput('projection/bng', 'points').features as {
   properties: { name: string; easting: number; northing: number };
   geometry: { coordinates: [number, number] };
 }[];
@@ -12,7 +12,7 @@ describe('toBng / fromBng', () => {
   it('matches the golden projection of the OS test stations', () => {
     const lonLat = Float64Array.from(stations.flatMap((s) => s.geometry.coordinates));
     const xy = toBng(lonLat);
-    expectGolden('bng', 'projected', {
+    expectGolden('projection/bng', 'projected', {
       type: 'FeatureCollection',
       features: stations.map((s, i) => ({
         type: 'Feature',

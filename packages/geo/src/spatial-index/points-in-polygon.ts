@@ -1,5 +1,6 @@
-import KDBush from 'kdbush';
+import type KDBush from 'kdbush';
 import type { AreaGeometry, Position } from '@safer-places/schemas';
+import { kdTree } from './kd-tree';
 
 /**
  * Which of up to millions of points lie inside a drawn polygon: a KD-tree (kdbush) range query on the polygon's
@@ -19,17 +20,8 @@ export interface PointIndex {
 
 /** Indexes interleaved x/y points (lon/lat or BNG — query with polygons in the same coordinates). */
 export function createPointIndex(xy: Float64Array): PointIndex {
-  const n = xy.length >> 1;
-  const tree = new KDBush(Math.max(1, n), 64, Float64Array);
-  for (let i = 0; i < n; i++) {
-    const x = xy[2 * i]!, y = xy[2 * i + 1]!;
-    // Keep ids aligned with point indices; non-finite points go far outside any real query box.
-    if (Number.isFinite(x) && Number.isFinite(y)) tree.add(x, y);
-    else tree.add(Infinity, Infinity);
-  }
-  if (n === 0) tree.add(Infinity, Infinity);
-  tree.finish();
-  return { size: n, xy, tree };
+  // Ids stay aligned with point indices; non-finite points go far outside any real query box.
+  return { size: xy.length >> 1, xy, tree: kdTree(xy) };
 }
 
 interface Part {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { booleanPointInPolygon, featureCollection, point, pointsWithinPolygon } from '@turf/turf';
 import type { AreaGeometry } from '@safer-places/schemas';
-import { countByCategory, createPointIndex, pointsInPolygon, seededRandom } from '../src/index';
-import { expectGolden, readInput } from './golden';
+import { countByCategory, createPointIndex, pointsInPolygon, seededRandom } from '../../src/index';
+import { expectGolden, readInput } from '../golden';
 
-const polygons = readInput('points-in-polygon', 'polygons').features as { properties: { name: string }; geometry: AreaGeometry }[];
+const polygons = readInput('spatial-index/points-in-polygon', 'polygons').features as { properties: { name: string }; geometry: AreaGeometry }[];
 
 function randomPoints(n: number, seed: number): Float64Array {
   const rng = seededRandom(seed);
@@ -67,7 +67,7 @@ describe('pointsInPolygon', () => {
   it('matches the golden selection', () => {
     const xy = randomPoints(3_000, 42);
     const index = createPointIndex(xy);
-    expectGolden('points-in-polygon', 'inside', {
+    expectGolden('spatial-index/points-in-polygon', 'inside', {
       type: 'FeatureCollection',
       features: polygons.map((p) => ({ type: 'Feature', properties: { name: p.properties.name, inside: [...pointsInPolygon(index, p.geometry)] }, geometry: p.geometry })),
     });

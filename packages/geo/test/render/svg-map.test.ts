@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AreaGeometry } from '@safer-places/schemas';
-import { escapeXml, svgMap } from '../src/index';
+import { escapeXml, svgMap } from '../../src/index';
 
 const sq: AreaGeometry = { type: 'Polygon', coordinates: [[[-1.2, 53], [-1.18, 53], [-1.18, 53.012], [-1.2, 53.012], [-1.2, 53]]] };
 

@@ -1,6 +1,6 @@
 import type { AreaGeometry } from '@safer-places/schemas';
-import { lonLatToBng } from '../hotspots/bng';
-import { polygonsOf } from './vertex-key';
+import { polygonsOf } from '../bids/vertex-key';
+import { lonLatToBng } from '../projection/bng';
 
 /**
  * A static map as inline SVG for printable reports: areas projected to British National Grid (metres, so a scale bar

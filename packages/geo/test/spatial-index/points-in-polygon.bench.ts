@@ -1,7 +1,7 @@
 import { bench, describe } from 'vitest';
 import { featureCollection, point, pointsWithinPolygon } from '@turf/turf';
-import { createPointIndex, pointsInPolygon } from '../src/index';
-import { CITY_CENTRE_POLYGON, loadRealCrimes, realDataAvailable, realPlusSynthetic } from './hotspots-real-data';
+import { createPointIndex, pointsInPolygon } from '../../src/index';
+import { CITY_CENTRE_POLYGON, loadRealCrimes, realDataAvailable, realPlusSynthetic } from '../hotspots-real-data';
 
 // 1 M points: the 256 k located real crimes plus seeded synthetic points around them; a ~1 km² drawn polygon over
 // Nottingham city centre. Targets: ≤ 10 ms per query, ≥ 10× turf.pointsWithinPolygon (vitest prints the ratio).

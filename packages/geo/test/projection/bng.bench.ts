@@ -1,6 +1,6 @@
 import { bench, describe } from 'vitest';
 import proj4 from 'proj4';
-import { BNG_PROJ4, seededRandom, toBng } from '../src/index';
+import { BNG_PROJ4, seededRandom, toBng } from '../../src/index';
 
 // Projecting 250,000 lon/lat pairs (about a county's two years of crime) to BNG. Baseline: proj4 called per point with
 // a fresh array, as most code would.

@@ -1,0 +1,1 @@
+export { BNG_PROJ4, toBng, fromBng, lonLatToBng, bngToLonLat } from './bng';

@@ -1,0 +1,1 @@
+export { type SvgMapLayer, type SvgMapOptions, svgMap, escapeXml } from './svg-map';

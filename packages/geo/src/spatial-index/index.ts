@@ -1,0 +1,1 @@
+export { type PointIndex, createPointIndex, pointsInPolygon, countByCategory } from './points-in-polygon';
