@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { validateWithoutEval } from '@safer-places/schemas';
-import { App } from './App';
+import { SessionGate } from './app/SessionGate';
 import './styles.css';
 
 // The site's Content-Security-Policy allows no eval: validation must not probe for it.
@@ -11,6 +11,6 @@ const root = document.getElementById('root');
 if (!root) throw new Error('Safer Places: #root element missing from index.html');
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <SessionGate />
   </StrictMode>,
 );

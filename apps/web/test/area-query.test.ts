@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AREA_PERIOD_CHOICES, areaPeriodOptionLabel, categoriesLabel, figuresHeading, resolveAreaPeriod, toggleCategory } from '../src/lib/areaQuery';
-import { CATEGORY_OPTIONS } from '../src/lib/labels';
-import { formatKm2, formatPercent } from '../src/lib/format';
+import { AREA_PERIOD_CHOICES, areaPeriodOptionLabel, figuresHeading, resolveAreaPeriod } from '../src/features/areas/areaQuery';
+import { categoriesLabel, toggleCategory } from '../src/shared/categories';
+import { CATEGORY_OPTIONS } from '../src/shared/labels';
+import { formatKm2, formatPercent } from '../src/shared/format';
 
 const ORDER = CATEGORY_OPTIONS.map((c) => c.value);
 const dataset = { firstMonth: '2023-01', lastMonth: '2024-12' };

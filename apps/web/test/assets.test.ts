@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { asStringList, assetAttributes, fieldsFor, formValuesFrom, inputFromForm } from '../src/lib/assets';
+import { asStringList, fieldsFor, formValuesFrom, inputFromForm } from '../src/features/assets/itemForm';
+import { assetAttributes } from '../src/features/assets/itemAttributes';
 
 const point = { type: 'Point' as const, coordinates: [-1.1505, 53.1385] as [number, number] };
 const square = {

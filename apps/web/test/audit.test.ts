@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '@safer-places/schemas';
-import { auditRow } from '../src/lib/audit';
+import { auditRow } from '../src/features/reports/audit';
 
 const base: AuditEvent = {
   id: 'e1',

@@ -1,9 +1,27 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
-import type { FeatureCollection } from '@safer-places/schemas';
+import { BID_CATEGORY_OPTIONS, CRIME_CATEGORIES, type FeatureCollection, type ScopeOptions } from '@safer-places/schemas';
 import { bidLayers, buildOverlay, composeStyle, LAYER_IDS, type OverlayState } from '../src/map/layers';
 import { offlineStyle } from '../src/map/style';
-import { defaultRule, formatMargin, geometryCollection, insideRing, lassoCodes, lsoaSubset, parseLsoaList, ringCentroid, ruleField, toggleCodes, withRuleValue } from '../src/lib/bids';
+import { buildQuery } from '../src/api/client';
+import { bidsApi } from '../src/features/bids/api';
+import {
+  bufferFromInput,
+  categoriesText,
+  defaultRule,
+  DEFAULT_BID_CRITERIA,
+  draftInput,
+  formatMargin,
+  parseLsoaList,
+  placeNames,
+  ruleField,
+  scopeOfKind,
+  withCategory,
+  withoutList,
+  withRuleValue,
+} from '../src/features/bids/criteria';
+import { wait } from '../src/features/bids/useBidDraft';
+import { geometryCollection, insideRing, lassoCodes, lsoaSubset, ringCentroid, toggleCodes } from '../src/features/bids/selection';
 
 const square = (x: number, y: number, s = 1): [number, number][] => [[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]];
 const lsoas: FeatureCollection = {
@@ -93,10 +111,130 @@ describe('bid layers', () => {
 
 describe('evaluation start month', () => {
   it('keeps the area’s own start when the data has months before and after it, else takes the middle of the data', async () => {
-    const { defaultStart } = await import('../src/components/EvaluationSection');
+    const { defaultStart } = await import('../src/features/bids/EvaluationSection');
     expect(defaultStart('2024-01', '2023-01', '2024-12')).toEqual({ start: '2024-01', moved: false });
     expect(defaultStart('2022-10', '2023-01', '2024-12')).toEqual({ start: '2024-01', moved: true });
     expect(defaultStart('2023-01', '2023-01', '2024-12')).toEqual({ start: '2024-01', moved: true });
     expect(defaultStart(null, '2023-01', '2024-12')).toEqual({ start: '2024-01', moved: false });
+  });
+});
+
+describe('criteria', () => {
+  const option = (key: string, label: string) => ({ key, label, kind: 'districts', lsoaCount: 1 }) as ScopeOptions['districts'][number];
+  const places = {
+    districts: [option('district:E07000175', 'Newark and Sherwood'), option('district:E07000174', 'Mansfield')],
+    csps: [option('csp:C1', 'North Notts')],
+    partnerships: [option('partnership:p2', 'Zeta'), option('partnership:p1', 'Alpha')],
+  } as ScopeOptions;
+
+  it('name the places by the picker’s options, sorted, or by the LSOA layer while those are not loaded', () => {
+    expect(placeNames(places, undefined)).toEqual({
+      districts: [['E07000174', 'Mansfield'], ['E07000175', 'Newark and Sherwood']],
+      csps: [['C1', 'North Notts']],
+      partnerships: [['p1', 'Alpha'], ['p2', 'Zeta']],
+    });
+    const layer: FeatureCollection = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', geometry: { type: 'Polygon', coordinates: [square(0, 0)] }, properties: { code: 'E01000001', districtCode: 'D2', districtName: 'Bassetlaw', cspCode: 'C9' } },
+        { type: 'Feature', geometry: { type: 'Polygon', coordinates: [square(1, 0)] }, properties: { code: 'E01000002', districtCode: 'D1', districtName: 'Ashfield' } },
+      ],
+    };
+    expect(placeNames(null, layer)).toEqual({ districts: [['D1', 'Ashfield'], ['D2', 'Bassetlaw']], csps: [['C9', 'C9']], partnerships: [] });
+    // The picker's options win: the layer's names are not mixed in.
+    expect(placeNames(places, layer).districts).toHaveLength(2);
+  });
+
+  it('start a "Where" choice at its first place, and refuse a kind with no place to choose', () => {
+    const names = placeNames(places, undefined);
+    expect(scopeOfKind('all', names, [])).toEqual({ kind: 'all' });
+    expect(scopeOfKind('districts', names, [])).toEqual({ kind: 'districts', codes: ['E07000174'] });
+    expect(scopeOfKind('csps', names, [])).toEqual({ kind: 'csps', codes: ['C1'] });
+    expect(scopeOfKind('partnership', names, [])).toEqual({ kind: 'partnership', id: 'p1' });
+    expect(scopeOfKind('area', names, [])).toBeNull();
+    expect(scopeOfKind('area', names, [{ id: 'a1' }, { id: 'a2' }])).toEqual({ kind: 'area', areaId: 'a1' });
+    expect(scopeOfKind('districts', placeNames(null, undefined), [])).toBeNull();
+  });
+
+  it('count at least one group of crimes, and name them', () => {
+    const base = { ...DEFAULT_BID_CRITERIA, categories: ['neighbourhood-crime' as const] };
+    expect(withCategory(base, 'burglary', true).categories).toEqual(['neighbourhood-crime', 'burglary']);
+    expect(withCategory(base, 'neighbourhood-crime', false).categories).toEqual(['all-crime']);
+    const burglary = CRIME_CATEGORIES.find((c) => c.slug === 'burglary')!.label;
+    expect(categoriesText(['neighbourhood-crime', 'burglary', 'no-such-thing' as never])).toBe(`${BID_CATEGORY_OPTIONS[0]!.label}, ${burglary}, no-such-thing`);
+  });
+
+  it('drop the OPCC list, and save a trimmed draft without empty fields', () => {
+    expect(withoutList({ ...DEFAULT_BID_CRITERIA, lsoaList: ['E01000001'] })).toEqual(DEFAULT_BID_CRITERIA);
+    expect(draftInput({ name: '  Town centre ', round: '', notes: '  ', criteria: DEFAULT_BID_CRITERIA, selection: ['E01000001'], bufferM: 200 })).toEqual({
+      name: 'Town centre',
+      criteria: DEFAULT_BID_CRITERIA,
+      selection: ['E01000001'],
+      bufferM: 200,
+    });
+    expect(draftInput({ name: 'A', round: 'R2', notes: ' why ', criteria: DEFAULT_BID_CRITERIA, selection: [], bufferM: 0 })).toMatchObject({ round: 'R2', notes: 'why' });
+  });
+
+  it('keep the displacement buffer in whole metres from 0 to 5,000', () => {
+    expect(bufferFromInput(249.6)).toBe(250);
+    expect(bufferFromInput(-10)).toBe(0);
+    expect(bufferFromInput(9000)).toBe(5000);
+    expect(bufferFromInput(Number.NaN)).toBeNull();
+  });
+});
+
+describe('the debounce before a bid request', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('waits its time, and gives up with an AbortError as soon as the request is superseded', async () => {
+    vi.useFakeTimers();
+    let done = false;
+    const waited = wait(300, new AbortController().signal).then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(299);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await waited;
+    expect(done).toBe(true);
+
+    const controller = new AbortController();
+    const aborted = wait(300, controller.signal);
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    const already = new AbortController();
+    already.abort();
+    await expect(wait(300, already.signal)).rejects.toMatchObject({ name: 'AbortError' });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('bid API calls', () => {
+  it('ask the bid routes with the same methods, bodies and queries as before', async () => {
+    const calls: unknown[][] = [];
+    const request = (async (...args: unknown[]) => {
+      calls.push(args);
+      return {};
+    }) as never;
+    const download = async (path: string) => {
+      calls.push(['download', path]);
+      return { blob: new Blob([]), disposition: null };
+    };
+    const api = bidsApi(request, download, buildQuery);
+    const signal = new AbortController().signal;
+    await api.bidPresets();
+    await api.eligibility({ criteria: DEFAULT_BID_CRITERIA, dataset: 'd1' }, signal);
+    await api.bidSelection({ codes: ['E01000001'], dataset: 'd1', bufferM: 200 }, signal);
+    await api.evaluation('ss/1', { start: '2024-01', months: 6, dataset: 'd1' });
+    await api.downloadBidPack('b 1', 'd1');
+    await api.downloadBidReport('b1');
+    expect(calls).toEqual([
+      ['GET', '/api/bid-presets'],
+      ['POST', '/api/bids/eligibility', { body: { criteria: DEFAULT_BID_CRITERIA, dataset: 'd1' }, signal }],
+      ['POST', '/api/bids/selection', { body: { codes: ['E01000001'], dataset: 'd1', bufferM: 200 }, signal }],
+      ['GET', `/api/safer-streets-areas/ss%2F1/evaluation${buildQuery({ start: '2024-01', months: 6, dataset: 'd1' })}`],
+      ['download', `/api/bids/b%201/pack${buildQuery({ dataset: 'd1' })}`],
+      ['download', '/api/bids/b1/report.html'],
+    ]);
   });
 });

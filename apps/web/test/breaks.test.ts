@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classIndex, quantileBreaks } from '../src/lib/breaks';
+import { classIndex, quantileBreaks } from '../src/features/map/breaks';
 
 describe('quantileBreaks', () => {
   it('splits evenly spread values into five equal classes', () => {

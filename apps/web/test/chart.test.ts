@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelIndices, niceScale, trendChartLayout, trendSummary } from '../src/lib/chart';
+import { labelIndices, niceScale, trendChartLayout, trendSummary } from '../src/features/reports/chart';
 
 const months = (from: number, n: number) =>
   Array.from({ length: n }, (_, i) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildChoropleth, decileLabel, measureValue } from '../src/lib/choropleth';
+import { buildChoropleth, decileLabel, measureValue } from '../src/features/map/choropleth';
 import { IMD_DECILE_10, NO_DATA_COLOUR, SEQUENTIAL_5, spreadColours } from '../src/map/palette';
 
 const rows = Array.from({ length: 10 }, (_, i) => ({ code: `E0100000${i}`, count: i * 10, ratePer1000: i === 9 ? null : i * 1.5, imdDecile: i + 1 }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { areaExportFileName, fileNameFromDisposition, fileStem, strategicExportFileName } from '../src/lib/download';
+import { areaExportFileName, fileNameFromDisposition, fileStem, strategicExportFileName } from '../src/shared/download';
 
 describe('download naming', () => {
   it('names area exports the way the server does', () => {

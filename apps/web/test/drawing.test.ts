@@ -10,7 +10,7 @@ import {
   shapeOfMode,
   toAreaGeometry,
   vertexCount,
-} from '../src/lib/drawing';
+} from '../src/features/areas/drawing';
 
 /** A terra-draw polygon as it comes out of the store: 9 decimal places, closed. */
 const drawn = {

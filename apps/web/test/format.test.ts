@@ -13,7 +13,7 @@ import {
   monthLabelLong,
   ordinal,
   plural,
-} from '../src/lib/format';
+} from '../src/shared/format';
 
 describe('number formatting (en-GB)', () => {
   it('groups thousands with commas', () => {

@@ -4,7 +4,7 @@ import { buildOverlay, composeStyle, CHANGE_CLASSES, GI_CLASSES, hotspotCellColo
 import { hotspotRankIconSpec, insideDigits, rasterizeIcon } from '../src/map/icons';
 import { DENSITY_5, GI_CLASS_COLOURS, HOTSPOT_SLOT_SYMBOLS } from '../src/map/palette';
 import { offlineStyle } from '../src/map/style';
-import { describeCell, hotspotLegend, hotspotMapState, resolveHotspotPeriod, type HotspotAnswer } from '../src/lib/hotspots';
+import { DEFAULT_HOTSPOT_QUERY, describeCell, hotspotLegend, hotspotMapState, hotspotParams, resolveHotspotPeriod, type HotspotAnswer } from '../src/features/hotspots/hotspots';
 
 function colourOf(mode: 'gi' | 'change' | 'density', properties: Record<string, unknown>): string {
   const parsed = expression.createExpression(hotspotCellColour(mode), latest.paint_fill['fill-color'] as never);
@@ -131,6 +131,23 @@ describe('hot spot panel helpers', () => {
     expect(resolveHotspotPeriod('all', ds)).toEqual({ from: '2023-01', to: '2024-12' });
     expect(resolveHotspotPeriod('last-24', { firstMonth: '2024-06', lastMonth: '2024-12' })).toEqual({ from: '2024-06', to: '2024-12' });
     expect(resolveHotspotPeriod('last-12', { firstMonth: null, lastMonth: null })).toBeNull();
+  });
+
+  it('asks every method for the dataset, the place, the crimes, the months and the grid', () => {
+    const dataset = { firstMonth: '2023-01', lastMonth: '2024-12' };
+    expect(hotspotParams(DEFAULT_HOTSPOT_QUERY, { dataset, datasetId: 'demo', scopeKey: 'district:E07000001' })).toEqual({
+      dataset: 'demo',
+      scope: 'district:E07000001',
+      categories: ['all-crime'],
+      from: '2024-01',
+      to: '2024-12',
+      shape: 'square',
+    });
+    expect(hotspotParams({ ...DEFAULT_HOTSPOT_QUERY, cellSize: 200, shape: 'hex' }, { dataset: null, datasetId: null, scopeKey: null })).toEqual({
+      categories: ['all-crime'],
+      cellSize: 200,
+      shape: 'hex',
+    });
   });
 
   it('builds the legend with cell counts per class, the snap-point row and the spot types', () => {

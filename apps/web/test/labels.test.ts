@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CATEGORY_OPTIONS, oglAttribution, osNotice, populationSourceLabel } from '../src/lib/labels';
-import { rankOf } from '../src/lib/rank';
-import { choroplethTitle } from '../src/lib/choropleth';
+import { CATEGORY_OPTIONS, oglAttribution, osNotice, populationSourceLabel } from '../src/shared/labels';
+import { rankOf } from '../src/features/map/rank';
+import { choroplethTitle } from '../src/features/map/choropleth';
 
 describe('labels', () => {
   it('lists the two groups and then the 14 police.uk categories', () => {

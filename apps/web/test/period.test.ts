@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths, lastNMonths, monthsInclusive, periodLabel, resolvePeriod } from '../src/lib/period';
+import { addMonths, lastNMonths, monthsInclusive, periodLabel, resolvePeriod } from '../src/shared/period';
 
 describe('month arithmetic', () => {
   it('crosses year boundaries both ways', () => {

@@ -1,26 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { FeatureCollection, Position } from '@safer-places/schemas';
-import type { CoverageGaps, HelpPointSuggestions, PatrolPlan, RotationSuggestions } from '../src/api/planning';
-import {
-  DEFAULT_PLANNER_QUERY,
-  boxSize,
-  formatDistance,
-  formatLonLat,
-  formatMinutes,
-  gapsMapState,
-  helpPointsMapState,
-  parseCandidateSites,
-  patrolMapState,
-  planBounds,
-  pointsBounds,
-  plannerMapState,
-  plannerRequestKey,
-  proposedCamera,
-  rotationMapState,
-  rotationSiteNumbers,
-  sheetMap,
-  startMapState,
-} from '../src/lib/planning';
+import type { CoverageGaps, HelpPointSuggestions, PatrolPlan, RotationSuggestions } from '../src/features/planner/api';
+import { parseCandidateSites } from '../src/features/planner/candidates';
+import { gapsMapState } from '../src/features/planner/coverage';
+import { pointsBounds } from '../src/features/planner/dosage';
+import { boxSize, formatDistance, formatLonLat, formatMinutes } from '../src/features/planner/format';
+import { helpPointsMapState } from '../src/features/planner/helpPoints';
+import { plannerMapState } from '../src/features/planner/mapState';
+import { patrolMapState, planBounds, sheetMap, startMapState } from '../src/features/planner/patrol';
+import { DEFAULT_PLANNER_QUERY, plannerRequestKey, proposedCamera, type PlannerAnswers, type PlannerTab } from '../src/features/planner/query';
+import { loadPlannerAnswer, type PlanningCalls } from '../src/features/planner/requests';
+import { rotationMapState, rotationSiteNumbers } from '../src/features/planner/rotation';
 import { coverageCollection } from '../src/map/coverage';
 import { LAYER_IDS, OVERLAY_ORDER, PLANNING_COLOURS, PLANNING_ICONS, SOURCE_IDS, buildOverlay, planningIconSpec, planningLayers, planningMapImages } from '../src/map/layers';
 
@@ -276,5 +266,72 @@ describe('camera coverage on the map', () => {
     expect(sector[0]).toEqual([-1.15, 53]);
     expect(sector.slice(1, -1).every((p) => p[0] > -1.15)).toBe(true); // all to the east
     expect(fc.features[1]!.geometry.coordinates[0]!.some((p) => p[0] < -1.16)).toBe(true); // all round
+  });
+});
+
+describe('what each planner tab asks the server', () => {
+  const dataset = { id: 'demo', version: 'v1', firstMonth: '2023-01', lastMonth: '2024-12' };
+  const query = { ...DEFAULT_PLANNER_QUERY, start: start, categories: ['violent-crime' as const], proposed: [proposedCamera(start, 'ptz')] };
+  const ask = async (tab: PlannerTab, extra: { scopeKey?: string | null; dosageMonth?: string | null; candidates?: Position[] } = {}) => {
+    const calls: [string, unknown, AbortSignal | undefined][] = [];
+    const fake = (name: string) => async (q: unknown, signal?: AbortSignal) => {
+      calls.push([name, q, signal]);
+      return { answer: name };
+    };
+    const api = {
+      patrolPlan: fake('patrolPlan'),
+      coverageGaps: fake('coverageGaps'),
+      candidateSites: fake('candidateSites'),
+      rotation: fake('rotation'),
+      helpPointSuggestions: fake('helpPointSuggestions'),
+      dosageReport: fake('dosageReport'),
+    } as unknown as PlanningCalls;
+    const stored: Partial<Record<keyof PlannerAnswers, unknown>> = {};
+    const signal = new AbortController().signal;
+    const q = extra.candidates ? { ...query, candidates: { name: 'sites.csv', sites: extra.candidates } } : query;
+    await loadPlannerAnswer(api, { tab, query: q, dataset, scopeKey: extra.scopeKey ?? null, dosageMonth: extra.dosageMonth ?? null }, 'k1', (t, a) => (stored[t] = a), signal);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]![2]).toBe(signal);
+    return { call: calls[0]!, stored };
+  };
+
+  it('asks the one call of the tab, for the place and months chosen, and keeps the answer under its key', async () => {
+    const patrol = await ask('patrol', { scopeKey: 'district:E07000174' });
+    expect(patrol.call[0]).toBe('patrolPlan');
+    expect(patrol.call[1]).toEqual({
+      dataset: 'demo',
+      scope: 'district:E07000174',
+      categories: ['violent-crime'],
+      from: '2024-01',
+      to: '2024-12',
+      start,
+      bbox: null,
+      top: 10,
+      minutes: 15,
+      perDay: 2,
+      speedKmh: 5,
+      roundTrip: true,
+    });
+    expect(patrol.stored).toEqual({ patrol: { key: 'k1', result: { answer: 'patrolPlan' } } });
+
+    const gaps = await ask('gaps');
+    expect(gaps.call[1]).toEqual({ dataset: 'demo', categories: ['violent-crime'], from: '2024-01', to: '2024-12', top: 10, proposed: query.proposed });
+    expect(gaps.stored).toEqual({ gaps: { key: 'k1', result: { answer: 'coverageGaps' } } });
+
+    expect((await ask('sites')).call[1]).toEqual({ dataset: 'demo', categories: ['violent-crime'], from: '2024-01', to: '2024-12', k: 5, cameraType: 'fixed', proposed: query.proposed });
+    expect((await ask('sites', { candidates: [start] })).call[1]).toMatchObject({ candidates: [start] });
+
+    // Rotation looks at every month of the dataset.
+    const rotation = await ask('rotation');
+    expect(rotation.call[1]).toEqual({ dataset: 'demo', categories: ['violent-crime'], from: '2023-01', to: '2024-12', suggestions: 3 });
+
+    // Help points count their own crimes (VAWG-related), so no categories are sent.
+    const help = await ask('help', { scopeKey: 'csp:C1' });
+    expect(help.call[1]).toEqual({ dataset: 'demo', scope: 'csp:C1', from: '2024-01', to: '2024-12', top: 10, distanceM: 300 });
+    expect(help.stored).toEqual({ help: { key: 'k1', result: { answer: 'helpPointSuggestions' } } });
+
+    // The dosage log is the organisation's own: no place, just the month when one is chosen.
+    expect((await ask('dosage', { scopeKey: 'csp:C1' })).call[1]).toEqual({ dataset: 'demo' });
+    expect((await ask('dosage', { dosageMonth: '2024-11' })).call[1]).toEqual({ dataset: 'demo', month: '2024-11' });
   });
 });

@@ -23,7 +23,7 @@ import {
 import { placeText } from '../src/features/scope/place';
 import { districtChoices, partnershipSummary } from '../src/features/scope/partnerships';
 import { accountingLines, studyAreaDistricts, studyAreaLine, studyAreaSummary } from '../src/features/scope/studyArea';
-import { DEFAULT_PLANNER_QUERY, plannerRequestKey, plannerSelection } from '../src/lib/planning';
+import { DEFAULT_PLANNER_QUERY, plannerRequestKey, plannerSelection } from '../src/features/planner/query';
 
 const options: ScopeOptions = {
   dataset: { id: 'open-data', name: 'Nottinghamshire open data', synthetic: false },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StrategicTable } from '@safer-places/domain';
+import type { StrategicTable } from '@safer-places/schemas';
 import {
   CHANGE_PCT_NOTE,
   MINUS,
@@ -8,7 +8,7 @@ import {
   previousIncompleteNote,
   strategicDisplayRows,
   strategicPeriodLabels,
-} from '../src/lib/strategic';
+} from '../src/features/reports/strategic';
 
 const table: StrategicTable = {
   current: { from: '2024-01', to: '2024-12' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCells, previewUpload, uploadFields } from '../src/lib/upload';
+import { csvCells, previewUpload, uploadFields } from '../src/features/upload/upload';
 
 describe('uploads', () => {
   it('reads cameras from a CSV with lon/lat columns, numbers as numbers, and names what it left out', () => {

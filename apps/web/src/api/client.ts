@@ -1,12 +1,9 @@
-import type { AreaStats, HotspotService, StrategicTable } from '@safer-places/domain';
 import type {
-  BidPresetList,
-  EligibilityRequest,
-  EligibilityResult,
-  EvaluationResult,
-  SelectionRequest,
-  SelectionResult,
-  AreaGeometry,
+  AreaStats,
+  DensityResult,
+  HotspotChangeResult,
+  HotspotResult,
+  StrategicTable,
   AssetByKind,
   AssetInputByKind,
   AssetKind,
@@ -16,7 +13,6 @@ import type {
   LayerRouteName,
   LsoaStats,
   Me,
-  AuditEvent,
   Permission,
   Role,
   ScopeSummary,
@@ -24,7 +20,11 @@ import type {
 } from '@safer-places/schemas';
 import { scopeApi } from '../features/scope/api';
 import { usersApi } from '../features/users/api';
-import { planningApi } from './planning';
+import { planningApi } from '../features/planner/api';
+import { bidsApi } from '../features/bids/api';
+import { areasApi } from '../features/areas/api';
+import { hotspotsApi } from '../features/hotspots/api';
+import { reportsApi } from '../features/reports/api';
 
 /** A GeoJSON layer as the API sends it, with its foreign members. */
 export interface LayerCollection extends FeatureCollection {
@@ -40,11 +40,7 @@ export interface DatasetsResponse {
   defaultDatasetId: string | null;
 }
 
-export type { AreaStats, StrategicTable };
-
-export type HotspotResult = Awaited<ReturnType<HotspotService['hotspots']>>;
-export type HotspotChangeResult = Awaited<ReturnType<HotspotService['change']>>;
-export type DensityResult = Awaited<ReturnType<HotspotService['density']>>;
+export type { AreaStats, DensityResult, HotspotChangeResult, HotspotResult, StrategicTable };
 
 /** What every hot spot analysis is asked for: crime types, months, grid. */
 export interface HotspotQueryParams {
@@ -202,23 +198,12 @@ export function createApiClient(opts: ApiClientOptions) {
     return { blob: await res.blob(), disposition: res.headers.get('content-disposition') };
   }
 
-  const areaQuery = (q: AreaStatsQuery) =>
-    buildQuery({ categories: q.categories && q.categories.length > 0 ? q.categories.join(',') : undefined, from: q.from, to: q.to, dataset: q.dataset });
-
-  const hotspotQuery = (q: HotspotQueryParams, extra: Record<string, string | number | undefined> = {}) =>
-    buildQuery({
-      dataset: q.dataset,
-      scope: q.scope,
-      categories: q.categories && q.categories.length > 0 ? q.categories.join(',') : undefined,
-      from: q.from,
-      to: q.to,
-      cellSize: q.cellSize,
-      shape: q.shape,
-      ...extra,
-    });
-
   return {
     ...planningApi(request, download, buildQuery),
+    ...bidsApi(request, download, buildQuery),
+    ...areasApi(request, download, buildQuery),
+    ...hotspotsApi(request, download, buildQuery),
+    ...reportsApi(request, download, buildQuery),
     ...scopeApi(request, buildQuery),
     ...usersApi(request),
     config: () => request<ClientConfig>('GET', '/api/config', { auth: false }),
@@ -241,56 +226,6 @@ export function createApiClient(opts: ApiClientOptions) {
       request<{ created: number; items: AssetByKind[K][] }>('POST', `/api/${kind}/import`, { body: { items } }),
     deleteAsset: (kind: AssetKind, id: string, version: number) =>
       request<void>('DELETE', `/api/${kind}/${encodeURIComponent(id)}`, { headers: ifMatch(version) }),
-    /** Statistics for a saved area. */
-    areaStats: (id: string, q: AreaStatsQuery, signal?: AbortSignal) =>
-      request<AreaStats>('GET', `/api/areas/${encodeURIComponent(id)}/stats${areaQuery(q)}`, signal ? { signal } : {}),
-    /** Statistics for an unsaved drawing. */
-    analyseArea: (geometry: AreaGeometry, q: AreaStatsQuery, signal?: AbortSignal) =>
-      request<AreaStats>('POST', '/api/areas/analyse', {
-        body: {
-          geometry,
-          ...(q.categories && q.categories.length > 0 && { categories: q.categories }),
-          ...(q.from && { from: q.from }),
-          ...(q.to && { to: q.to }),
-          ...(q.dataset && { dataset: q.dataset }),
-        },
-        ...(signal && { signal }),
-      }),
-    audit: (q: { limit?: number; before?: string } = {}, signal?: AbortSignal) =>
-      request<{ events: AuditEvent[]; next: string | null }>('GET', `/api/audit${buildQuery(q)}`, signal ? { signal } : {}),
-    /** The strategic tables for a place (`scope`), one per district or CSP in it, or one for the whole place (`groupBy`). */
-    strategic: (q: { scope?: string; groupBy: StrategicGroupBy; dataset?: string; to?: string }, signal?: AbortSignal) =>
-      request<StrategicAssessment>(
-        'GET',
-        `/api/strategic-assessment${buildQuery({ dataset: q.dataset, scope: q.scope, groupBy: q.groupBy, to: q.to })}`,
-        signal ? { signal } : {},
-      ),
-    /** Area exports (CSV for the figures asked for, GeoJSON for the shape). */
-    downloadAreaExport: (id: string, kind: 'csv' | 'geojson', q: AreaStatsQuery = {}) =>
-      download(`/api/areas/${encodeURIComponent(id)}/export.${kind}${kind === 'csv' ? areaQuery(q) : ''}`),
-    /** Gi* hot and cold spots with the top-N table per crime type. */
-    hotspots: (q: HotspotQueryParams & { correction?: string; top?: number }, signal?: AbortSignal) =>
-      request<HotspotResult>('GET', `/api/hotspots${hotspotQuery(q, { correction: q.correction, top: q.top })}`, signal ? { signal } : {}),
-    hotspotChange: (q: HotspotQueryParams & { correction?: string; periods?: number }, signal?: AbortSignal) =>
-      request<HotspotChangeResult>('GET', `/api/hotspots/change${hotspotQuery(q, { correction: q.correction, periods: q.periods })}`, signal ? { signal } : {}),
-    density: (q: HotspotQueryParams & { bandwidth?: number; perResidents?: boolean }, signal?: AbortSignal) =>
-      request<DensityResult>(
-        'GET',
-        `/api/hotspots/density${hotspotQuery(q, { bandwidth: q.bandwidth, perResidents: q.perResidents ? 'true' : undefined })}`,
-        signal ? { signal } : {},
-      ),
-    downloadTopHotspotsCsv: (q: HotspotQueryParams & { correction?: string; top?: number }) =>
-      download(`/api/hotspots/top.csv${hotspotQuery(q, { correction: q.correction, top: q.top })}`),
-    /** Bid writing: presets, eligible LSOAs, the target area's figures, and the evidence pack. */
-    bidPresets: () => request<BidPresetList>('GET', '/api/bid-presets'),
-    eligibility: (body: EligibilityRequest, signal?: AbortSignal) => request<EligibilityResult>('POST', '/api/bids/eligibility', { body, ...(signal && { signal }) }),
-    bidSelection: (body: SelectionRequest, signal?: AbortSignal) => request<SelectionResult>('POST', '/api/bids/selection', { body, ...(signal && { signal }) }),
-    evaluation: (id: string, q: { start: string; months?: number; dataset?: string }) =>
-      request<EvaluationResult>('GET', `/api/safer-streets-areas/${encodeURIComponent(id)}/evaluation${buildQuery(q)}`),
-    downloadBidPack: (id: string, dataset?: string) => download(`/api/bids/${encodeURIComponent(id)}/pack${buildQuery({ dataset })}`),
-    downloadBidReport: (id: string, dataset?: string) => download(`/api/bids/${encodeURIComponent(id)}/report.html${buildQuery({ dataset })}`),
-    downloadStrategicCsv: (q: { scope?: string; groupBy: StrategicGroupBy; dataset?: string; to?: string }) =>
-      download(`/api/strategic-assessment${buildQuery({ dataset: q.dataset, scope: q.scope, groupBy: q.groupBy, to: q.to, format: 'csv' })}`),
   };
 }
 

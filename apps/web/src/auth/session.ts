@@ -21,7 +21,7 @@ import { createPkcePair, randomToken, type RandomFill } from './pkce';
  * A Cognito sign-in session in one browser tab: start the redirect to the managed login, complete the callback, refresh
  * the ID token with the refresh token, sign out. What must survive the round trip (state and PKCE verifier) and the
  * refresh token live in sessionStorage: per tab, gone when the tab closes. The ID token itself is kept by the app
- * (apps/web/src/App.tsx, sessionStorage "saferPlaces.token"), as after the local sign-in.
+ * (apps/web/src/app/token.ts, sessionStorage "saferPlaces.token"), as after the local sign-in.
  */
 
 export const PENDING_KEY = 'saferPlaces.signIn';

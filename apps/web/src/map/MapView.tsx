@@ -4,25 +4,13 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { BBox, FeatureCollection, LayerName, Position } from '@safer-places/schemas';
 import { allMapImages } from './icons';
-import { planningMapImages } from './layers/planning';
+import { planningMapImages } from '../features/planner/layers';
 import { useAreaDrawing, type DrawingCallbacks, type DrawingState } from './areaDrawing';
 import { offlineStyle, resolveBaseStyle, type BaseStyle } from './style';
+import { attachPointerHandlers } from './pointerHandlers';
+import { useMapSync } from './useMapSync';
 import {
-  CLICK_TARGETS,
-  ID_FIELD,
-  LAYER_IDS,
-  SOURCE_IDS,
   buildOverlay,
-  choroplethFillColor,
-  draftCollection,
-  drawnAreaFilters,
-  drawnAreaVisibilities,
-  emptyCollection,
-  hotspotCellColour,
-  layerVisibilities,
-  selectedCellFilter,
-  selectedSpotFilter,
-  selectionFilters,
   type BidLayerOptions,
   type ChoroplethPaint,
   type HotspotMode,
@@ -90,15 +78,6 @@ export interface MapViewProps extends DrawingCallbacks {
   /** The bid being prepared (eligible and chosen LSOAs, target, buffer, comparison), or null. */
   bid?: BidLayerOptions | null;
 }
-
-type GeoJSONSourceLike = { setData(data: unknown): unknown };
-
-function setSourceData(map: maplibregl.Map, sourceId: string, data: FeatureCollection | null | undefined) {
-  const source = map.getSource(sourceId) as unknown as GeoJSONSourceLike | undefined;
-  source?.setData(data ?? emptyCollection());
-}
-
-const CLICK_TOLERANCE_PX = 5;
 
 /** Padding for fitting the data: keep it clear of the legend card on the map's left when there is room. */
 export function fitPadding(mapWidth: number): { top: number; bottom: number; left: number; right: number } {
@@ -221,61 +200,7 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
         setStyleReady(true);
       });
 
-      map.on('click', (e) => {
-        const p = propsRef.current;
-        if (!map) return;
-        // While a shape is drawn, shown unsaved or edited, clicks belong to the drawing, never to selection.
-        if (p.drawing.kind !== 'none') return;
-        if (performance.now() - drawFinishedAt.current < 500) return;
-        if (p.addMode) {
-          p.onMapClick([e.lngLat.lng, e.lngLat.lat]);
-          return;
-        }
-        const box: [maplibregl.PointLike, maplibregl.PointLike] = [
-          [e.point.x - CLICK_TOLERANCE_PX, e.point.y - CLICK_TOLERANCE_PX],
-          [e.point.x + CLICK_TOLERANCE_PX, e.point.y + CLICK_TOLERANCE_PX],
-        ];
-        if (p.hotspots && p.onHotspotClick) {
-          const spot = map.queryRenderedFeatures(box, { layers: [LAYER_IDS.hotspotSpotsSymbol] })[0];
-          if (spot && typeof spot.properties.key === 'string') {
-            p.onHotspotClick({ kind: 'spot', key: spot.properties.key });
-            return;
-          }
-          const cell = map.queryRenderedFeatures(e.point, { layers: [LAYER_IDS.hotspotCellsFill] })[0];
-          if (cell && typeof cell.properties.cell === 'number') {
-            p.onHotspotClick({ kind: 'cell', cell: cell.properties.cell });
-            return;
-          }
-        }
-        for (const target of CLICK_TARGETS) {
-          if (!map.getLayer(target.layerId)) continue;
-          const isPoint = target.layer === 'cameras' || target.layer === 'help-points';
-          const hits = map.queryRenderedFeatures(isPoint ? box : e.point, { layers: [target.layerId] });
-          const hit = hits[0];
-          if (hit) {
-            const id = hit.properties[ID_FIELD[target.layer]];
-            if (id !== undefined && id !== null) {
-              p.onSelect(target.layer, String(id), hit.properties as Record<string, unknown>);
-              return;
-            }
-          }
-        }
-        p.onClearSelection();
-      });
-
-      map.on('mousemove', (e) => {
-        if (!map) return;
-        const canvas = map.getCanvas();
-        if (propsRef.current.drawing.kind !== 'none') return; // terra-draw sets its own cursors
-        if (propsRef.current.addMode) {
-          canvas.style.cursor = 'crosshair';
-          return;
-        }
-        const targets = [...(propsRef.current.hotspots ? [LAYER_IDS.hotspotSpotsSymbol, LAYER_IDS.hotspotCellsFill] : []), ...CLICK_TARGETS.map((t) => t.layerId)];
-        const layers = targets.filter((id) => map!.getLayer(id));
-        const hit = layers.length > 0 && map.queryRenderedFeatures(e.point, { layers }).length > 0;
-        canvas.style.cursor = hit ? 'pointer' : '';
-      });
+      attachPointerHandlers(map, propsRef, drawFinishedAt);
 
       map.on('moveend', () => {
         if (!map) return;
@@ -305,95 +230,7 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
     map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: fitPadding(map.getContainer().clientWidth), duration: 0 });
   }, [styleReady, fitTo]);
 
-  // Data: each source is replaced only when its own collection changes.
-  const { lsoas, cameras } = props.data;
-  const helpPoints = props.data['help-points'];
-  const pspo = props.data['pspo-zones'];
-  const saferStreets = props.data['safer-streets-areas'];
-  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.lsoas, lsoas); }, [styleReady, lsoas]);
-  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.cameras, cameras); }, [styleReady, cameras]);
-  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS['help-points'], helpPoints); }, [styleReady, helpPoints]);
-  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS['pspo-zones'], pspo); }, [styleReady, pspo]);
-  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS['safer-streets-areas'], saferStreets); }, [styleReady, saferStreets]);
-  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.coverage, props.coverage); }, [styleReady, props.coverage]);
-  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.draft, draftCollection(props.draft)); }, [styleReady, props.draft]);
-  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.areas, props.areas); }, [styleReady, props.areas]);
-  const bid = props.bid ?? null;
-  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.bidEligible, bid?.eligible); }, [styleReady, bid?.eligible]);
-  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.bidSelection, bid?.selection); }, [styleReady, bid?.selection]);
-  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.bidTarget, bid?.target); }, [styleReady, bid?.target]);
-  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.bidBuffer, bid?.buffer); }, [styleReady, bid?.buffer]);
-  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.bidComparison, bid?.comparison); }, [styleReady, bid?.comparison]);
-  const planningFeatures = props.planning?.features ?? null;
-  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.planning, planningFeatures); }, [styleReady, planningFeatures]);
-  const hs = props.hotspots ?? null;
-  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.hotspotCells, hs?.cells); }, [styleReady, hs?.cells]);
-  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.hotspotSpots, hs?.spots); }, [styleReady, hs?.spots]);
-  useEffect(() => {
-    if (styleReady && mapRef.current) mapRef.current.setPaintProperty(LAYER_IDS.hotspotCellsFill, 'fill-color', hotspotCellColour(hs?.mode ?? 'gi'));
-  }, [styleReady, hs?.mode]);
-  useEffect(() => {
-    const map = mapRef.current;
-    if (!styleReady || !map) return;
-    map.setFilter(LAYER_IDS.hotspotCellSelected, selectedCellFilter(hs?.selectedCell ?? null));
-    map.setFilter(LAYER_IDS.hotspotSpotSelected, selectedSpotFilter(hs?.selectedSpot ?? null));
-  }, [styleReady, hs?.selectedCell, hs?.selectedSpot]);
-
-  // Paint: the choropleth colours.
-  useEffect(() => {
-    if (styleReady && mapRef.current) mapRef.current.setPaintProperty(LAYER_IDS.lsoaFill, 'fill-color', choroplethFillColor(props.choropleth));
-  }, [styleReady, props.choropleth]);
-
-  // Visibility of every map layer from the toggles.
-  const visibleKey = JSON.stringify(props.visible);
-  useEffect(() => {
-    const map = mapRef.current;
-    if (!styleReady || !map) return;
-    for (const [id, v] of layerVisibilities(props.visible, props.showCoverage)) {
-      if (map.getLayoutProperty(id, 'visibility') !== v) map.setLayoutProperty(id, 'visibility', v);
-    }
-  }, [styleReady, visibleKey, props.showCoverage]);
-  useEffect(() => {
-    const map = mapRef.current;
-    if (!styleReady || !map) return;
-    for (const [id, v] of drawnAreaVisibilities(props.showAreas)) {
-      if (map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== v) map.setLayoutProperty(id, 'visibility', v);
-    }
-  }, [styleReady, props.showAreas]);
-
-  // Selection highlight.
-  const selectedKey = props.selected ? `${props.selected.layer}:${props.selected.id}` : '';
-  useEffect(() => {
-    const map = mapRef.current;
-    if (!styleReady || !map) return;
-    for (const [id, filter] of selectionFilters(props.selected)) map.setFilter(id, filter);
-    const areaId = props.selected?.layer === 'areas' ? props.selected.id : null;
-    for (const [id, filter] of drawnAreaFilters(areaId, props.hiddenAreaId)) if (map.getLayer(id)) map.setFilter(id, filter);
-  }, [styleReady, selectedKey, props.hiddenAreaId]);
-
-  // Readiness for tests: all data applied and the map idle with every source loaded.
-  useEffect(() => {
-    window.__saferPlacesReady = false;
-    const map = mapRef.current;
-    if (!styleReady || !map || !props.dataReady) return;
-    let cancelled = false;
-    const check = () => {
-      if (cancelled) return;
-      const sourcesLoaded = Object.values(SOURCE_IDS).every((id) => !map.getSource(id) || map.isSourceLoaded(id));
-      if (sourcesLoaded && map.loaded()) window.__saferPlacesReady = true;
-      else map.once('idle', check);
-    };
-    map.once('idle', check);
-    map.triggerRepaint();
-    return () => {
-      cancelled = true;
-    };
-  }, [styleReady, props.dataReady, lsoas, cameras, helpPoints, pspo, saferStreets, props.areas, props.coverage, props.choropleth, hs?.cells, hs?.spots, hs?.mode, planningFeatures]);
-
-  useEffect(() => {
-    const map = mapRef.current;
-    if (map && props.drawing.kind === 'none') map.getCanvas().style.cursor = props.addMode ? 'crosshair' : '';
-  }, [props.addMode, styleReady, props.drawing.kind]);
+  useMapSync(mapRef, styleReady, props);
 
   // The drawing layer (terra-draw) lives and dies with this map.
   useAreaDrawing(styleReady ? mapRef.current : null, styleReady, props.drawing, {

@@ -20,7 +20,7 @@ import {
   type AreaGeometryResult,
   type AreaShape,
   type DrawingState,
-} from '../lib/drawing';
+} from '../features/areas/drawing';
 import { DRAWN_AREA_COLOUR, SELECTED_COLOUR } from './palette';
 
 export type { DrawingState };

@@ -92,13 +92,16 @@ export interface RemoteHandle<T> {
 /**
  * Loads `fetcher` whenever `key` changes (null: nothing to load, state idle), aborting the request of the previous key.
  * The fetcher may change on every render; the latest one is used. Unmounting aborts what is in flight.
+ * `describe` turns a failure into the error message (default: `describeError`).
  */
-export function useRemote<T>(key: string | null, fetcher: (signal: AbortSignal) => Promise<T>): RemoteHandle<T> {
+export function useRemote<T>(key: string | null, fetcher: (signal: AbortSignal) => Promise<T>, describe?: (err: unknown) => string): RemoteHandle<T> {
   const [remote, setRemote] = useState<Remote<T>>({ state: 'idle' });
   const fetcherRef = useRef(fetcher);
   fetcherRef.current = fetcher;
+  const describeRef = useRef(describe);
+  describeRef.current = describe;
   const runnerRef = useRef<RemoteRunner<T> | null>(null);
-  if (runnerRef.current === null) runnerRef.current = new RemoteRunner<T>(setRemote);
+  if (runnerRef.current === null) runnerRef.current = new RemoteRunner<T>(setRemote, (err) => (describeRef.current ?? describeError)(err));
   const runner = runnerRef.current;
 
   useEffect(() => {

@@ -1,8 +1,8 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { PartnershipArea } from '@safer-places/schemas';
 import { describeError, type ApiClient } from '../../api/client';
-import { ConfirmDelete } from '../../components/ConfirmDelete';
-import { formatInteger } from '../../lib/format';
+import { ConfirmDelete } from '../../shared/ConfirmDelete';
+import { formatInteger } from '../../shared/format';
 import { districtChoices, partnershipSummary } from './partnerships';
 import type { ScopeState } from './useScope';
 

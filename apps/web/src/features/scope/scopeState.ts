@@ -1,5 +1,5 @@
 import { parseScope, scopeKey, type BBox, type EligibilityScope, type Scope, type ScopeKind, type ScopeOption, type ScopeOptions, type ScopeSummary } from '@safer-places/schemas';
-import { formatInteger } from '../../lib/format';
+import { formatInteger } from '../../shared/format';
 
 /*
  * The session's scope (the place every analysis runs on) as data: reading and writing it in the URL, the picker's

@@ -1,5 +1,5 @@
 import type { CrimeAccounting, DatasetSummary, StudyArea } from '@safer-places/schemas';
-import { formatInteger, formatPercent } from '../../lib/format';
+import { formatInteger, formatPercent } from '../../shared/format';
 
 /*
  * The dataset's study area and where every police.uk row went, in plain words with figures (footer "About the data").

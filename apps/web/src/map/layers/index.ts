@@ -9,10 +9,10 @@ import { helpPointLayers } from './helpPoints';
 import { pspoLayers } from './pspoZones';
 import { saferStreetsLayers } from './saferStreets';
 import { draftLayers } from './draft';
-import { drawnAreaLayers } from './areas';
-import { hotspotLayers, type HotspotLayerOptions } from './hotspots';
-import { bidLayers, type BidLayerOptions } from './bids';
-import { planningLayers, type PlanningLayerOptions } from './planning';
+import { drawnAreaLayers } from '../../features/areas/layers';
+import { hotspotLayers, type HotspotLayerOptions } from '../../features/hotspots/layers';
+import { bidLayers, type BidLayerOptions } from '../../features/bids/layers';
+import { planningLayers, type PlanningLayerOptions } from '../../features/planner/layers';
 
 export * from './ids';
 export * from './common';
@@ -23,10 +23,10 @@ export * from './helpPoints';
 export * from './pspoZones';
 export * from './saferStreets';
 export * from './draft';
-export * from './areas';
-export * from './hotspots';
-export * from './bids';
-export * from './planning';
+export * from '../../features/areas/layers';
+export * from '../../features/hotspots/layers';
+export * from '../../features/bids/layers';
+export * from '../../features/planner/layers';
 
 export interface OverlayState {
   visible: Record<LayerName, boolean>;
