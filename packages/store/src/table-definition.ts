@@ -10,7 +10,7 @@ export interface KeyAttribute {
 export interface TableDefinition {
   partitionKey: KeyAttribute;
   sortKey: KeyAttribute;
-  /** None today: every access pattern is a Query on the base table (see README, "Table design"). */
+  /** None today: every access pattern is a Query on the base table (see docs/table-design.md). */
   globalSecondaryIndexes: { indexName: string; partitionKey: KeyAttribute; sortKey: KeyAttribute }[];
   billingMode: 'PAY_PER_REQUEST';
   /** Epoch seconds after which DynamoDB may delete an item (idempotency records); readers still check it themselves. */

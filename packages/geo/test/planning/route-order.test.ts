@@ -125,7 +125,7 @@ describe('orderRoute (nearest neighbour + 2-opt)', () => {
       worst = Math.max(worst, r.length / best);
     }
     // Measured on this seed: 2-opt from several nearest-neighbour starts reaches the optimum in ≥ 95 % of tours
-    // and is never more than 10 % over it. The README states these figures.
+    // and is never more than 10 % over it. docs/user-guide/planner.md states these figures.
     expect(optimal / trials).toBeGreaterThanOrEqual(0.95);
     expect(worst).toBeLessThan(1.1);
   });
