@@ -1,20 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import type { FeatureCollection, Position } from '@safer-places/schemas';
-import type { CoverageGaps, HelpPointSuggestions, PatrolPlan, RotationSuggestions } from '../src/features/planner/api';
+import type { FeatureCollection, PolygonGeometry, Position, ProposedCameraView } from '@safer-places/schemas';
+import type { CandidateSites, CoverageGaps, DosageReport, HelpPointSuggestions, PatrolPlan, RotationSuggestions } from '../src/features/planner/api';
 import { parseCandidateSites } from '../src/features/planner/candidates';
-import { gapsMapState } from '../src/features/planner/coverage';
-import { pointsBounds } from '../src/features/planner/dosage';
+import { gapsMapState, sitesMapState } from '../src/features/planner/coverage';
+import { dosageMapState, pointsBounds } from '../src/features/planner/dosage';
 import { boxSize, formatDistance, formatLonLat, formatMinutes } from '../src/features/planner/format';
 import { helpPointsMapState } from '../src/features/planner/helpPoints';
+import { isViewOf, knownViews } from '../src/features/planner/mapFeatures';
 import { plannerMapState } from '../src/features/planner/mapState';
 import { patrolMapState, planBounds, sheetMap, startMapState } from '../src/features/planner/patrol';
 import { DEFAULT_PLANNER_QUERY, plannerRequestKey, proposedCamera, type PlannerAnswers, type PlannerTab } from '../src/features/planner/query';
 import { loadPlannerAnswer, type PlanningCalls } from '../src/features/planner/requests';
 import { rotationMapState, rotationSiteNumbers } from '../src/features/planner/rotation';
-import { coverageCollection } from '../src/map/coverage';
+import { camerasWithoutView } from '../src/features/planner/useProposedViews';
 import { LAYER_IDS, OVERLAY_ORDER, PLANNING_COLOURS, PLANNING_ICONS, SOURCE_IDS, buildOverlay, planningIconSpec, planningLayers, planningMapImages } from '../src/map/layers';
 
 const start: Position = [1.1, 54.36];
+/** A `coverage` polygon as an answer carries it (any closed ring will do: the web draws it as it comes). */
+const shape = (lon: number, lat: number): PolygonGeometry => ({ type: 'Polygon', coordinates: [[[lon, lat], [lon + 0.001, lat], [lon, lat + 0.001], [lon, lat]]] });
+/** The drawn circles (kind "circle"): key and geometry. */
+const circles = (fc: FeatureCollection) => fc.features.filter((f) => f.properties.kind === 'circle').map((f) => [f.properties.key, f.geometry]);
 const stop = (visit: number, rank: number, lon: number, lat: number) => ({
   visit,
   rank,
@@ -110,6 +115,7 @@ describe('what the planner draws', () => {
       grid: { cellSizeM: 100 },
       before: { gapCells: 2, spots: 2, spotGaps: 1 },
       after: null,
+      cameras: { live: 3, proposed: [{ lon: 1, lat: 54, type: 'fixed', radiusM: 100, bearingDeg: 90, fieldOfViewDeg: 60, coverage: shape(1, 54) }] },
       gapCells: {
         type: 'FeatureCollection',
         features: [
@@ -129,13 +135,13 @@ describe('what the planner draws', () => {
     expect(cells.map((f) => [f.properties.key, f.properties.colour])).toEqual([['cell-7', PLANNING_COLOURS.gap], ['cell-8', PLANNING_COLOURS.gap]]);
     const points = m.features.features.filter((f) => f.properties.kind === 'point');
     expect(points.map((f) => f.properties.icon)).toEqual(['sp-camera-fixed', 'sp-hotspot-0-1', 'sp-hotspot-1-2']);
-    const view = m.features.features.find((f) => f.properties.kind === 'circle')!.geometry as { coordinates: Position[][] };
-    expect(view.coordinates[0]![0]).toEqual([1, 54]); // a sector starts at the camera
+    expect(circles(m.features)).toEqual([['proposed-0', shape(1, 54)]]); // the answer's view of the camera, as it came
+    expect(m.features.features.find((f) => f.properties.kind === 'circle')!.properties.colour).toBe(PLANNING_COLOURS.proposed);
     expect(m.legend!.rows.map((r) => ('count' in r ? r.count : null))).toEqual([2, 1, 1, null]);
   });
 
   it('numbers rotation sites once across cameras and colours cells by pattern', () => {
-    const s = (cell: number, crimes: number) => ({ cell, crimes, lon: 1 + cell / 1000, lat: 54, pattern: 'persistent', location: `S${cell}` });
+    const s = (cell: number, crimes: number) => ({ cell, crimes, lon: 1 + cell / 1000, lat: 54, pattern: 'persistent', location: `S${cell}`, coverage: shape(1 + cell / 1000, 54) });
     const rotation = {
       dataset: { id: 'd', name: 'D', synthetic: false },
       categories: [{ key: 'all-crime', label: 'All crime and ASB' }],
@@ -155,6 +161,7 @@ describe('what the planner draws', () => {
     const m = rotationMapState(rotation);
     expect(m.features.features.filter((f) => f.properties.kind === 'cell').map((f) => f.properties.colour)).toEqual([PLANNING_COLOURS.emerging, PLANNING_COLOURS.persistent]);
     expect(m.features.features.filter((f) => f.properties.kind === 'point').map((f) => f.properties.icon)).toEqual(['sp-hotspot-2-1', 'sp-hotspot-2-3', 'sp-hotspot-2-2']);
+    expect(circles(m.features)).toEqual([['rotation-1', shape(1.005, 54)], ['rotation-3', shape(1.009, 54)], ['rotation-2', shape(1.003, 54)]]);
   });
 
   it('rings every help point at the distance, and marks suggested spots and areas', () => {
@@ -162,14 +169,16 @@ describe('what the planner draws', () => {
       dataset: { id: 'd', name: 'D', synthetic: false },
       period: { from: '2024-01', to: '2024-12' },
       distanceM: 300,
+      helpPoints: { total: 1, live: 1, planned: 0, reach: [{ id: 'h1', name: 'H1', status: 'live', lon: 1, lat: 54, coverage: shape(1, 54) }] },
       spots: [
         { rank: 1, lon: 1, lat: 54, suggest: false, location: 'A' },
         { rank: 2, lon: 1.02, lat: 54, suggest: true, location: 'B' },
       ],
       areas: [{ id: 'a1', name: 'NTE', suggest: true, busiestPoint: { lon: 1.05, lat: 54.01 } }],
     } as unknown as HelpPointSuggestions;
-    const m = helpPointsMapState(h, [{ coordinates: [1, 54] }]);
+    const m = helpPointsMapState(h);
     expect(m.features.features.map((f) => f.properties.kind)).toEqual(['circle', 'point', 'point', 'point']);
+    expect(circles(m.features)).toEqual([['reach-0', shape(1, 54)]]);
     expect(m.features.features.slice(1).map((f) => f.properties.icon)).toEqual(['sp-hotspot-1-1', 'sp-hotspot-0-2', PLANNING_ICONS.helpSuggested]);
   });
 
@@ -253,19 +262,79 @@ describe('planner map layers (style as data)', () => {
   });
 });
 
-describe('camera coverage on the map', () => {
-  it('draws a sector for a camera with a field of view and a circle for one without', () => {
-    const fc = coverageCollection({
-      type: 'FeatureCollection',
-      features: [
-        { type: 'Feature', geometry: { type: 'Point', coordinates: [-1.15, 53] }, properties: { id: 'a', type: 'fixed', status: 'live', coverageRadiusM: 100, bearingDeg: 90, fieldOfViewDeg: 60 } },
-        { type: 'Feature', geometry: { type: 'Point', coordinates: [-1.16, 53] }, properties: { id: 'b', type: 'fixed', status: 'live', coverageRadiusM: 100 } },
+describe('circles and camera views from the answers', () => {
+  const header = { dataset: { id: 'd', name: 'D', synthetic: false }, period: { from: '2024-01', to: '2024-12', months: 12 }, categories: [{ key: 'all-crime', label: 'All crime and ASB' }] };
+  const ptz = proposedCamera([1.2, 54.1], 'ptz');
+  const facing = proposedCamera([1.3, 54.2], 'fixed', { bearingDeg: 45, fieldOfViewDeg: 90 });
+  const viewOf = (p: typeof ptz, radiusM: number, coverage: PolygonGeometry): ProposedCameraView => ({
+    id: null,
+    name: 'Proposed camera',
+    type: p.type,
+    lon: p.location.coordinates[0],
+    lat: p.location.coordinates[1],
+    radiusM,
+    bearingDeg: p.bearingDeg ?? null,
+    fieldOfViewDeg: p.fieldOfViewDeg ?? null,
+    coverage,
+  });
+
+  it('draws each new camera site and each proposed camera with the coverage the answer gives', () => {
+    const sites = {
+      ...header,
+      camera: { type: 'fixed', typeLabel: 'Fixed', radiusM: 100 },
+      picks: [
+        { rank: 1, lon: 1, lat: 54, radiusM: 100, location: 'A', coverage: shape(1, 54) },
+        { rank: 2, lon: 1.01, lat: 54, radiusM: 100, location: 'B', coverage: shape(1.01, 54) },
       ],
-    });
-    const sector = fc.features[0]!.geometry.coordinates[0]!;
-    expect(sector[0]).toEqual([-1.15, 53]);
-    expect(sector.slice(1, -1).every((p) => p[0] > -1.15)).toBe(true); // all to the east
-    expect(fc.features[1]!.geometry.coordinates[0]!.some((p) => p[0] < -1.16)).toBe(true); // all round
+      proposed: [viewOf(ptz, 150, shape(1.2, 54.1))],
+    } as unknown as CandidateSites;
+    const m = sitesMapState(sites, [ptz]);
+    expect(circles(m.features)).toEqual([['site-1', shape(1, 54)], ['site-2', shape(1.01, 54)], ['proposed-0', shape(1.2, 54.1)]]);
+    expect(m.features.features.filter((f) => f.properties.kind === 'circle').map((f) => f.properties.colour)).toEqual([PLANNING_COLOURS.site, PLANNING_COLOURS.site, PLANNING_COLOURS.proposed]);
+    expect(m.features.features.filter((f) => f.properties.kind === 'point').map((f) => f.properties.key)).toEqual(['proposed-0', 'site-1', 'site-2']);
+  });
+
+  it('draws each patrolled spot with its circle from the dosage report', () => {
+    const report = {
+      dataset: header.dataset,
+      month: '2024-11',
+      spots: [{ key: 's1', spotName: 'Market', lon: 1, lat: 54, radiusM: 120, coverage: shape(1, 54) }],
+    } as unknown as DosageReport;
+    const m = dosageMapState(report);
+    expect(m.features.features.map((f) => [f.properties.kind, f.properties.key])).toEqual([['circle', 'dosage-0'], ['point', 'dosage-1']]);
+    expect(circles(m.features)).toEqual([['dosage-0', shape(1, 54)]]);
+    expect(m.features.features[0]!.properties.colour).toBe(PLANNING_COLOURS.route);
+  });
+
+  it('matches a proposed camera to its view by place, type, radius and view', () => {
+    const v = viewOf(facing, 100, shape(1.3, 54.2));
+    expect(isViewOf(facing, v)).toBe(true);
+    expect(isViewOf(facing, { ...v, lon: 1.3000004 })).toBe(true); // the server rounds to 6 decimals, as proposedCamera does
+    expect(isViewOf(facing, { ...v, bearingDeg: 90 })).toBe(false);
+    expect(isViewOf(facing, { ...v, radiusM: 150 })).toBe(false);
+    expect(isViewOf(proposedCamera([1.3, 54.2], 'fixed'), v)).toBe(false); // all round is another view
+    expect(isViewOf({ ...facing, coverageRadiusM: 60 }, { ...v, radiusM: 60 })).toBe(true);
+    expect(knownViews([ptz, facing], [v])).toEqual([undefined, shape(1.3, 54.2)]);
+  });
+
+  it('draws proposed cameras before the gaps answer with the views it knows, and asks only for the others', () => {
+    const dataset = { id: 'demo', version: 'v1', firstMonth: '2023-01', lastMonth: '2024-12' };
+    const query = { ...DEFAULT_PLANNER_QUERY, proposed: [ptz, facing] };
+    const key = plannerRequestKey('gaps', query, dataset)!;
+    // An earlier answer (one camera) drew the PTZ camera's view; the second camera's view has been asked for.
+    const earlier = { key: 'old', result: { cameras: { live: 0, proposed: [viewOf(ptz, 150, shape(1.2, 54.1))] } } as unknown as CoverageGaps };
+    const none = plannerMapState('gaps', query, { gaps: earlier }, { current: key }, []);
+    expect(circles(none.features)).toEqual([['proposed-0', shape(1.2, 54.1)]]);
+    expect(none.features.features.filter((f) => f.properties.kind === 'point').map((f) => f.properties.key)).toEqual(['proposed-0', 'proposed-1']);
+    expect(camerasWithoutView({ tab: 'gaps', query, answers: { gaps: earlier }, key, cameraViews: [] })).toEqual([facing]);
+
+    const asked = [viewOf(facing, 100, shape(1.3, 54.2))];
+    const both = plannerMapState('gaps', query, { gaps: earlier }, { current: key }, asked);
+    expect(circles(both.features)).toEqual([['proposed-0', shape(1.2, 54.1)], ['proposed-1', shape(1.3, 54.2)]]);
+    expect(camerasWithoutView({ tab: 'gaps', query, answers: { gaps: earlier }, key, cameraViews: asked })).toEqual([]);
+    // Nothing to ask on another tab, or once the gaps answer is current.
+    expect(camerasWithoutView({ tab: 'sites', query, answers: {}, key, cameraViews: [] })).toEqual([]);
+    expect(camerasWithoutView({ tab: 'gaps', query, answers: { gaps: { ...earlier, key } }, key, cameraViews: [] })).toEqual([]);
   });
 });
 

@@ -7,6 +7,7 @@ import type {
   AssetByKind,
   AssetInputByKind,
   AssetKind,
+  CameraCoverageLayer,
   ClientConfig,
   DatasetSummary,
   FeatureCollection,
@@ -213,6 +214,9 @@ export function createApiClient(opts: ApiClientOptions) {
     datasets: () => request<DatasetsResponse>('GET', '/api/datasets'),
     layer: (layer: LayerRouteName, q: { dataset?: string; scope?: string; bbox?: string; limit?: number } = {}, signal?: AbortSignal) =>
       request<LayerCollection>('GET', `/api/layers/${layer}${buildQuery(q)}`, signal ? { signal } : {}),
+    /** What each camera of the cameras layer covers, to draw (same query as the cameras layer; decommissioned ones left out). */
+    cameraCoverage: (q: { dataset?: string; bbox?: string; limit?: number } = {}, signal?: AbortSignal) =>
+      request<CameraCoverageLayer>('GET', `/api/layers/cameras/coverage${buildQuery(q)}`, signal ? { signal } : {}),
     stats: (q: { dataset?: string; scope?: string; category: string; from?: string; to?: string }, signal?: AbortSignal) =>
       request<LsoaStats & { scope?: ScopeSummary }>('GET', `/api/lsoas/stats${buildQuery(q)}`, signal ? { signal } : {}),
     listAssets: <K extends AssetKind>(kind: K) => request<{ items: AssetByKind[K][] }>('GET', `/api/${kind}`),

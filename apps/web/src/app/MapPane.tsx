@@ -1,12 +1,12 @@
 import { ASSET_KINDS, selectionLabel } from '@safer-places/schemas';
 import { MapView } from '../map/MapView';
 import { NEUTRAL_LSOA_PAINT } from '../map/layers';
-import { coverageCollection } from '../map/coverage';
 import { useMemo } from 'react';
 import { DRAW_TOOLS } from '../features/areas/drawing';
 import { drawingState } from '../features/areas/useAreas';
 import { Legend } from '../features/map/Legend';
 import { useChoropleth } from '../features/map/useChoropleth';
+import { useCameraCoverage } from '../features/map/useCoverage';
 import { StrategicView } from '../features/reports/StrategicView';
 import { AuditLogView } from '../features/reports/AuditLogView';
 import { useReports } from '../features/reports/useReports';
@@ -26,8 +26,7 @@ export function MapPane({ ws, narrow, usersMode }: { ws: WorkspaceState; narrow:
   // chosen LSOAs carry the only colour on the map; closing the panel brings the shading back.
   const plainLsoas = ws.tool !== null;
   const choropleth = useChoropleth({ measure: prefs.measure, stats: ws.stats.stats, lsoas: map.layers.lsoas });
-  const cameras = map.layers.cameras;
-  const coverage = useMemo(() => (prefs.showCoverage && cameras ? coverageCollection(cameras) : null), [prefs.showCoverage, cameras]);
+  const coverage = useCameraCoverage({ api: ws.api, cameras: map.layers.cameras, show: prefs.showCoverage, datasetId: ws.datasetId });
   const drawing = useMemo(
     () => drawingState({ lassoActive: bid.lassoActive, drawTool: areas.drawTool, edit: areas.edit, draft: areas.draft }),
     [bid.lassoActive, areas.drawTool, areas.edit, areas.draft],

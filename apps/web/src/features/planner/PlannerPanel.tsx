@@ -14,6 +14,7 @@ import { SitesTab } from './SitesTab';
 import { PLANNER_PERIODS, PLANNER_TABS, plannerPeriod, type PlannerAnswers, type PlannerTab } from './query';
 import type { PlannerPanelProps } from './shared';
 import { usePlannerLoad } from './usePlannerLoad';
+import { useProposedViews } from './useProposedViews';
 import '../../planning.css';
 
 export type { PlannerPanelProps, PlannerPickKind } from './shared';
@@ -28,6 +29,7 @@ export function PlannerPanel(props: PlannerPanelProps) {
   const { planner, dataset, api } = props;
   const { tab, query, key } = planner;
   const load = usePlannerLoad(api, planner, dataset, props.scopeKey);
+  useProposedViews(api, planner);
   const tabRefs = useRef(new Map<PlannerTab, HTMLButtonElement>());
 
   const choose = (t: PlannerTab) => {

@@ -1,7 +1,7 @@
-import type { CandidateSites, CoverageGaps, DosageReport, HelpPointSuggestions, PatrolPlan, RotationSuggestions } from '@safer-places/schemas';
+import type { CameraViews, CandidateSites, CoverageGaps, DosageReport, HelpPointSuggestions, PatrolPlan, RotationSuggestions } from '@safer-places/schemas';
 import type { BBox, CameraType, CategorySelection, Position } from '@safer-places/schemas';
 
-export type { CandidateSites, CoverageGaps, DosageReport, HelpPointSuggestions, PatrolPlan, RotationSuggestions };
+export type { CameraViews, CandidateSites, CoverageGaps, DosageReport, HelpPointSuggestions, PatrolPlan, RotationSuggestions };
 
 type RequestFn = <T>(method: string, path: string, init?: { body?: unknown; headers?: Record<string, string>; auth?: boolean; signal?: AbortSignal }) => Promise<T>;
 type DownloadFn = (path: string) => Promise<{ blob: Blob; disposition: string | null }>;
@@ -74,6 +74,8 @@ export function planningApi(request: RequestFn, download: DownloadFn, buildQuery
   return {
     patrolPlan: (q: PatrolParams, signal?: AbortSignal) => request<PatrolPlan>('GET', `/api/planning/patrol${patrolQuery(q)}`, signal ? { signal } : {}),
     downloadPatrol: (q: PatrolParams, kind: 'gpx' | 'geojson') => download(`/api/planning/patrol.${kind}${patrolQuery(q)}`),
+    /** The view of each camera being placed ("what if"), in order, to draw before any analysis answers (1 to 20). */
+    cameraViews: (b: { cameras: ProposedCameraBody[] }, signal?: AbortSignal) => request<CameraViews>('POST', '/api/planning/camera-views', { body: b, ...(signal && { signal }) }),
     coverageGaps: (b: CoverageBody, signal?: AbortSignal) => request<CoverageGaps>('POST', '/api/planning/coverage', { body: body(b), ...(signal && { signal }) }),
     candidateSites: (b: SitesBody, signal?: AbortSignal) => request<CandidateSites>('POST', '/api/planning/sites', { body: body(b), ...(signal && { signal }) }),
     rotation: (q: PlannerSelection & { suggestions?: number }, signal?: AbortSignal) =>

@@ -5,7 +5,9 @@ import { PLANNING_COLOURS } from './layers';
 import { circle, periodOf, point, proposedFeatures, rankIcon, sourceOf, type PlanningMapState } from './mapFeatures';
 
 /*
- * CCTV coverage gaps (with any "what if" cameras) and new camera sites on the map and in the legend. Pure: tested as data.
+ * CCTV coverage gaps (with any "what if" cameras) and new camera sites on the map and in the legend, every circle and
+ * view the answer's own `coverage` polygon (`proposed` is what the answer was asked with, in the answer's order).
+ * Pure: tested as data.
  */
 
 export function gapsMapState(gaps: CoverageGaps, proposed: readonly ProposedCameraBody[]): PlanningMapState {
@@ -13,7 +15,7 @@ export function gapsMapState(gaps: CoverageGaps, proposed: readonly ProposedCame
   const spots = gaps.spots.map((s) => point([s.lon, s.lat], { icon: rankIcon(s.gap ? 0 : 1, s.rank), key: `spot-${s.rank}`, order: s.rank, label: s.location ?? '' }));
   const figures = gaps.after ?? gaps.before;
   return {
-    features: { type: 'FeatureCollection', features: [...(cells as Feature[]), ...proposedFeatures(proposed), ...spots] },
+    features: { type: 'FeatureCollection', features: [...(cells as Feature[]), ...proposedFeatures(proposed, gaps.cameras.proposed.map((v) => v.coverage)), ...spots] },
     legend: {
       title: `CCTV coverage gaps: ${gaps.categories.map((c) => c.label).join(', ')}, ${periodOf(gaps)}`,
       rows: [
@@ -33,8 +35,8 @@ export function sitesMapState(sites: CandidateSites, proposed: readonly Proposed
     features: {
       type: 'FeatureCollection',
       features: [
-        ...sites.picks.map((p) => circle([p.lon, p.lat], p.radiusM, PLANNING_COLOURS.site, `site-${p.rank}`)),
-        ...proposedFeatures(proposed),
+        ...sites.picks.map((p) => circle(p.coverage, PLANNING_COLOURS.site, `site-${p.rank}`)),
+        ...proposedFeatures(proposed, sites.proposed.map((v) => v.coverage)),
         ...sites.picks.map((p) => point([p.lon, p.lat], { icon: rankIcon(1, p.rank), key: `site-${p.rank}`, order: p.rank, label: p.location ?? '' })),
       ],
     },

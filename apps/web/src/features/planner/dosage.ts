@@ -13,7 +13,7 @@ export function dosageMapState(report: DosageReport): PlanningMapState {
     features: {
       type: 'FeatureCollection',
       features: report.spots.flatMap((s, i) => [
-        circle([s.lon, s.lat], s.radiusM, PLANNING_COLOURS.route, `dosage-${i}`),
+        circle(s.coverage, PLANNING_COLOURS.route, `dosage-${i}`),
         point([s.lon, s.lat], { icon: rankIcon(0, i + 1), key: `dosage-${i + 1}`, order: i + 1, label: s.spotName }),
       ]),
     },

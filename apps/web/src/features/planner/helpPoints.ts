@@ -1,20 +1,20 @@
-import type { Position } from '@safer-places/schemas';
 import type { HelpPointSuggestions } from './api';
 import { formatInteger } from '../../shared/format';
 import { PLANNING_COLOURS, PLANNING_ICONS } from './layers';
 import { circle, periodOf, point, rankIcon, sourceOf, type PlanningMapState } from './mapFeatures';
 
 /*
- * Help point suggestions on the map and in the legend. Pure: tested as data.
+ * Help point suggestions on the map and in the legend, with the circle of the distance around every help point the
+ * answer counted. Pure: tested as data.
  */
 
-export function helpPointsMapState(h: HelpPointSuggestions, helpPoints: readonly { coordinates: Position }[]): PlanningMapState {
+export function helpPointsMapState(h: HelpPointSuggestions): PlanningMapState {
   const suggestedAreas = h.areas.filter((a) => a.suggest && a.busiestPoint);
   return {
     features: {
       type: 'FeatureCollection',
       features: [
-        ...helpPoints.map((p, i) => circle(p.coordinates, h.distanceM, PLANNING_COLOURS.helpReach, `reach-${i}`)),
+        ...h.helpPoints.reach.map((p, i) => circle(p.coverage, PLANNING_COLOURS.helpReach, `reach-${i}`)),
         ...h.spots.map((s) => point([s.lon, s.lat], { icon: rankIcon(s.suggest ? 0 : 1, s.rank), key: `help-spot-${s.rank}`, order: s.rank, label: s.location ?? '' })),
         ...suggestedAreas.map((a) => point([a.busiestPoint!.lon, a.busiestPoint!.lat], { icon: PLANNING_ICONS.helpSuggested, key: `help-area-${a.id}`, label: a.name })),
       ],

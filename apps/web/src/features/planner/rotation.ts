@@ -20,7 +20,7 @@ export function rotationMapState(rotation: RotationSuggestions): PlanningMapStat
       type: 'FeatureCollection',
       features: [
         ...(cells as Feature[]),
-        ...suggestions.map(({ s, n }) => circle([s.lon, s.lat], rotation.radiusM, PLANNING_COLOURS.rotation, `rotation-${n}`)),
+        ...suggestions.map(({ s, n }) => circle(s.coverage, PLANNING_COLOURS.rotation, `rotation-${n}`)),
         ...suggestions.map(({ s, n }) => point([s.lon, s.lat], { icon: rankIcon(2, n), key: `rotation-${n}`, order: n, label: s.location ?? '' })),
       ],
     },

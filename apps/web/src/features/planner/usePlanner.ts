@@ -1,8 +1,11 @@
 import { useCallback, useMemo, useState } from 'react';
-import type { DatasetSummary, FeatureCollection, Position } from '@safer-places/schemas';
+import type { DatasetSummary, FeatureCollection, Position, ProposedCameraView } from '@safer-places/schemas';
 import type { PlanningMapState } from './mapFeatures';
 import { plannerMapState } from './mapState';
 import { DEFAULT_PLANNER_QUERY, plannerRequestKey, type PlannerAnswers, type PlannerQuery, type PlannerTab } from './query';
+
+/** Proposed camera views kept for drawing (the most a request may propose, twice over); older ones are asked again. */
+const MAX_KNOWN_VIEWS = 40;
 
 export interface VisitDraft {
   spotName: string;
@@ -27,6 +30,8 @@ export function usePlanner(
   const [dosageMonth, setDosageMonth] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const [visitDraft, setVisitDraft] = useState<VisitDraft | null>(null);
+  // Views of proposed cameras asked for before any answer drew them (see useProposedViews), latest last.
+  const [cameraViews, setCameraViews] = useState<readonly ProposedCameraView[]>([]);
 
   // The organisation's cameras and help points as they are now: an edit, a move or a new one changes this.
   const assets = useMemo(
@@ -34,15 +39,15 @@ export function usePlanner(
     [camerasLayer, helpPointsLayer],
   );
   const key = dataset && (scope || tab === 'dosage') ? plannerRequestKey(tab, query, dataset, { dosageMonth, version, assets, scope }) : null;
-  const helpPoints = useMemo(
-    () => (helpPointsLayer?.features ?? []).filter((f) => f.geometry.type === 'Point').map((f) => ({ coordinates: f.geometry.coordinates as Position })),
-    [helpPointsLayer],
-  );
   const mapState: PlanningMapState = useMemo(
-    () => plannerMapState(tab, query, answers, { current: key }, helpPoints, selected),
-    [tab, query, answers, key, helpPoints, selected],
+    () => plannerMapState(tab, query, answers, { current: key }, cameraViews, selected),
+    [tab, query, answers, key, cameraViews, selected],
   );
   const setAnswer = useCallback(<T extends keyof PlannerAnswers>(t: T, answer: PlannerAnswers[T]) => setAnswers((a) => ({ ...a, [t]: answer })), []);
+  const addCameraViews = useCallback(
+    (views: readonly ProposedCameraView[]) => setCameraViews((known) => [...known, ...views].slice(-MAX_KNOWN_VIEWS)),
+    [],
+  );
   const reset = useCallback(() => {
     setTab('patrol');
     setQuery(DEFAULT_PLANNER_QUERY);
@@ -50,6 +55,7 @@ export function usePlanner(
     setSelected(null);
     setDosageMonth(null);
     setVisitDraft(null);
+    setCameraViews([]);
   }, []);
   return {
     tab,
@@ -67,6 +73,9 @@ export function usePlanner(
     refresh: () => setVersion((v) => v + 1),
     visitDraft,
     setVisitDraft,
+    /** Views of proposed cameras from `POST /api/planning/camera-views`, drawn until an answer draws them. */
+    cameraViews,
+    addCameraViews,
     mapState,
     reset,
   };

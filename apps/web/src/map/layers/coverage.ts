@@ -15,7 +15,7 @@ export function coverageColorExpression(): unknown[] {
 
 export const COVERAGE_FILL_OPACITY = 0.16;
 
-/** Camera coverage circles (polygons made by coverageCollection). Visible only when asked for AND cameras are on. */
+/** Camera coverage circles (the server's polygons from GET /api/layers/cameras/coverage). Visible only when asked for AND cameras are on. */
 export function coverageLayers(opts: { visible: boolean; data?: FeatureCollection }): LayerBundle {
   const v = visibility(opts.visible);
   return {
