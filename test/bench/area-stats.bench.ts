@@ -3,7 +3,8 @@ import type { FeatureCollection, Point } from 'geojson';
 import * as turf from '@turf/turf';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { createApp, createLocalTokenService } from '@safer-places/api';
-import { AreaAnalysisService, AssetService, CrimePointsCache, ReferenceService, monthRange, pointsInside, type CrimeBlock, type CrimePoints } from '@safer-places/domain';
+import { AreaAnalysisService, AssetService, CrimePointsCache, ReferenceService, pointsInside, type CrimeBlock, type CrimePoints } from '@safer-places/domain';
+import { monthRange } from '@safer-places/schemas';
 import { seededRandom } from '@safer-places/geo';
 import { importFiles } from '@safer-places/importer';
 import type { AreaGeometry, Principal } from '@safer-places/schemas';
@@ -29,7 +30,7 @@ let analysis: AreaAnalysisService;
 let app: ReturnType<typeof createApp>;
 let token: string;
 const apiMs: number[] = [];
-let computeMs: number[] = [];
+const computeMs: number[] = [];
 let inside = 0;
 
 beforeAll(async () => {

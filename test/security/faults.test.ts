@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, createLocalTokenService } from '@safer-places/api';
-import { monthRange } from '@safer-places/domain';
+import { monthRange } from '@safer-places/schemas';
 import { POLICE_COLUMNS, importFiles } from '@safer-places/importer';
 import { DynamoReferenceRepository, createDocumentClient, dynamoPorts, ensureTable } from '@safer-places/store';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '@safer-places/store/embedded';

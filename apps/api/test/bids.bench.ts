@@ -4,14 +4,13 @@ import {
   CrimePointsCache,
   ReferenceService,
   ScopeResolver,
-  addMonths,
   categoryMask,
   evaluateCriteria,
-  monthRange,
   type AssetRepository,
   type AuditLog,
   type AssetService,
 } from '@safer-places/domain';
+import { addMonths, monthRange } from '@safer-places/schemas';
 import { adjacencyBySegments, connectedComponents } from '@safer-places/geo';
 import { CATEGORY_INDEX, type EligibilityCriteria, type Principal } from '@safer-places/schemas';
 import { createApp } from '../src/app';

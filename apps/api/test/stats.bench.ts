@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, bench, describe } from 'vitest';
-import { CATEGORY_INDEX, categoriesOf } from '@safer-places/schemas';
-import { AssetService, generateDemoDataset, monthRange, seedDemoIfEmpty } from '@safer-places/domain';
+import { CATEGORY_INDEX, categoriesOf, monthRange } from '@safer-places/schemas';
+import { AssetService, generateDemoDataset, seedDemoIfEmpty } from '@safer-places/domain';
 import { startTestApp } from './harness';
 
 /**

@@ -1,7 +1,7 @@
 import { createPointIndex, type PointIndex } from '@safer-places/geo';
 import type { DatasetSummary, Month } from '@safer-places/schemas';
 import { CATEGORY_INDEX } from '@safer-places/schemas';
-import { monthRange } from './months';
+import { monthRange } from '@safer-places/schemas';
 import type { ReferenceRepository } from './ports';
 
 /** Every located crime of a dataset as parallel typed arrays: compact (≈ 30 bytes a crime) and fast to scan. */

@@ -160,7 +160,6 @@ export class CrimeSelection {
 }
 
 /** Kept for the bid code's imports; month arithmetic lives in @safer-places/schemas (months.ts). */
-export { monthOrdinal, ordinalMonth } from '@safer-places/schemas';
 
 export function categoryMask(categories: readonly CategorySelection[]): Uint8Array {
   const wanted = new Uint8Array(CRIME_CATEGORIES.length);

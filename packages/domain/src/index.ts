@@ -1,7 +1,6 @@
 export * from './crime';
 export * from './errors';
 export * from './permissions';
-export * from './months';
 export * from './ports';
 export * from './validation';
 export * from './assets';
@@ -19,17 +18,3 @@ export { CrimeSelection, crimeSelectionOf, type CrimeSelectionRequest, type Proj
 export * from './planning/index';
 export * from './scope';
 export * from './users';
-
-// The web app still imports these answer types from here; they live in @safer-places/schemas. Temporary: to be removed
-// once apps/web imports them from '@safer-places/schemas'.
-export type {
-  AreaStats,
-  CandidateSites,
-  CoverageGaps,
-  DosageReport,
-  HelpPointSuggestions,
-  PatrolPlan,
-  RotationSuggestions,
-  StrategicRow,
-  StrategicTable,
-} from '@safer-places/schemas';

@@ -13,7 +13,7 @@ import { createPolygonLocator, findSelfIntersection } from '@safer-places/geo';
 import type { CrimeRecord } from '../src/crime';
 import type { DemoDataset } from '../src/demo-data';
 import { DEMO_CATEGORY_SHARES, DEMO_DATASET_ID, DEMO_HOTSPOTS, generateDemoDataset } from '../src/demo-data';
-import { monthRange } from '../src/months';
+import { monthRange } from '@safer-places/schemas';
 
 /** Plain even-odd test, independent of geo's locator; `onEdge` counts as inside. */
 function inRing(ring: Position[], x: number, y: number): 'in' | 'out' | 'edge' {

@@ -7,16 +7,14 @@ import {
   ReferenceService,
   UnprocessableError,
   ValidationError,
-  addMonths,
   assertValidArea,
   canWrite,
-  monthRange,
   parseOrThrow,
-  periodLabel,
   seedDemoIfEmpty,
   writableKinds,
   type DemoDataset,
 } from '../src/index';
+import { addMonths, monthRange, periodLabel } from '@safer-places/schemas';
 import { MemoryAssets, MemoryReference } from './in-memory-ports';
 
 describe('months', () => {

@@ -24,9 +24,8 @@ try {
   console.warn(`benchmarks on real data need ${DATA}; not run`);
 }
 
-const lines: string[] = [];
 const lonLat: number[] = [];
-let polygons: { code: string; geometry: AreaGeometry }[] = [];
+const polygons: { code: string; geometry: AreaGeometry }[] = [];
 
 beforeAll(async () => {
   if (!available) return;

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlreadyExistsError, NotFoundError, VersionConflictError } from '@safer-places/domain';
-import type { Camera } from '@safer-places/schemas';
 import { DynamoAssetRepository } from '../src/index';
 import { startTestStore, storedCamera } from './harness';
 

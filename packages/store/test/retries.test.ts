@@ -1,7 +1,6 @@
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlreadyExistsError, VersionConflictError } from '@safer-places/domain';
-import type { Camera } from '@safer-places/schemas';
 import { CHUNK_SIZE, DynamoAssetRepository, DynamoReferenceRepository, batchWrite } from '../src/index';
 import { queryAll } from '../src/query';
 import { crimeBlock as block, startTestStore, storedCamera } from './harness';

@@ -1,5 +1,7 @@
 import type {
   AreaStats,
+  StrategicAssessment,
+  StrategicGroupBy,
   DensityResult,
   HotspotChangeResult,
   HotspotResult,
@@ -41,39 +43,9 @@ export interface DatasetsResponse {
   defaultDatasetId: string | null;
 }
 
-export type { AreaStats, DensityResult, HotspotChangeResult, HotspotResult, StrategicTable };
-
-/** What every hot spot analysis is asked for: crime types, months, grid. */
-export interface HotspotQueryParams {
-  dataset?: string;
-  /** The place (a scope key): the grid, the neighbourhood and every rank stop at its edge. */
-  scope?: string;
-  categories?: string[];
-  from?: string;
-  to?: string;
-  cellSize?: number;
-  shape?: 'square' | 'hex';
-}
-
-export type StrategicGroupBy = 'district' | 'csp' | 'all';
-
-/** The figures for one district or CSP in the strategic assessment. */
-export interface StrategicAssessment {
-  dataset: { id: string; name: string; synthetic: boolean };
-  /** The place the tables cover. */
-  scope?: ScopeSummary;
-  groupBy?: StrategicGroupBy;
-  to: string;
-  tables: { code: string; name: string; table: StrategicTable }[];
-}
-
-/** What the area statistics are asked for: categories, months and dataset. */
-export interface AreaStatsQuery {
-  categories?: string[];
-  from?: string;
-  to?: string;
-  dataset?: string;
-}
+export type { AreaStats, DensityResult, HotspotChangeResult, HotspotResult, StrategicAssessment, StrategicGroupBy, StrategicTable };
+export type { HotspotQueryParams } from '../features/hotspots/api';
+export type { AreaStatsQuery } from '../features/areas/api';
 
 /** A failed API call: the HTTP status and the server's `{error, detail}` (and `point` for a self-crossing shape). */
 export interface Repaired {

@@ -2,82 +2,18 @@ import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, us
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import type { BBox, FeatureCollection, LayerName, Position } from '@safer-places/schemas';
 import { allMapImages } from './icons';
 import { planningMapImages } from '../features/planner/layers';
-import { useAreaDrawing, type DrawingCallbacks, type DrawingState } from './areaDrawing';
-import { offlineStyle, resolveBaseStyle, type BaseStyle } from './style';
+import { useAreaDrawing } from './areaDrawing';
+import { offlineStyle, resolveBaseStyle } from './style';
 import { attachPointerHandlers } from './pointerHandlers';
 import { useMapSync } from './useMapSync';
-import {
-  buildOverlay,
-  type BidLayerOptions,
-  type ChoroplethPaint,
-  type HotspotMode,
-  type SelectableLayer,
-} from './layers';
+import { buildOverlay } from './layers';
 
 maplibregl.setWorkerUrl(workerUrl);
 
-export interface MapSelection {
-  layer: SelectableLayer;
-  id: string;
-}
-
-export interface MapViewHandle {
-  /** The map centre as [lon, lat], e.g. to place a new camera without a pointer. */
-  getCenter(): Position | null;
-  /** What the map shows as [minLon, minLat, maxLon, maxLat], e.g. to limit a patrol plan to the beat in view. */
-  getBounds(): BBox | null;
-  fitBounds(bbox: BBox, opts?: { maxZoom?: number }): void;
-}
-
-/** The hot spot analysis on show: its cells and numbered top spots, and what is selected in them. */
-export interface HotspotMapState {
-  mode: HotspotMode;
-  cells: FeatureCollection | null;
-  spots: FeatureCollection | null;
-  selectedCell: number | null;
-  selectedSpot: string | null;
-}
-
-export interface MapViewProps extends DrawingCallbacks {
-  baseStyleUrl: string | null;
-  /** Where to look first (the dataset's extent). */
-  initialBounds: BBox | null;
-  /** Show this whole box once per `seq` (the session's place: at landing and whenever another place is chosen). */
-  fitTo?: { bbox: BBox; seq: number } | null;
-  data: Partial<Record<LayerName, FeatureCollection | null | undefined>>;
-  coverage: FeatureCollection | null;
-  visible: Record<LayerName, boolean>;
-  showCoverage: boolean;
-  choropleth: ChoroplethPaint;
-  selected: MapSelection | null;
-  draft: Position | null;
-  /** While true a click reports the clicked point instead of selecting a feature. */
-  addMode: boolean;
-  /** True when every layer's data (and the statistics) has arrived. */
-  dataReady: boolean;
-  /** The organisation's saved drawn areas, their checkbox, and the one being reshaped (drawn by the editor instead). */
-  areas: FeatureCollection | null | undefined;
-  showAreas: boolean;
-  hiddenAreaId: string | null;
-  /** What the drawing layer does: nothing, draw a new shape, show an unsaved one, or edit one. */
-  drawing: DrawingState;
-  onSelect(layer: SelectableLayer, id: string, properties: Record<string, unknown>): void;
-  onClearSelection(): void;
-  onMapClick(position: Position): void;
-  onViewChange?(bbox: BBox): void;
-  onBaseStyle?(base: BaseStyle): void;
-  /** Hot spot results, or null when the analysis is not shown. */
-  hotspots?: HotspotMapState | null;
-  /** A click on a numbered top hot spot or a hot spot cell (these take clicks before any other layer). */
-  onHotspotClick?(hit: { kind: 'spot'; key: string } | { kind: 'cell'; cell: number }): void;
-  /** The planner's patrol route, gaps, sites or suggestions (features carry their kind, colour and icon), or null. */
-  planning?: { features: FeatureCollection | null } | null;
-  /** The bid being prepared (eligible and chosen LSOAs, target, buffer, comparison), or null. */
-  bid?: BidLayerOptions | null;
-}
+export type { HotspotMapState, MapSelection, MapViewHandle, MapViewProps } from './mapViewProps';
+import type { MapViewHandle, MapViewProps } from './mapViewProps';
 
 /** Padding for fitting the data: keep it clear of the legend card on the map's left when there is room. */
 export function fitPadding(mapWidth: number): { top: number; bottom: number; left: number; right: number } {

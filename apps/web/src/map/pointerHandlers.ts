@@ -1,6 +1,6 @@
 import type * as maplibregl from 'maplibre-gl';
 import { CLICK_TARGETS, ID_FIELD, LAYER_IDS } from './layers';
-import type { MapViewProps } from './MapView';
+import type { MapViewProps } from './mapViewProps';
 
 const CLICK_TOLERANCE_PX = 5;
 

@@ -15,7 +15,7 @@ import {
   selectedSpotFilter,
   selectionFilters,
 } from './layers';
-import type { MapViewProps } from './MapView';
+import type { MapViewProps } from './mapViewProps';
 
 type GeoJSONSourceLike = { setData(data: unknown): unknown };
 

@@ -1,7 +1,7 @@
 import type { EligibilityCriteria, EligibilityResult, Lsoa, Principal } from '@safer-places/schemas';
 import { AREA_SCOPE_MIN_SHARE, bidSelectionLabel } from '@safer-places/schemas';
 import { ValidationError } from '../errors';
-import { addMonths, monthRange, periodLabel } from '../months';
+import { addMonths, monthRange, periodLabel } from '@safer-places/schemas';
 import type { ReferenceService } from '../reference';
 import type { ResolvedScope, ScopeResolver } from '../scope';
 import { categoryMask, categoryNotes } from './categories';

@@ -4,7 +4,7 @@ import { bidSelectionLabel } from '@safer-places/schemas';
 import type { AssetService } from '../assets';
 import type { CrimePointsCache } from '../crime-points';
 import { ValidationError } from '../errors';
-import { addMonths, monthRange } from '../months';
+import { addMonths, monthRange } from '@safer-places/schemas';
 import { THEME_CATEGORIES, categoryMask, categoryNotes, sumWanted } from './categories';
 import { COMPARISON_METHOD } from './comparison';
 import { comparisonRow, scoresOf, suggestComparisonFor } from './comparison-area';

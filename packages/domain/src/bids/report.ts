@@ -1,7 +1,7 @@
 import { escapeXml, svgMap } from '@safer-places/geo';
 import type { AreaGeometry, Bid, BidRule, DatasetSummary, EligibilityResult, Lsoa, Month, SelectionResult } from '@safer-places/schemas';
 import { BID_PRESET_NOTE, bidSelectionLabel, roundHalfAway } from '@safer-places/schemas';
-import { monthLabel, periodLabel } from '../months';
+import { monthLabel, periodLabel } from '@safer-places/schemas';
 import { DID_CAVEATS } from './did';
 
 /**

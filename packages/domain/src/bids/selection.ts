@@ -3,7 +3,7 @@ import type { AreaGeometry, BidCategoryRow, BidCategorySelection, ComparisonLsoa
 import { BID_CRIME_GROUPS, CATEGORY_INDEX, DEFAULT_BUFFER_M, bidSelectionLabel, percentChange, roundHalfAway } from '@safer-places/schemas';
 import type { AssetService } from '../assets';
 import { ValidationError } from '../errors';
-import { addMonths, monthRange } from '../months';
+import { addMonths, monthRange } from '@safer-places/schemas';
 import { DEFAULT_REDUCE_THRESHOLD, strategicTable } from '../strategic';
 import { categoryMask, categoryNotes, sumWanted } from './categories';
 import { COMPARISON_METHOD } from './comparison';

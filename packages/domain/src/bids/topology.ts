@@ -16,9 +16,9 @@ import {
 import type { DatasetSummary, Lsoa, Month } from '@safer-places/schemas';
 import { CRIME_CATEGORIES } from '@safer-places/schemas';
 import type { CrimePoints, CrimePointsCache } from '../crime-points';
-import { monthOrdinal } from '../crime-selection';
+import { monthOrdinal } from '@safer-places/schemas';
 import { ValidationError } from '../errors';
-import { addMonths } from '../months';
+import { addMonths } from '@safer-places/schemas';
 import type { ReferenceService } from '../reference';
 
 /** LSOAs of one dataset version with their adjacency: computed once per version and kept. */

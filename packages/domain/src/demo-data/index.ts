@@ -2,7 +2,7 @@ import type { CrimeAccounting, DatasetSummary, Lsoa, StudyArea } from '@safer-pl
 import { monthSchema } from '@safer-places/schemas';
 import { createPolygonLocator, seededRandom } from '@safer-places/geo';
 import { placementOf, type CrimeBlock } from '../crime';
-import { monthRange } from '../months';
+import { monthRange } from '@safer-places/schemas';
 import type { DemoAssets } from './assets';
 import { buildAssets } from './assets';
 import { generateCrimes } from './crimes';

@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { addMonths, monthRange } from '@safer-places/domain';
+import { addMonths, monthRange } from '@safer-places/schemas';
 import type { AreaGeometry, BBox, Feature } from '@safer-places/schemas';
 import { buildStudyArea } from './area';
 import type { FetchArgs } from './args';

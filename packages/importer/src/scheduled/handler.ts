@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { addMonths } from '@safer-places/domain';
+import { addMonths } from '@safer-places/schemas';
 import { DynamoReferenceRepository, createDocumentClient } from '@safer-places/store';
 import { parseFetchArgs } from '../fetch/args';
 import { HttpClient, type HttpClientOptions } from '../fetch/http';

@@ -1,6 +1,13 @@
-import type { AreaGeometry } from '@safer-places/schemas';
-import type { AreaStats, AreaStatsQuery } from '../../api/client';
+import type { AreaGeometry, AreaStats } from '@safer-places/schemas';
 import type { DownloadFn, QueryFn, RequestFn } from '../../shared/apiTypes';
+
+/** What the area statistics are asked for: categories, months and dataset. */
+export interface AreaStatsQuery {
+  categories?: string[];
+  from?: string;
+  to?: string;
+  dataset?: string;
+}
 
 /** Drawn-area calls, added to the app's client like planningApi: figures for a saved area or a drawing, and exports. */
 export function areasApi(request: RequestFn, download: DownloadFn, buildQuery: QueryFn) {

@@ -1,5 +1,17 @@
-import type { DensityResult, HotspotChangeResult, HotspotQueryParams, HotspotResult } from '../../api/client';
+import type { DensityResult, HotspotChangeResult, HotspotResult } from '@safer-places/schemas';
 import type { DownloadFn, QueryFn, RequestFn } from '../../shared/apiTypes';
+
+/** What every hot spot analysis is asked for: crime types, months, grid. */
+export interface HotspotQueryParams {
+  dataset?: string;
+  /** The place (a scope key): the grid, the neighbourhood and every rank stop at its edge. */
+  scope?: string;
+  categories?: string[];
+  from?: string;
+  to?: string;
+  cellSize?: number;
+  shape?: 'square' | 'hex';
+}
 
 /** Hot spot analysis calls, added to the app's client like planningApi: Gi*, change over time, density, the top spots' CSV. */
 export function hotspotsApi(request: RequestFn, download: DownloadFn, buildQuery: QueryFn) {

@@ -1,5 +1,4 @@
-import type { AuditEvent } from '@safer-places/schemas';
-import type { StrategicAssessment, StrategicGroupBy } from '../../api/client';
+import type { AuditEvent, StrategicAssessment, StrategicGroupBy } from '@safer-places/schemas';
 import type { DownloadFn, QueryFn, RequestFn } from '../../shared/apiTypes';
 
 /** Report calls, added to the app's client like planningApi: the strategic assessment (and its CSV) and the audit log. */

@@ -1,1 +1,0 @@
-export { addMonths, monthLabel, monthOrdinal, monthRange, ordinalMonth, periodLabel } from '@safer-places/schemas';
