@@ -127,7 +127,7 @@ export class Web extends Construct {
       serverAccessLogsBucket: this.logBucket,
       serverAccessLogsPrefix: 'site-bucket/',
       // The bucket only holds the built web app, rebuilt by every deploy; kept on teardown because CloudFormation cannot
-      // delete a non-empty bucket (README: "Teardown").
+      // delete a non-empty bucket (docs/operations/teardown.md).
       removalPolicy: RemovalPolicy.RETAIN,
     });
 

@@ -697,7 +697,7 @@ describe('importer and alarms', () => {
     expect(Object.keys(fn(bare.template, 'Api').Environment.Variables)).not.toContain('MAP_STYLE_URL');
   });
 
-  it('outputs what the README steps need', () => {
+  it('outputs what the deploy guide (docs/operations/deploy.md) needs', () => {
     const outputs = Object.keys((dev.template.toJSON() as { Outputs: object }).Outputs);
     expect(outputs).toEqual(
       expect.arrayContaining([
