@@ -69,14 +69,23 @@ export type HotspotCellProperties = {
   snapPointWarning: boolean;
 };
 
-/** A patrol-sized hot spot: the published crime location whose circle (≤ 150 m) holds the most crimes. */
-export interface HotspotSpot extends Place {
+/**
+ * A patrol-sized spot as every analysis reports it: the published crime location whose circle (≤ 150 m) holds the most
+ * crimes, with its rank, crimes within the radius, and the location's police.uk description.
+ */
+export interface SpotFields extends Place {
+  /** 1 = most crimes. */
   rank: number;
   lon: number;
   lat: number;
+  /** Crimes of the chosen types and period within the spot's radius. */
   count: number;
   radiusM: number;
   location: string | null;
+}
+
+/** A patrol-sized hot spot: the published crime location whose circle (≤ 150 m) holds the most crimes. */
+export interface HotspotSpot extends SpotFields {
   busiestPointShare: number;
   snapPointWarning: boolean;
 }

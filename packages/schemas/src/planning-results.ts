@@ -1,7 +1,7 @@
 import type { AnalysisHeader, CellCollection, Correction, DatasetRef } from './analysis';
 import type { CameraType, Camera, HelpPoint } from './entities';
 import type { BBox, PolygonGeometry } from './geometry';
-import type { GridShape } from './hotspots-api';
+import type { GridShape, SpotFields } from './hotspots-api';
 import type { Month } from './months';
 import type { OfficerRole } from './planning';
 import type { Place } from './scope';
@@ -50,17 +50,9 @@ export interface CameraViews {
 // Patrol plan: `GET /api/planning/patrol`
 // ---------------------------------------------------------------------------------------------------------------------
 
-export interface PatrolStop extends Place {
+export interface PatrolStop extends SpotFields {
   /** Position in the visit order, 1-based. */
   visit: number;
-  /** The spot's rank among the top hot spots (1 = most crimes). */
-  rank: number;
-  lon: number;
-  lat: number;
-  /** Crimes of the chosen types and period within the spot's radius. */
-  count: number;
-  radiusM: number;
-  location: string | null;
   mainTypes: CrimeType[];
   /** Straight-line metres from the previous stop (the start for the first). */
   legM: number;
@@ -125,13 +117,7 @@ export type GapCellProperties = {
   mainTypes: string;
 };
 
-export interface CoverageSpot extends Place {
-  rank: number;
-  lon: number;
-  lat: number;
-  count: number;
-  radiusM: number;
-  location: string | null;
+export interface CoverageSpot extends SpotFields {
   mainTypes: CrimeType[];
   /** Crimes of the spot the live cameras cover. */
   coveredBefore: number;
