@@ -161,7 +161,9 @@ export function useBidDraft(opts: BidDraftOptions) {
     try {
       const saved = draft ? await api.updateAsset('bids', draft.id, draft.version, input as never) : await api.createAsset('bids', input as never);
       setDraft({ id: saved.id, version: saved.version });
-      draftList.set([...drafts.filter((b) => b.id !== saved.id), saved as Bid].sort(byName));
+      // Only edit a list that has arrived; while it is still loading, ask again so the answer includes this bid.
+      if (draftList.remote.state === 'done') draftList.set([...drafts.filter((b) => b.id !== saved.id), saved as Bid].sort(byName));
+      else void draftList.reload();
       opts.announce(`Bid “${saved.name}” saved.`);
     } catch (err) {
       setMessage({
@@ -178,7 +180,8 @@ export function useBidDraft(opts: BidDraftOptions) {
     setBusy(true);
     try {
       await api.deleteAsset('bids', draft.id, draft.version);
-      draftList.set(drafts.filter((b) => b.id !== draft.id));
+      if (draftList.remote.state === 'done') draftList.set(drafts.filter((b) => b.id !== draft.id));
+      else void draftList.reload();
       setDraft(null);
       setName('');
       setConfirmDelete(false);
