@@ -26,7 +26,9 @@ export function MapPane({ ws, narrow, usersMode }: { ws: WorkspaceState; narrow:
   // chosen LSOAs carry the only colour on the map; closing the panel brings the shading back.
   const plainLsoas = ws.tool !== null;
   const choropleth = useChoropleth({ measure: prefs.measure, stats: ws.stats.stats, lsoas: map.layers.lsoas });
-  const coverage = useCameraCoverage({ api: ws.api, cameras: map.layers.cameras, show: prefs.showCoverage, datasetId: ws.datasetId });
+  // The coverage of the cameras on the map: asked with the query the cameras layer was read with (the area in view when
+  // the organisation has more cameras than one layer read holds).
+  const coverage = useCameraCoverage({ api: ws.api, cameras: map.layers.cameras, show: prefs.showCoverage, datasetId: ws.datasetId, query: map.cameraQuery });
   const drawing = useMemo(
     () => drawingState({ lassoActive: bid.lassoActive, drawTool: areas.drawTool, edit: areas.edit, draft: areas.draft }),
     [bid.lassoActive, areas.drawTool, areas.edit, areas.draft],

@@ -1,8 +1,38 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { LAYER_NAMES, type BBox, type LayerName } from '@safer-places/schemas';
 import { describeError, type ApiClient, type LayerCollection } from '../../api/client';
+import type { CameraLayerQuery } from './useCoverage';
 
 export type Layers = Partial<Record<LayerName, LayerCollection>>;
+
+/** The query of one layer read: the dataset and place for the LSOA layer, and the area in view when one is given. */
+export interface LayerQuery {
+  dataset?: string;
+  scope?: string;
+  bbox?: string;
+}
+
+/** The `bbox` parameter for an area: west,south,east,north to five decimals (about a metre). */
+export function bboxParam(bbox: BBox): string {
+  return bbox.map((n) => n.toFixed(5)).join(',');
+}
+
+/**
+ * What a layer is read with: only the LSOA layer is per dataset and place (the organisation's layers are not); a layer
+ * the server cut short is read again for `bbox`, the area in view.
+ */
+export function layerQuery(name: LayerName, { datasetId, scopeKey, bbox }: { datasetId: string | null; scopeKey: string | null; bbox?: BBox }): LayerQuery {
+  return {
+    ...(name === 'lsoas' && datasetId ? { dataset: datasetId } : {}),
+    ...(name === 'lsoas' && scopeKey ? { scope: scopeKey } : {}),
+    ...(bbox ? { bbox: bboxParam(bbox) } : {}),
+  };
+}
+
+/** The query the coverage is asked for, given the one the cameras layer on the map was read with: the same cameras. */
+export function cameraQueryOf(query: LayerQuery): CameraLayerQuery {
+  return query.bbox ? { bbox: query.bbox } : {};
+}
 
 /** How long the map must rest before layers the server cut short are read again for the area in view. */
 const VIEW_SETTLE_MS = 400;
@@ -18,27 +48,27 @@ export interface MapLayersInput {
 /**
  * The map's layer data. The LSOA layer holds the scope's LSOAs only (read again whenever the place changes); the
  * organisation's layers (cameras, help points, PSPO zones, Safer Streets areas) are not scoped. Layers the server cut
- * short are read again for the area in view.
+ * short are read again for the area in view. `cameraQuery` is the query the cameras layer on the map was read with (set
+ * together with the layer), so what is drawn for the cameras (their coverage) is asked for the same cameras.
  */
 export function useMapLayers({ api, datasetId, scopeKey, scopeLabel }: MapLayersInput) {
   const [layers, setLayers] = useState<Layers>({});
   const [error, setError] = useState<string | null>(null);
   // The scope the LSOA layer on the map was loaded for (the map fits the place once its LSOAs are in).
   const [lsoasScope, setLsoasScope] = useState<string | null>(null);
+  const [cameraQuery, setCameraQuery] = useState<CameraLayerQuery>({});
   const scopeKeyRef = useRef(scopeKey);
   scopeKeyRef.current = scopeKey;
 
   const loadLayer = useCallback(
     async (name: LayerName, bbox?: BBox) => {
       const key = scopeKeyRef.current;
-      const fc = await api.layer(name, {
-        ...(name === 'lsoas' && datasetId ? { dataset: datasetId } : {}),
-        ...(name === 'lsoas' && key ? { scope: key } : {}),
-        ...(bbox ? { bbox: bbox.map((n) => n.toFixed(5)).join(',') } : {}),
-      });
+      const query = layerQuery(name, { datasetId, scopeKey: key, ...(bbox ? { bbox } : {}) });
+      const fc = await api.layer(name, query);
       if (name === 'lsoas' && key !== scopeKeyRef.current) return fc; // the place changed meanwhile
       setLayers((prev) => ({ ...prev, [name]: fc }));
       if (name === 'lsoas') setLsoasScope(key);
+      if (name === 'cameras') setCameraQuery(cameraQueryOf(query));
       return fc;
     },
     [api, datasetId],
@@ -47,6 +77,7 @@ export function useMapLayers({ api, datasetId, scopeKey, scopeLabel }: MapLayers
   useEffect(() => {
     if (!datasetId) return;
     setLayers({});
+    setCameraQuery({});
     setError(null);
     let cancelled = false;
     Promise.all(LAYER_NAMES.filter((l) => l !== 'lsoas').map((l) => loadLayer(l))).catch((err) => {
@@ -95,6 +126,7 @@ export function useMapLayers({ api, datasetId, scopeKey, scopeLabel }: MapLayers
     setError,
     loadLayer,
     lsoasScope,
+    cameraQuery,
     allLoaded: LAYER_NAMES.every((l) => layers[l] !== undefined),
     truncated,
     counts,

@@ -1,12 +1,11 @@
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { PartnershipArea } from '@safer-places/schemas';
 import { describeError, type ApiClient } from '../../api/client';
 import { ConfirmDelete } from '../../shared/ConfirmDelete';
 import { formatInteger } from '../../shared/format';
-import { districtChoices, partnershipSummary } from './partnerships';
+import { useRemote } from '../../shared/remote';
+import { districtChoices, partnershipListView, partnershipSummary, sortPartnerships } from './partnerships';
 import type { ScopeState } from './useScope';
-
-type Load = { state: 'loading' } | { state: 'done'; items: PartnershipArea[] } | { state: 'error'; message: string };
 
 /**
  * The organisation's partnership areas: named sets of districts (e.g. "Bassetlaw, Newark & Sherwood CSP" or an OPCC
@@ -16,7 +15,9 @@ type Load = { state: 'loading' } | { state: 'done'; items: PartnershipArea[] } |
 export function PartnershipAreas(props: { api: ApiClient; scope: ScopeState; canEdit: boolean; announce(message: string): void }) {
   const id = useId();
   const { api, scope } = props;
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  // Read again after a create or delete; the list stays on screen meanwhile.
+  const areas = useRemote('partnership-areas', async () => sortPartnerships((await api.listAssets('partnership-areas')).items));
+  const list = partnershipListView(areas.remote);
   const [name, setName] = useState('');
   const [codes, setCodes] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
@@ -24,18 +25,6 @@ export function PartnershipAreas(props: { api: ApiClient; scope: ScopeState; can
   const [deleting, setDeleting] = useState<string | null>(null);
   const districts = useMemo(() => districtChoices(scope.options), [scope.options]);
   const names = useMemo(() => new Map(districts.map((d) => [d.code, d.label])), [districts]);
-
-  const refresh = async () => {
-    try {
-      const r = await api.listAssets('partnership-areas');
-      setLoad({ state: 'done', items: [...r.items].sort((a, b) => a.name.localeCompare(b.name, 'en-GB')) });
-    } catch (err) {
-      setLoad({ state: 'error', message: describeError(err) });
-    }
-  };
-  useEffect(() => {
-    void refresh();
-  }, [api]);
 
   const create = async () => {
     setError(null);
@@ -52,7 +41,7 @@ export function PartnershipAreas(props: { api: ApiClient; scope: ScopeState; can
       const item = await api.createAsset('partnership-areas', { name: name.trim(), districts: codes, lsoaCodes: [] });
       setName('');
       setCodes([]);
-      await Promise.all([refresh(), scope.reload()]);
+      await Promise.all([areas.reload(), scope.reload()]);
       props.announce(`Partnership area “${item.name}” saved: it is in the place picker.`);
     } catch (err) {
       setError(`The partnership area could not be saved: ${describeError(err)}`);
@@ -72,7 +61,7 @@ export function PartnershipAreas(props: { api: ApiClient; scope: ScopeState; can
         const home = scope.options?.home.key;
         scope.choose(home && home !== deletedKey ? home : 'study-area');
       }
-      await Promise.all([refresh(), scope.reload()]);
+      await Promise.all([areas.reload(), scope.reload()]);
       props.announce(`Partnership area “${item.name}” deleted.`);
     } catch (err) {
       setError(`The partnership area could not be deleted: ${describeError(err)}`);
@@ -87,22 +76,22 @@ export function PartnershipAreas(props: { api: ApiClient; scope: ScopeState; can
         Partnership areas
       </h3>
       <p className="hint">A named set of districts your partnership works in, e.g. a CSP across two districts or the districts of a funding programme.</p>
-      {load.state === 'loading' && (
+      {list.state === 'loading' && (
         <p className="hint" role="status">
           Loading…
         </p>
       )}
-      {load.state === 'error' && (
+      {list.state === 'error' && (
         <p className="message message--error" role="alert">
-          The partnership areas could not be loaded: {load.message}
+          The partnership areas could not be loaded: {list.message}
         </p>
       )}
-      {load.state === 'done' &&
-        (load.items.length === 0 ? (
+      {list.state === 'shown' &&
+        (list.items.length === 0 ? (
           <p className="hint">Your organisation has none yet.</p>
         ) : (
           <ul className="scope-dialog__list" data-testid="partnership-list">
-            {load.items.map((p) => (
+            {list.items.map((p) => (
               <li key={p.id}>
                 <div>
                   <strong>{p.name}</strong>

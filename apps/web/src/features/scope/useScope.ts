@@ -1,10 +1,16 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BBox, Scope, ScopeOptions } from '@safer-places/schemas';
 import { describeError } from '../../api/client';
+import { useRemote, type Remote } from '../../shared/remote';
 import type { ScopeApi } from './api';
 import { landingScope, parseKey, scopeForNewOptions, scopeFromSearch, scopeLabelOf, urlWithScope, viewScopeKey } from './scopeState';
 
 export type ScopeStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+/** The status of the options: 'loading' only while a dataset's options are being read (a reload keeps 'ready'). */
+export function scopeStatus(remote: Remote<ScopeOptions>): ScopeStatus {
+  return remote.state === 'done' ? 'ready' : remote.state;
+}
 
 /** A request to show the whole place: `seq` changes each time, and `bbox` is known when the options hold it. */
 export interface ScopeFitRequest {
@@ -46,8 +52,6 @@ function browserSearch(): string {
  */
 export function useScope(opts: { api: ScopeApi; datasetId: string | null; enabled: boolean }): ScopeState {
   const { api, datasetId, enabled } = opts;
-  const [status, setStatus] = useState<ScopeStatus>('idle');
-  const [options, setOptions] = useState<ScopeOptions | null>(null);
   const [key, setKey] = useState<string | null>(null);
   // What the URL names: the place chosen or linked to; null while the user is on the home area by default (the address
   // stays clean, and a reload lands home again).
@@ -66,11 +70,10 @@ export function useScope(opts: { api: ScopeApi; datasetId: string | null; enable
     setFit({ key: k, seq: seq.current, bbox });
   }, []);
 
-  // Signed out: forget everything, so the next user lands on their own organisation's home.
+  // Signed out: forget everything, so the next user lands on their own organisation's home (the options are forgotten
+  // with the request key below).
   useEffect(() => {
     if (enabled) return;
-    setStatus('idle');
-    setOptions(null);
     setKey(null);
     setUrlKey(null);
     setProblem(null);
@@ -79,37 +82,14 @@ export function useScope(opts: { api: ScopeApi; datasetId: string | null; enable
   }, [enabled]);
 
   // The options for the dataset; the landing place the first time, the same place (if held) after a dataset change.
-  useEffect(() => {
-    if (!enabled || !datasetId) return;
-    const controller = new AbortController();
-    setStatus('loading');
-    api
-      .scopes({ dataset: datasetId }, controller.signal)
-      .then((o) => {
-        setOptions(o);
-        setStatus('ready');
-        let next: string;
-        if (!landed.current) {
-          const url = scopeFromSearch(browserSearch());
-          const land = landingScope(url.key, o);
-          next = land.key;
-          setUrlKey(land.source === 'url' ? land.key : null);
-          setProblem(url.problem ?? land.problem);
-          landed.current = true;
-          requestFit(next, o);
-        } else {
-          next = scopeForNewOptions(keyRef.current, o);
-          if (next !== keyRef.current) {
-            setProblem(`${scopeLabelOf(keyRef.current ?? '', null)} is not in ${o.dataset.name}: showing ${o.home.label}.`);
-            setUrlKey(null);
-          }
-          requestFit(next, o);
-        }
-        setKey(next);
-      })
-      .catch((err) => {
-        if ((err as Error).name === 'AbortError') return;
-        setStatus('error');
+  // What an answer (or a failure) means for the place is applied before the answer is reported, so `status` leaves
+  // 'loading' together with the place it lands on (the analyses wait for both).
+  const optionsRemote = useRemote<ScopeOptions>(enabled && datasetId ? `scopes:${datasetId}` : null, async (signal) => {
+    let o: ScopeOptions;
+    try {
+      o = await api.scopes({ dataset: datasetId! }, signal);
+    } catch (err) {
+      if (!signal.aborted) {
         setProblem(`The list of places could not be loaded: ${describeError(err)}`);
         // Still run the analyses: on the place the link names, or the study area.
         if (!landed.current) {
@@ -120,9 +100,35 @@ export function useScope(opts: { api: ScopeApi; datasetId: string | null; enable
           setUrlKey(fromUrl);
           requestFit(k, null);
         }
-      });
-    return () => controller.abort();
-  }, [api, datasetId, enabled, requestFit]);
+      }
+      throw err;
+    }
+    if (signal.aborted) return o; // superseded: this answer is never reported
+    let next: string;
+    if (!landed.current) {
+      const url = scopeFromSearch(browserSearch());
+      const land = landingScope(url.key, o);
+      next = land.key;
+      setUrlKey(land.source === 'url' ? land.key : null);
+      setProblem(url.problem ?? land.problem);
+      landed.current = true;
+    } else {
+      next = scopeForNewOptions(keyRef.current, o);
+      if (next !== keyRef.current) {
+        setProblem(`${scopeLabelOf(keyRef.current ?? '', null)} is not in ${o.dataset.name}: showing ${o.home.label}.`);
+        setUrlKey(null);
+      }
+    }
+    requestFit(next, o);
+    setKey(next);
+    return o;
+  });
+  const status = scopeStatus(optionsRemote.remote);
+  const options = optionsRemote.value ?? null;
+  const optionsRef = useRef(optionsRemote);
+  optionsRef.current = optionsRemote;
+  const datasetRef = useRef(datasetId);
+  datasetRef.current = datasetId;
 
   // The URL follows the place (replaced, so Back still leaves the app rather than stepping through places). A link's
   // place the dataset does not hold is taken off the address.
@@ -148,11 +154,15 @@ export function useScope(opts: { api: ScopeApi; datasetId: string | null; enable
     setUrlKey(viewScopeKey(bbox));
   }, []);
 
+  // Reading the options again keeps the status (the analyses go on on the place) and rejects when it fails. While a
+  // dataset's options are still being read, that read is started again instead, so its answer holds the change.
   const reload = useCallback(async () => {
     if (!datasetId) return;
+    const reading = () => optionsRef.current.remote.state === 'loading';
+    if (reading()) return optionsRef.current.reload();
     const o = await api.scopes({ dataset: datasetId });
-    setOptions(o);
-    setStatus('ready');
+    // A read for another dataset that started meanwhile answers instead.
+    if (datasetRef.current === datasetId && !reading()) optionsRef.current.set(o);
   }, [api, datasetId]);
 
   const makeHome = useCallback(async () => {
