@@ -28,7 +28,7 @@ export function MapPane({ ws, narrow, usersMode }: { ws: WorkspaceState; narrow:
   const choropleth = useChoropleth({ measure: prefs.measure, stats: ws.stats.stats, lsoas: map.layers.lsoas });
   // The coverage of the cameras on the map: asked with the query the cameras layer was read with (the area in view when
   // the organisation has more cameras than one layer read holds).
-  const coverage = useCameraCoverage({ api: ws.api, cameras: map.layers.cameras, show: prefs.showCoverage, datasetId: ws.datasetId, query: map.cameraQuery });
+  const { coverage, error: coverageError } = useCameraCoverage({ api: ws.api, cameras: map.layers.cameras, show: prefs.showCoverage, datasetId: ws.datasetId, query: map.cameraQuery });
   const drawing = useMemo(
     () => drawingState({ lassoActive: bid.lassoActive, drawTool: areas.drawTool, edit: areas.edit, draft: areas.draft }),
     [bid.lassoActive, areas.drawTool, areas.edit, areas.draft],
@@ -101,6 +101,11 @@ export function MapPane({ ws, narrow, usersMode }: { ws: WorkspaceState; narrow:
       )}
       {!ws.dataReady && !ws.loadError && <p className="loading" role="status">Loading map data…</p>}
       {ws.loadError && <p className="message message--error map-message" role="alert">{ws.loadError}</p>}
+      {!ws.loadError && coverageError && (
+        <p className="message message--error map-message" role="alert" data-testid="coverage-error">
+          {coverageError}
+        </p>
+      )}
       {ws.addKind && !ws.addPoint && (
         <p className="map-hint" role="status">Click the map where the {ASSET_KINDS[ws.addKind].singular} is. Press Escape to cancel.</p>
       )}

@@ -32,7 +32,7 @@ function useGeneration(layer: LayerCollection | null | undefined): number {
  * The cameras layer's coverage as the server draws it (`GET /api/layers/cameras/coverage`): each working camera's
  * circle, or the sector of its field of view. Loaded only while "show coverage" is on and the cameras layer is in, for
  * the same query as that layer, and again whenever the layer is read again; the last answer stays on the map while a
- * new one loads. Null when there is nothing to draw.
+ * new one loads. Null when there is nothing to draw; `error` says when the last read failed.
  */
 export function useCameraCoverage({
   api,
@@ -48,9 +48,11 @@ export function useCameraCoverage({
   datasetId: string | null;
   /** The query the cameras layer was loaded with (none: the whole layer, as the map first asks for it). */
   query?: CameraLayerQuery;
-}): CameraCoverageLayer | null {
+}): { coverage: CameraCoverageLayer | null; error: string | null } {
   const generation = useGeneration(cameras);
   const key = cameraCoverageKey(show, generation, datasetId, query);
-  const { value } = useRemote(key, (signal) => api.cameraCoverage(query, signal));
-  return key === null ? null : (value ?? null);
+  const { remote, value } = useRemote(key, (signal) => api.cameraCoverage(query, signal));
+  if (key === null) return { coverage: null, error: null };
+  // A failed read is said on the map, never shown as "no coverage here".
+  return { coverage: value ?? null, error: remote.state === 'error' ? `Camera coverage could not be loaded: ${remote.message}` : null };
 }
