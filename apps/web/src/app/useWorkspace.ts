@@ -16,7 +16,7 @@ import { usePlanner } from '../features/planner/usePlanner';
 import type { PlannerPickKind } from '../features/planner/PlannerPanel';
 import type { FormKind } from '../features/assets/itemForm';
 import { UPLOAD_KINDS } from '../features/upload/upload';
-import { useBidWorkspace } from './useBidWorkspace';
+import { useBidWorkspace } from '../features/bids/useBidMap';
 import { escapeStep, type AdminView, type Tool } from './panels';
 
 export interface WorkspaceProps {

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { Position, SelectionResult } from '@safer-places/schemas';
-import type { LayerCollection } from '../api/client';
-import { geometryCollection, lassoCodes, lsoaSubset, toggleCodes } from '../features/bids/selection';
+import type { LayerCollection } from '../../api/client';
+import { geometryCollection, lassoCodes, lsoaSubset, toggleCodes } from './selection';
 
 /**
  * What the map shows of the bid being prepared: the LSOAs chosen (they stay when the panel closes), the ones the
