@@ -1,7 +1,8 @@
+import { addMonths, monthOrdinal, monthSchema, type Month } from '@safer-places/schemas';
 import { monthLabel } from './format';
 
-/** A month as YYYY-MM. */
-export type Month = string;
+// Month arithmetic and labels are the schemas' (one implementation for API and web); the period control's choices are here.
+export { addMonths, periodLabel, type Month } from '@safer-places/schemas';
 
 export interface MonthRange {
   from: Month;
@@ -16,30 +17,14 @@ export const PERIOD_CHOICES = [
 ] as const;
 export type PeriodChoice = (typeof PERIOD_CHOICES)[number]['value'];
 
-function toIndex(month: Month): number {
-  const m = /^(\d{4})-(\d{2})$/.exec(month);
-  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) throw new RangeError(`not a YYYY-MM month: ${month}`);
-  return Number(m[1]) * 12 + (Number(m[2]) - 1);
-}
-
-function fromIndex(i: number): Month {
-  const year = Math.floor(i / 12);
-  const month = (i % 12) + 1;
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`;
-}
-
+/** True for a real YYYY-MM month (the API's own check). */
 export function isMonth(value: string): boolean {
-  try {
-    toIndex(value);
-    return true;
-  } catch {
-    return false;
-  }
+  return monthSchema.safeParse(value).success;
 }
 
-/** addMonths('2024-01', -1) → '2023-12'. */
-export function addMonths(month: Month, n: number): Month {
-  return fromIndex(toIndex(month) + n);
+function toIndex(month: Month): number {
+  if (!isMonth(month)) throw new RangeError(`not a YYYY-MM month: ${month}`);
+  return monthOrdinal(month);
 }
 
 /** Number of months in [from, to], both included; 0 when to is before from. */
@@ -53,13 +38,6 @@ export function lastNMonths(lastMonth: Month, n: number, firstMonth?: Month | nu
   let from = addMonths(lastMonth, -(n - 1));
   if (firstMonth && toIndex(from) < toIndex(firstMonth)) from = firstMonth;
   return { from, to: lastMonth };
-}
-
-/** "Jan 2024 to Dec 2024 (12 months)"; a single month reads "Dec 2024 (1 month)". */
-export function periodLabel(from: Month, to: Month): string {
-  const n = monthsInclusive(from, to);
-  const count = `${n} ${n === 1 ? 'month' : 'months'}`;
-  return from === to ? `${monthLabel(to)} (${count})` : `${monthLabel(from)} to ${monthLabel(to)} (${count})`;
 }
 
 export type PeriodResolution = { ok: true; range: MonthRange } | { ok: false; error: string };
