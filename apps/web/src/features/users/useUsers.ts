@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { OrgUser, UserChange, UserInviteInput } from '@safer-places/schemas';
-import { describeError } from '../../api/client';
+import { ApiError, describeError } from '../../api/client';
 import { remoteValue, useRemote, type Remote } from '../../shared/remote';
 import type { UsersApi } from './api';
 import { savedMessage, withUser } from './userAdmin';
@@ -57,7 +57,9 @@ export function useUsers(api: UsersApi) {
         setNotice({ kind: 'info', text: `${user.name} <${user.email}> was invited.` });
         return true;
       } catch (err) {
-        setNotice({ kind: 'error', text: `The invitation was not sent: ${describeError(err)}` });
+        // A 409 here is a taken e-mail address or sign-in name: the server's reason says which, not the generic conflict text.
+        const reason = err instanceof ApiError && err.status === 409 && err.detail ? err.detail : describeError(err);
+        setNotice({ kind: 'error', text: `The invitation was not sent: ${reason}` });
         return false;
       } finally {
         setBusy(null);
