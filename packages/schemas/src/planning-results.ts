@@ -272,13 +272,7 @@ export interface NearestHelpPoint {
   distanceM: number;
 }
 
-export interface HelpPointSpot extends Place {
-  rank: number;
-  lon: number;
-  lat: number;
-  count: number;
-  radiusM: number;
-  location: string | null;
+export interface HelpPointSpot extends SpotFields {
   mainTypes: CrimeType[];
   nearestHelpPoint: NearestHelpPoint | null;
   suggest: boolean;

@@ -1,9 +1,8 @@
 import type { CoverageGaps } from './api';
 import { formatInteger, formatPercent } from '../../shared/format';
 import { coveredText } from './format';
-import { hotspotRankIconId } from '../../map/icons';
 import { periodLabel } from '../../shared/period';
-import { LoadLine, MethodNotes, PlannerIcon, type TabProps } from './shared';
+import { LoadLine, MethodNotes, RankButton, mainTypesLine, type TabProps } from './shared';
 import { PlaceLine } from '../scope/PlaceLine';
 import { ProposedCameras } from './ProposedCameras';
 
@@ -79,14 +78,12 @@ export function GapsTab(props: TabProps<CoverageGaps>) {
                 {gaps.spots.map((s) => (
                   <tr key={s.rank}>
                     <td>
-                      <button type="button" className="rank-button" aria-label={`Show hot spot ${s.rank} on the map`} onClick={() => props.onFocus([s.lon, s.lat])}>
-                        <PlannerIcon icon={hotspotRankIconId(s.gap ? 0 : 1, Math.min(s.rank, 20))} />
-                      </button>
+                      <RankButton label={`Show hot spot ${s.rank} on the map`} slot={s.gap ? 0 : 1} n={s.rank} onPress={() => props.onFocus([s.lon, s.lat])} />
                     </td>
                     <td>
                       {s.location ?? 'No location text'}
                       <PlaceLine row={s} />
-                      <span className="cell-sub">{s.mainTypes.map((t) => `${t.label} ${formatInteger(t.count)}`).join(', ')}</span>
+                      <span className="cell-sub">{mainTypesLine(s.mainTypes)}</span>
                       {s.gap && <span className="planner-badge planner-badge--gap">No camera covers it</span>}
                     </td>
                     <td className="num">{formatInteger(s.count)}</td>
@@ -117,7 +114,7 @@ export function GapsTab(props: TabProps<CoverageGaps>) {
                         <PlaceLine row={g} />
                       </td>
                       <td className="num">{formatInteger(g.crimes)}</td>
-                      <td>{g.mainTypes.map((t) => `${t.label} ${formatInteger(t.count)}`).join(', ')}</td>
+                      <td>{mainTypesLine(g.mainTypes)}</td>
                     </tr>
                   ))}
                 </tbody>

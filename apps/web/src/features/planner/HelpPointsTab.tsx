@@ -5,9 +5,8 @@ import { formatDistance } from './format';
 import { plannerPeriod, PLANNER_PERIODS, TOP_SPOT_CHOICES } from './query';
 import type { HotspotPeriod } from '../hotspots/hotspots';
 import { periodLabel } from '../../shared/period';
-import { hotspotRankIconId } from '../../map/icons';
 import { PLANNING_ICONS } from './layers';
-import { LoadLine, MethodNotes, PlannerIcon, type TabProps } from './shared';
+import { LoadLine, MethodNotes, PlannerIcon, RankButton, type TabProps } from './shared';
 import { PlaceLine } from '../scope/PlaceLine';
 
 const DISTANCES = [200, 300, 400, 500] as const;
@@ -82,9 +81,7 @@ export function HelpPointsTab(props: TabProps<HelpPointSuggestions>) {
                 {h.spots.map((s) => (
                   <tr key={s.rank}>
                     <td>
-                      <button type="button" className="rank-button" aria-label={`Show hot spot ${s.rank} on the map`} onClick={() => props.onFocus([s.lon, s.lat])}>
-                        <PlannerIcon icon={hotspotRankIconId(s.suggest ? 0 : 1, Math.min(s.rank, 20))} />
-                      </button>
+                      <RankButton label={`Show hot spot ${s.rank} on the map`} slot={s.suggest ? 0 : 1} n={s.rank} onPress={() => props.onFocus([s.lon, s.lat])} />
                     </td>
                     <td>
                       {s.location ?? 'No location text'}

@@ -5,9 +5,8 @@ import { describeError } from '../../api/client';
 import { formatDate, formatInteger } from '../../shared/format';
 import { formatDistance, todayIso } from './format';
 import { rotationSiteNumbers } from './rotation';
-import { hotspotRankIconId } from '../../map/icons';
 import { periodLabel } from '../../shared/period';
-import { LoadLine, MethodNotes, PlannerIcon, type TabProps } from './shared';
+import { LoadLine, MethodNotes, PlannerIcon, RankButton, mainTypesLine, type TabProps } from './shared';
 import { PlaceLine } from '../scope/PlaceLine';
 
 type Camera = RotationSuggestions['cameras'][number];
@@ -89,15 +88,13 @@ export function RotationTab(props: TabProps<RotationSuggestions>) {
                   return (
                     <tr key={s.cell}>
                       <td>
-                        <button type="button" className="rank-button" aria-label={`Show site ${n} on the map`} onClick={() => props.onFocus([s.lon, s.lat])}>
-                          <PlannerIcon icon={hotspotRankIconId(2, Math.min(n, 20))} />
-                        </button>
+                        <RankButton label={`Show site ${n} on the map`} slot={2} n={n} onPress={() => props.onFocus([s.lon, s.lat])} />
                       </td>
                       <td>
                         {s.location ?? 'Unnamed'}
                         <PlaceLine row={s} />
                         <span className="cell-sub">
-                          {s.pattern === 'emerging' ? 'Emerging' : 'Persistent'} hot spot{s.district && !s.sameDistrict ? `, outside the camera's district` : ''}; {s.mainTypes.map((t) => `${t.label} ${formatInteger(t.count)}`).join(', ')}
+                          {s.pattern === 'emerging' ? 'Emerging' : 'Persistent'} hot spot{s.district && !s.sameDistrict ? `, outside the camera's district` : ''}; {mainTypesLine(s.mainTypes)}
                         </span>
                       </td>
                       <td className="num">{formatInteger(s.crimes)}</td>

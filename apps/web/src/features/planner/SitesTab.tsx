@@ -5,8 +5,7 @@ import { formatInteger, formatPercent } from '../../shared/format';
 import { parseCandidateSites } from './candidates';
 import { coveredText } from './format';
 import { CAMERA_SHORT_LABELS, K_CHOICES } from './query';
-import { hotspotRankIconId } from '../../map/icons';
-import { LoadLine, MethodNotes, PlannerIcon, type TabProps } from './shared';
+import { LoadLine, MethodNotes, RankButton, mainTypesLine, type TabProps } from './shared';
 import { PlaceLine } from '../scope/PlaceLine';
 
 /** New camera sites: how many, of which type, among which candidates; then the greedy picks with their gains. */
@@ -118,14 +117,12 @@ export function SitesTab(props: TabProps<CandidateSites>) {
                 {sites.picks.map((p) => (
                   <tr key={p.rank}>
                     <td>
-                      <button type="button" className="rank-button" aria-label={`Show site ${p.rank} on the map`} onClick={() => props.onFocus([p.lon, p.lat])}>
-                        <PlannerIcon icon={hotspotRankIconId(1, Math.min(p.rank, 20))} />
-                      </button>
+                      <RankButton label={`Show site ${p.rank} on the map`} slot={1} n={p.rank} onPress={() => props.onFocus([p.lon, p.lat])} />
                     </td>
                     <td>
                       {p.location ?? 'Unnamed'}
                       <PlaceLine row={p} />
-                      <span className="cell-sub">{p.mainTypes.map((t) => `${t.label} ${formatInteger(t.count)}`).join(', ')}</span>
+                      <span className="cell-sub">{mainTypesLine(p.mainTypes)}</span>
                     </td>
                     <td className="num">{formatInteger(p.gain)} crimes</td>
                     <td className="num">{p.shareAfter === null ? '—' : formatPercent(p.shareAfter)}</td>

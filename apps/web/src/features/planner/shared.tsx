@@ -1,7 +1,8 @@
 import type { BBox, DatasetSummary, Position } from '@safer-places/schemas';
 import type { ApiClient } from '../../api/client';
 import { ImageSwatch } from '../../shared/Swatches';
-import { rasterizeIcon } from '../../map/icons';
+import { formatInteger } from '../../shared/format';
+import { hotspotRankIconId, rasterizeIcon } from '../../map/icons';
 import type { IconImage } from '../../map/types';
 import type { Remote } from '../../shared/remote';
 import { planningIconSpec } from './layers';
@@ -91,4 +92,18 @@ export function plannerIconImage(id: string): IconImage | null {
 export function PlannerIcon({ icon, label }: { icon: string; label?: string }) {
   const image = plannerIconImage(icon);
   return image ? <ImageSwatch image={image} {...(label && { label })} /> : null;
+}
+
+/** A row's numbered marker (slot: the marker's colour; n: its number, 20 at most): pressing it shows the place on the map. */
+export function RankButton({ label, slot, n, onPress }: { label: string; slot: number; n: number; onPress(): void }) {
+  return (
+    <button type="button" className="rank-button" aria-label={label} onClick={onPress}>
+      <PlannerIcon icon={hotspotRankIconId(slot, Math.min(n, 20))} />
+    </button>
+  );
+}
+
+/** The crime types that make up a spot's count, as one line: "Burglary 12, Vehicle crime 3". */
+export function mainTypesLine(types: readonly { label: string; count: number }[]): string {
+  return types.map((t) => `${t.label} ${formatInteger(t.count)}`).join(', ');
 }
