@@ -188,7 +188,8 @@ export async function findClickTarget(
   );
 }
 
-const ROLE_LABEL: Record<string, string> = {
+/** What the header says for each role once signed in. */
+export const ROLE_LABEL: Record<string, string> = {
   analyst: 'Partnership analyst',
   'bid-writer': 'Bid writer',
   planner: 'Planner',

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, apiFromPage, apiJson, openBrowserSession, waitForMapReady, type BrowserSession } from './browser';
+import { ARTIFACTS, apiFromPage, apiJson, openBrowserSession, ROLE_LABEL, waitForMapReady, type BrowserSession } from './browser';
 import type { RunningApi } from './server';
 
 /**
@@ -26,14 +26,6 @@ interface ListedUser {
   permissions: string[];
   enabled: boolean;
 }
-
-const ROLE_LABEL: Record<string, string> = {
-  analyst: 'Partnership analyst',
-  'bid-writer': 'Bid writer',
-  planner: 'Planner',
-  viewer: 'Viewer (read only)',
-  admin: 'Administrator',
-};
 
 const SEEDED = { email: 'sam.taylor@example.gov.uk', name: 'Sam Taylor', role: 'analyst' };
 const INVITED = { email: 'robin.hale@example.gov.uk', name: 'Robin Hale' };

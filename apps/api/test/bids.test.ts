@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strFromU8, unzipSync } from 'fflate';
-import { AssetService, generateDemoDataset, seedDemoIfEmpty } from '@safer-places/domain';
 import { connectedComponents, neighboursOf, polygonAdjacency, ringOfNeighbours } from '@safer-places/geo';
 import type { Lsoa } from '@safer-places/schemas';
-import { ORG_B, startTestApp } from './harness';
+import { ORG_B, seedDemo, startTestApp } from './harness';
 
 let t: Awaited<ReturnType<typeof startTestApp>>;
 let lsoas: Lsoa[];
@@ -14,10 +13,7 @@ let loner: string;
 
 beforeAll(async () => {
   t = await startTestApp();
-  await seedDemoIfEmpty(
-    { reference: t.reference, assets: t.assets, assetService: new AssetService({ assets: t.assets, clock: { now: () => new Date() }, ids: { newId: () => crypto.randomUUID() } }) },
-    () => generateDemoDataset(),
-  );
+  await seedDemo(t);
   lsoas = await t.reference.listLsoas('demo');
   adjacency = polygonAdjacency(lsoas.map((l) => l.geometry));
   // Grow a block from the first LSOA by breadth-first search over shared boundaries.

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AssetService, generateDemoDataset, seedDemoIfEmpty } from '@safer-places/domain';
+import { generateDemoDataset } from '@safer-places/domain';
 import { cameraViewPolygon } from '@safer-places/geo';
 import { COVERAGE_POLYGON_STEPS, type Position } from '@safer-places/schemas';
-import { ORG_A, ORG_B, startTestApp } from './harness';
+import { ORG_A, ORG_B, seedDemo, startTestApp } from './harness';
 
 /**
  * The shapes the map draws come from the server: each camera's coverage (`/api/layers/cameras/coverage`) and the
@@ -26,11 +26,7 @@ const camera = (name: string, over: Record<string, unknown>) => ({ name, type: '
 
 beforeAll(async () => {
   t = await startTestApp();
-  await seedDemoIfEmpty(
-    { reference: t.reference, assets: t.assets, assetService: new AssetService({ assets: t.assets, clock: { now: () => new Date() }, ids: { newId: () => crypto.randomUUID() } }) },
-    () => demo,
-    ORG_A,
-  );
+  await seedDemo(t, demo, ORG_A);
   coverToken = (await t.call('POST', '/api/dev/sign-in', { body: { role: 'planner', permissions: ['sensitive-cameras'] } })).json.token;
   const cover = { Authorization: `Bearer ${coverToken}` };
   const made = async (body: unknown, headers?: Record<string, string>) => {

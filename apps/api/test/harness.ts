@@ -1,4 +1,4 @@
-import type { CrimeBlock } from '@safer-places/domain';
+import { AssetService, DEMO_ORG_ID, generateDemoDataset, seedDemoIfEmpty, type CrimeBlock, type DemoDataset } from '@safer-places/domain';
 import { CRIME_CATEGORY_SLUGS, type DatasetSummary, type Lsoa, type Principal, type Role } from '@safer-places/schemas';
 import { createDocumentClient, dynamoPorts, ensureTable, type DynamoReferenceRepository } from '@safer-places/store';
 import { startEmbeddedDynamo } from '@safer-places/store/embedded';
@@ -144,3 +144,9 @@ export const validPspo = {
   district: 'Mansfield',
   geometry: { type: 'Polygon', coordinates: [[[-1.2, 53.0], [-1.19, 53.0], [-1.19, 53.01], [-1.2, 53.01], [-1.2, 53.0]]] },
 };
+
+/** Seeds the synthetic demo set into a test app's store, with its demo items in `orgId` (the demo organisation by default). */
+export function seedDemo(t: Pick<Awaited<ReturnType<typeof startTestApp>>, 'reference' | 'assets'>, dataset: DemoDataset = generateDemoDataset(), orgId = DEMO_ORG_ID) {
+  const assetService = new AssetService({ assets: t.assets, clock: { now: () => new Date() }, ids: { newId: () => crypto.randomUUID() } });
+  return seedDemoIfEmpty({ reference: t.reference, assets: t.assets, assetService }, () => dataset, orgId);
+}

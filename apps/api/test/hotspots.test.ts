@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AssetService, DEMO_TOWNS, generateDemoDataset, seedDemoIfEmpty } from '@safer-places/domain';
-import { startTestApp } from './harness';
+import { DEMO_TOWNS } from '@safer-places/domain';
+import { seedDemo, startTestApp } from './harness';
 
 let t: Awaited<ReturnType<typeof startTestApp>>;
 beforeAll(async () => {
   t = await startTestApp();
-  await seedDemoIfEmpty(
-    { reference: t.reference, assets: t.assets, assetService: new AssetService({ assets: t.assets, clock: { now: () => new Date() }, ids: { newId: () => crypto.randomUUID() } }) },
-    () => generateDemoDataset(),
-  );
+  await seedDemo(t);
 }, 120_000);
 afterAll(() => t.close());
 

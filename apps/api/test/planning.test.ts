@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AssetService, generateDemoDataset, seedDemoIfEmpty } from '@safer-places/domain';
+import { generateDemoDataset } from '@safer-places/domain';
 import type { Role } from '@safer-places/schemas';
-import { ORG_A, ORG_B, startTestApp } from './harness';
+import { ORG_A, ORG_B, seedDemo, startTestApp } from './harness';
 
 /** The planner's routes on the demo data, with the demo cameras and help points seeded into organisation A. */
 let t: Awaited<ReturnType<typeof startTestApp>>;
@@ -12,11 +12,7 @@ const LAST = demo.summary.lastMonth!;
 
 beforeAll(async () => {
   t = await startTestApp();
-  await seedDemoIfEmpty(
-    { reference: t.reference, assets: t.assets, assetService: new AssetService({ assets: t.assets, clock: { now: () => new Date() }, ids: { newId: () => crypto.randomUUID() } }) },
-    () => demo,
-    ORG_A,
-  );
+  await seedDemo(t, demo, ORG_A);
 }, 120_000);
 afterAll(() => t.close());
 

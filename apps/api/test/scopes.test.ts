@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AssetService, DEMO_ORG_ID, generateDemoDataset, seedDemoIfEmpty } from '@safer-places/domain';
+import { DEMO_ORG_ID, generateDemoDataset } from '@safer-places/domain';
 import { MAX_GRID_CELLS_PER_ANALYSIS } from '@safer-places/schemas';
-import { ORG_B, TEST_DATASET, loadTestDataset, startTestApp, validCamera } from './harness';
+import { ORG_B, TEST_DATASET, loadTestDataset, seedDemo, startTestApp, validCamera } from './harness';
 
 /**
  * One scope for every analysis, on the synthetic demo set (four fictional districts, each its own CSP) and the two-LSOA
@@ -16,10 +16,7 @@ const kelsworthName = demo.lsoas.find((l) => l.districtCode === KELSWORTH)!.dist
 
 beforeAll(async () => {
   t = await startTestApp();
-  await seedDemoIfEmpty(
-    { reference: t.reference, assets: t.assets, assetService: new AssetService({ assets: t.assets, clock: { now: () => new Date() }, ids: { newId: () => crypto.randomUUID() } }) },
-    () => demo,
-  );
+  await seedDemo(t, demo);
   await loadTestDataset(t.reference);
 }, 120_000);
 afterAll(() => t.close());
