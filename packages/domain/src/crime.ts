@@ -4,6 +4,21 @@ import { CRIME_CATEGORIES } from '@safer-places/schemas';
 /** LSOA code used for crimes that could not be placed in any known LSOA; they are stored and counted, never dropped. */
 export const UNPLACED_LSOA = 'UNPLACED';
 
+/**
+ * Crimes are stored in spatial partitions: one per district (local authority district, the LSOA's LAD code) and month,
+ * so a request reads only the districts its scope or drawn area touches (docs/table-design.md, "Crime partitions").
+ * Crimes placed in no LSOA have a partition of their own; an LSOA without a district code uses NO_DISTRICT_PARTITION.
+ */
+export type CrimePartition = string;
+export const UNPLACED_PARTITION = 'UNPLACED';
+export const NO_DISTRICT_PARTITION = 'NODISTRICT';
+
+/** The partition of a crime placed in `lsoaCode`, given the dataset's LSOAs (district codes) by code. */
+export function partitionOf(lsoaCode: string, districtOf: (lsoaCode: string) => string | null | undefined): CrimePartition {
+  if (lsoaCode === UNPLACED_LSOA) return UNPLACED_PARTITION;
+  return districtOf(lsoaCode) || NO_DISTRICT_PARTITION;
+}
+
 /** One police.uk street-level record (or a synthetic one shaped the same way). */
 export interface CrimeRecord {
   /** police.uk Crime ID, or a deterministic key for rows without one (ASB). */

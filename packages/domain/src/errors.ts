@@ -19,6 +19,21 @@ export class UnprocessableError extends DomainError {
     super('invalid_geometry', message);
   }
 }
+/**
+ * The request is well formed but would cost more than a documented limit (schemas' limits.ts): answered 413 with the
+ * limit's name, what was asked and the most allowed, before any of the work is done.
+ */
+export class LimitExceededError extends DomainError {
+  constructor(
+    /** The limit's name, e.g. MAX_CRIMES_PER_ANALYSIS. */
+    readonly limit: string,
+    readonly asked: number,
+    readonly max: number,
+    message: string,
+  ) {
+    super('limit_exceeded', message);
+  }
+}
 export class NotFoundError extends DomainError {
   constructor(
     message: string,

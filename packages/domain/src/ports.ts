@@ -1,5 +1,10 @@
 import type { AssetByKind, AssetKind, AuditEvent, DatasetSummary, Lsoa, Month } from '@safer-places/schemas';
-import type { CrimeBlock, MonthlyCounts } from './crime';
+import type { CrimeBlock, CrimePartition, MonthlyCounts } from './crime';
+
+export interface CrimeBlockFilter {
+  partitions: readonly CrimePartition[];
+  lsoaCodes?: readonly string[];
+}
 
 /** Organisation-owned map assets. Every call is scoped by orgId; no method can reach another organisation's items. */
 export interface AssetRepository {
@@ -54,12 +59,24 @@ export interface ReferenceRepository {
   putLsoas(datasetId: string, lsoas: Lsoa[]): Promise<void>;
   /** Removes LSOAs from a dataset (an import that narrows the study area); unknown codes are ignored. */
   deleteLsoas(datasetId: string, codes: string[]): Promise<void>;
-  /** Replaces every crime block of the month (a newer file for a month replaces that month). */
-  replaceCrimeMonth(datasetId: string, month: Month, blocks: CrimeBlock[]): Promise<void>;
-  /** Per-LSOA category counts for each month in [from, to] that has data. */
-  getMonthlyCounts(datasetId: string, from: Month, to: Month): Promise<MonthlyCounts[]>;
-  /** Crime blocks for the months, optionally only for some LSOAs. */
-  getCrimeBlocks(datasetId: string, months: Month[], lsoaCodes?: string[]): Promise<CrimeBlock[]>;
+  /**
+   * Replaces every crime block of the month (a newer file for a month replaces that month). Each block is stored in
+   * the partition `partitionOf(block.lsoaCode)` (crime.ts): the month's chunks and counts are keyed by month × partition.
+   */
+  replaceCrimeMonth(datasetId: string, month: Month, blocks: CrimeBlock[], partitionOf: (lsoaCode: string) => CrimePartition): Promise<void>;
+  /** Per-LSOA category counts for each month in [from, to] that has data: only the partitions named, or all of them. */
+  getMonthlyCounts(datasetId: string, from: Month, to: Month, partitions?: readonly CrimePartition[]): Promise<MonthlyCounts[]>;
+  /**
+   * Crime blocks for the months: only those of the partitions named (and, when given, only those LSOAs), or every
+   * block of the months. Reads only the partitions named (a month stored before partitions is read whole and filtered).
+   */
+  getCrimeBlocks(datasetId: string, months: Month[], where?: CrimeBlockFilter): Promise<CrimeBlock[]>;
+  /**
+   * How many crimes each stored partition of each month in [from, to] holds, from the months' version pointers (one
+   * small query): what a request would read is priced before it reads it. A month stored before partitions has no
+   * entry (its size is unknown until it is imported again).
+   */
+  crimePartitionSizes(datasetId: string, from: Month, to: Month): Promise<Map<Month, Map<CrimePartition, number>>>;
   /** Small JSON documents kept with a dataset: lookups the importer needs again, import reports. */
   putDocument(datasetId: string, name: string, document: unknown): Promise<void>;
   getDocument<T>(datasetId: string, name: string): Promise<T | null>;

@@ -20,3 +20,4 @@ export * from './numbers';
 export * from './text';
 export * from './users';
 export * from './csp';
+export * from './limits';

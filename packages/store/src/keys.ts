@@ -9,6 +9,11 @@ export const keys = {
   assetPrefix: (kind: AssetKind) => `ASSET#${kind}#`,
   orgPk: (orgId: string) => `ORG#${orgId}`,
   marker: (orgId: string, name: string) => ({ pk: `ORG#${orgId}`, sk: `MARKER#${name}` }),
+  /**
+   * The organisation's assets version: a counter bumped in the same transaction as every asset write, so a process
+   * can keep the organisation's asset lists and re-read them only when it moved (one GetItem instead of a query).
+   */
+  assetsVersion: (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'VERSION#assets' }),
   setting: (orgId: string, name: string) => ({ pk: `ORG#${orgId}`, sk: `SETTING#${name}` }),
   /** Audit events have a partition per organisation of their own, so IAM can deny changing or deleting them. */
   auditPk: (orgId: string) => `AUDIT#${orgId}`,
