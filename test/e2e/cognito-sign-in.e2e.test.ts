@@ -169,7 +169,8 @@ describe('Cognito managed login sign-in, in a real browser', () => {
 
     // Every private call carried that ID token; the org's own layers (cameras, from custom:orgId) and the shared ones loaded.
     const paths = apiRequests.map((r) => r.path);
-    for (const path of ['/api/me', '/api/datasets', '/api/layers/lsoas', '/api/layers/cameras', '/api/layers/areas']) expect(paths).toContain(path);
+    for (const path of ['/api/me', '/api/datasets', '/api/lsoas/stats', '/api/layers/cameras', '/api/layers/areas']) expect(paths).toContain(path);
+    expect(paths.some((p) => p.startsWith('/api/tiles/lsoas/'))).toBe(true); // the LSOAs come as vector tiles
     for (const r of apiRequests.filter((x) => x.path !== '/api/config')) expect(r.authorization, r.path).toBe(`Bearer ${issued.idToken}`);
     expect(apiRequests.find((r) => r.path === '/api/config')!.authorization).toBeUndefined();
     await waitForRendered(page, PRIMARY_LAYER.lsoas, 'some');

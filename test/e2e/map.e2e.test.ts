@@ -174,25 +174,32 @@ describe('Safer Places map in a real browser', () => {
     expect(legendText).toMatch(/10 – least deprived 10 %/);
     expect(legendText).not.toMatch(/over-counts/);
 
-    // Every rendered LSOA is painted with the colour of its own decile (ColorBrewer RdYlBu, decile 1 = #a50026).
+    // Every rendered LSOA is painted with the colour of its own decile (ColorBrewer RdYlBu, decile 1 = #a50026): the
+    // decile is the server's, its class is the LSOA's feature state on the tiles, the colour the paint's class colour.
     const IMD = ['#a50026', '#d73027', '#f46d43', '#fdae61', '#fee090', '#e0f3f8', '#abd9e9', '#74add1', '#4575b4', '#313695'];
-    const mismatches = await page.evaluate((ramp) => {
+    const dataset = await apiFromPage<{ datasets: { id: string }[] }>(page, '/api/datasets');
+    const statsBody = await apiFromPage<{ lsoas: { code: string; imdDecile: number | null }[] }>(page, `/api/lsoas/stats?dataset=${dataset.body.datasets[0]!.id}&scope=study-area`);
+    const deciles = Object.fromEntries(statsBody.body.lsoas.map((r) => [r.code, r.imdDecile]));
+    const mismatches = await page.evaluate(({ ramp, deciles }) => {
       const map = window.__saferPlacesMap!;
       const expr = map.getPaintProperty('lsoa-fill', 'fill-color') as unknown[];
-      const colourOf = new Map<string, string>();
-      for (let i = 2; i < expr.length - 1; i += 2) for (const code of expr[i] as string[]) colourOf.set(code, String(expr[i + 1]));
+      // ['match', ['coalesce', ['feature-state', 'class'], -1], 0, colour, 1, colour, …, no-data colour]
+      const colourOf = new Map<number, string>();
+      for (let i = 2; i < expr.length - 1; i += 2) colourOf.set(expr[i] as number, String(expr[i + 1]));
+      const noData = String(expr[expr.length - 1]);
       const bad: string[] = [];
       let checked = 0;
       for (const f of map.queryRenderedFeatures({ layers: ['lsoa-fill'] })) {
-        const d = f.properties.imdDecile as number | null;
         const code = String(f.properties.code);
-        const want = d ? ramp[d - 1] : String(expr[expr.length - 1]);
-        const got = colourOf.get(code) ?? String(expr[expr.length - 1]);
+        const d = deciles[code] ?? null;
+        const state = map.getFeatureState({ source: 'sp-lsoas', sourceLayer: 'lsoas', id: code }) as { class?: number; value?: number | null };
+        const want = d ? ramp[d - 1] : noData;
+        const got = colourOf.get(state.class ?? -1) ?? noData;
         checked++;
-        if (got !== want) bad.push(`${code}: decile ${d} painted ${got}`);
+        if (got !== want || (state.value ?? null) !== d) bad.push(`${code}: decile ${d} painted ${got} (state ${JSON.stringify(state)})`);
       }
       return { bad, checked };
-    }, IMD);
+    }, { ramp: IMD, deciles });
     expect(mismatches.checked).toBeGreaterThan(50);
     expect(mismatches.bad).toEqual([]);
 

@@ -78,13 +78,14 @@ describe.runIf(sharedDataAvailable)('the place picker on real data (Mansfield)',
 
   it('a Mansfield analyst picks Mansfield once: the shading covers its 68 LSOAs, classed within Mansfield', async () => {
     sent.length = 0;
-    const layer = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/layers/lsoas' && new URL(r.url()).searchParams.get('scope') === MANSFIELD, { timeout: 60_000 });
+    // The figures for the place are its LSOAs (the map draws exactly these from the LSOA tiles).
+    const figures = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/lsoas/stats' && new URL(r.url()).searchParams.get('scope') === MANSFIELD, { timeout: 60_000 });
     // By keyboard: the picker is a labelled control in the header.
     await page.getByLabel('Place', { exact: true }).focus();
     await page.getByLabel('Place', { exact: true }).selectOption(MANSFIELD);
-    const body = (await (await layer).json()) as { features: { properties: { districtCode: string } }[] };
-    expect(body.features).toHaveLength(MANSFIELD_LSOAS);
-    expect(new Set(body.features.map((f) => f.properties.districtCode))).toEqual(new Set(['E07000174']));
+    const body = (await (await figures).json()) as { lsoas: { code: string }[]; scope: { lsoaCount: number } };
+    expect(body.lsoas).toHaveLength(MANSFIELD_LSOAS);
+    expect(body.scope.lsoaCount).toBe(MANSFIELD_LSOAS);
 
     await page.getByTestId('legend-scope').filter({ hasText: /Mansfield: 68 LSOAs/ }).waitFor({ timeout: 60_000 });
     await waitForMapIdle(page);
@@ -104,7 +105,9 @@ describe.runIf(sharedDataAvailable)('the place picker on real data (Mansfield)',
     // Every request for the shading named Mansfield, and the page's URL keeps it.
     const stats = sentTo('/api/lsoas/stats');
     expect(stats.length).toBeGreaterThan(0);
-    for (const r of [...stats, ...sentTo('/api/layers/lsoas')]) expect(r.params.get('scope'), r.path).toBe(MANSFIELD);
+    for (const r of stats) expect(r.params.get('scope'), r.path).toBe(MANSFIELD);
+    // The LSOAs are drawn from the tiles, never from the capped GeoJSON layer.
+    expect(sentTo('/api/layers/lsoas')).toEqual([]);
     expect(new URL(page.url()).searchParams.get('scope')).toBe(MANSFIELD);
     expect(page.url()).toContain(`scope=${MANSFIELD}`);
 
@@ -210,9 +213,9 @@ describe.runIf(sharedDataAvailable)('the place picker on real data (Mansfield)',
     await page.reload();
     await waitForMapReady(page);
     await expect(page.getByLabel('Place', { exact: true }).inputValue()).resolves.toBe(MANSFIELD);
-    const layers = sentTo('/api/layers/lsoas');
-    expect(layers.length).toBeGreaterThan(0);
-    expect(layers.every((r) => r.params.get('scope') === MANSFIELD)).toBe(true);
+    const figures = sentTo('/api/lsoas/stats');
+    expect(figures.length).toBeGreaterThan(0);
+    expect(figures.every((r) => r.params.get('scope') === MANSFIELD)).toBe(true);
     await page.getByTestId('legend-scope').filter({ hasText: /Mansfield: 68 LSOAs/ }).waitFor({ timeout: 60_000 });
   });
 

@@ -65,4 +65,18 @@ describe('api client', () => {
     expect(err).toMatchObject({ status: 0, code: 'network_error' });
     expect(describeError(err)).toMatch(/could not be reached/);
   });
+
+  it("gives the map the LSOA tiles' absolute URL template and the current token for those tiles only", () => {
+    let token: string | null = 'tok-1';
+    const api = createApiClient({ getToken: () => token, baseUrl: 'https://sp.example.org/', fetch: fakeFetch(200, {}) });
+    const tiles = api.lsoaTiles('open data');
+    expect(tiles.url).toBe('https://sp.example.org/api/tiles/lsoas/{z}/{x}/{y}.mvt?dataset=open%20data');
+    expect(tiles.owns('https://sp.example.org/api/tiles/lsoas/9/251/165.mvt?dataset=open%20data')).toBe(true);
+    expect(tiles.owns('https://tiles.example.net/base/9/251/165.pbf')).toBe(false);
+    expect(tiles.headers()).toEqual({ authorization: 'Bearer tok-1' });
+    token = 'tok-2'; // a renewed token is used for the next tile at once
+    expect(tiles.headers()).toEqual({ authorization: 'Bearer tok-2' });
+    token = null;
+    expect(tiles.headers()).toEqual({});
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expression, latest, validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
-import type { FeatureCollection } from '@safer-places/schemas';
+import { LSOA_TILE_LAYER, LSOA_TILE_MAX_ZOOM, LSOA_TILE_MIN_ZOOM, type FeatureCollection } from '@safer-places/schemas';
 import {
   LAYER_IDS,
   LAYER_ORDER,
@@ -14,7 +14,10 @@ import {
   draftLayers,
   helpPointLayers,
   layerVisibilities,
+  lsoaFilters,
   lsoaLayers,
+  lsoaScopeFilter,
+  lsoaVectorSource,
   pspoLayers,
   saferStreetsLayers,
   selectionFilters,
@@ -46,47 +49,89 @@ const layer = (layers: LayerSpecification[], id: string) => {
 
 const choropleth = { classByCode: new Map([['E01000001', 0], ['E01000002', 4], ['E01000003', 4]]), colours: [...SEQUENTIAL_5] };
 
-describe('LSOA choropleth', () => {
-  it('has a fill, an outline and a selected outline on the LSOA source', () => {
-    const b = lsoaLayers({ visible: true, choropleth, selectedCode: null });
-    expect(b.sources).toEqual([{ id: 'sp-lsoas', source: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } } }]);
+const TILES = 'http://localhost:5173/api/tiles/lsoas/{z}/{x}/{y}.mvt?dataset=demo';
+
+/** Evaluates a paint value for one feature with a feature state, the way MapLibre would. */
+function evaluateWithState(value: unknown, spec: unknown, properties: Record<string, unknown>, state: Record<string, unknown>): unknown {
+  const parsed = expression.createExpression(value, spec as never);
+  if (parsed.result !== 'success') throw new Error(JSON.stringify(parsed.value));
+  return parsed.value.evaluate({ zoom: 12 }, { type: 'Polygon', properties } as never, state as never);
+}
+/** Evaluates a layer filter for one feature. */
+function passes(filter: unknown, properties: Record<string, unknown>): boolean {
+  const f = expression.createExpression(filter, latest.filter as never);
+  if (f.result !== 'success') throw new Error(JSON.stringify(f.value));
+  return f.value.evaluate({ zoom: 12 }, { type: 'Polygon', properties } as never) as boolean;
+}
+
+describe('LSOA choropleth from vector tiles', () => {
+  it('has a fill, an outline and a selected outline on the LSOA tiles, the code promoted to the feature id', () => {
+    const b = lsoaLayers({ visible: true, choropleth, selectedCode: null, tileUrl: TILES, scopeCodes: null });
+    expect(b.sources).toEqual([{ id: 'sp-lsoas', source: { type: 'vector', tiles: [TILES], minzoom: LSOA_TILE_MIN_ZOOM, maxzoom: LSOA_TILE_MAX_ZOOM, promoteId: 'code' } }]);
     expect(b.layers.map((l) => [l.id, l.type])).toEqual([['lsoa-fill', 'fill'], ['lsoa-outline', 'line'], ['lsoa-selected', 'line']]);
-    expect(b.layers.every((l) => 'source' in l && l.source === 'sp-lsoas')).toBe(true);
+    for (const l of b.layers) expect(l).toMatchObject({ source: 'sp-lsoas', 'source-layer': LSOA_TILE_LAYER });
   });
 
-  it('maps each LSOA code to its class colour and unknown codes to "no data"', () => {
-    const fill = layer(lsoaLayers({ visible: true, choropleth, selectedCode: null }).layers, 'lsoa-fill').paint!['fill-color'];
+  it('has no tiles until a dataset is known', () => {
+    expect(lsoaVectorSource(null)).toMatchObject({ type: 'vector', tiles: [] });
+  });
+
+  it('colours each LSOA by the class in its feature state; no state or no data in the no-data colour', () => {
+    const fill = layer(lsoaLayers({ visible: true, choropleth, selectedCode: null, tileUrl: TILES }).layers, 'lsoa-fill').paint!['fill-color'];
+    expect(JSON.stringify(fill)).toContain('feature-state');
     const spec = latest.paint_fill['fill-color'];
-    expect(hex(evaluate(fill, spec, { code: 'E01000001' }))).toBe('#ffffb2');
-    expect(hex(evaluate(fill, spec, { code: 'E01000002' }))).toBe('#bd0026');
-    expect(hex(evaluate(fill, spec, { code: 'E01000003' }))).toBe('#bd0026');
-    expect(hex(evaluate(fill, spec, { code: 'E09999999' }))).toBe(NO_DATA_COLOUR);
+    const code = { code: 'E01000001' };
+    expect(hex(evaluateWithState(fill, spec, code, { class: 0, value: 3, inScope: true }))).toBe('#ffffb2');
+    expect(hex(evaluateWithState(fill, spec, code, { class: 4, value: 90, inScope: true }))).toBe(SEQUENTIAL_5[4]!.toLowerCase());
+    expect(hex(evaluateWithState(fill, spec, code, { class: -1, value: null, inScope: true }))).toBe(NO_DATA_COLOUR.toLowerCase());
+    expect(hex(evaluateWithState(fill, spec, code, {}))).toBe(NO_DATA_COLOUR.toLowerCase());
   });
 
-  it('groups codes per class in a sorted match expression', () => {
-    expect(choroplethFillColor(choropleth)).toEqual([
-      'match', ['get', 'code'],
-      ['E01000001'], '#ffffb2',
-      ['E01000002', 'E01000003'], '#bd0026',
-      NO_DATA_COLOUR,
-    ]);
+  it('is one small expression however many LSOAs are classed (the classes live in the feature states)', () => {
+    const many = new Map(Array.from({ length: 33_755 }, (_, i) => [`E01${String(i).padStart(6, '0')}`, i % 5] as [string, number]));
+    expect(JSON.stringify(choroplethFillColor({ classByCode: many, colours: [...SEQUENTIAL_5] })).length).toBeLessThan(300);
   });
 
-  it('is a plain no-data colour when nothing is classified (a match needs a branch)', () => {
-    expect(choroplethFillColor({ classByCode: new Map(), colours: [...SEQUENTIAL_5] })).toBe(NO_DATA_COLOUR);
-    expect(choroplethFillColor({ classByCode: new Map([['a', 7]]), colours: ['#000000'], noDataColour: '#123456' })).toBe('#123456');
+  it('is one plain colour when nothing is classed (the shading turned plain)', () => {
+    expect(choroplethFillColor({ classByCode: new Map(), colours: [] })).toBe(NO_DATA_COLOUR);
+    expect(choroplethFillColor({ classByCode: new Map([['a', 0]]), colours: [], noDataColour: '#ffffff' })).toBe('#ffffff');
   });
 
-  it('highlights only the selected code', () => {
-    const sel = layer(lsoaLayers({ visible: true, choropleth, selectedCode: 'E01000002' }).layers, 'lsoa-selected');
-    expect(sel.filter).toEqual(['==', ['get', 'code'], 'E01000002']);
-    const none = layer(lsoaLayers({ visible: true, choropleth, selectedCode: null }).layers, 'lsoa-selected');
-    expect(none.filter).toEqual(['==', ['get', 'code'], '']);
+  it("draws and outlines only the scope's LSOAs: every one for the whole dataset, none before the scope is known", () => {
+    const scoped = lsoaLayers({ visible: true, choropleth, selectedCode: null, tileUrl: TILES, scopeCodes: ['E01000002', 'E01000001'] });
+    for (const id of ['lsoa-fill', 'lsoa-outline']) {
+      const f = layer(scoped.layers, id).filter;
+      expect(passes(f, { code: 'E01000001' })).toBe(true);
+      expect(passes(f, { code: 'E01000002' })).toBe(true);
+      expect(passes(f, { code: 'E01009999' })).toBe(false);
+    }
+    const all = lsoaLayers({ visible: true, choropleth, selectedCode: null, tileUrl: TILES, scopeCodes: null });
+    expect(layer(all.layers, 'lsoa-fill').filter).toBeUndefined();
+    const none = lsoaLayers({ visible: true, choropleth, selectedCode: null, tileUrl: TILES });
+    expect(passes(layer(none.layers, 'lsoa-fill').filter, { code: 'E01000001' })).toBe(false);
+    expect(lsoaScopeFilter([])).toEqual(['==', ['get', 'code'], '']);
   });
 
-  it('hides every LSOA layer when switched off', () => {
-    const b = lsoaLayers({ visible: false, choropleth, selectedCode: null });
-    expect(b.layers.map((l) => l.layout?.visibility)).toEqual(['none', 'none', 'none']);
+  it('highlights the selected LSOA only while it is in the scope', () => {
+    const f = lsoaFilters(['E01000001', 'E01000002'], 'E01000002');
+    expect(passes(f.get('lsoa-selected'), { code: 'E01000002' })).toBe(true);
+    expect(passes(f.get('lsoa-selected'), { code: 'E01000001' })).toBe(false);
+    expect(passes(lsoaFilters(['E01000001'], 'E01000002').get('lsoa-selected'), { code: 'E01000002' })).toBe(false);
+    expect(lsoaFilters(null, 'E01000002').get('lsoa-selected')).toEqual(['==', ['get', 'code'], 'E01000002']);
+    expect(lsoaFilters(null, null).get('lsoa-fill')).toBeNull();
+  });
+
+  it('keeps the scope filter a hash look-up for a national scope', () => {
+    const codes = Array.from({ length: 33_755 }, (_, i) => `E01${String(i).padStart(6, '0')}`);
+    const f = lsoaScopeFilter(codes) as unknown[];
+    expect(f[0]).toBe('match');
+    expect(passes(f, { code: 'E01033754' })).toBe(true);
+    expect(passes(f, { code: 'E01033755' })).toBe(false);
+  });
+
+  it('hides all three layers when the LSOA layer is off', () => {
+    const b = lsoaLayers({ visible: false, choropleth, selectedCode: null, tileUrl: TILES });
+    expect(b.layers.every((l) => l.layout?.visibility === 'none')).toBe(true);
   });
 });
 
@@ -161,7 +206,7 @@ describe('coverage circles, help points, PSPO zones and Safer Streets areas', ()
 });
 
 describe('the whole overlay', () => {
-  const state: OverlayState = { visible: ALL_ON, coverage: true, choropleth, selected: { layer: 'cameras', id: 'c1' }, draft: null };
+  const state: OverlayState = { visible: ALL_ON, coverage: true, choropleth, lsoaTileUrl: TILES, lsoaScope: ['E01000001'], selected: { layer: 'cameras', id: 'c1' }, draft: null };
 
   it('stacks layers areas → outlines → selections → point symbols', () => {
     const ids = buildOverlay(state).layers.map((l) => l.id);

@@ -186,6 +186,15 @@ describe('answers and their place', () => {
     expect(scopeFitBox({ key: 'csp:E22000300', seq: 3, bbox: null }, { ...layer, scope: { bbox: [1, 2, 3, 4] } }, 'csp:E22000300')).toEqual({ bbox: [1, 2, 3, 4], seq: 3 });
   });
 
+  it('fits the map to the box the LSOA statistics name for that place (no geometry needed)', () => {
+    const stats: { scope?: { key: string; bbox: [number, number, number, number] }; lsoas: [] } = { scope: { key: 'district:E07000175', bbox: [-1.1, 52.9, -0.7, 53.3] }, lsoas: [] };
+    const fit = { key: 'district:E07000175', seq: 4, bbox: null };
+    expect(scopeFitBox(fit, stats, stats.scope!.key)).toEqual({ bbox: [-1.1, 52.9, -0.7, 53.3], seq: 4 });
+    expect(scopeFitBox(fit, stats, 'district:E07000174')).toBeNull(); // the figures of the place before
+    const noSummary: typeof stats = { lsoas: [] };
+    expect(scopeFitBox(fit, noSummary, fit.key)).toBeNull(); // an answer without a scope summary has no box
+  });
+
   it('boxes the features of a layer', () => {
     const poly = (x: number, y: number) => ({ geometry: { type: 'Polygon', coordinates: [[[x, y], [x + 1, y], [x + 1, y + 1], [x, y]]] } });
     expect(featuresBBox([poly(0, 50), { geometry: { type: 'MultiPolygon', coordinates: [[[[2, 49], [3, 49], [3, 52], [2, 49]]]] } }])).toEqual([0, 49, 3, 52]);

@@ -21,6 +21,7 @@ import type {
   ScopeSummary,
   SignInResponse,
 } from '@safer-places/schemas';
+import { lsoaTileUrl } from '@safer-places/schemas';
 import { scopeApi } from '../features/scope/api';
 import { usersApi } from '../features/users/api';
 import { planningApi } from '../features/planner/api';
@@ -69,6 +70,17 @@ export class ApiError extends Error {
 export interface DownloadedFile {
   blob: Blob;
   disposition: string | null;
+}
+
+/**
+ * A vector tile source the map reads: its URL template ({z}/{x}/{y} filled by the map) and the headers every tile
+ * request carries (the bearer token, read when the tile is asked for, so a renewed token is used at once).
+ */
+export interface TileSource {
+  url: string;
+  /** Whether a URL the map asks for is one of this source's tiles (only those get the headers). */
+  owns(url: string): boolean;
+  headers(): Record<string, string>;
 }
 
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
@@ -186,6 +198,23 @@ export function createApiClient(opts: ApiClientOptions) {
     datasets: () => request<DatasetsResponse>('GET', '/api/datasets'),
     layer: (layer: LayerRouteName, q: { dataset?: string; scope?: string; bbox?: string; limit?: number } = {}, signal?: AbortSignal) =>
       request<LayerCollection>('GET', `/api/layers/${layer}${buildQuery(q)}`, signal ? { signal } : {}),
+    /**
+     * The LSOA layer of a dataset as vector tiles (every LSOA, no feature cap): absolute URLs, since the map fetches
+     * tiles from a worker, and the bearer token on each request. An empty tile answers 204, an unchanged one 304.
+     */
+    lsoaTiles: (datasetId: string): TileSource => {
+      const origin = /^https?:\/\//.test(base) ? base.replace(/\/$/, '') : `${globalThis.location?.origin ?? ''}${base.replace(/\/$/, '')}`;
+      const url = lsoaTileUrl(origin, datasetId);
+      const prefix = `${origin}/api/tiles/`;
+      return {
+        url,
+        owns: (u) => u.startsWith(prefix),
+        headers: (): Record<string, string> => {
+          const token = opts.getToken();
+          return token ? { authorization: `Bearer ${token}` } : {};
+        },
+      };
+    },
     /** What each camera of the cameras layer covers, to draw (same query as the cameras layer; decommissioned ones left out). */
     cameraCoverage: (q: { dataset?: string; bbox?: string; limit?: number } = {}, signal?: AbortSignal) =>
       request<CameraCoverageLayer>('GET', `/api/layers/cameras/coverage${buildQuery(q)}`, signal ? { signal } : {}),

@@ -46,6 +46,8 @@ export function MapPane({ ws, narrow, usersMode }: { ws: WorkspaceState; narrow:
           initialBounds={ws.scopeFit?.bbox ?? ws.dataset.bbox}
           fitTo={ws.scopeFit}
           data={map.layers}
+          lsoaTiles={map.lsoaTiles}
+          lsoaView={choropleth.lsoaView}
           coverage={coverage}
           visible={prefs.visible}
           showCoverage={prefs.showCoverage}

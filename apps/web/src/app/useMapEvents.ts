@@ -41,7 +41,7 @@ export function useMapEvents(ws: WorkspaceState): MapEvents {
       areas.setDraft((d) => (d && !areaEditRef.current ? { ...d, geometry: result.geometry } : d));
     },
     onDrawProblem: (message) => areas.setProblem(message),
-    onSelect: (layer, id) => {
+    onSelect: (layer, id, properties) => {
       // With hot spots shown, the plain LSOAs under the cells are not what a click is after.
       if (ws.tool === 'hotspots' && layer === 'lsoas') {
         hotspots.setCell(null);
@@ -55,6 +55,7 @@ export function useMapEvents(ws: WorkspaceState): MapEvents {
         else ws.announce('Close the bid panel to look at other items on the map.');
         return;
       }
+      if (layer === 'lsoas') ws.map.rememberLsoa(properties);
       ws.setSelection({ layer, id });
     },
     onClearSelection: () => ws.setSelection(null),

@@ -70,14 +70,14 @@ export function useWorkspace({ api, me, config, prefs }: WorkspaceProps) {
   // The place every analysis runs on (the header's picker; kept in the URL). Ready once `scope.key` is set.
   const scope = useScope({ api, datasetId, enabled: true });
   const scopeKey = scope.status === 'loading' ? null : scope.key;
-  const map = useMapLayers({ api, datasetId: datasets ? datasetId : null, scopeKey, scopeLabel: scope.label });
+  const map = useMapLayers({ api, datasetId: datasets ? datasetId : null, scopeKey, scopeLabel: scope.label, lsoaGeometry: tool === 'bid' });
   const stats = useCrimeStats({ api, dataset, scopeKey, category: prefs.category, periodChoice: prefs.periodChoice, custom: prefs.custom });
   const areas = useAreas({ api, onLoadError: map.setError });
   const hotspots = useHotspots({ api, open: tool === 'hotspots', dataset, datasetId, scopeKey });
   const bid = useBidWorkspace({ open: tool === 'bid', lsoas: map.layers.lsoas });
   const planner = usePlanner(dataset, map.layers.cameras, map.layers['help-points'], scopeKey);
   // The map shows the whole place at landing and whenever another place is chosen (a map view is already in view).
-  const scopeFit = useMemo(() => scopeFitBox(scope.fit, map.layers.lsoas, map.lsoasScope), [scope.fit, map.layers.lsoas, map.lsoasScope]);
+  const scopeFit = useMemo(() => scopeFitBox(scope.fit, stats.stats, stats.stats?.scope?.key ?? null), [scope.fit, stats.stats]);
 
   const loadError = map.error ?? (datasetsRemote.remote.state === 'error' ? datasetsRemote.remote.message : null);
   const dataReady = map.allLoaded && areas.loaded && stats.settled;
@@ -86,9 +86,9 @@ export function useWorkspace({ api, me, config, prefs }: WorkspaceProps) {
 
   const selectedFeature = useMemo(() => {
     if (!selection) return null;
-    const fc = selection.layer === 'areas' ? areas.layer : map.layers[selection.layer];
+    const fc = selection.layer === 'areas' ? areas.layer : selection.layer === 'lsoas' ? map.pickedLsoas : map.layers[selection.layer];
     return fc?.features.find((f) => String(f.properties[ID_FIELD[selection.layer]]) === selection.id) ?? null;
-  }, [selection, map.layers, areas.layer]);
+  }, [selection, map.layers, map.pickedLsoas, areas.layer]);
 
   const closeBid = () => {
     setTool((t) => (t === 'bid' ? null : t));

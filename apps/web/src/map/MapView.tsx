@@ -71,6 +71,11 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
           ? { bounds: [[b[0], b[1]], [b[2], b[3]]] as [[number, number], [number, number]], fitBoundsOptions: { padding: fitPadding(containerRef.current.clientWidth) } }
           : { center: [-1.15, 53.1] as [number, number], zoom: 9 }),
         maxZoom: 18,
+        // The API's LSOA tiles need the bearer token; every other request (base map, sprites) goes as it is.
+        transformRequest: (url, resourceType) => {
+          const tiles = propsRef.current.lsoaTiles;
+          return tiles && resourceType === 'Tile' && tiles.owns(url) ? { url, headers: tiles.headers() } : { url };
+        },
         attributionControl: { compact: false },
         dragRotate: false,
         pitchWithRotate: false,
@@ -110,10 +115,11 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
           visible: p.visible,
           coverage: p.showCoverage,
           choropleth: p.choropleth,
+          lsoaTileUrl: p.lsoaTiles?.url ?? null,
+          lsoaScope: p.lsoaView ? p.lsoaView.scopeCodes : [],
           selected: p.selected,
           draft: p.draft,
           data: {
-            ...(p.data.lsoas && { lsoas: p.data.lsoas }),
             ...(p.data.cameras && { cameras: p.data.cameras }),
             ...(p.data['help-points'] && { 'help-points': p.data['help-points'] }),
             ...(p.data['pspo-zones'] && { 'pspo-zones': p.data['pspo-zones'] }),

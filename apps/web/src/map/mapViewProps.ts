@@ -1,7 +1,8 @@
 import type { BBox, FeatureCollection, LayerName, Position } from '@safer-places/schemas';
 import type { DrawingCallbacks, DrawingState } from './areaDrawing';
 import type { BaseStyle } from './style';
-import type { BidLayerOptions, ChoroplethPaint, HotspotMode, SelectableLayer } from './layers';
+import type { BidLayerOptions, ChoroplethPaint, HotspotMode, LsoaView, SelectableLayer } from './layers';
+import type { MapTileSource } from './types';
 
 /* What the map component takes and offers: its props, its imperative handle and the selection it reports. */
 
@@ -33,7 +34,12 @@ export interface MapViewProps extends DrawingCallbacks {
   initialBounds: BBox | null;
   /** Show this whole box once per `seq` (the session's place: at landing and whenever another place is chosen). */
   fitTo?: { bbox: BBox; seq: number } | null;
+  /** The organisation's layers as GeoJSON (the LSOA layer is drawn from `lsoaTiles`; a `lsoas` entry here is not drawn). */
   data: Partial<Record<LayerName, FeatureCollection | null | undefined>>;
+  /** The dataset's LSOA vector tiles (URL and the headers each tile request carries); null until a dataset is known. */
+  lsoaTiles?: MapTileSource | null;
+  /** The scope's LSOAs and the feature state of each (value, class, in scope): what the LSOA tiles are drawn with. */
+  lsoaView?: LsoaView | null;
   coverage: FeatureCollection | null;
   visible: Record<LayerName, boolean>;
   showCoverage: boolean;

@@ -35,3 +35,13 @@ export interface IconImage {
   data: Uint8Array;
   pixelRatio: number;
 }
+
+/**
+ * A vector tile source the map reads with its own request headers (the API's tiles need the bearer token): the URL
+ * template, which URLs are its tiles, and the headers to send with them (read per request).
+ */
+export interface MapTileSource {
+  url: string;
+  owns(url: string): boolean;
+  headers(): Record<string, string>;
+}

@@ -1,23 +1,29 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type * as maplibregl from 'maplibre-gl';
 import type { FeatureCollection } from '@safer-places/schemas';
 import {
+  EMPTY_LSOA_VIEW,
   LAYER_IDS,
+  LSOA_SOURCE_LAYER,
   SOURCE_IDS,
   choroplethFillColor,
   draftCollection,
   drawnAreaFilters,
   drawnAreaVisibilities,
   emptyCollection,
+  featureStateChanges,
   hotspotCellColour,
   layerVisibilities,
+  lsoaFilters,
   selectedCellFilter,
   selectedSpotFilter,
   selectionFilters,
+  type LsoaFeatureState,
 } from './layers';
 import type { MapViewProps } from './mapViewProps';
 
 type GeoJSONSourceLike = { setData(data: unknown): unknown };
+type VectorSourceLike = { setTiles?(tiles: string[]): unknown; tiles?: string[] };
 
 function setSourceData(map: maplibregl.Map, sourceId: string, data: FeatureCollection | null | undefined) {
   const source = map.getSource(sourceId) as unknown as GeoJSONSourceLike | undefined;
@@ -26,16 +32,33 @@ function setSourceData(map: maplibregl.Map, sourceId: string, data: FeatureColle
 
 /**
  * Keeps the map in step with the props once its style is ready: each source's data (replaced only when its own
- * collection changes), the choropleth paint, the hot spot colours and selection, layer visibility, the selection
+ * collection changes), the LSOA tiles' URL, the LSOA feature states (only the ones that changed) and scope filter,
+ * the choropleth paint, the hot spot colours and selection, layer visibility, the selection
  * highlight, the cursor, and the readiness flag the browser tests wait for.
  */
 export function useMapSync(mapRef: { current: maplibregl.Map | null }, styleReady: boolean, props: MapViewProps): void {
   // Data: each source is replaced only when its own collection changes.
-  const { lsoas, cameras } = props.data;
+  const { cameras } = props.data;
   const helpPoints = props.data['help-points'];
   const pspo = props.data['pspo-zones'];
   const saferStreets = props.data['safer-streets-areas'];
-  useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.lsoas, lsoas); }, [styleReady, lsoas]);
+  // The LSOA layer: tiles of the dataset, states joined from the figures, the scope as a filter.
+  const tileUrl = props.lsoaTiles?.url ?? null;
+  useEffect(() => {
+    const source = styleReady ? (mapRef.current?.getSource(SOURCE_IDS.lsoas) as unknown as VectorSourceLike | undefined) : undefined;
+    if (source?.setTiles && (source.tiles?.[0] ?? null) !== tileUrl) source.setTiles(tileUrl ? [tileUrl] : []);
+  }, [styleReady, tileUrl]);
+  const lsoaView = props.lsoaView ?? EMPTY_LSOA_VIEW;
+  const appliedStates = useRef<ReadonlyMap<string, LsoaFeatureState>>(new Map());
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!styleReady || !map || !map.getSource(SOURCE_IDS.lsoas)) return;
+    const { set, remove } = featureStateChanges(appliedStates.current, lsoaView.states);
+    const target = (id: string) => ({ source: SOURCE_IDS.lsoas, sourceLayer: LSOA_SOURCE_LAYER, id });
+    for (const code of remove) map.removeFeatureState(target(code));
+    for (const [code, state] of set) map.setFeatureState(target(code), { ...state });
+    appliedStates.current = lsoaView.states;
+  }, [styleReady, lsoaView.states]);
   useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS.cameras, cameras); }, [styleReady, cameras]);
   useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS['help-points'], helpPoints); }, [styleReady, helpPoints]);
   useEffect(() => { if (styleReady && mapRef.current) setSourceData(mapRef.current, SOURCE_IDS['pspo-zones'], pspo); }, [styleReady, pspo]);
@@ -91,10 +114,22 @@ export function useMapSync(mapRef: { current: maplibregl.Map | null }, styleRead
   useEffect(() => {
     const map = mapRef.current;
     if (!styleReady || !map) return;
-    for (const [id, filter] of selectionFilters(props.selected)) map.setFilter(id, filter);
+    for (const [id, filter] of selectionFilters(props.selected)) if (id !== LAYER_IDS.lsoaSelected) map.setFilter(id, filter);
     const areaId = props.selected?.layer === 'areas' ? props.selected.id : null;
     for (const [id, filter] of drawnAreaFilters(areaId, props.hiddenAreaId)) if (map.getLayer(id)) map.setFilter(id, filter);
   }, [styleReady, selectedKey, props.hiddenAreaId]);
+
+  // The LSOA layers' filters: the scope's LSOAs, and the selected one within them. Set only when they change (a new
+  // filter re-lays out every loaded tile).
+  const lsoaSelected = props.selected?.layer === 'lsoas' ? props.selected.id : null;
+  const scopeCodes = lsoaView.scopeCodes;
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!styleReady || !map) return;
+    for (const [id, filter] of lsoaFilters(scopeCodes, lsoaSelected)) {
+      if (map.getLayer(id) && JSON.stringify(map.getFilter(id) ?? null) !== JSON.stringify(filter)) map.setFilter(id, filter);
+    }
+  }, [styleReady, scopeCodes, lsoaSelected]);
 
   // Readiness for tests: all data applied and the map idle with every source loaded.
   useEffect(() => {
@@ -113,7 +148,7 @@ export function useMapSync(mapRef: { current: maplibregl.Map | null }, styleRead
     return () => {
       cancelled = true;
     };
-  }, [styleReady, props.dataReady, lsoas, cameras, helpPoints, pspo, saferStreets, props.areas, props.coverage, props.choropleth, hs?.cells, hs?.spots, hs?.mode, planningFeatures]);
+  }, [styleReady, props.dataReady, tileUrl, lsoaView, cameras, helpPoints, pspo, saferStreets, props.areas, props.coverage, props.choropleth, hs?.cells, hs?.spots, hs?.mode, planningFeatures]);
 
   useEffect(() => {
     const map = mapRef.current;

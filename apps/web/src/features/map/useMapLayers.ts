@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { LAYER_NAMES, type BBox, type LayerName } from '@safer-places/schemas';
-import { describeError, type ApiClient, type LayerCollection } from '../../api/client';
+import type { Feature, FeatureCollection } from '@safer-places/schemas';
+import { describeError, type ApiClient, type LayerCollection, type TileSource } from '../../api/client';
 import type { CameraLayerQuery } from './useCoverage';
 
 export type Layers = Partial<Record<LayerName, LayerCollection>>;
@@ -43,15 +44,32 @@ export interface MapLayersInput {
   /** The place the LSOA layer is for; null while it is being resolved. */
   scopeKey: string | null;
   scopeLabel: string;
+  /**
+   * Whether the scope's whole LSOA polygons are needed as GeoJSON (a bid's chosen LSOAs and lasso): only then is the
+   * LSOA layer read from `/api/layers/lsoas`. The map never needs it: it draws the LSOAs from `lsoaTiles`.
+   */
+  lsoaGeometry?: boolean;
 }
 
 /**
- * The map's layer data. The LSOA layer holds the scope's LSOAs only (read again whenever the place changes); the
- * organisation's layers (cameras, help points, PSPO zones, Safer Streets areas) are not scoped. Layers the server cut
+ * An LSOA picked on the map, as a feature the side panel reads: the tile's properties, and an empty polygon (the panel
+ * needs no shape, and a tile holds only the clipped part of one).
+ */
+export function pickedLsoaFeature(properties: Record<string, unknown>): Feature | null {
+  const code = properties.code;
+  if (typeof code !== 'string' || code === '') return null;
+  return { type: 'Feature', properties: { ...properties }, geometry: { type: 'Polygon', coordinates: [] } };
+}
+
+/**
+ * The map's layer data. The LSOA layer is drawn from the dataset's vector tiles (`lsoaTiles`); its GeoJSON (the scope's
+ * LSOAs, read again whenever the place changes) is read only while `lsoaGeometry` asks for it. LSOAs clicked on the map
+ * are kept as `pickedLsoas` (their tile properties) for the side panel. The organisation's layers (cameras, help
+ * points, PSPO zones, Safer Streets areas) are not scoped. Layers the server cut
  * short are read again for the area in view. `cameraQuery` is the query the cameras layer on the map was read with (set
  * together with the layer), so what is drawn for the cameras (their coverage) is asked for the same cameras.
  */
-export function useMapLayers({ api, datasetId, scopeKey, scopeLabel }: MapLayersInput) {
+export function useMapLayers({ api, datasetId, scopeKey, scopeLabel, lsoaGeometry = false }: MapLayersInput) {
   const [layers, setLayers] = useState<Layers>({});
   const [error, setError] = useState<string | null>(null);
   // The scope the LSOA layer on the map was loaded for (the map fits the place once its LSOAs are in).
@@ -89,7 +107,7 @@ export function useMapLayers({ api, datasetId, scopeKey, scopeLabel }: MapLayers
   }, [datasetId, loadLayer]);
 
   useEffect(() => {
-    if (!datasetId || !scopeKey) return;
+    if (!datasetId || !scopeKey || !lsoaGeometry) return;
     let cancelled = false;
     loadLayer('lsoas').catch((err) => {
       if (!cancelled) setError(`The LSOAs of ${scopeLabel || 'the place'} could not be loaded: ${describeError(err)}`);
@@ -97,7 +115,16 @@ export function useMapLayers({ api, datasetId, scopeKey, scopeLabel }: MapLayers
     return () => {
       cancelled = true;
     };
-  }, [datasetId, scopeKey, loadLayer]);
+  }, [datasetId, scopeKey, lsoaGeometry, loadLayer]);
+
+  const lsoaTiles: TileSource | null = useMemo(() => (datasetId ? api.lsoaTiles(datasetId) : null), [api, datasetId]);
+  const [pickedLsoas, setPickedLsoas] = useState<FeatureCollection>({ type: 'FeatureCollection', features: [] });
+  /** Keeps an LSOA clicked on the map (its tile properties) so the side panel can show it; the last 50 are kept. */
+  const rememberLsoa = useCallback((properties: Record<string, unknown>) => {
+    const f = pickedLsoaFeature(properties);
+    if (!f) return;
+    setPickedLsoas((prev) => ({ type: 'FeatureCollection', features: [...prev.features.filter((x) => x.properties.code !== f.properties.code).slice(-49), f] }));
+  }, []);
 
   const truncated = LAYER_NAMES.filter((l) => layers[l]?.truncated);
   const truncatedRef = useRef<LayerName[]>([]);
@@ -127,7 +154,11 @@ export function useMapLayers({ api, datasetId, scopeKey, scopeLabel }: MapLayers
     loadLayer,
     lsoasScope,
     cameraQuery,
-    allLoaded: LAYER_NAMES.every((l) => layers[l] !== undefined),
+    /** Every GeoJSON layer the map draws has arrived (the LSOAs come as tiles: the map's own readiness covers them). */
+    allLoaded: LAYER_NAMES.every((l) => l === 'lsoas' || layers[l] !== undefined),
+    lsoaTiles,
+    pickedLsoas,
+    rememberLsoa,
     truncated,
     counts,
     onViewChange,

@@ -250,17 +250,18 @@ export function scopeSentence(summary: Pick<ScopeSummary, 'label' | 'lsoaCount' 
 
 /**
  * Where the map goes for a request to show the whole place: the box the request knows (the home area's), else the box
- * of the LSOA layer once it has been loaded for that place (its `scope.bbox`, or its features' box); null until then.
+ * of an answer for that place once it is in (`layerKey` says which place it is for): the scope summary of the LSOA
+ * statistics (`scope.bbox`), or of a layer (its `scope.bbox`, or its features' box); null until then.
  */
 export function scopeFitBox(
   fit: { key: string; seq: number; bbox: BBox | null } | null,
-  layer: { scope?: { bbox: BBox } | undefined; features: readonly { geometry: { type: string; coordinates: unknown } }[] } | null | undefined,
+  answer: { scope?: { bbox: BBox } | undefined; features?: readonly { geometry: { type: string; coordinates: unknown } }[] } | null | undefined,
   layerKey: string | null,
 ): { bbox: BBox; seq: number } | null {
   if (!fit) return null;
   if (fit.bbox) return { bbox: fit.bbox, seq: fit.seq };
-  if (!layer || layerKey !== fit.key) return null;
-  const bbox = layer.scope?.bbox ?? featuresBBox(layer.features);
+  if (!answer || layerKey !== fit.key) return null;
+  const bbox = answer.scope?.bbox ?? (answer.features ? featuresBBox(answer.features) : null);
   return bbox ? { bbox, seq: fit.seq } : null;
 }
 

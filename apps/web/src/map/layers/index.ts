@@ -33,8 +33,12 @@ export interface OverlayState {
   /** The coverage-circle option; circles show only while cameras are shown too. */
   coverage: boolean;
   choropleth: ChoroplethPaint;
+  /** The LSOA layer's tile URL template (null: no tiles yet) and the scope's codes (null: all; undefined: none yet). */
+  lsoaTileUrl?: string | null;
+  lsoaScope?: readonly string[] | null;
   selected: { layer: SelectableLayer; id: string } | null;
   draft: Position | null;
+  /** GeoJSON of the organisation's layers and the coverage (the LSOA layer comes from tiles: a `lsoas` entry is unused). */
   data?: Partial<Record<LayerName | 'coverage', FeatureCollection>>;
   /** The organisation's drawn areas; their layers are added only when this is given. */
   areas?: { visible: boolean; data?: FeatureCollection; hiddenId?: string | null };
@@ -54,7 +58,13 @@ function selectedIdFor(state: OverlayState, layer: SelectableLayer): string | nu
 export function buildOverlay(state: OverlayState): LayerBundle {
   const d = state.data ?? {};
   const bundles: LayerBundle[] = [
-    lsoaLayers({ visible: state.visible.lsoas, choropleth: state.choropleth, selectedCode: selectedIdFor(state, 'lsoas'), data: d.lsoas }),
+    lsoaLayers({
+      visible: state.visible.lsoas,
+      choropleth: state.choropleth,
+      selectedCode: selectedIdFor(state, 'lsoas'),
+      tileUrl: state.lsoaTileUrl ?? null,
+      ...(state.lsoaScope !== undefined && { scopeCodes: state.lsoaScope }),
+    }),
     saferStreetsLayers({ visible: state.visible['safer-streets-areas'], selectedId: selectedIdFor(state, 'safer-streets-areas'), data: d['safer-streets-areas'] }),
     pspoLayers({ visible: state.visible['pspo-zones'], selectedId: selectedIdFor(state, 'pspo-zones'), data: d['pspo-zones'] }),
     coverageLayers({ visible: state.coverage && state.visible.cameras, data: d.coverage }),
@@ -87,7 +97,10 @@ export function layerVisibilities(visible: Record<LayerName, boolean>, coverage:
   return out;
 }
 
-/** The filter of each "selected" highlight layer for the current selection. */
+/**
+ * The filter of each "selected" highlight layer for the current selection (the LSOA highlight without the scope: see
+ * `lsoaFilters` for the one the map applies).
+ */
 export function selectionFilters(selected: OverlayState['selected']): Map<LayerId, FilterSpecification> {
   const id = (layer: SelectableLayer) => (selected && selected.layer === layer ? selected.id : null);
   return new Map<LayerId, FilterSpecification>([
