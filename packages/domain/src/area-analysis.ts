@@ -1,7 +1,9 @@
 import type { AreaGeometry, AreaStats, CategorySelection, DatasetSummary, Lsoa, Month, Principal } from '@safer-places/schemas';
 import { CATEGORY_INDEX, CRIME_CATEGORIES, addMonths, categoriesOf, monthRange, percentOf, roundHalfAway, selectionLabel, shareOf } from '@safer-places/schemas';
-import { areaSquareMetres, areasIntersect, coveredAmong, createPolygonLocator, distanceToArea, overlapShares, pointsInPolygon } from '@safer-places/geo';
+import { areaSquareMetres, areasIntersect, bboxIntersects, coveredAmong, createPolygonLocator, distanceToArea, geometryBBox, overlapShares, pointsInPolygon } from '@safer-places/geo';
 import type { AssetService } from './assets';
+import { checkAreaSize } from './cost';
+import { UNPLACED_PARTITION } from './crime';
 import { ValidationError } from './errors';
 import type { CrimePoints, CrimePointsCache } from './crime-points';
 import type { CrimeSelectionRequest } from './crime-selection';
@@ -42,9 +44,16 @@ export class AreaAnalysisService {
     const wanted = new Uint8Array(CRIME_CATEGORIES.length);
     for (const c of categories) for (const slug of categoriesOf(c)) wanted[CATEGORY_INDEX[slug]] = 1;
 
-    const [points, lsoas, cameras, helpPoints, pspoZones] = await Promise.all([
-      this.points.get(dataset),
-      this.reference.lsoas(dataset),
+    // Priced before any work: the area's size, then the crimes of the districts its box meets over the dataset's months.
+    checkAreaSize(geometry, 'the area');
+    const box = geometryBBox(geometry);
+    const [allLsoas, index] = await Promise.all([this.reference.lsoas(dataset), this.reference.partitionIndex(dataset)]);
+    const lsoas = allLsoas.filter((l) => bboxIntersects(l.bbox, box));
+    // Crimes outside the study area (UNPLACED) that lie inside the area count too, as they always have.
+    const partitions = [...new Set(lsoas.map((l) => index.partitionOf(l.code))), UNPLACED_PARTITION];
+    const months = dataset.firstMonth ? monthRange(dataset.firstMonth, dataset.lastMonth) : [];
+    const [points, cameras, helpPoints, pspoZones] = await Promise.all([
+      this.points.points(dataset, { months, partitions, what: 'the area' }),
       this.assets.list(principal, 'cameras'),
       this.assets.list(principal, 'help-points'),
       this.assets.list(principal, 'pspo-zones'),

@@ -48,8 +48,10 @@ export const MAX_TOP_CATEGORIES = 3;
 
 /**
  * The shared first step of every crime analysis (hot spots, patrol plans, camera coverage): which dataset, which
- * months and which crimes, with the points projected to metres once per loaded dataset and the study-area grid over
- * the dataset's LSOAs cached per cell size. One instance is shared by the services so they share the caches.
+ * months and which crimes. Only the scope's partitions over the period are read (priced first: LimitExceededError
+ * over a limit), from the crime-points cache, which keeps the assembled points of a scope and period with their BNG
+ * projection; the KD-tree and the study-area grid are cached too. One instance is shared by the services so they share
+ * the caches.
  */
 export class CrimeSelection {
   private readonly bng = new WeakMap<CrimePoints, ProjectedPoints>();
@@ -72,7 +74,8 @@ export class CrimeSelection {
     const categories = request.categories.length > 0 ? request.categories : (['all-crime'] as CategorySelection[]);
     const wanted = categoryMask(categories);
     const scope = await this.scopes.resolve(request.principal, dataset, request.scope);
-    const points = await this.points.get(dataset);
+    // Only the scope's partitions over the period are read, priced first (a LimitExceededError over a limit).
+    const points = await this.points.points(dataset, { months: monthRange(from, to), partitions: scope.partitions, what: placeName(scope) });
     const inScope = this.scopes.pointMask(points, scope);
     const projected = this.projected(points);
     const inPeriod = Uint8Array.from(points.months, (m) => (m >= from && m <= to ? 1 : 0));
@@ -105,23 +108,29 @@ export class CrimeSelection {
     };
   }
 
-  /** BNG metres for every point, computed once per loaded dataset. */
+  /**
+   * BNG metres for every point, once per loaded set of points (the cache projects each unit as it reads it, so this is
+   * usually a copy-free view; the KD-tree's interleaved lon/lat is reused).
+   */
   projected(points: CrimePoints): ProjectedPoints {
     let hit = this.bng.get(points);
     if (!hit) {
-      const lonLat = new Float64Array(points.count * 2);
-      for (let i = 0; i < points.count; i++) {
-        lonLat[2 * i] = points.lon[i]!;
-        lonLat[2 * i + 1] = points.lat[i]!;
+      let lonLat = points.index.xy;
+      if (lonLat.length !== points.count * 2) {
+        lonLat = new Float64Array(points.count * 2);
+        for (let i = 0; i < points.count; i++) {
+          lonLat[2 * i] = points.lon[i]!;
+          lonLat[2 * i + 1] = points.lat[i]!;
+        }
       }
       const locations = Array.from(points.location, (l) => points.locations[l]!);
-      hit = { xy: toBng(lonLat), lonLat, locations };
+      hit = { xy: points.bng && points.bng.length === points.count * 2 ? points.bng : toBng(lonLat), lonLat, locations };
       this.bng.set(points, hit);
     }
     return hit;
   }
 
-  /** A KD-tree over the BNG points, built once per loaded dataset (camera coverage, crimes near a spot). */
+  /** A KD-tree over the BNG points, built once per set of points (camera coverage, crimes near a spot). */
   tree(points: CrimePoints): ReturnType<typeof pointTree> {
     let hit = this.trees.get(points);
     if (!hit) {
@@ -156,6 +165,20 @@ export class CrimeSelection {
       this.grids.set(key, hit);
     }
     return hit;
+  }
+}
+
+/** How a limit message names a scope's place: "the study area", "Mansfield", "the drawn area …". */
+export function placeName(scope: ResolvedScope): string {
+  switch (scope.scope.kind) {
+    case 'study-area':
+      return 'the study area';
+    case 'view':
+      return 'the map view';
+    case 'area':
+      return scope.summary.label.replace(/^Drawn area: (.*)$/, 'the drawn area "$1"');
+    default:
+      return scope.summary.label;
   }
 }
 

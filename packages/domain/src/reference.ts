@@ -2,8 +2,36 @@ import type { DatasetSummary, Lsoa, LsoaStats, LsoaStatsQuery, Month, ScopeSumma
 import { CATEGORY_INDEX, CRIME_GROUPS, addMonths, categoriesOf, monthRange, selectionLabel } from '@safer-places/schemas';
 import { NotFoundError, ValidationError } from './errors';
 import type { ReferenceRepository } from './ports';
-import type { MonthlyCounts } from './crime';
+import { ByteLru, MB, stringBytes } from './byte-lru';
+import { NO_DISTRICT_PARTITION, UNPLACED_LSOA, UNPLACED_PARTITION, partitionOf, type CrimePartition, type MonthlyCounts } from './crime';
 import { strategicTable } from './strategic';
+
+/** Which partition each LSOA of a dataset version is stored in, and the LSOAs of each partition. */
+export interface PartitionIndex {
+  version: string;
+  /** The partition of a crime placed in an LSOA (UNPLACED_PARTITION for UNPLACED_LSOA). */
+  partitionOf(lsoaCode: string): CrimePartition;
+  /** The LSOA codes stored in a partition (UNPLACED_LSOA for UNPLACED_PARTITION). */
+  lsoasOf(partition: CrimePartition): readonly string[];
+  /** Every partition of the dataset's LSOAs, sorted (UNPLACED_PARTITION not included). */
+  partitions: CrimePartition[];
+}
+
+export interface ReferenceServiceOptions {
+  /** The most bytes of monthly counts kept (default 64 MB). */
+  countsCacheBytes?: number;
+}
+
+/** Monthly counts of one month × partition; null for a month without data. */
+type CountsUnit = Map<string, number[]> | null;
+
+/** A counts row in memory: the code, an array of 14 numbers and the map entry (an estimate). */
+const countsBytes = (unit: CountsUnit) => {
+  if (!unit) return 64;
+  let bytes = 64;
+  for (const [code, row] of unit) bytes += stringBytes(code) + 16 + 8 * row.length + 48;
+  return bytes;
+};
 
 /** The place LSOA-level figures cover: a resolved scope (ResolvedScope in scope.ts) as far as they need it. */
 export interface ScopeLsoas {
@@ -14,13 +42,26 @@ export interface ScopeLsoas {
 
 /**
  * Read side of the shared reference data. LSOA boundaries are cached per dataset version: they change only on import,
- * and every map load needs all of them.
+ * and every map load needs all of them. Monthly counts are read per month × partition (district) the request touches
+ * and kept in a cache bounded by bytes, so a district's choropleth never reads England's counts.
  */
 export class ReferenceService {
   private readonly lsoaCache = new Map<string, { version: string; lsoas: Lsoa[] }>();
-  private readonly countsCache = new Map<string, { version: string; months: Map<Month, MonthlyCounts | null> }>();
+  private readonly partitionCache = new Map<string, PartitionIndex>();
+  /** `${dataset}@${version}|${month}|${partition}` → counts of that partition's LSOAs in that month. */
+  private readonly counts: ByteLru<CountsUnit>;
 
-  constructor(private readonly repo: ReferenceRepository) {}
+  constructor(
+    private readonly repo: ReferenceRepository,
+    options: ReferenceServiceOptions = {},
+  ) {
+    this.counts = new ByteLru<CountsUnit>(options.countsCacheBytes ?? 64 * MB, countsBytes);
+  }
+
+  /** The counts cache's entries and bytes (for diagnostics and tests). */
+  countsCacheStats() {
+    return this.counts.stats();
+  }
 
   listDatasets(): Promise<DatasetSummary[]> {
     return this.repo.listDatasets();
@@ -57,21 +98,96 @@ export class ReferenceService {
     return lsoas;
   }
 
-  /** Monthly counts, fetched once per dataset version: they change only when an import bumps the version. Months
-   * without data are left out. */
-  async monthlyCounts(dataset: DatasetSummary, months: Month[]): Promise<MonthlyCounts[]> {
-    let entry = this.countsCache.get(dataset.id);
-    if (!entry || entry.version !== dataset.version) {
-      entry = { version: dataset.version, months: new Map() };
-      this.countsCache.set(dataset.id, entry);
+  /** Which partition each LSOA is stored in, per dataset version (from the LSOAs' district codes, crime.ts). */
+  async partitionIndex(dataset: DatasetSummary): Promise<PartitionIndex> {
+    const hit = this.partitionCache.get(dataset.id);
+    if (hit && hit.version === dataset.version) return hit;
+    const lsoas = await this.lsoas(dataset);
+    const byCode = new Map<string, CrimePartition>();
+    const members = new Map<CrimePartition, string[]>();
+    for (const l of lsoas) {
+      const p = l.districtCode || NO_DISTRICT_PARTITION;
+      byCode.set(l.code, p);
+      let list = members.get(p);
+      if (!list) members.set(p, (list = []));
+      list.push(l.code);
     }
-    const missing = months.filter((m) => !entry.months.has(m));
-    if (missing.length > 0) {
-      const fetched = await this.repo.getMonthlyCounts(dataset.id, missing[0]!, missing[missing.length - 1]!);
-      for (const m of missing) entry.months.set(m, null);
-      for (const mc of fetched) entry.months.set(mc.month, mc);
+    const index: PartitionIndex = {
+      version: dataset.version,
+      partitionOf: (code) => partitionOf(code, (c) => byCode.get(c)),
+      lsoasOf: (p) => (p === UNPLACED_PARTITION ? [UNPLACED_LSOA] : (members.get(p) ?? [])),
+      partitions: [...members.keys()].sort(),
+    };
+    this.partitionCache.set(dataset.id, index);
+    return index;
+  }
+
+  /**
+   * Monthly counts of the partitions named (default every partition of the dataset's LSOAs), read once per dataset
+   * version and month × partition and kept in a cache bounded by bytes. Months without data are left out.
+   */
+  async monthlyCounts(dataset: DatasetSummary, months: Month[], partitions?: readonly CrimePartition[]): Promise<MonthlyCounts[]> {
+    const index = await this.partitionIndex(dataset);
+    const parts = partitions ? [...new Set(partitions)] : index.partitions;
+    const prefix = `${dataset.id}@${dataset.version}|`;
+    const keyOf = (m: Month, p: CrimePartition) => `${prefix}${m}|${p}`;
+    // Read what is neither cached nor being read, in one query over its months and partitions.
+    const missingMonths = new Set<Month>();
+    const missingParts = new Set<CrimePartition>();
+    for (const m of months) {
+      for (const p of parts) {
+        if (this.counts.has(keyOf(m, p))) continue;
+        missingMonths.add(m);
+        missingParts.add(p);
+      }
     }
-    return months.map((m) => entry.months.get(m)).filter((m): m is MonthlyCounts => m !== null && m !== undefined);
+    let batch: Promise<Map<string, CountsUnit>> | null = null;
+    if (missingMonths.size > 0) {
+      this.counts.deleteWhere((k) => k.startsWith(`${dataset.id}@`) && !k.startsWith(prefix));
+      const sorted = [...missingMonths].sort();
+      const wanted = [...missingParts].sort();
+      batch = this.repo.getMonthlyCounts(dataset.id, sorted[0]!, sorted[sorted.length - 1]!, wanted).then((fetched) => {
+        const units = new Map<string, CountsUnit>();
+        for (const m of sorted) for (const p of wanted) units.set(keyOf(m, p), null);
+        for (const { month, counts } of fetched) {
+          if (!missingMonths.has(month)) continue;
+          for (const p of wanted) units.set(keyOf(month, p), new Map());
+          for (const [code, row] of counts) {
+            const unit = units.get(keyOf(month, index.partitionOf(code)));
+            if (unit) unit.set(code, row);
+          }
+        }
+        return units;
+      });
+    }
+    const loaded = await Promise.all(
+      months.map(async (m) => {
+        const units = await Promise.all(
+          parts.map((p) => this.counts.getOrLoad(keyOf(m, p), async () => {
+            const unit = batch ? (await batch).get(keyOf(m, p)) : undefined;
+            if (unit !== undefined) return unit;
+            // Cached when this request looked, evicted since: read this one unit again.
+            const [one] = await this.repo.getMonthlyCounts(dataset.id, m, m, [p]);
+            return one ? one.counts : null;
+          })),
+        );
+        return { month: m, units };
+      }),
+    );
+    const out: MonthlyCounts[] = [];
+    for (const { month, units } of loaded) {
+      if (units.every((u) => u === null)) continue;
+      const counts = new Map<string, number[]>();
+      for (const u of units) if (u) for (const [code, row] of u) counts.set(code, row);
+      out.push({ month, counts });
+    }
+    return out;
+  }
+
+  /** The partitions some LSOAs of the dataset are stored in, sorted. */
+  async partitionsOfLsoas(dataset: DatasetSummary, lsoas: readonly Pick<Lsoa, 'code'>[]): Promise<CrimePartition[]> {
+    const index = await this.partitionIndex(dataset);
+    return [...new Set(lsoas.map((l) => index.partitionOf(l.code)))].sort();
   }
 
   /** Per-LSOA figures for the choropleth: only the scope's LSOAs (default every LSOA of the dataset). */
@@ -85,7 +201,7 @@ export class ReferenceService {
     if (months.length > 120) throw new ValidationError('invalid period: at most 120 months at once');
 
     const indices = categoriesOf(query.category).map((c) => CATEGORY_INDEX[c]);
-    const [monthly, lsoas] = await Promise.all([this.monthlyCounts(dataset, months), scope ? scope.lsoas : this.lsoas(dataset)]);
+    const [monthly, lsoas] = await Promise.all([this.monthlyCounts(dataset, months, scope && (await this.partitionsOfLsoas(dataset, scope.lsoas))), scope ? scope.lsoas : this.lsoas(dataset)]);
     const totals = new Map<string, number>();
     for (const { counts } of monthly) {
       for (const [code, perCategory] of counts) {
@@ -139,7 +255,7 @@ export class ReferenceService {
     if (!dataset.lastMonth || !dataset.firstMonth) throw new NotFoundError(`dataset "${dataset.id}" has no crime data`);
     const to = query.to ?? dataset.lastMonth;
     const months = monthRange(addMonths(to, -23), to);
-    const [monthly, lsoas] = await Promise.all([this.monthlyCounts(dataset, months), scope ? scope.lsoas : this.lsoas(dataset)]);
+    const [monthly, lsoas] = await Promise.all([this.monthlyCounts(dataset, months, scope && (await this.partitionsOfLsoas(dataset, scope.lsoas))), scope ? scope.lsoas : this.lsoas(dataset)]);
     const groupOf = new Map<string, { code: string; name: string }>();
     const whole = scope ? { code: scope.summary.key, name: scope.summary.label } : { code: dataset.id, name: dataset.name };
     for (const l of lsoas) {

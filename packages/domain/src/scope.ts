@@ -16,7 +16,8 @@ import type {
 } from '@safer-places/schemas';
 import { AREA_SCOPE_MIN_SHARE, MAX_GRID_CELLS_PER_ANALYSIS, parseScope, scopeKey } from '@safer-places/schemas';
 import type { AssetService } from './assets';
-import { UNPLACED_LSOA } from './crime';
+import { checkAreaSize } from './cost';
+import { UNPLACED_LSOA, type CrimePartition } from './crime';
 import type { CrimePoints } from './crime-points';
 import { NotFoundError, ValidationError } from './errors';
 import type { ReferenceService } from './reference';
@@ -36,6 +37,18 @@ export interface ResolvedScope {
   areas: AreaGeometry[];
   /** Drawn area and map view: crimes are those inside this shape (not those of whole LSOAs). */
   shape: AreaGeometry | null;
+  /**
+   * The crime partitions (districts, crime.ts) the scope's crimes are stored in, sorted: its LSOAs' districts, or for a
+   * drawn area or map view the districts of every LSOA whose box meets the shape's box (a crime inside the shape lies
+   * in one of those). What an analysis of the scope reads; see {@link ScopeResolver.partitionsOf}.
+   */
+  partitions: CrimePartition[];
+}
+
+/** What reading a scope's crimes touches: its partitions, and every LSOA stored in them (the store's filter). */
+export interface ScopePartitions {
+  partitions: CrimePartition[];
+  lsoaCodes: string[];
 }
 
 export interface SettingsPort {
@@ -84,10 +97,10 @@ export class ScopeResolver {
   /** The scope of a request on a dataset; none means the study area (clients send the organisation's home scope). */
   async resolve(principal: Principal | undefined, dataset: DatasetSummary, scope: Scope | undefined): Promise<ResolvedScope> {
     const wanted = scope ?? { kind: 'study-area' as const };
-    const all = await this.reference.lsoas(dataset);
+    const [all, index] = await Promise.all([this.reference.lsoas(dataset), this.reference.partitionIndex(dataset)]);
     const named = (lsoas: Lsoa[], label: string, what: string): ResolvedScope => {
       if (lsoas.length === 0) throw new ValidationError(`scope ${what} holds no LSOA of dataset "${dataset.id}"`);
-      return this.resolved(wanted, dataset, label, lsoas, null);
+      return this.resolved(wanted, dataset, label, lsoas, null, [...new Set(lsoas.map((l) => index.partitionOf(l.code)))].sort());
     };
     switch (wanted.kind) {
       case 'study-area':
@@ -120,10 +133,10 @@ export class ScopeResolver {
       }
       case 'area': {
         const a = await this.assets.get(this.need(principal), 'areas', wanted.id);
-        return this.shaped(wanted, dataset, all, a.geometry, `Drawn area: ${a.name}`, `area "${a.name}"`);
+        return this.shaped(wanted, dataset, all, index.partitionOf, a.geometry, `Drawn area: ${a.name}`, `area "${a.name}"`, `the drawn area "${a.name}"`);
       }
       case 'view':
-        return this.shaped(wanted, dataset, all, boxPolygon(wanted.bbox), 'Map view', 'view');
+        return this.shaped(wanted, dataset, all, index.partitionOf, boxPolygon(wanted.bbox), 'Map view', 'view', 'the map view');
     }
   }
 
@@ -139,17 +152,36 @@ export class ScopeResolver {
     return principal;
   }
 
-  private shaped(scope: Scope, dataset: DatasetSummary, all: Lsoa[], shape: AreaGeometry, label: string, what: string): ResolvedScope {
+  private shaped(
+    scope: Scope,
+    dataset: DatasetSummary,
+    all: Lsoa[],
+    partitionOf: (code: string) => CrimePartition,
+    shape: AreaGeometry,
+    label: string,
+    what: string,
+    named: string,
+  ): ResolvedScope {
     const box = geometryBBox(shape);
     const datasetBox = dataset.bbox ?? (all.length ? unionBox(all.map((l) => l.bbox)) : null);
     if (!datasetBox || box[2] < datasetBox[0] || box[0] > datasetBox[2] || box[3] < datasetBox[1] || box[1] > datasetBox[3]) {
       throw new ValidationError(`scope ${what} lies outside dataset "${dataset.id}": it holds no LSOA and no crime of it`);
     }
-    const inside = new Set(overlapShares(shape, all).filter((s) => s.shareInside >= AREA_SCOPE_MIN_SHARE).map((s) => s.code));
-    return this.resolved(scope, dataset, label, all.filter((l) => inside.has(l.code)), shape);
+    // Priced before the clipping, the slow part: a UK-sized polygon is refused here.
+    checkAreaSize(shape, named);
+    const near = all.filter((l) => bboxIntersects(l.bbox, box));
+    const inside = new Set(overlapShares(shape, near).filter((s) => s.shareInside >= AREA_SCOPE_MIN_SHARE).map((s) => s.code));
+    const partitions = [...new Set(near.map((l) => partitionOf(l.code)))].sort();
+    return this.resolved(scope, dataset, label, near.filter((l) => inside.has(l.code)), shape, partitions);
   }
 
-  private resolved(scope: Scope, dataset: DatasetSummary, label: string, lsoas: Lsoa[], shape: AreaGeometry | null): ResolvedScope {
+  /** The partitions a resolved scope's crimes are stored in, and every LSOA stored in them. */
+  async partitionsOf(resolved: ResolvedScope): Promise<ScopePartitions> {
+    const index = await this.reference.partitionIndex(resolved.dataset);
+    return { partitions: resolved.partitions, lsoaCodes: resolved.partitions.flatMap((p) => index.lsoasOf(p)) };
+  }
+
+  private resolved(scope: Scope, dataset: DatasetSummary, label: string, lsoas: Lsoa[], shape: AreaGeometry | null, partitions: CrimePartition[]): ResolvedScope {
     const areas = shape ? [shape] : lsoas.map((l) => l.geometry);
     const bbox = shape ? geometryBBox(shape) : unionBox(lsoas.map((l) => l.bbox));
     return {
@@ -159,6 +191,7 @@ export class ScopeResolver {
       lsoaCodes: new Set(lsoas.map((l) => l.code)),
       areas,
       shape,
+      partitions,
       summary: { key: scopeKey(scope), kind: scope.kind, label, lsoaCount: lsoas.length, bbox: bbox.map((n) => Math.round(n * 1e6) / 1e6) as BBox },
     };
   }

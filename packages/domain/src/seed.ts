@@ -1,5 +1,6 @@
 import type { AssetKind, Principal } from '@safer-places/schemas';
 import type { AssetService } from './assets';
+import { partitionOf } from './crime';
 import type { DemoDataset } from './demo-data';
 import type { AssetRepository, ReferenceRepository } from './ports';
 
@@ -33,7 +34,10 @@ export async function seedDemoIfEmpty(
     await deps.reference.putLsoas(demo.summary.id, demo.lsoas);
     const byMonth = new Map<string, typeof demo.crimeBlocks>();
     for (const block of demo.crimeBlocks) byMonth.set(block.month, [...(byMonth.get(block.month) ?? []), block]);
-    for (const [month, blocks] of byMonth) await deps.reference.replaceCrimeMonth(demo.summary.id, month, blocks);
+    // Each block is stored in its LSOA's district partition (crime.ts), as the importer stores real data.
+    const districtOf = new Map(demo.lsoas.map((l) => [l.code, l.districtCode]));
+    const partition = (code: string) => partitionOf(code, (c) => districtOf.get(c));
+    for (const [month, blocks] of byMonth) await deps.reference.replaceCrimeMonth(demo.summary.id, month, blocks, partition);
     // The summary goes last: a dataset is listed only once all of it is stored.
     await deps.reference.putDataset(demo.summary);
     result.seededReference = true;

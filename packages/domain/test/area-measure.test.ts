@@ -4,7 +4,7 @@ import type { AreaGeometry, AreaStats, Camera, DatasetSummary, Lsoa, Month, Posi
 import { CATEGORY_INDEX, percentChange, percentOf, roundHalfAway, shareOf, shareToPercent } from '@safer-places/schemas';
 import { AreaAnalysisService, AssetService, CrimePointsCache, ReferenceService, strategicTable, type CrimeBlock, type CrimeRecord } from '../src/index';
 import { liveCameraViews } from '../src/planning/common';
-import { MemoryAssets, MemoryReference } from './in-memory-ports';
+import { MemoryAssets, MemoryReference, byDistrict } from './in-memory-ports';
 
 /*
  * The drawn-area panel measures in British National Grid metres, as the planner does: its "crimes covered" is the
@@ -78,7 +78,7 @@ beforeAll(async () => {
   await reference.putDataset(dataset);
   await reference.putLsoas('ds', [lsoa]);
   const block: CrimeBlock = { month: MONTH, lsoaCode: 'E01000001', crimes };
-  await reference.replaceCrimeMonth('ds', MONTH, [block]);
+  await reference.replaceCrimeMonth('ds', MONTH, [block], byDistrict([lsoa]));
 
   let n = 0;
   const assetService = new AssetService({ assets: new MemoryAssets(), clock: { now: () => new Date('2026-01-01T00:00:00Z') }, ids: { newId: () => `id-${++n}` } });

@@ -1,6 +1,6 @@
 import type { AssetByKind, AssetKind, DatasetSummary, Lsoa, Month } from '@safer-places/schemas';
-import type { AssetRepository, CrimeBlock, MonthlyCounts, ReferenceRepository, UploadOutcome, UploadRequest } from '../src/index';
-import { AlreadyExistsError, NotFoundError, VersionConflictError, emptyCategoryCounts } from '../src/index';
+import type { AssetRepository, CrimeBlock, CrimeBlockFilter, CrimePartition, MonthlyCounts, ReferenceRepository, UploadOutcome, UploadRequest } from '../src/index';
+import { AlreadyExistsError, NotFoundError, VersionConflictError, emptyCategoryCounts, partitionOf } from '../src/index';
 import { CATEGORY_INDEX } from '@safer-places/schemas';
 
 /** Plain in-memory ports for domain unit tests; the DynamoDB adapters have their own tests against dynalite. */
@@ -61,11 +61,20 @@ export class MemoryAssets implements AssetRepository {
   }
 }
 
+/**
+ * The reference port in memory, laid out like the store: crime blocks and counts by month × partition (crime.ts), so a
+ * test can count what a use case reads. `blockReads` lists every (month, partition) a getCrimeBlocks call read.
+ */
 export class MemoryReference implements ReferenceRepository {
   readonly datasets = new Map<string, DatasetSummary>();
   readonly lsoaSets = new Map<string, Lsoa[]>();
-  readonly months = new Map<string, CrimeBlock[]>();
+  /** `${dataset}|${month}` → partition → blocks. */
+  readonly months = new Map<string, Map<CrimePartition, CrimeBlock[]>>();
   countQueries = 0;
+  blockQueries = 0;
+  sizeQueries = 0;
+  readonly blockReads: string[] = [];
+  readonly countReads: string[] = [];
   async listDatasets() {
     return [...this.datasets.values()];
   }
@@ -85,27 +94,63 @@ export class MemoryReference implements ReferenceRepository {
     const gone = new Set(codes);
     this.lsoaSets.set(id, (this.lsoaSets.get(id) ?? []).filter((l) => !gone.has(l.code)));
   }
-  async replaceCrimeMonth(id: string, month: Month, blocks: CrimeBlock[]) {
-    this.months.set(`${id}|${month}`, blocks);
+  async replaceCrimeMonth(id: string, month: Month, blocks: CrimeBlock[], partitionOf: (lsoaCode: string) => CrimePartition) {
+    const byPartition = new Map<CrimePartition, CrimeBlock[]>();
+    for (const b of blocks) {
+      const p = partitionOf(b.lsoaCode);
+      byPartition.set(p, [...(byPartition.get(p) ?? []), b]);
+    }
+    this.months.set(`${id}|${month}`, byPartition);
   }
-  async getMonthlyCounts(id: string, from: Month, to: Month): Promise<MonthlyCounts[]> {
-    this.countQueries++;
-    const out: MonthlyCounts[] = [];
-    for (const [key, blocks] of [...this.months].sort()) {
+  private stored(id: string, from: Month, to: Month): [Month, Map<CrimePartition, CrimeBlock[]>][] {
+    const out: [Month, Map<CrimePartition, CrimeBlock[]>][] = [];
+    for (const [key, parts] of [...this.months].sort(([a], [b]) => a.localeCompare(b))) {
       const [ds, month] = key.split('|') as [string, string];
-      if (ds !== id || month < from || month > to) continue;
+      if (ds === id && month >= from && month <= to) out.push([month, parts]);
+    }
+    return out;
+  }
+  async getMonthlyCounts(id: string, from: Month, to: Month, partitions?: readonly CrimePartition[]): Promise<MonthlyCounts[]> {
+    this.countQueries++;
+    const wanted = partitions ? new Set(partitions) : null;
+    const out: MonthlyCounts[] = [];
+    // Every stored month has an entry, even when the partitions named hold nothing in it.
+    for (const [month, parts] of this.stored(id, from, to)) {
       const counts = new Map<string, number[]>();
-      for (const b of blocks) {
-        const row = counts.get(b.lsoaCode) ?? emptyCategoryCounts();
-        for (const c of b.crimes) row[CATEGORY_INDEX[c.category]]! += 1;
-        counts.set(b.lsoaCode, row);
+      for (const [p, blocks] of parts) {
+        if (wanted && !wanted.has(p)) continue;
+        this.countReads.push(`${month}|${p}`);
+        for (const b of blocks) {
+          const row = counts.get(b.lsoaCode) ?? emptyCategoryCounts();
+          for (const c of b.crimes) row[CATEGORY_INDEX[c.category]]! += 1;
+          counts.set(b.lsoaCode, row);
+        }
       }
       out.push({ month, counts });
     }
     return out;
   }
-  async getCrimeBlocks(id: string, months: Month[]) {
-    return months.flatMap((m) => this.months.get(`${id}|${m}`) ?? []);
+  async getCrimeBlocks(id: string, months: Month[], where?: CrimeBlockFilter) {
+    this.blockQueries++;
+    const wanted = where ? new Set(where.partitions) : null;
+    const codes = where?.lsoaCodes ? new Set(where.lsoaCodes) : null;
+    const out: CrimeBlock[] = [];
+    for (const m of months) {
+      for (const [p, blocks] of this.months.get(`${id}|${m}`) ?? []) {
+        if (wanted && !wanted.has(p)) continue;
+        this.blockReads.push(`${m}|${p}`);
+        for (const b of blocks) if (!codes || codes.has(b.lsoaCode)) out.push(b);
+      }
+    }
+    return out;
+  }
+  async crimePartitionSizes(id: string, from: Month, to: Month) {
+    this.sizeQueries++;
+    const out = new Map<Month, Map<CrimePartition, number>>();
+    for (const [month, parts] of this.stored(id, from, to)) {
+      out.set(month, new Map([...parts].map(([p, blocks]) => [p, blocks.reduce((n, b) => n + b.crimes.length, 0)])));
+    }
+    return out;
   }
   readonly documents = new Map<string, unknown>();
   async putDocument(id: string, name: string, document: unknown) {
@@ -119,4 +164,10 @@ export class MemoryReference implements ReferenceRepository {
       .filter(([k]) => k.startsWith(`${id}|${prefix}`))
       .map(([k, document]) => ({ name: k.slice(id.length + 1), document: document as T }));
   }
+}
+
+/** The partition function the importer passes to replaceCrimeMonth: each LSOA's district (crime.ts). */
+export function byDistrict(lsoas: readonly Pick<Lsoa, 'code' | 'districtCode'>[]): (lsoaCode: string) => CrimePartition {
+  const districtOf = new Map(lsoas.map((l) => [l.code, l.districtCode]));
+  return (code) => partitionOf(code, (c) => districtOf.get(c));
 }

@@ -15,7 +15,7 @@ import {
   type DemoDataset,
 } from '../src/index';
 import { addMonths, monthRange, periodLabel } from '@safer-places/schemas';
-import { MemoryAssets, MemoryReference } from './in-memory-ports';
+import { MemoryAssets, MemoryReference, byDistrict } from './in-memory-ports';
 
 describe('months', () => {
   it('adds across year ends and lists inclusive ranges', () => {
@@ -127,7 +127,7 @@ describe('ReferenceService.lsoaStats', () => {
     await repo.putDataset(dataset('v1'));
     await repo.putLsoas('ds', [lsoa('A', 2000), lsoa('B', null)]);
     for (const m of monthRange('2024-01', '2024-06')) {
-      await repo.replaceCrimeMonth('ds', m, [block(m, 'A', ['burglary', 'drugs']), block(m, 'B', ['robbery'])]);
+      await repo.replaceCrimeMonth('ds', m, [block(m, 'A', ['burglary', 'drugs']), block(m, 'B', ['robbery'])], byDistrict([lsoa('A', 0), lsoa('B', 0)]));
     }
     return { repo, service: new ReferenceService(repo) };
   }
@@ -154,7 +154,7 @@ describe('ReferenceService.lsoaStats', () => {
     await service.lsoaStats({ category: 'all-crime', from: '2024-01', to: '2024-06' });
     await service.lsoaStats({ category: 'drugs', from: '2024-02', to: '2024-05' });
     expect(repo.countQueries).toBe(1);
-    await repo.replaceCrimeMonth('ds', '2024-06', [block('2024-06', 'A', ['drugs', 'drugs', 'drugs'])]);
+    await repo.replaceCrimeMonth('ds', '2024-06', [block('2024-06', 'A', ['drugs', 'drugs', 'drugs'])], byDistrict([lsoa('A', 0)]));
     await repo.putDataset(dataset('v2'));
     const stats = await service.lsoaStats({ category: 'drugs', from: '2024-06', to: '2024-06' });
     expect(repo.countQueries).toBe(2);

@@ -1,8 +1,9 @@
-import { bufferRing, dissolvePolygons, overlapShares, pointsInPolygon } from '@safer-places/geo';
+import { bboxIntersects, bufferRing, dissolvePolygons, geometryBBox, overlapShares, pointsInPolygon } from '@safer-places/geo';
 import type { AreaGeometry, EvaluationQuery, EvaluationResult, Month, Principal } from '@safer-places/schemas';
 import { bidSelectionLabel } from '@safer-places/schemas';
 import type { AssetService } from '../assets';
 import type { CrimePointsCache } from '../crime-points';
+import { UNPLACED_PARTITION } from '../crime';
 import { ValidationError } from '../errors';
 import { addMonths, monthRange } from '@safer-places/schemas';
 import { THEME_CATEGORIES, categoryMask, categoryNotes, sumWanted } from './categories';
@@ -40,8 +41,14 @@ export class EvaluationUseCase {
     const wanted = categoryMask(categories);
     const bufferM = query.bufferM;
 
-    // Target and buffer: crimes by point in polygon.
-    const points = await this.deps.points.get(dataset);
+    // Target and buffer: crimes by point in polygon, read from the districts the buffered area's box meets (and the
+    // crimes outside the study area) over the two windows, priced first.
+    const ring = bufferRing(area.geometry, bufferM);
+    const box = [area.geometry, ...(ring ? [ring] : [])].map(geometryBBox).reduce((a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])]);
+    const partitionIndex = await this.deps.data.reference.partitionIndex(dataset);
+    const partitions = [...new Set(topo.lsoas.filter((l) => bboxIntersects(l.bbox, box)).map((l) => partitionIndex.partitionOf(l.code))), UNPLACED_PARTITION];
+    const windowMonths = [...beforeMonths, ...afterMonths].filter(inData);
+    const points = await this.deps.points.points(dataset, { months: windowMonths, partitions, what: `the area "${area.name}" and its buffer` });
     const windowOf = Int8Array.from(points.months, (m) => (m >= beforeMonths[0]! && m <= beforeMonths[beforeMonths.length - 1]! ? 0 : m >= afterMonths[0]! && m <= afterMonths[afterMonths.length - 1]! ? 1 : -1));
     const monthPos = new Map([...beforeMonths, ...afterMonths].map((m, k) => [m, k]));
     const series = (geometry: AreaGeometry | null) => {
@@ -57,7 +64,6 @@ export class EvaluationUseCase {
       return { perMonth, totals };
     };
     const target = series(area.geometry);
-    const ring = bufferRing(area.geometry, bufferM);
     const buffer = series(ring);
 
     // Comparison: given LSOAs, or suggested as for a bid from the LSOAs overlapping the target, on the 12 months

@@ -65,6 +65,11 @@ export class BidTopology {
 
   constructor(private readonly deps: BidTopologyDeps) {}
 
+  /** The shared reference service (LSOAs, counts, partitions). */
+  get reference(): ReferenceService {
+    return this.deps.reference;
+  }
+
   async topology(dataset: DatasetSummary): Promise<Topology> {
     const hit = this.topologies.get(dataset.id);
     if (hit && hit.version === dataset.version) return hit;

@@ -1,5 +1,6 @@
-import { lonLatToBng } from '@safer-places/geo';
-import type { DosageReport, DosageReportQuery, Month, PatrolVisit, Principal } from '@safer-places/schemas';
+import { bboxIntersects, lonLatToBng } from '@safer-places/geo';
+import type { DatasetSummary, DosageReport, DosageReportQuery, Month, PatrolVisit, Principal } from '@safer-places/schemas';
+import { UNPLACED_PARTITION, type CrimePartition } from '../crime';
 import type { CrimeSelectionRequest } from '../crime-selection';
 import { CATEGORY_INDEX, OFFICER_ROLE_LABELS, addMonths, monthRange } from '@safer-places/schemas';
 import { coveragePolygon, round1, round6, type PlanningContext } from './common';
@@ -9,6 +10,21 @@ export type DosageReportRequest = Pick<CrimeSelectionRequest, 'datasetId'> & Pic
 const ASB = CATEGORY_INDEX['anti-social-behaviour'];
 /** At most this many months in the hours-per-month table. */
 const HISTORY_MONTHS = 12;
+
+/** The partitions of the LSOAs whose box meets a spot's circle (with a margin), plus the unplaced crimes'. */
+async function spotPartitions(ctx: PlanningContext, dataset: DatasetSummary, spots: readonly Pick<PatrolVisit, 'location' | 'radiusM'>[]): Promise<CrimePartition[]> {
+  const [lsoas, index] = await Promise.all([ctx.selection.reference.lsoas(dataset), ctx.selection.reference.partitionIndex(dataset)]);
+  const out = new Set<CrimePartition>([UNPLACED_PARTITION]);
+  for (const s of spots) {
+    const [lon, lat] = s.location.coordinates;
+    // Degrees per metre, generously (×1.5): the box only chooses what to read; the radius test is exact in BNG.
+    const dLat = (1.5 * s.radiusM) / 111_000;
+    const dLon = dLat / Math.max(0.1, Math.cos((lat * Math.PI) / 180));
+    const box: [number, number, number, number] = [lon - dLon, lat - dLat, lon + dLon, lat + dLat];
+    for (const l of lsoas) if (bboxIntersects(l.bbox, box)) out.add(index.partitionOf(l.code));
+  }
+  return [...out];
+}
 
 /** Visits recorded for the same place (name, centre to ~1 m, radius) are one spot. */
 export function spotKey(v: Pick<PatrolVisit, 'spotName' | 'location' | 'radiusM'>): string {
@@ -35,11 +51,14 @@ export async function dosageReport(ctx: PlanningContext, principal: Principal, r
     groups.set(k, [...(groups.get(k) ?? []), v]);
   }
 
-  const points = dataset.lastMonth ? await ctx.selection.points.get(dataset) : null;
+  // Only the districts the spots' circles meet are read (and crimes outside the study area, which count too), over the
+  // dataset's months, priced first.
+  const points = dataset.firstMonth && dataset.lastMonth && groups.size > 0 ? await ctx.selection.points.points(dataset, { months: monthRange(dataset.firstMonth, dataset.lastMonth), partitions: await spotPartitions(ctx, dataset, [...groups.values()].map((l) => l[0]!)), what: 'the patrolled spots' }) : null;
   const projected = points ? ctx.selection.projected(points) : null;
   const tree = points ? ctx.selection.tree(points) : null;
-  const published = new Set(points?.months ?? []);
-  const monthIndex = new Map((points?.months ?? []).map((m, i) => [m, i]));
+  const datasetMonths = dataset.firstMonth && dataset.lastMonth ? monthRange(dataset.firstMonth, dataset.lastMonth) : [];
+  const published = new Set(datasetMonths);
+  const monthIndex = new Map(datasetMonths.map((m, i) => [m, i]));
 
   const spots = [...groups.values()]
     .map((list) => {
