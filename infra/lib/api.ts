@@ -9,6 +9,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { keys } from '@safer-places/store';
 import { TABLE_DEFINITION } from '@safer-places/store/table';
+import { REQUEST_TIME_BUDGET_MS } from '@safer-places/schemas';
 import type { Auth } from './auth';
 import type { StageConfig } from './config';
 import { AppFunction } from './function';
@@ -24,8 +25,26 @@ export const PROTECTED_ROUTE = 'ANY /api/{proxy+}';
 /** Tighter throttling for the unauthenticated routes (requests per second, burst). */
 export const PUBLIC_ROUTE_THROTTLE = { rateLimit: 10, burstLimit: 20 } as const;
 
-/** Lambda timeout: below the HTTP API's 30 s integration limit, so a slow request fails in the app, not at the gateway. */
-export const API_TIMEOUT = Duration.seconds(20);
+/** API Gateway's HTTP API integration timeout: a Lambda answer later than this never reaches the client. */
+export const HTTP_API_INTEGRATION_TIMEOUT = Duration.seconds(30);
+
+/**
+ * Lambda timeout: above the app's own time budget per request (REQUEST_TIME_BUDGET_MS, 20 s: the app answers 503 or
+ * 413 itself by then), so the app, not Lambda, ends a slow request and says why; and below the HTTP API's 30 s
+ * integration limit, so even a request the app fails to stop ends as a Lambda error the alarms count, not a gateway
+ * time-out. The 5 s between budget and timeout cover serialising and compressing the answer.
+ */
+export const API_TIMEOUT = Duration.millis(REQUEST_TIME_BUDGET_MS + 5_000);
+
+/**
+ * Memory of the API function. Lambda gives CPU in proportion to memory (1,769 MB is one full vCPU), and the function
+ * holds the bounded caches of the domain: crime points (API_CRIME_CACHE_MB), counts, LSOAs and assets, plus one
+ * request's work; 1,024 MB leaves room for the crime cache, a district's analysis and the runtime.
+ */
+export const API_MEMORY_MB = 1024;
+
+/** The crime points cache's size in MB (env CRIME_CACHE_MB, read by the API's composition root): well within API_MEMORY_MB. */
+export const API_CRIME_CACHE_MB = 384;
 
 /** DynamoDB actions the API uses (packages/store: Get, Put, Delete and Query on assets; Get and Query on reference data). */
 export const API_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'];
@@ -82,11 +101,12 @@ export class Api extends Construct {
       service: SERVICE.api,
       stage: config.stage,
       description: 'Safer Places HTTP API (Hono app)',
-      memorySize: 1024,
+      memorySize: API_MEMORY_MB,
       timeout: API_TIMEOUT,
       prod,
       environment: {
         TABLE_NAME: props.table.tableName,
+        CRIME_CACHE_MB: String(API_CRIME_CACHE_MB),
         // apps/api/src/runtime/cognito-env.ts: token checks, and where GET /api/config sends the web app to sign in.
         COGNITO_ISSUER: props.auth.issuerUrl,
         COGNITO_CLIENT_ID: props.auth.webClient.userPoolClientId,

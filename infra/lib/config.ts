@@ -13,6 +13,14 @@ export interface StageConfig {
   force: string | null;
   /** LAD 2024 district codes the scheduled import fetches. */
   districts: string[];
+  /**
+   * Every force the import runs over, each with its districts: `force` and `districts` as one entry, plus those of
+   * `nationalForces` (JSON: {"<force id>": ["<LAD>", …], …}). The national import (Step Functions) runs one importer
+   * invocation per entry, in parallel; no district may sit under two forces (each force replaces its districts' data).
+   */
+  importForces: { force: string; districts: string[] }[];
+  /** How many forces the national import runs at once (its Map state's MaxConcurrency), 1-40; default 4. */
+  importConcurrency: number;
   /** Dataset the scheduled import writes (default "open-data", as `npm run import`). */
   importDataset: string | null;
   /** Where alarm notifications go (an SNS e-mail subscription you confirm once); none by default. */
@@ -74,6 +82,15 @@ const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z
 /** CloudFront takes certificates from ACM in us-east-1 only. */
 const CLOUDFRONT_CERTIFICATE_ARN = /^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/;
 
+/**
+ * The national import's default parallelism: police.uk asks for at most 15 requests a second per client, and each
+ * force's download paces itself to that (packages/importer/src/fetch/run.ts); a few forces at once keep the total near
+ * it (its 429 answers are retried with back-off) while a 43-force run still ends within the hour or two.
+ */
+export const DEFAULT_IMPORT_CONCURRENCY = 4;
+/** An inline Map runs at most 40 iterations at once, whatever MaxConcurrency says. */
+export const MAX_IMPORT_CONCURRENCY = 40;
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -124,6 +141,49 @@ function httpsUrl(value: string, key: string): URL {
   return url;
 }
 
+/** `force` + `districts` and the `nationalForces` table as one list, checked: ids, codes, no district under two forces. */
+function forceTable(get: Get, force: string | null, districts: string[]): { force: string; districts: string[] }[] {
+  const raw = get('nationalForces');
+  let table: unknown = raw ?? {};
+  if (typeof raw === 'string') {
+    try {
+      table = raw.trim() === '' ? {} : JSON.parse(raw);
+    } catch {
+      throw new ConfigError(`context nationalForces must be JSON such as {"nottinghamshire":["E07000174"]}, got '${raw}'`);
+    }
+  }
+  if (typeof table !== 'object' || table === null || Array.isArray(table)) {
+    throw new ConfigError(`context nationalForces must be an object of force id → district codes, e.g. {"nottinghamshire":["E07000174"]}, got ${JSON.stringify(raw)}`);
+  }
+  const entries: { force: string; districts: string[] }[] = force ? [{ force, districts }] : [];
+  for (const [id, value] of Object.entries(table)) {
+    const f = id.trim().toLowerCase();
+    if (!FORCE.test(f)) throw new ConfigError(`context nationalForces: '${id}' is not a police.uk force id (lower-case words joined by '-', e.g. west-yorkshire)`);
+    const codes = [...new Set(list(() => value, `nationalForces.${f}`).map((d) => d.toUpperCase()))];
+    if (codes.length === 0) throw new ConfigError(`context nationalForces: force '${f}' lists no districts`);
+    const bad = codes.filter((d) => !LAD.test(d));
+    if (bad.length > 0) throw new ConfigError(`context nationalForces.${f}: ${bad.join(', ')} not LAD 2024 district code(s)`);
+    const same = entries.find((e) => e.force === f);
+    if (same) {
+      if ([...same.districts].sort().join() !== [...codes].sort().join()) {
+        throw new ConfigError(`context nationalForces lists '${f}' with other districts than context force/districts: give them once`);
+      }
+      continue;
+    }
+    entries.push({ force: f, districts: codes });
+  }
+  // Each force replaces its own districts' crimes: a district under two forces would be overwritten by both.
+  const owner = new Map<string, string>();
+  for (const e of entries) {
+    for (const d of e.districts) {
+      const other = owner.get(d);
+      if (other) throw new ConfigError(`context: district ${d} is listed under both '${other}' and '${e.force}'; a district belongs to one police force area`);
+      owner.set(d, e.force);
+    }
+  }
+  return entries;
+}
+
 export function readStageConfig(get: Get): StageConfig {
   const stage = text(get, 'stage') ?? 'dev';
   if (stage !== 'dev' && stage !== 'prod') throw new ConfigError(`context stage must be dev or prod, got '${stage}'`);
@@ -144,6 +204,9 @@ export function readStageConfig(get: Get): StageConfig {
   if ((force === null) !== (districts.length === 0)) {
     throw new ConfigError('context force and districts go together: set both for the monthly import (e.g. -c force=nottinghamshire -c districts=E07000174), or neither');
   }
+
+  const importForces = forceTable(get, force, districts);
+  const importConcurrency = int(get, 'importConcurrency', DEFAULT_IMPORT_CONCURRENCY, 1, MAX_IMPORT_CONCURRENCY)!;
 
   const importDataset = text(get, 'importDataset');
   if (importDataset !== null && !DATASET.test(importDataset)) {
@@ -195,6 +258,8 @@ export function readStageConfig(get: Get): StageConfig {
     region,
     force,
     districts,
+    importForces,
+    importConcurrency,
     importDataset,
     alarmEmail,
     mapStyleUrl,

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -9,14 +9,17 @@ import { Construct } from 'constructs';
 import { keys } from '@safer-places/store';
 import { AUDIT_LEADING_KEYS, tableResources } from './api';
 import { AppFunction } from './function';
+import { NationalImport } from './national-import';
 import { SERVICE } from './telemetry';
 
 /**
  * DynamoDB actions the import uses (packages/store DynamoReferenceRepository: Get and Put of the dataset summary and
- * documents, Query of LSOAs and stored months, BatchWriteItem for LSOAs and crime months, puts and deletes alike; the
- * scheduled run's lock: a conditional Put, a consistent Get, a conditional Delete).
+ * documents, Query of LSOAs and stored months, BatchWriteItem for LSOAs and crime months, puts and deletes alike,
+ * UpdateItem on a crime month's version pointer: it records the partitions a write is about to fill, so a clean-up
+ * finds them all, and flips the month to the new version; the scheduled run's lock: a conditional Put, a consistent
+ * Get, a conditional Delete).
  */
-export const IMPORTER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'];
+export const IMPORTER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'];
 
 /**
  * The only partitions the importer may touch (dynamodb:LeadingKeys), built from the store's keys: every dataset
@@ -50,16 +53,28 @@ export interface ScheduledImporterProps {
   prod: boolean;
   stage: string;
   table: ITableV2;
-  force: string;
+  /** The force and districts a direct invocation imports (FORCE, LADS), when configured. */
+  force: string | null;
   districts: string[];
+  /** Every force the national import runs over (config importForces). */
+  forces: { force: string; districts: string[] }[];
+  /** Forces imported at once. */
+  concurrency: number;
   dataset: string | null;
-  /** Reserve concurrency 1: Lambda itself then never runs two imports at once (the import lock does so regardless). */
+  /**
+   * Reserve concurrency 1: Lambda itself then never runs two imports at once (the import lock does so regardless), and
+   * the national import runs its forces one after the other.
+   */
   reservedConcurrency: boolean;
 }
 
-/** Monthly: the newest police.uk month for the force and districts, imported with the same code as `npm run import`. */
+/**
+ * Monthly: the newest police.uk month for every configured force, imported with the same code as `npm run import`,
+ * one importer invocation per force in parallel (the national import's state machine, ./national-import.ts).
+ */
 export class ScheduledImporter extends Construct {
   readonly function: AppFunction;
+  readonly national: NationalImport;
   readonly rule: Rule;
   /** Failed runs: asynchronous invocations that failed after their retry, and schedule events that could not be delivered. */
   readonly failures: Queue;
@@ -83,7 +98,7 @@ export class ScheduledImporter extends Construct {
       code: 'importer',
       service: SERVICE.importer,
       stage: props.stage,
-      description: `Monthly police.uk import for ${props.force} (${props.districts.join(', ')})`,
+      description: `Monthly police.uk import, one force per run: ${props.forces.map((f) => f.force).join(', ')}`.slice(0, 256),
       // Not behind the HTTP API: a county's boundaries and a month of crimes take a few minutes; 15 min is Lambda's limit.
       timeout: Duration.minutes(15),
       memorySize: 2048,
@@ -96,8 +111,7 @@ export class ScheduledImporter extends Construct {
       ...(props.reservedConcurrency && { reservedConcurrentExecutions: 1 }),
       environment: {
         TABLE_NAME: props.table.tableName,
-        FORCE: props.force,
-        LADS: props.districts.join(','),
+        ...(props.force && { FORCE: props.force, LADS: props.districts.join(',') }),
         ...(props.dataset && { DATASET_ID: props.dataset }),
       },
     });
@@ -118,11 +132,28 @@ export class ScheduledImporter extends Construct {
       }),
     );
 
+    this.national = new NationalImport(this, 'National', {
+      prod: props.prod,
+      stage: props.stage,
+      importer: this.function.fn,
+      forces: props.forces,
+      // With reserved concurrency 1 a second force at once would only be throttled.
+      concurrency: props.reservedConcurrency ? 1 : props.concurrency,
+    });
+
     this.rule = new Rule(this, 'Monthly', {
-      description: 'Imports the newest police.uk month',
+      description: 'Imports the newest police.uk month of every configured force (the national import state machine)',
       schedule: Schedule.cron(IMPORT_SCHEDULE),
-      // EventBridge's own delivery retries; an event it cannot deliver at all goes to the same queue.
-      targets: [new LambdaFunction(this.function.fn, { retryAttempts: 2, maxEventAge: Duration.hours(2), deadLetterQueue: this.failures })],
+      // EventBridge's own delivery retries; an event it cannot deliver at all goes to the same queue. The execution
+      // input {} means every configured force and the newest month.
+      targets: [
+        new SfnStateMachine(this.national.stateMachine, {
+          input: RuleTargetInput.fromObject({}),
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(2),
+          deadLetterQueue: this.failures,
+        }),
+      ],
     });
   }
 }

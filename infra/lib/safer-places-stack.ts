@@ -64,7 +64,7 @@ export class SaferPlacesStack extends Stack {
     });
     this.api = new Api(this, 'Api', { config, table: this.table, auth: this.auth });
     this.importer =
-      config.force !== null
+      config.importForces.length > 0
         ? new ScheduledImporter(this, 'Importer', {
             prod,
             stage: config.stage,
@@ -72,6 +72,8 @@ export class SaferPlacesStack extends Stack {
             table: this.table,
             force: config.force,
             districts: config.districts,
+            forces: config.importForces,
+            concurrency: config.importConcurrency,
             dataset: config.importDataset,
           })
         : null;
@@ -110,6 +112,10 @@ export class SaferPlacesStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Subscribe to receive alarms' });
     if (this.importer) {
       new CfnOutput(this, 'ImporterFunctionName', { value: this.importer.function.fn.functionName });
+      new CfnOutput(this, 'NationalImportStateMachine', {
+        value: this.importer.national.stateMachine.stateMachineArn,
+        description: 'aws stepfunctions start-execution --state-machine-arn <this> --input \'{"forces":["<force id>"]}\' (docs/operations/data-import.md)',
+      });
       new CfnOutput(this, 'ImporterLogGroup', { value: this.importer.function.logGroup.logGroupName });
       new CfnOutput(this, 'ImporterFailedRunsQueue', {
         value: this.importer.failures.queueUrl,

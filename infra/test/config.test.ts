@@ -11,6 +11,8 @@ describe('stage configuration from CDK context', () => {
       region: 'eu-west-2',
       force: null,
       districts: [],
+      importForces: [],
+      importConcurrency: 4,
       importDataset: null,
       alarmEmail: null,
       mapStyleUrl: null,
@@ -95,10 +97,36 @@ describe('stage configuration from CDK context', () => {
     [{ domainName: 'maps.example.gov.uk', certificateArn: 'arn:aws:acm:eu-west-2:123456789012:certificate/0b7a3c1e-5f4d-4e8a-9c2b-1d6e8f0a2b3c' }, /must be an ACM certificate in us-east-1/],
     [{ emailFrom: 'csp@example.gov.uk' }, /emailFrom needs domainName/],
     [{ waf: 'yes' }, /waf must be true or false/],
+    [{ nationalForces: '{nottinghamshire: E07000174}' }, /nationalForces must be JSON/],
+    [{ nationalForces: '["nottinghamshire"]' }, /nationalForces must be an object of force id/],
+    [{ nationalForces: { 'Derbyshire Police': ['E07000032'] } }, /'Derbyshire Police' is not a police.uk force id/],
+    [{ nationalForces: { derbyshire: [] } }, /force 'derbyshire' lists no districts/],
+    [{ nationalForces: { derbyshire: 'E07000032,Amber Valley' } }, /nationalForces.derbyshire: AMBER VALLEY not LAD 2024/],
+    [{ nationalForces: { derbyshire: ['E07000032', 'E07000174'], nottinghamshire: ['E07000174'] } }, /district E07000174 is listed under both 'derbyshire' and 'nottinghamshire'/],
+    [{ force: 'nottinghamshire', districts: 'E07000174', nationalForces: { nottinghamshire: ['E07000170'] } }, /lists 'nottinghamshire' with other districts/],
+    [{ importConcurrency: '41' }, /importConcurrency must be a whole number from 1 to 40/],
+    [{ importConcurrency: '0' }, /importConcurrency must be a whole number from 1 to 40/],
     [{ wafRateLimit: '5' }, /wafRateLimit must be a whole number from 10/],
   ])('rejects %j with a clear message', (ctx, message) => {
     expect(() => read(ctx)).toThrow(ConfigError);
     expect(() => read(ctx)).toThrow(message);
+  });
+
+  it('runs the import over force + districts and the national table, from -c JSON or cdk.json alike', () => {
+    expect(read({ force: 'nottinghamshire', districts: 'E07000174' }).importForces).toEqual([{ force: 'nottinghamshire', districts: ['E07000174'] }]);
+    const table = { derbyshire: ['e07000032', 'E07000033'], 'West-Yorkshire': 'E08000032,E08000033' };
+    const fromJson = read({ force: 'nottinghamshire', districts: 'E07000174', nationalForces: table, importConcurrency: 10 });
+    const fromCli = read({ force: 'nottinghamshire', districts: 'E07000174', nationalForces: JSON.stringify(table), importConcurrency: '10' });
+    expect(fromCli).toEqual(fromJson);
+    expect(fromJson.importForces).toEqual([
+      { force: 'nottinghamshire', districts: ['E07000174'] },
+      { force: 'derbyshire', districts: ['E07000032', 'E07000033'] },
+      { force: 'west-yorkshire', districts: ['E08000032', 'E08000033'] },
+    ]);
+    expect(fromJson.importConcurrency).toBe(10);
+    // The configured force may be repeated in the table with the same districts; a national table alone is enough.
+    expect(read({ force: 'nottinghamshire', districts: 'E07000174', nationalForces: { nottinghamshire: ['E07000174'] } }).importForces).toHaveLength(1);
+    expect(read({ nationalForces: { derbyshire: ['E07000032'] } })).toMatchObject({ force: null, importForces: [{ force: 'derbyshire', districts: ['E07000032'] }] });
   });
 
   it('lets the browser reach the map hosts it is given, and nothing else but the Cognito sign-in domain and itself', () => {

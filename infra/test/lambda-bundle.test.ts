@@ -231,6 +231,7 @@ describe('the API bundle', () => {
       COGNITO_USER_POOL_ID: 'eu-west-2_BundleTest',
       COGNITO_REGION: 'eu-west-2',
       COGNITO_DOMAIN: SIGN_IN_DOMAIN,
+      CRIME_CACHE_MB: '384',
       MAP_STYLE_URL: 'https://tiles.example.org/styles/basic.json',
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'api',

@@ -5,10 +5,10 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PERMISSIONS, ROLES } from '@safer-places/schemas';
+import { PERMISSIONS, REQUEST_TIME_BUDGET_MS, ROLES } from '@safer-places/schemas';
 import { TABLE_DEFINITION } from '@safer-places/store/table';
 import { keys } from '@safer-places/store';
-import { API_TABLE_ACTIONS, API_USER_POOL_ACTIONS, AUDIT_DENIED_ACTIONS, PROTECTED_ROUTE, PUBLIC_ROUTES, PUBLIC_ROUTE_THROTTLE } from '../lib/api';
+import { API_CRIME_CACHE_MB, API_MEMORY_MB, API_TABLE_ACTIONS, API_USER_POOL_ACTIONS, AUDIT_DENIED_ACTIONS, HTTP_API_INTEGRATION_TIMEOUT, PROTECTED_ROUTE, PUBLIC_ROUTES, PUBLIC_ROUTE_THROTTLE } from '../lib/api';
 import { IMPORTER_AUDIT_DENIED_ACTIONS, IMPORTER_TABLE_ACTIONS } from '../lib/importer';
 import { ALARMS } from '../lib/monitoring';
 import { RUNTIME_CONFIG_FILE, SOURCE_MAP_BLOCKER_CODE } from '../lib/web';
@@ -19,6 +19,21 @@ const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 /** The statement CDK adds to a role for X-Ray active tracing: the only statement on "*" (X-Ray has no resource types). */
 const XRAY_STATEMENT = { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' };
+/** What a state machine with execution logging and tracing needs on "*": CloudWatch Logs delivery set-up and X-Ray. */
+const STATE_MACHINE_STAR_ACTIONS = [
+  'logs:CreateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:DescribeLogGroups',
+  'logs:DescribeResourcePolicies',
+  'logs:GetLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:UpdateLogDelivery',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  'xray:PutTelemetryRecords',
+  'xray:PutTraceSegments',
+];
 
 let dev: Synthesised;
 let prod: Synthesised;
@@ -173,6 +188,18 @@ describe('Lambda functions', () => {
     expect(importer.Timeout).toBeLessThanOrEqual(900);
   });
 
+  it("give the API a timeout between the app's time budget and the gateway's, and memory for its bounded caches", () => {
+    const api = fn(dev.template, 'Api');
+    // The app ends a slow request itself (REQUEST_TIME_BUDGET_MS) before Lambda would, and Lambda before the gateway.
+    expect(api.Timeout * 1000).toBeGreaterThan(REQUEST_TIME_BUDGET_MS);
+    expect(api.Timeout).toBeLessThan(HTTP_API_INTEGRATION_TIMEOUT.toSeconds());
+    expect(HTTP_API_INTEGRATION_TIMEOUT.toSeconds()).toBe(30);
+    expect(api.MemorySize).toBe(API_MEMORY_MB);
+    expect(api.Environment.Variables.CRIME_CACHE_MB).toBe(String(API_CRIME_CACHE_MB));
+    // The crime cache leaves most of the function's memory to the rest of the process.
+    expect(API_CRIME_CACHE_MB).toBeLessThanOrEqual(API_MEMORY_MB / 2);
+  });
+
   it('log structured JSON into their own log groups, keeping INFO lines (EMF, requests) and platform reports, and are traced', () => {
     for (const f of [fn(dev.template, 'Api'), fn(dev.template, 'Importer')]) {
       // INFO, not WARN: Lambda files a line without "level" (every EMF metric line) as INFO. System INFO keeps the
@@ -198,6 +225,7 @@ describe('Lambda functions', () => {
       'COGNITO_ISSUER',
       'COGNITO_REGION',
       'COGNITO_USER_POOL_ID',
+      'CRIME_CACHE_MB',
       'MAP_STYLE_URL',
       'NODE_OPTIONS',
       'POWERTOOLS_METRICS_NAMESPACE',
@@ -364,11 +392,17 @@ describe('IAM: least privilege', () => {
   it('grants identity policies no "*" resource, and resource wildcards only on the web bucket objects the deployment writes', () => {
     const identity = statements(dev.template).filter((s) => s.type === 'AWS::IAM::Policy' || s.type === 'AWS::IAM::Role');
     const wildcards = identity.filter((s) => JSON.stringify(s.statement.Resource ?? '').includes('*'));
-    const xray = wildcards.filter((s) => s.statement.Resource === '*');
+    const star = wildcards.filter((s) => s.statement.Resource === '*');
+    const stateMachineRole = /^ImporterNationalStateMachineRoleDefaultPolicy/;
     // X-Ray's two write actions, once per function role, and nothing else on "*".
+    const xray = star.filter((s) => !stateMachineRole.test(s.owner));
     expect(xray.map((s) => s.owner).sort()).toEqual([expect.stringMatching(/^ApiHandlerRoleDefaultPolicy/), expect.stringMatching(/^ImporterHandlerRoleDefaultPolicy/)]);
     for (const s of xray) expect({ ...s.statement, Action: list(s.statement.Action).sort() }).toEqual(XRAY_STATEMENT);
+    // The state machine's execution logging (log delivery set-up) and tracing: actions IAM only takes on "*".
+    expect(star.filter((s) => stateMachineRole.test(s.owner)).map((s) => list(s.statement.Action).sort())).toEqual([STATE_MACHINE_STAR_ACTIONS]);
+    const [importerId] = ofType(dev.template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ImporterHandler'))!;
     expect(wildcards.filter((s) => s.statement.Resource !== '*').map((s) => [s.owner, s.statement.Resource])).toEqual([
+      [expect.stringMatching(/^ImporterNationalStateMachineRoleDefaultPolicy/), [{ 'Fn::GetAtt': [importerId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [importerId, 'Arn'] }, ':*']] }]],
       [expect.stringMatching(/^WebDeployRoleDefaultPolicy/), { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^WebSite/), 'Arn'] }, '/*']] }],
     ]);
   });
@@ -597,12 +631,16 @@ describe('web hosting', () => {
 });
 
 describe('importer and alarms', () => {
-  it('runs the importer monthly with the configured force and districts', () => {
+  it('runs the import monthly through the national state machine, with the configured force and districts', () => {
     const importer = fn(dev.template, 'Importer');
     expect(importer.Environment.Variables).toMatchObject({ FORCE: 'nottinghamshire', LADS: 'E07000174,E07000170', TABLE_NAME: expect.anything() });
     const [, rule] = one(dev.template, 'AWS::Events::Rule');
-    const [importerId] = ofType(dev.template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ImporterHandler'))!;
-    expect(rule.Properties).toMatchObject({ ScheduleExpression: 'cron(0 3 20 * ? *)', State: 'ENABLED', Targets: [{ Arn: { 'Fn::GetAtt': [importerId, 'Arn'] } }] });
+    const [machineId] = one(dev.template, 'AWS::StepFunctions::StateMachine');
+    // Input {}: every configured force, the newest month.
+    expect(rule.Properties).toMatchObject({ ScheduleExpression: 'cron(0 3 20 * ? *)', State: 'ENABLED', Targets: [{ Arn: ref(machineId), Input: '{}' }] });
+    // EventBridge may start this state machine and nothing else.
+    const [, eventsPolicy] = ofType(dev.template, 'AWS::IAM::Policy').find(([id]) => id.startsWith('ImporterNationalStateMachineEventsRole'))!;
+    expect(eventsPolicy.Properties.PolicyDocument.Statement).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: ref(machineId) }]);
     const [, invokeConfig] = one(dev.template, 'AWS::Lambda::EventInvokeConfig');
     expect(invokeConfig.Properties.MaximumRetryAttempts).toBe(1);
   });
@@ -689,6 +727,7 @@ describe('importer and alarms', () => {
 
   it('leaves the importer, its schedule, queue and alarms out when no force and districts are configured', () => {
     expect(ofType(bare.template, 'AWS::Events::Rule')).toEqual([]);
+    expect(ofType(bare.template, 'AWS::StepFunctions::StateMachine')).toEqual([]);
     expect(ofType(bare.template, 'AWS::SQS::Queue')).toEqual([]);
     expect(ofType(bare.template, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('Importer'))).toEqual([]);
     const names = ofType(bare.template, 'AWS::CloudWatch::Alarm').map(([, a]) => String(a.Properties.AlarmName).replace('SaferPlaces-dev-', ''));
@@ -710,6 +749,7 @@ describe('importer and alarms', () => {
         'SignInDomain',
         'AlarmTopicArn',
         'ImporterFunctionName',
+        'NationalImportStateMachine',
         'ImporterLogGroup',
         'ImporterFailedRunsQueue',
       ]),
@@ -747,20 +787,31 @@ describe('cdk-nag AWS Solutions checks', () => {
 
   it('acknowledges only these findings, each with a specific reason in code', () => {
     const acks = acknowledgements(dev.app);
-    const ids = [...new Set(acks.map((a) => a.id.replace(/\[Resource::<WebSite[0-9A-F]+\.Arn>\/\*\]$/, '[Resource::<site bucket>/*]')))].sort();
+    const ids = [
+      ...new Set(
+        acks.map((a) =>
+          a.id.replace(/\[Resource::<WebSite[0-9A-F]+\.Arn>\/\*\]$/, '[Resource::<site bucket>/*]').replace(/\[Resource::<ImporterHandlerFunction[0-9A-F]+\.Arn>:\*\]$/, '[Resource::<importer function>:*]'),
+        ),
+      ),
+    ].sort();
     expect(ids).toEqual([
       'AwsSolutions-APIG4',
       'AwsSolutions-CFR1',
       'AwsSolutions-CFR2',
       'AwsSolutions-CFR4',
       'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-IAM5[Resource::<importer function>:*]',
       'AwsSolutions-IAM5[Resource::<site bucket>/*]',
       'AwsSolutions-L1',
       'AwsSolutions-S1',
       'AwsSolutions-SQS3',
     ]);
-    // "*" only for X-Ray, on our two function roles.
-    expect(acks.filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]').map((a) => a.path)).toEqual(['SaferPlaces-dev/Api/Handler/Role', 'SaferPlaces-dev/Importer/Handler/Role']);
+    // "*" only for X-Ray on our two function roles, and for logging and tracing on the state machine's.
+    expect(acks.filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]').map((a) => a.path)).toEqual([
+      'SaferPlaces-dev/Api/Handler/Role',
+      'SaferPlaces-dev/Importer/Handler/Role',
+      'SaferPlaces-dev/Importer/National/StateMachine/Role',
+    ]);
     for (const a of acks) {
       expect(a.reason.length, `${a.id} at ${a.path}`).toBeGreaterThan(80);
       expect(a.reason).not.toMatch(/^(n\/a|todo|suppress|not needed|ok)\b/i);
