@@ -48,7 +48,23 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('local server', () => {
+  it('runs the API in worker threads and the embedded store in a process of its own', () => {
+    expect(logs.join('\n')).toMatch(/embedded DynamoDB in its own process, \d+ API workers/);
+    expect(server.poolStats().size).toBeGreaterThanOrEqual(2);
+    expect(server.storePid).toEqual(expect.any(Number));
+    expect(server.storePid).not.toBe(process.pid);
+  });
+
   it('seeds the synthetic demo set on first start and labels it synthetic', async () => {
     expect(logs.join('\n')).toMatch(/synthetic demo data/i);
     const { json } = await call('GET', '/api/datasets');
@@ -86,7 +102,12 @@ describe('local server', () => {
     const helpPoint = (await call('GET', '/api/help-points')).json.items[0];
     expect((await call('DELETE', `/api/help-points/${helpPoint.id}`, undefined, { 'If-Match': `"${helpPoint.version}"` })).status).toBe(204);
 
+    // The store runs in its own process, which closes with the server (no orphan left holding the data folder).
+    const storePid = server.storePid!;
+    expect(storePid).not.toBe(process.pid);
+    expect(isAlive(storePid)).toBe(true);
     await server.close();
+    expect(isAlive(storePid)).toBe(false);
     logs.length = 0;
     server = await startLocalServer(options);
     token = (await call('POST', '/api/dev/sign-in', { role: 'planner' })).json.token;

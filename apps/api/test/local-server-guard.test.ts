@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import {
   assertSafeBinding,
+  defaultWorkerCount,
   isLoopbackHost,
   localContentSecurityPolicy,
   localRequestGuard,
@@ -50,6 +51,21 @@ describe('local sign-in listens on loopback only', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('API workers from the environment', () => {
+  it('reads API_WORKERS and API_QUEUE_LIMIT, and refuses what is not a whole number of at least 1', () => {
+    expect(optionsFromEnv({ API_WORKERS: '3', API_QUEUE_LIMIT: '10' })).toMatchObject({ workers: 3, queueLimit: 10 });
+    expect(optionsFromEnv({}).workers).toBeUndefined();
+    for (const bad of ['0', '-1', '1.5', 'many']) {
+      expect(() => optionsFromEnv({ API_WORKERS: bad }), bad).toThrow(new RegExp(`API_WORKERS '${bad.replace('.', '\\.')}' must be a whole number of at least 1`));
+    }
+    expect(() => optionsFromEnv({ API_QUEUE_LIMIT: '0' })).toThrow(/API_QUEUE_LIMIT/);
+  });
+
+  it('defaults to the cores available, and never fewer than two workers', () => {
+    expect(defaultWorkerCount()).toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -1,18 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type MiddlewareHandler } from 'hono';
-import { AssetService, DEMO_ORG_ID, generateDemoDataset, localSignInPrincipal, seedDemoIfEmpty } from '@safer-places/domain';
-import { DEFAULT_TABLE_NAME, DynamoUserDirectory, createDocumentClient, dynamoPorts, ensureTable } from '@safer-places/store';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '@safer-places/store/embedded';
-import { siteContentSecurityPolicy } from '@safer-places/schemas';
-import { createApp, type AppDeps } from '../app';
-import { createCognitoVerifier, createLocalTokenService } from '../auth';
+import { secureHeaders } from 'hono/secure-headers';
+import { AssetService, generateDemoDataset, seedDemoIfEmpty } from '@safer-places/domain';
+import { DEFAULT_TABLE_NAME, createDocumentClient, dynamoPorts, ensureTable } from '@safer-places/store';
+import { startEmbeddedDynamoProcess, type EmbeddedDynamoProcess } from '@safer-places/store/embedded';
+import { REQUEST_TIME_BUDGET_MS, siteContentSecurityPolicy } from '@safer-places/schemas';
+import { MAX_BODY_BYTES } from '../app';
+import type { ApiWorkerSettings } from './api-worker';
 import { readCognitoEnv, type CognitoSettings } from './cognito-env';
+import { WorkerPool, startModuleWorker, type WorkerHeap } from './worker-pool';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -32,6 +35,21 @@ export interface LocalOptions {
    * at <issuer>/.well-known/jwks.json, and POST /api/dev/sign-in does not exist. From the COGNITO_* variables.
    */
   cognito?: CognitoSettings;
+  /** API worker threads (API_WORKERS; default: the cores available, at least 2). */
+  workers?: number;
+  /** Requests that may wait for a worker (API_QUEUE_LIMIT; default DEFAULT_QUEUE_LIMIT). */
+  queueLimit?: number;
+  /** The time budget of one request, in ms (default REQUEST_TIME_BUDGET_MS; tests shorten it). */
+  requestBudgetMs?: number;
+}
+
+/** A whole number ≥ 1 from an environment variable, or undefined when it is not set. */
+function positiveInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`environment variable ${name} '${raw}' must be a whole number of at least 1`);
+  return n;
 }
 
 export function optionsFromEnv(env = process.env): LocalOptions {
@@ -45,6 +63,8 @@ export function optionsFromEnv(env = process.env): LocalOptions {
     webDist: resolve(env.WEB_DIST ?? join(REPO_ROOT, 'apps/web/dist')),
     log: (line) => console.log(line),
     ...withCognito(env),
+    ...(positiveInteger(env, 'API_WORKERS') !== undefined && { workers: positiveInteger(env, 'API_WORKERS') }),
+    ...(positiveInteger(env, 'API_QUEUE_LIMIT') !== undefined && { queueLimit: positiveInteger(env, 'API_QUEUE_LIMIT') }),
   };
 }
 
@@ -179,6 +199,14 @@ function localSecret(dataDir: string): Uint8Array {
 
 export interface RunningServer {
   url: string;
+  /** The embedded store's process id (null when DYNAMODB_ENDPOINT names another store). */
+  storePid: number | null;
+  /** Each API worker's heap after a full garbage collection (tests and diagnostics). */
+  workerHeaps(): Promise<WorkerHeap[]>;
+  /** The embedded store process's heap after a full collection and its RSS (null with DYNAMODB_ENDPOINT). */
+  storeMemory(): Promise<{ heapUsedBytes: number; rssBytes: number } | null>;
+  /** API workers, busy ones, requests waiting, workers replaced so far. */
+  poolStats(): WorkerPool['stats'];
   close(): Promise<void>;
 }
 
@@ -186,130 +214,104 @@ export async function startLocalServer(options: LocalOptions): Promise<RunningSe
   const started = performance.now();
   assertSafeBinding(options);
   mkdirSync(options.dataDir, { recursive: true });
-  let embedded: EmbeddedDynamo | undefined;
-  const endpoint = options.dynamoEndpoint ?? (embedded = await startEmbeddedDynamo({ dir: join(options.dataDir, 'dynamodb') })).endpoint;
-  const doc = createDocumentClient({ endpoint });
-  await ensureTable(doc, options.tableName);
+  let store: EmbeddedDynamoProcess | undefined;
+  let pool: WorkerPool | undefined;
+  try {
+    const endpoint = options.dynamoEndpoint ?? (store = await startEmbeddedDynamoProcess({ dir: join(options.dataDir, 'dynamodb') })).endpoint;
 
-  const hooks = crashTestHooks();
-  const ports = dynamoPorts(hooks ? hooks.wrap(doc) : doc, options.tableName);
-  const { assets, reference } = ports;
-  const seeded = await seedDemoIfEmpty(
-    { reference, assets, assetService: new AssetService({ assets, clock: { now: () => new Date() }, ids: { newId: () => crypto.randomUUID() } }) },
-    () => generateDemoDataset(),
-  );
-  if (seeded.seededReference) options.log('Loaded the synthetic demo data set (generated, not real crime data).');
-
-  const mapStyleUrl = options.mapStyleUrl ?? null;
-  let signIn: Pick<AppDeps, 'verifier' | 'config' | 'devSignIn' | 'users'>;
-  if (options.cognito) {
-    // The users are the identity provider's; the local server cannot administer them (the Lambda does, on AWS).
-    const { issuer, clientId, client } = options.cognito;
-    signIn = { verifier: createCognitoVerifier({ issuer, clientId }), config: { mapStyleUrl, cognito: client } };
-  } else {
-    const tokens = createLocalTokenService(localSecret(options.dataDir));
-    // Users the demo organisation's administrators invite: one with the name signed in with signs in as stored, and a
-    // disabled one not at all.
-    const users = new DynamoUserDirectory(doc, options.tableName);
-    signIn = {
-      verifier: tokens.verifier,
-      config: { mapStyleUrl },
-      users,
-      devSignIn: { orgId: DEMO_ORG_ID, issue: async (p) => tokens.issue(localSignInPrincipal(await users.list(DEMO_ORG_ID), p)) },
-    };
-  }
-  const api = createApp({
-    ...ports,
-    ...signIn,
-    ...(hooks?.clock && { clock: hooks.clock }),
-    log: (entry) => {
-      if (entry.level === 'error') console.error(JSON.stringify(entry));
-    },
-  });
-
-  let listeningPort = options.port;
-  const root = new Hono();
-  root.use('*', localRequestGuard({ port: () => listeningPort, host: options.host, checkHost: !options.cognito || isLoopbackHost(options.host) }));
-  root.use('*', webSecurityHeaders(localContentSecurityPolicy({ mapStyleUrl, signInUrl: options.cognito?.client.domain ?? null })));
-  root.route('/', api);
-  // Unknown API paths answer as the API does, never with the web app's shell.
-  root.all('/api/*', (c) => c.json({ error: 'not_found', detail: `no route ${c.req.method} ${c.req.path}` }, 404));
-  if (existsSync(join(options.webDist, 'index.html'))) {
-    root.use('/*', serveStatic({ root: options.webDist }));
-    root.get('*', serveStatic({ path: join(options.webDist, 'index.html') }));
-  } else {
-    root.get('/', (c) => c.text('The web app is not built. Run `npm start` from the repository root (it builds apps/web first).', 503));
-  }
-
-  hooks?.arm(); // start-up (table, demo seeding) is done: from here on, writes are the requests'
-  const server: ServerType = await new Promise((ok) => {
-    const s = serve({ fetch: root.fetch, port: options.port, hostname: options.host }, () => ok(s));
-  });
-  const { port } = server.address() as AddressInfo;
-  listeningPort = port;
-  const url = `http://${options.host === '127.0.0.1' ? 'localhost' : urlHost(options.host)}:${port}`;
-  options.log(`Safer Places is running at ${url} (data in ${options.dataDir}${options.dynamoEndpoint ? `, DynamoDB at ${options.dynamoEndpoint}` : ', embedded DynamoDB'}) — ready in ${Math.round(performance.now() - started)} ms`);
-  if (options.cognito) options.log(`Sign-in: Cognito managed login at ${options.cognito.client.domain} (issuer ${options.cognito.issuer}); local sign-in is off.`);
-  return {
-    url,
-    close: async () => {
-      await new Promise<void>((ok) => server.close(() => ok()));
+    // One-time work, before any worker starts: the table and the demo data.
+    const doc = createDocumentClient({ endpoint });
+    try {
+      await ensureTable(doc, options.tableName);
+      const { assets, reference } = dynamoPorts(doc, options.tableName);
+      const seeded = await seedDemoIfEmpty(
+        { reference, assets, assetService: new AssetService({ assets, clock: { now: () => new Date() }, ids: { newId: () => crypto.randomUUID() } }) },
+        () => generateDemoDataset(),
+      );
+      if (seeded.seededReference) options.log('Loaded the synthetic demo data set (generated, not real crime data).');
+    } finally {
       doc.destroy();
-      await embedded?.close();
-    },
-  };
+    }
+
+    const mapStyleUrl = options.mapStyleUrl ?? null;
+    const settings: ApiWorkerSettings = {
+      endpoint,
+      tableName: options.tableName,
+      mapStyleUrl,
+      ...(options.cognito ? { cognito: options.cognito } : { localSecretHex: Buffer.from(localSecret(options.dataDir)).toString('hex') }),
+      ...(process.env.NODE_ENV === 'test' && { writeCounter: new SharedArrayBuffer(4) }),
+    };
+    const workers = options.workers ?? defaultWorkerCount();
+    const budgetMs = options.requestBudgetMs ?? REQUEST_TIME_BUDGET_MS;
+    const queueLimit = options.queueLimit ?? DEFAULT_QUEUE_LIMIT;
+    pool = await WorkerPool.start({
+      size: workers,
+      queueLimit,
+      budgetMs,
+      maxBodyBytes: MAX_BODY_BYTES,
+      spawn: () => startModuleWorker(API_WORKER_ENTRY, settings),
+      log: options.log,
+    });
+    const api = pool;
+
+    let listeningPort = options.port;
+    const root = new Hono();
+    root.use('*', localRequestGuard({ port: () => listeningPort, host: options.host, checkHost: !options.cognito || isLoopbackHost(options.host) }));
+    root.use('*', webSecurityHeaders(localContentSecurityPolicy({ mapStyleUrl, signInUrl: options.cognito?.client.domain ?? null })));
+    // Health is answered here, never queued behind the workers: it says whether this server answers at all.
+    root.use('/api/health', secureHeaders());
+    root.get('/api/health', (c) => c.json({ status: 'ok', time: new Date().toISOString() }, 200, { 'Cache-Control': 'private, no-cache' }));
+    // Every other API path, unknown ones included (they answer as the API does, never with the web app's shell).
+    root.all('/api/*', (c) => api.handle(c.req.raw));
+    if (existsSync(join(options.webDist, 'index.html'))) {
+      root.use('/*', serveStatic({ root: options.webDist }));
+      root.get('*', serveStatic({ path: join(options.webDist, 'index.html') }));
+    } else {
+      root.get('/', (c) => c.text('The web app is not built. Run `npm start` from the repository root (it builds apps/web first).', 503));
+    }
+
+    const server: ServerType = await new Promise((ok, fail) => {
+      const s = serve({ fetch: root.fetch, port: options.port, hostname: options.host }, () => ok(s));
+      s.once('error', fail);
+    });
+    const { port } = server.address() as AddressInfo;
+    listeningPort = port;
+    const url = `http://${options.host === '127.0.0.1' ? 'localhost' : urlHost(options.host)}:${port}`;
+    options.log(
+      `Safer Places is running at ${url} (data in ${options.dataDir}${options.dynamoEndpoint ? `, DynamoDB at ${options.dynamoEndpoint}` : ', embedded DynamoDB in its own process'}, ` +
+        `${workers} API worker${workers === 1 ? '' : 's'}) — ready in ${Math.round(performance.now() - started)} ms`,
+    );
+    if (options.cognito) options.log(`Sign-in: Cognito managed login at ${options.cognito.client.domain} (issuer ${options.cognito.issuer}); local sign-in is off.`);
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      storePid: store?.pid ?? null,
+      workerHeaps: () => api.heaps(),
+      storeMemory: async () => (store ? store.memory() : null),
+      poolStats: () => api.stats,
+      close: () =>
+        (closing ??= (async () => {
+          const closed = new Promise<void>((ok) => server.close(() => ok()));
+          (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+          await api.close();
+          await closed;
+          await store?.close();
+        })()),
+    };
+  } catch (err) {
+    await pool?.close();
+    await store?.close();
+    throw err;
+  }
 }
 
-// ---- test only: the crash test's hooks (test/security/crash.test.ts); read only when NODE_ENV=test ----
+/** Requests that may wait for a free API worker before new ones are refused (503 `queue_full`); API_QUEUE_LIMIT. */
+export const DEFAULT_QUEUE_LIMIT = 256;
 
-/** The DynamoDB document client the store's repositories take. */
-type StoreClient = Parameters<typeof dynamoPorts>[0];
-const STORE_WRITES = new Set(['PutCommand', 'DeleteCommand', 'UpdateCommand', 'BatchWriteCommand', 'TransactWriteCommand']);
-
-/**
- * With NODE_ENV=test only, and only those set:
- *  - SAFER_PLACES_CRASH_AFTER_WRITES=N: the process kills itself with SIGKILL once N store writes made after start-up
- *    have been carried out (the N-th lands, its answer is never used); N=0 dies as the first is about to be sent.
- *  - SAFER_PLACES_LOG_WRITES=1: each such write is written to stderr as "store write <n> <command> <sort key>".
- *  - SAFER_PLACES_CLOCK_OFFSET_MS=<ms>: the API's clock runs that far ahead, as a process started that much later.
- * Anywhere else this returns null and nothing is wrapped.
- */
-function crashTestHooks(env = process.env) {
-  if (env.NODE_ENV !== 'test') return null;
-  const crashAfter = env.SAFER_PLACES_CRASH_AFTER_WRITES ? Number(env.SAFER_PLACES_CRASH_AFTER_WRITES) : null;
-  const logWrites = env.SAFER_PLACES_LOG_WRITES === '1';
-  const offsetMs = env.SAFER_PLACES_CLOCK_OFFSET_MS ? Number(env.SAFER_PLACES_CLOCK_OFFSET_MS) : 0;
-  if (crashAfter === null && !logWrites && offsetMs === 0) return null;
-  if (crashAfter !== null && !(Number.isInteger(crashAfter) && crashAfter >= 0)) throw new Error('SAFER_PLACES_CRASH_AFTER_WRITES must be a whole number');
-  let armed = false;
-  let writes = 0;
-  const die = () => process.kill(process.pid, 'SIGKILL');
-  return {
-    arm: () => void (armed = true),
-    ...(offsetMs !== 0 && { clock: { now: () => new Date(Date.now() + offsetMs) } }),
-    wrap: (doc: StoreClient): StoreClient =>
-      new Proxy(doc, {
-        get(target, prop, receiver) {
-          if (prop !== 'send') return Reflect.get(target, prop, receiver);
-          return async (command: { constructor: { name: string }; input: Record<string, unknown> }, ...rest: unknown[]) => {
-            const type = command.constructor.name;
-            const counted = armed && STORE_WRITES.has(type);
-            if (counted && crashAfter === 0) die();
-            const out: unknown = await Reflect.apply(target.send, target, [command, ...rest]);
-            if (!counted) return out;
-            writes++;
-            if (logWrites) process.stderr.write(`store write ${writes} ${type} ${sortKeyOf(command.input)}\n`);
-            if (writes === crashAfter) die();
-            return out;
-          };
-        },
-      }),
-  };
+/** One API worker per core the process may use, and at least two, so one slow request never holds all of them. */
+export function defaultWorkerCount(): number {
+  return Math.max(2, availableParallelism());
 }
 
-function sortKeyOf(input: Record<string, unknown>): string {
-  const item = (input.Item ?? input.Key) as { sk?: unknown } | undefined;
-  if (item?.sk !== undefined) return String(item.sk);
-  const first = (input.TransactItems as { Put?: { Item?: { sk?: unknown } } }[] | undefined)?.[0]?.Put?.Item?.sk;
-  return first === undefined ? '-' : `${String(first)} (transaction)`;
-}
+/** The worker's module, beside this one (TypeScript when run from source, as `npm start` does). */
+const API_WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './api-worker.ts' : './api-worker.js', import.meta.url);
