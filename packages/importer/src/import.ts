@@ -1,4 +1,4 @@
-import { UNPLACED_LSOA, placementOf, type CrimeBlock, type CrimeRecord, type ReferenceRepository } from '@safer-places/domain';
+import { UNPLACED_LSOA, partitionOf, placementOf, type CrimeBlock, type CrimePartition, type CrimeRecord, type ReferenceRepository } from '@safer-places/domain';
 import { createPolygonLocator, type PolygonLocator } from '@safer-places/geo';
 import type { BBox, CrimeAccounting, DataSource, DatasetSummary, Lsoa } from '@safer-places/schemas';
 import { accountingProblem, derivedAccounting, monthAccountingDocument, MONTH_ACCOUNTING_PREFIX, sumAccounting, type MonthAccounting } from './accounting';
@@ -141,6 +141,38 @@ function outsideReason(choice: AreaChoice, how: 'named' | 'kept' | 'chosen', lab
 }
 
 /**
+ * Stored months (of `months`) whose crimes are not stored in the partitions their LSOAs' districts give now, sorted: a
+ * month stored before partitions (no sizes), or one with an LSOA in a partition other than `partitionOfLsoa` names.
+ * Reads the months' pointers once and each stored partition's counts once (one query each over all the months).
+ */
+async function misPartitioned(repo: ReferenceRepository, datasetId: string, months: string[], partitionOfLsoa: (code: string) => CrimePartition): Promise<string[]> {
+  if (months.length === 0) return [];
+  const sorted = [...months].sort();
+  const [from, to] = [sorted[0]!, sorted[sorted.length - 1]!];
+  const sizes = await repo.crimePartitionSizes(datasetId, from, to);
+  const wanted = new Set(months);
+  const out = new Set<string>();
+  const partitions = new Set<CrimePartition>();
+  for (const m of sorted) {
+    const stored = sizes.get(m);
+    if (!stored) out.add(m);
+    else for (const p of stored.keys()) partitions.add(p);
+  }
+  for (const p of [...partitions].sort()) {
+    for (const { month, counts } of await repo.getMonthlyCounts(datasetId, from, to, [p])) {
+      if (!wanted.has(month) || out.has(month) || !sizes.get(month)?.has(p)) continue;
+      for (const code of counts.keys()) {
+        if (partitionOfLsoa(code) !== p) {
+          out.add(month);
+          break;
+        }
+      }
+    }
+  }
+  return [...out].sort();
+}
+
+/**
  * Imports boundary, lookup, deprivation, population and police.uk files into one dataset, kept to its study area.
  *
  * Everything is read and checked before anything is written: boundaries and lookups first, then every crime file; then
@@ -265,6 +297,9 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
 
   // ---- Place the crimes in the study area's LSOAs only ----
   const locator = createPolygonLocator(lsoas.map((l) => ({ code: l.code, geometry: l.geometry })));
+  // Each crime is stored in its LSOA's district's partition (crime.ts; docs/table-design.md, "Crime partitions").
+  const districtOfLsoa = new Map(lsoas.map((l) => [l.code, l.districtCode]));
+  const partitionOfLsoa = (code: string): CrimePartition => partitionOf(code, (c) => districtOfLsoa.get(c));
   collector?.place(locator, new Set(lsoas.map((l) => l.code)), reference.lookup);
   const existingByCode = new Map(existing.map((l) => [l.code, l]));
   const lsoasToWrite = lsoas.filter((l) => !existingByCode.has(l.code) || !sameLsoa(existingByCode.get(l.code)!, l));
@@ -301,7 +336,7 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
       if (!block) byLsoa.set(crime.lsoaCode, (block = { month, lsoaCode: crime.lsoaCode, crimes: [] }));
       block.crimes.push(crime);
     }
-    await repo.replaceCrimeMonth(datasetId, month, [...byLsoa.values()]);
+    await repo.replaceCrimeMonth(datasetId, month, [...byLsoa.values()], partitionOfLsoa);
     await repo.putDocument(datasetId, monthAccountingDocument(month), monthAccounting.get(month)!);
     written++;
   }
@@ -312,13 +347,22 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
       const before = await repo.getCrimeBlocks(datasetId, [month]);
       const { blocks, moved } = placeAgain(before, locator);
       if (moved === 0) continue;
-      await repo.replaceCrimeMonth(datasetId, month, blocks);
+      await repo.replaceCrimeMonth(datasetId, month, blocks, partitionOfLsoa);
       const doc = await repo.getDocument<MonthAccounting>(datasetId, monthAccountingDocument(month));
       const placement = placementOf(blocks);
       const updated: MonthAccounting = doc && !doc.derivedFromStoredCrimes && doc.stored === placement.stored ? { ...doc, ...placement } : derivedAccounting(month, blocks);
       await repo.putDocument(datasetId, monthAccountingDocument(month), updated);
       replacedAgain.push({ month, moved });
     }
+  }
+  // Months stored earlier and not written now whose partitions are not their LSOAs' districts any more (a district
+  // lookup changed), or stored before partitions: written again, the same crimes, in the right partitions.
+  const repartitioned: string[] = [];
+  const writtenNow = new Set([...monthsReplaced, ...replacedAgain.map((r) => r.month)]);
+  for (const month of await misPartitioned(repo, datasetId, storedMonths.filter((m) => !writtenNow.has(m)), partitionOfLsoa)) {
+    progress({ stage: 'write', file: month, filesDone: written + repartitioned.length, filesTotal: written + repartitioned.length + 1 });
+    await repo.replaceCrimeMonth(datasetId, month, await repo.getCrimeBlocks(datasetId, [month]), partitionOfLsoa);
+    repartitioned.push(month);
   }
 
   // ---- The dataset's accounting: the sum over the months it holds ----
@@ -457,6 +501,7 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
         storedRemoved: removedStored.length,
       },
       monthsPlacedAgain: replacedAgain,
+      monthsRepartitioned: repartitioned,
     },
     reference: referenceFiles.length > 0 ? reference.report : null,
     crimes: crimesReport,

@@ -33,6 +33,11 @@ export interface ImportReport {
     };
     /** Months stored earlier whose crimes were placed again because the study area's LSOAs changed. */
     monthsPlacedAgain: { month: string; moved: number }[];
+    /**
+     * Months stored earlier and not replaced now, written again (the same crimes) because they were stored before
+     * crime partitions or their LSOAs' districts changed (docs/table-design.md, "Crime partitions").
+     */
+    monthsRepartitioned: string[];
   };
   reference: ReferenceReport | null;
   crimes: (RowCounts & {
@@ -101,6 +106,7 @@ export function formatReport(r: ImportReport): string {
   }
   if (b.storedRemoved > 0) out.push(`  ${s(b.storedRemoved, 'stored LSOA')} outside the new study area removed`);
   for (const m of sa.monthsPlacedAgain) out.push(`  stored month ${m.month} placed again in the study area's LSOAs: ${s(m.moved, 'crime')} moved`);
+  if (sa.monthsRepartitioned.length > 0) out.push(`  ${s(sa.monthsRepartitioned.length, 'stored month')} written again in their districts' partitions: ${sa.monthsRepartitioned.join(', ')}`);
 
   if (r.reference) {
     const d = r.reference.deprivation;

@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UNPLACED_LSOA, generateDemoDataset } from '@safer-places/domain';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { UNPLACED_LSOA, UNPLACED_PARTITION, generateDemoDataset } from '@safer-places/domain';
 import type { AreaGeometry, CrimeAccounting, DatasetSummary } from '@safer-places/schemas';
-import { DynamoReferenceRepository, createDocumentClient, ensureTable } from '@safer-places/store';
+import { DynamoReferenceRepository, countBlocks, createDocumentClient, encodeCounts, encodeCrimeMonth, ensureTable } from '@safer-places/store';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '@safer-places/store/embedded';
 import { compareDetail, decimalPlaces } from '../src/boundaries';
 import { main } from '../src/cli';
@@ -396,10 +397,15 @@ describe('a dataset imported before study areas and accounting', () => {
     });
     await reference.putLsoas(datasetId, lsoas);
     const crime = (id: string, lsoaCode: string, lon: number | null) => ({ id, month: '2024-01', category: 'burglary' as const, lon, lat: lon === null ? null : 53.005, location: 'On or near High Street', lsoaCode, publishedLsoaCode: null, outcome: null });
-    await reference.replaceCrimeMonth(datasetId, '2024-01', [
+    // Stored as the store stored months then: one partition per month, no version, no crime partitions.
+    const oldMonth = [
       { month: '2024-01', lsoaCode: 'E01900001', crimes: [crime('old-1', 'E01900001', centre(0)[0]), crime('old-2', 'E01900001', centre(0)[0])] },
       { month: '2024-01', lsoaCode: UNPLACED_LSOA, crimes: [crime('old-3', UNPLACED_LSOA, null), crime('old-4', UNPLACED_LSOA, -0.5)] },
-    ]);
+    ];
+    for (const item of [...encodeCrimeMonth(datasetId, '2024-01', oldMonth), ...encodeCounts(datasetId, '2024-01', countBlocks(oldMonth))]) {
+      await doc.send(new PutCommand({ TableName: TABLE, Item: item as unknown as Record<string, unknown> }));
+    }
+    expect(await reference.crimePartitionSizes(datasetId, '2024-01', '2024-01')).toEqual(new Map());
     await reference.putDataset({ id: datasetId, name: 'Old', synthetic: false, version: 'v0', firstMonth: '2024-01', lastMonth: '2024-01', lsoaCount: 6, crimeCount: 4, bbox: null, sources: [], importedAt: '2025-01-01T00:00:00Z', notes: [] });
 
     const dir = tempDir();
@@ -411,6 +417,14 @@ describe('a dataset imported before study areas and accounting', () => {
     expect(summary.crimeCount).toBe(7);
     expect(summary.notes.join(' ')).toMatch(/not known for months imported before they were counted \(2024-01\)/);
     expect(await reference.getDocument(datasetId, 'month-accounting#2024-01')).toMatchObject({ derivedFromStoredCrimes: true, stored: 4, placed: 2 });
+    // The old month was moved to the district partitions: its LSOAs' district and the unplaced crimes' own partition.
+    expect(report.studyArea.monthsRepartitioned).toEqual(['2024-01']);
+    expect(formatReport(report)).toMatch(/1 stored month written again in their districts' partitions: 2024-01/);
+    expect(await reference.crimePartitionSizes(datasetId, '2024-01', '2024-01')).toEqual(new Map([['2024-01', new Map([['E07000901', 2], [UNPLACED_PARTITION, 2]])]]));
+    expect((await reference.getCrimeBlocks(datasetId, ['2024-01'], { partitions: ['E07000901'] })).flatMap((b) => b.crimes.map((c) => c.id)).sort()).toEqual(['old-1', 'old-2']);
+    // The next import has nothing to move.
+    const again = await importFiles([write(dir, '2024-03-x-street.csv', crimeRows({ 1: 1 }, { month: '2024-03' }))], { reference, datasetId, now });
+    expect(again.studyArea.monthsRepartitioned).toEqual([]);
   });
 });
 

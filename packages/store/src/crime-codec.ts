@@ -1,13 +1,14 @@
 import type { CrimeBlock, CrimeRecord } from '@safer-places/domain';
 import { CATEGORY_COUNT } from '@safer-places/domain';
 import { CATEGORY_INDEX, CRIME_CATEGORY_SLUGS } from '@safer-places/schemas';
-import { keys } from './keys';
+import { keys, type Key } from './keys';
 
 /**
- * Crimes are packed: a month's crimes, sorted by LSOA, are cut into chunks of at most CHUNK_SIZE crimes, one item each
- * (~8 items for a county month instead of one per crime or per LSOA). DynamoDB, and the embedded store even more,
- * pay per item written, so this is what makes county-scale imports fast; reads are unchanged, since a month is
- * always read whole. Coordinates are integer micro-degrees: police.uk publishes 6 decimal places, so this is lossless.
+ * Crimes are packed: the crimes of a month × partition (a district, crime.ts), sorted by LSOA, are cut into chunks of
+ * at most CHUNK_SIZE crimes, one item each (~1–3 items for a district month, ~14 for a county month, instead of one per
+ * crime or per LSOA). DynamoDB, and the embedded store even more, pay per item written, so this is what makes
+ * county-scale imports fast; a request reads the chunks of the partitions its scope touches, whole. Coordinates are
+ * integer micro-degrees: police.uk publishes 6 decimal places, so this is lossless.
  */
 export const CHUNK_SIZE = 1500;
 const NO_COORDINATE = -2147483648;
@@ -47,11 +48,26 @@ class Dictionary {
 
 const bytes = (a: Int32Array | Uint16Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
-/** `version`: the month's version id (reference-repository.ts); without it, the unversioned keys of months stored before versions. */
+/**
+ * The legacy layout (months stored before partitions): the whole month in one partition key. `version`: the month's
+ * version id; without it, the unversioned keys of months stored before versions. Kept to write legacy months in tests.
+ */
 export function encodeCrimeMonth(datasetId: string, month: string, blocks: CrimeBlock[], version?: string): CrimeChunkItem[] {
+  return encodeCrimeChunks(month, blocks, (chunk) =>
+    version === undefined ? keys.crimeChunk(datasetId, month, chunk) : keys.crimeChunkVersioned(datasetId, month, version, chunk),
+  );
+}
+
+/** The chunks of one month × partition under a version (the partitioned layout). */
+export function encodeCrimePartition(datasetId: string, month: string, partition: string, version: string, blocks: CrimeBlock[]): CrimeChunkItem[] {
+  return encodeCrimeChunks(month, blocks, (chunk) => keys.crimePartitionChunk(datasetId, month, partition, version, chunk));
+}
+
+/** Packs blocks of one month, sorted by LSOA, into chunks of at most CHUNK_SIZE crimes at the keys `keyOf(chunk)` gives. */
+export function encodeCrimeChunks(month: string, blocks: CrimeBlock[], keyOf: (chunk: number) => Key): CrimeChunkItem[] {
   const crimes: CrimeRecord[] = [];
   for (const b of [...blocks].sort((x, y) => x.lsoaCode.localeCompare(y.lsoaCode))) {
-    if (b.month !== month) throw new Error(`block for ${b.month} passed to encodeCrimeMonth(${month})`);
+    if (b.month !== month) throw new Error(`block for ${b.month} packed as ${month}`);
     for (const c of b.crimes) crimes.push(c.lsoaCode === b.lsoaCode ? c : { ...c, lsoaCode: b.lsoaCode });
   }
   const items: CrimeChunkItem[] = [];
@@ -74,7 +90,7 @@ export function encodeCrimeMonth(datasetId: string, month: string, blocks: Crime
       oi[i] = out.add(c.outcome);
     });
     items.push({
-      ...(version === undefined ? keys.crimeChunk(datasetId, month, chunk) : keys.crimeChunkVersioned(datasetId, month, version, chunk)),
+      ...keyOf(chunk),
       month,
       n,
       ids: part.map((c) => c.id).join('\n'),
@@ -151,7 +167,17 @@ export function countBlocks(blocks: CrimeBlock[]): Map<string, number[]> {
   return counts;
 }
 
+/** Legacy layout: a month's counts in the dataset's one counts partition (tests write legacy months with it). */
 export function encodeCounts(datasetId: string, month: string, counts: Map<string, number[]>, version?: string): CountsItem[] {
+  return encodeCountsAt(month, counts, (chunk) => (version === undefined ? keys.counts(datasetId, month, chunk) : keys.countsVersioned(datasetId, month, version, chunk)));
+}
+
+/** The counts of one month × partition under a version (the partitioned layout). */
+export function encodePartitionCounts(datasetId: string, month: string, partition: string, version: string, counts: Map<string, number[]>): CountsItem[] {
+  return encodeCountsAt(month, counts, (chunk) => keys.countsPartition(datasetId, partition, month, version, chunk));
+}
+
+function encodeCountsAt(month: string, counts: Map<string, number[]>, keyOf: (chunk: number) => Key): CountsItem[] {
   const codes = [...counts.keys()].sort();
   const items: CountsItem[] = [];
   for (let start = 0, chunk = 0; start < codes.length; start += COUNTS_CHUNK, chunk++) {
@@ -159,7 +185,7 @@ export function encodeCounts(datasetId: string, month: string, counts: Map<strin
     const packed = new Uint32Array(slice.length * CATEGORY_COUNT);
     slice.forEach((code, i) => packed.set(counts.get(code)!, i * CATEGORY_COUNT));
     items.push({
-      ...(version === undefined ? keys.counts(datasetId, month, chunk) : keys.countsVersioned(datasetId, month, version, chunk)),
+      ...keyOf(chunk),
       month,
       codes: slice.join(','),
       counts: new Uint8Array(packed.buffer),

@@ -5,7 +5,7 @@ export { DynamoAssetRepository } from './asset-repository';
 export { DynamoReferenceRepository, MAX_LSOA_GEOMETRY_BYTES } from './reference-repository';
 export { batchWrite } from './batch';
 export { keys } from './keys';
-export { CHUNK_SIZE, COUNTS_CHUNK, encodeCrimeMonth, decodeCrimeItems } from './crime-codec';
+export { CHUNK_SIZE, COUNTS_CHUNK, countBlocks, encodeCounts, encodeCrimeMonth, decodeCrimeItems } from './crime-codec';
 export { DynamoAuditLog } from './audit-log';
 export { DynamoIdempotencyStore, IDEMPOTENCY_PENDING_SECONDS, IDEMPOTENCY_TTL_SECONDS } from './idempotency-store';
 export { dynamoPorts, type DynamoPorts } from './ports';

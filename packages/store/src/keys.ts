@@ -37,6 +37,7 @@ export const keys = {
   dataset: (datasetId: string) => ({ pk: 'DATASETS', sk: datasetId }),
   lsoaPk: (datasetId: string) => `DS#${datasetId}#LSOA`,
   lsoa: (datasetId: string, code: string) => ({ pk: `DS#${datasetId}#LSOA`, sk: code }),
+  /** Crime chunks of a month stored before partitions (legacy layout: read, and deleted when the month is replaced). */
   crimeMonthPk: (datasetId: string, month: string) => `DS#${datasetId}#CRIME#${month}`,
   crimeChunk: (datasetId: string, month: string, chunk: number) => ({
     pk: `DS#${datasetId}#CRIME#${month}`,
@@ -44,6 +45,7 @@ export const keys = {
   }),
   documentsPk: (datasetId: string) => `DS#${datasetId}#DOC`,
   document: (datasetId: string, name: string) => ({ pk: `DS#${datasetId}#DOC`, sk: name }),
+  /** Monthly counts of months stored before partitions (legacy layout), all months of a dataset in one partition. */
   countsPk: (datasetId: string) => `DS#${datasetId}#COUNTS`,
   counts: (datasetId: string, month: string, chunk: number) => ({
     pk: `DS#${datasetId}#COUNTS`,
@@ -51,18 +53,24 @@ export const keys = {
   }),
   /**
    * A crime month's versions: a replaced month's chunks and counts are written under a new version id (a digest of its
-   * crimes) beside the current one, then this pointer item (one per month, in one partition per dataset so a range of
-   * months is read in one query) is flipped to it, then the other versions' items are deleted. Readers read the
-   * pointer first; a month without one (stored before versions) is read from its unversioned items.
+   * crimes and their partitions) beside the current one, then this pointer item (one per month, in one partition per
+   * dataset so a range of months is read in one query) is flipped to it, then the other versions' items are deleted.
+   * The pointer holds `version`, `partitions` (partition → crimes of that version: what a read would cost, and which
+   * partitions to read) and `touched` (a string set: every partition any run wrote for the month, flipped or not, so
+   * the clean-up finds them all). Readers read the pointer first; a month without `partitions` is in a legacy layout:
+   * with a `version`, its chunks are `crimeChunkVersioned` and its counts `countsVersioned`; without, the unversioned
+   * `crimeChunk` and `counts` items.
    */
   crimeVersionPk: (datasetId: string) => `DS#${datasetId}#CRIMEVERSION`,
   crimeVersion: (datasetId: string, month: string) => ({ pk: `DS#${datasetId}#CRIMEVERSION`, sk: month }),
+  /** Legacy layout (a version of a month stored before partitions): every chunk of the month in the month's partition. */
   crimeChunkVersioned: (datasetId: string, month: string, version: string, chunk: number) => ({
     pk: `DS#${datasetId}#CRIME#${month}`,
     sk: `V#${version}#CHUNK#${String(chunk).padStart(4, '0')}`,
   }),
-  /** Sort key prefix of a version's chunks in the month's partition; `CHUNK#` is that of the unversioned chunks. */
+  /** Sort key prefix of a version's chunks (in a partition, or a legacy month); `CHUNK#` is that of the unversioned chunks. */
   crimeChunkVersionPrefix: (version: string | null) => (version === null ? 'CHUNK#' : `V#${version}#CHUNK#`),
+  /** Legacy layout: a version's counts of a month stored before partitions. */
   countsVersioned: (datasetId: string, month: string, version: string, chunk: number) => ({
     pk: `DS#${datasetId}#COUNTS`,
     sk: `${month}#V#${version}#${String(chunk).padStart(3, '0')}`,
@@ -70,6 +78,25 @@ export const keys = {
   /** Whether a counts item's sort key belongs to the month's version (null: the unversioned counts). */
   countsOfVersion: (sk: string, month: string, version: string | null) =>
     version === null ? /^\d{3}$/.test(sk.slice(month.length + 1)) && sk.startsWith(`${month}#`) : sk.startsWith(`${month}#V#${version}#`),
+  /**
+   * Crime chunks by month × partition (a district, crime.ts): a request reads only the partitions its scope touches.
+   * One partition key per month and partition; a version's chunks sort together under it.
+   */
+  crimePartitionPk: (datasetId: string, month: string, partition: string) => `DS#${datasetId}#CRIME#${month}#P#${partition}`,
+  crimePartitionChunk: (datasetId: string, month: string, partition: string, version: string, chunk: number) => ({
+    pk: `DS#${datasetId}#CRIME#${month}#P#${partition}`,
+    sk: `V#${version}#CHUNK#${String(chunk).padStart(4, '0')}`,
+  }),
+  /** Monthly counts by partition: one partition key per partition, sorted by month, so a district's range of months is one query. */
+  countsPartitionPk: (datasetId: string, partition: string) => `DS#${datasetId}#COUNTS#P#${partition}`,
+  countsPartition: (datasetId: string, partition: string, month: string, version: string, chunk: number) => ({
+    pk: `DS#${datasetId}#COUNTS#P#${partition}`,
+    sk: `${month}#V#${version}#${String(chunk).padStart(3, '0')}`,
+  }),
+  /** The sort key range of months [from, to] in a counts partition (legacy or partitioned). */
+  countsMonthRange: (from: string, to: string) => ({ from: `${from}#`, to: `${to}#~` }),
+  /** The sort key prefix of one month in a counts partition. */
+  countsMonthPrefix: (month: string) => `${month}#`,
   /**
    * The scheduled import's lock for one dataset: written with a condition (absent or expired) so two runs never write
    * the same dataset at once; it carries an expiry (the table's TTL attribute) so a crashed run cannot hold it forever.

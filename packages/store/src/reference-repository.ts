@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CrimeBlock, MonthlyCounts, ReferenceRepository } from '@safer-places/domain';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { UNPLACED_LSOA, UNPLACED_PARTITION, type CrimeBlock, type CrimeBlockFilter, type CrimePartition, type MonthlyCounts, type ReferenceRepository } from '@safer-places/domain';
 import type { AreaGeometry, DatasetSummary, Lsoa, Month } from '@safer-places/schemas';
 import { DEFAULT_BATCH_RETRY, batchWrite, del, put } from './batch';
-import { countBlocks, decodeCounts, decodeCrimeItems, encodeCounts, encodeCrimeMonth, type CountsItem, type CrimeChunkItem } from './crime-codec';
-import { keys } from './keys';
-import { queryAll } from './query';
-import { retryingClient, type RetryPolicy } from './retry';
+import { countBlocks, decodeCounts, decodeCrimeItems, encodeCrimePartition, encodePartitionCounts, type CountsItem, type CrimeChunkItem } from './crime-codec';
+import { keys, type Key } from './keys';
+import { READ_CONCURRENCY, concurrencyLimit, queryAll } from './query';
+import { isConditionFailure, retryingClient, withRetry, type RetryPolicy } from './retry';
 
 /** Keeps a single LSOA item far below DynamoDB's 400 KB item limit; importers simplify larger boundaries for display. */
 export const MAX_LSOA_GEOMETRY_BYTES = 300_000;
@@ -31,26 +31,50 @@ export const DEFAULT_REFERENCE_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 
 
 const READ_ATTEMPTS = 5;
 
-/** A month's version id: a digest of its crimes, so writing the same month again writes the same keys. */
-export function monthVersion(blocks: CrimeBlock[]): string {
+/**
+ * A month's version id: a digest of its crimes and of the partition each block is stored in, so writing the same month
+ * again writes the same keys, and the same crimes partitioned otherwise (an LSOA moved to another district) are a new
+ * version whose chunks never overwrite the current ones.
+ */
+export function monthVersion(blocks: CrimeBlock[], partitionOf?: (lsoaCode: string) => CrimePartition): string {
   const hash = createHash('sha256');
-  for (const b of [...blocks].sort((x, y) => x.lsoaCode.localeCompare(y.lsoaCode))) hash.update(JSON.stringify(b)).update('\n');
+  for (const b of [...blocks].sort((x, y) => x.lsoaCode.localeCompare(y.lsoaCode))) {
+    if (partitionOf) hash.update(partitionOf(b.lsoaCode)).update('\t');
+    hash.update(JSON.stringify(b)).update('\n');
+  }
   return hash.digest('hex').slice(0, 16);
 }
 
-const sameVersions = (a: Map<string, string>, b: Map<string, string>) => a.size === b.size && [...a].every(([m, v]) => b.get(m) === v);
+/** A partition name is part of a key: a district code, UNPLACED_PARTITION or NO_DISTRICT_PARTITION (crime.ts). */
+const PARTITION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** A month's pointer item (keys.crimeVersion). Without `partitions` the month is in a legacy layout. */
+interface CrimePointer {
+  version?: string;
+  /** Partition → crimes of the current version. */
+  partitions?: Record<CrimePartition, number>;
+  /** Every partition a run wrote for the month since the last clean-up (a string set). */
+  touched?: Set<CrimePartition>;
+}
+
+const isPartitioned = (p: CrimePointer | undefined | null): p is CrimePointer & { version: string; partitions: Record<string, number> } =>
+  !!p && typeof p.version === 'string' && p.partitions !== undefined;
+
+const sameVersions = (a: Map<string, CrimePointer>, b: Map<string, CrimePointer>) => a.size === b.size && [...a].every(([m, p]) => b.get(m)?.version === p.version);
 
 export class DynamoReferenceRepository implements ReferenceRepository {
   /** The same client with retries for idempotent commands; every call here but batch writes goes through it. */
   private readonly client: DynamoDBDocumentClient;
   private readonly batchRetry: RetryPolicy;
+  private readonly retry: RetryPolicy;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     options: ReferenceRepositoryOptions = {},
   ) {
-    this.client = retryingClient(doc, options.retry ?? DEFAULT_REFERENCE_RETRY);
+    this.retry = options.retry ?? DEFAULT_REFERENCE_RETRY;
+    this.client = retryingClient(doc, this.retry);
     this.batchRetry = options.batchRetry ?? DEFAULT_BATCH_RETRY;
   }
 
@@ -99,100 +123,254 @@ export class DynamoReferenceRepository implements ReferenceRepository {
 
   /**
    * Replaces a month so that readers never see it half-written, safe to retry and to run again after a failure:
-   * 1. the new month's chunks and counts are written under a new version id (a digest of its crimes, so a run sent
-   *    again writes the same keys: every write is a put by key), beside the current version, which readers go on
-   *    reading;
-   * 2. the month's pointer item is flipped to the new version (one PutItem): from then on readers read only it;
-   * 3. every other version's items of the month (the old version, unversioned items of a month stored before versions,
-   *    leftovers of a run that died before its flip) are deleted, found by a fresh query, so a run that died before
-   *    this step leaves them to the next replacement of the month (readers ignore them meanwhile).
+   * 1. the partitions about to be written are added to the month's pointer item (`touched`, a string set: an update
+   *    that leaves `version` alone, so readers go on reading the current version), so that whatever this run leaves
+   *    behind, however it ends, the clean-up knows where to look;
+   * 2. the new month's chunks and counts, per partition, are written under a new version id (a digest of its crimes and
+   *    their partitions, so a run sent again writes the same keys: every write is a put by key), beside the current
+   *    version;
+   * 3. the pointer is flipped to the new version and its partitions' sizes (one UpdateItem that sets both): from then
+   *    on readers read only it;
+   * 4. every other item of the month (other versions in every partition `touched` names, and the legacy layout's
+   *    items) is deleted, found by fresh queries, and the partitions cleaned are taken off `touched`; a run that dies
+   *    before this step leaves them to the next replacement of the month (readers ignore them meanwhile).
    * A run that dies at any point leaves either the old month or the new one readable, whole.
    */
-  async replaceCrimeMonth(datasetId: string, month: Month, blocks: CrimeBlock[]): Promise<void> {
-    const version = monthVersion(blocks);
-    const items = encodeCrimeMonth(datasetId, month, blocks, version);
-    const countItems = encodeCounts(datasetId, month, countBlocks(blocks), version);
-    await batchWrite(this.doc, this.tableName, items.map((i) => put(i as unknown as Record<string, unknown>)), 4, this.batchRetry);
-    await batchWrite(this.doc, this.tableName, countItems.map((c) => put(c as unknown as Record<string, unknown>)), 4, this.batchRetry);
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.crimeVersion(datasetId, month), version } }));
+  async replaceCrimeMonth(datasetId: string, month: Month, blocks: CrimeBlock[], partitionOf: (lsoaCode: string) => CrimePartition): Promise<void> {
+    const partitionOfCode = new Map<string, CrimePartition>();
+    const groups = new Map<CrimePartition, CrimeBlock[]>();
+    for (const b of blocks) {
+      if (b.month !== month) throw new Error(`a block of ${b.month} passed to replaceCrimeMonth(${month})`);
+      let p = partitionOfCode.get(b.lsoaCode);
+      if (p === undefined) {
+        p = partitionOf(b.lsoaCode);
+        if (!PARTITION_NAME.test(p)) throw new Error(`LSOA ${b.lsoaCode}: partition ${JSON.stringify(p)} is not a valid partition name (a letter or digit, then letters, digits, "_", "-", "."; at most 64)`);
+        partitionOfCode.set(b.lsoaCode, p);
+      }
+      let group = groups.get(p);
+      if (!group) groups.set(p, (group = []));
+      group.push(b);
+    }
+    const version = monthVersion(blocks, (code) => partitionOfCode.get(code)!);
+    const sizes: Record<CrimePartition, number> = {};
+    const chunkItems: Record<string, unknown>[] = [];
+    const countItems: Record<string, unknown>[] = [];
+    for (const [partition, group] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+      sizes[partition] = group.reduce((n, b) => n + b.crimes.length, 0);
+      chunkItems.push(...(encodeCrimePartition(datasetId, month, partition, version, group) as unknown as Record<string, unknown>[]));
+      countItems.push(...(encodePartitionCounts(datasetId, month, partition, version, countBlocks(group)) as unknown as Record<string, unknown>[]));
+    }
+    const pointerKey = keys.crimeVersion(datasetId, month);
+    if (groups.size > 0) {
+      await this.update({ Key: pointerKey, UpdateExpression: 'ADD #touched :parts', ExpressionAttributeNames: { '#touched': 'touched' }, ExpressionAttributeValues: { ':parts': new Set(groups.keys()) } });
+    }
+    await batchWrite(this.doc, this.tableName, chunkItems.map(put), 4, this.batchRetry);
+    await batchWrite(this.doc, this.tableName, countItems.map(put), 4, this.batchRetry);
+    await this.update({
+      Key: pointerKey,
+      UpdateExpression: 'SET #version = :version, #partitions = :partitions',
+      ExpressionAttributeNames: { '#version': 'version', '#partitions': 'partitions' },
+      ExpressionAttributeValues: { ':version': version, ':partitions': sizes },
+    });
     await this.removeStaleCrimeVersions(datasetId, month);
   }
 
-  /** Deletes every item of the month that is not of its current version (nothing for a month without a pointer). */
+  /**
+   * Deletes every item of the month that is not of its current version (nothing for a month without a pointer): in a
+   * partitioned month, other versions' items in every partition the pointer's `touched` names, items of partitions the
+   * current version does not have, and every item of the legacy layout; then takes the partitions cleaned off `touched`.
+   */
   async removeStaleCrimeVersions(datasetId: string, month: Month): Promise<void> {
-    const version = await this.currentVersion(datasetId, month);
-    if (version === null) return;
+    const pointer = await this.pointer(datasetId, month);
+    if (!pointer?.version) return;
+    const version = pointer.version;
+    const limit = concurrencyLimit(READ_CONCURRENCY);
     const chunkPrefix = keys.crimeChunkVersionPrefix(version);
-    const chunks = await queryAll<{ pk: string; sk: string }>(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.crimeMonthPk(datasetId, month) },
-      ProjectionExpression: 'pk, sk',
-      ConsistentRead: true,
-    });
-    const counts = await queryAll<{ pk: string; sk: string }>(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :month)',
-      ExpressionAttributeValues: { ':pk': keys.countsPk(datasetId), ':month': `${month}#` },
-      ProjectionExpression: 'pk, sk',
-      ConsistentRead: true,
-    });
-    const stale = [...chunks.filter((c) => !c.sk.startsWith(chunkPrefix)), ...counts.filter((c) => !keys.countsOfVersion(c.sk, month, version))];
+    const [legacyChunks, legacyCounts] = await Promise.all([
+      limit(() => this.keysIn(keys.crimeMonthPk(datasetId, month))),
+      limit(() => this.keysIn(keys.countsPk(datasetId), keys.countsMonthPrefix(month))),
+    ]);
+    const stale: Key[] = [];
+    let cleaned: CrimePartition[] = [];
+    if (!isPartitioned(pointer)) {
+      // A month of the legacy versioned layout (written before partitions): its other versions.
+      stale.push(...legacyChunks.filter((c) => !c.sk.startsWith(chunkPrefix)), ...legacyCounts.filter((c) => !keys.countsOfVersion(c.sk, month, version)));
+    } else {
+      stale.push(...legacyChunks, ...legacyCounts);
+      const current = new Set(Object.keys(pointer.partitions));
+      const touched = [...(pointer.touched ?? [])];
+      const scan = [...new Set([...touched, ...current])].sort();
+      const found = await Promise.all(
+        scan.map(async (p) => {
+          const [chunks, counts] = await Promise.all([
+            limit(() => this.keysIn(keys.crimePartitionPk(datasetId, month, p))),
+            limit(() => this.keysIn(keys.countsPartitionPk(datasetId, p), keys.countsMonthPrefix(month))),
+          ]);
+          if (!current.has(p)) return [...chunks, ...counts];
+          return [...chunks.filter((c) => !c.sk.startsWith(chunkPrefix)), ...counts.filter((c) => !keys.countsOfVersion(c.sk, month, version))];
+        }),
+      );
+      for (const f of found) stale.push(...f);
+      cleaned = touched.filter((p) => !current.has(p));
+    }
     // Deletes by key: sending a batch again after a lost answer changes nothing.
-    await batchWrite(this.doc, this.tableName, stale.map((e) => del({ pk: e.pk, sk: e.sk })), 4, this.batchRetry);
-  }
-
-  /** The month's current version, or null for a month stored before versions (or never stored). */
-  private async currentVersion(datasetId: string, month: Month): Promise<string | null> {
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.crimeVersion(datasetId, month), ConsistentRead: true }));
-    return (out.Item?.version as string | undefined) ?? null;
-  }
-
-  private async currentVersions(datasetId: string, from: Month, to: Month): Promise<Map<string, string>> {
-    const items = await queryAll<{ sk: string; version: string }>(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': keys.crimeVersionPk(datasetId), ':from': from, ':to': to },
-      ConsistentRead: true,
-    });
-    return new Map(items.map((i) => [i.sk, i.version]));
-  }
-
-  async getMonthlyCounts(datasetId: string, from: Month, to: Month): Promise<MonthlyCounts[]> {
-    // The pointers are read before and after the counts: if a month was flipped (and its old counts perhaps deleted)
-    // in between, the read is made again.
-    for (let attempt = 1; ; attempt++) {
-      const versions = await this.currentVersions(datasetId, from, to);
-      const items = await queryAll<CountsItem>(this.client, {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': keys.countsPk(datasetId), ':from': `${from}#`, ':to': `${to}#~` },
-        ConsistentRead: true,
+    await batchWrite(this.doc, this.tableName, stale.map((k) => del({ pk: k.pk, sk: k.sk })), 4, this.batchRetry);
+    if (cleaned.length > 0) {
+      // Only while the month is still at this version: a run that flipped it since cleans up after itself.
+      await this.update({
+        Key: keys.crimeVersion(datasetId, month),
+        UpdateExpression: 'DELETE #touched :cleaned',
+        ConditionExpression: '#version = :version',
+        ExpressionAttributeNames: { '#touched': 'touched', '#version': 'version' },
+        ExpressionAttributeValues: { ':cleaned': new Set(cleaned), ':version': version },
+      }).catch((err: unknown) => {
+        if (!isConditionFailure(err)) throw err;
       });
-      const after = await this.currentVersions(datasetId, from, to);
-      if (attempt < READ_ATTEMPTS && !sameVersions(versions, after)) continue;
-      const current = items.filter((i) => keys.countsOfVersion(i.sk, i.month, versions.get(i.month) ?? null));
-      return [...decodeCounts(current)].map(([month, counts]) => ({ month, counts }));
     }
   }
 
-  async getCrimeBlocks(datasetId: string, months: Month[], lsoaCodes?: string[]): Promise<CrimeBlock[]> {
-    const perMonth = await Promise.all(months.map((month) => this.currentChunks(datasetId, month)));
-    return decodeCrimeItems(perMonth.flat(), lsoaCodes ? new Set(lsoaCodes) : undefined);
+  /** The keys of a partition (with a sort key prefix), read consistently. */
+  private keysIn(pk: string, skPrefix?: string): Promise<Key[]> {
+    return queryAll<Key>(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: skPrefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: skPrefix === undefined ? { ':pk': pk } : { ':pk': pk, ':prefix': skPrefix },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    });
   }
 
-  /** The chunks of the month's current version (read again if the month was flipped meanwhile). */
-  private async currentChunks(datasetId: string, month: Month): Promise<CrimeChunkItem[]> {
+  /**
+   * An update of a pointer item. The ones made here are idempotent (SET of fixed values, ADD and DELETE of set
+   * members), so one that meets throttling or a timeout is sent again; a failed condition is not retried.
+   */
+  private update(input: Omit<UpdateCommandInput, 'TableName'>): Promise<unknown> {
+    return withRetry(() => this.doc.send(new UpdateCommand({ TableName: this.tableName, ...input })), this.retry);
+  }
+
+  /** The month's pointer, or null for a month stored before versions (or never stored). */
+  private async pointer(datasetId: string, month: Month): Promise<CrimePointer | null> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.crimeVersion(datasetId, month), ConsistentRead: true }));
+    return (out.Item as CrimePointer | undefined) ?? null;
+  }
+
+  /** The pointers of the months in [from, to] that have one: one query of the dataset's pointer partition. */
+  private async pointers(datasetId: string, from: Month, to: Month): Promise<Map<Month, CrimePointer>> {
+    const items = await queryAll<CrimePointer & { sk: string }>(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': keys.crimeVersionPk(datasetId), ':from': from, ':to': to },
+      // Not `touched`: only the clean-up needs it.
+      ProjectionExpression: 'sk, #version, #partitions',
+      ExpressionAttributeNames: { '#version': 'version', '#partitions': 'partitions' },
+      ConsistentRead: true,
+    });
+    return new Map(items.map((i) => [i.sk, i]));
+  }
+
+  async crimePartitionSizes(datasetId: string, from: Month, to: Month): Promise<Map<Month, Map<CrimePartition, number>>> {
+    const out = new Map<Month, Map<CrimePartition, number>>();
+    for (const [month, pointer] of [...(await this.pointers(datasetId, from, to))].sort(([a], [b]) => a.localeCompare(b))) {
+      if (!isPartitioned(pointer)) continue;
+      const sizes = Object.entries(pointer.partitions).sort(([a], [b]) => a.localeCompare(b));
+      if (sizes.length > 0) out.set(month, new Map(sizes.map(([p, n]) => [p, Number(n)])));
+    }
+    return out;
+  }
+
+  /**
+   * Counts of the months in [from, to] with data, in month order. A partitioned month is read from the partitions named
+   * (or all of its partitions), one query per partition over the whole range, at most READ_CONCURRENCY at once; a month
+   * with data has an entry even when the partitions named hold nothing in it. A month in the legacy layout (stored
+   * before partitions) is read from the dataset's legacy counts partition whole, whatever partitions are named: the
+   * store does not know an LSOA's district, so a caller keeps only the LSOAs of its partitions.
+   */
+  async getMonthlyCounts(datasetId: string, from: Month, to: Month, partitions?: readonly CrimePartition[]): Promise<MonthlyCounts[]> {
+    const wanted = partitions ? new Set(partitions) : null;
+    const range = keys.countsMonthRange(from, to);
+    // The pointers are read before and after the counts: if a month was flipped (and its old counts perhaps deleted)
+    // in between, the read is made again.
     for (let attempt = 1; ; attempt++) {
-      const version = await this.currentVersion(datasetId, month);
-      const items = await queryAll<CrimeChunkItem>(this.client, {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.crimeMonthPk(datasetId, month), ':prefix': keys.crimeChunkVersionPrefix(version) },
-        ConsistentRead: true,
-      });
-      if (attempt < READ_ATTEMPTS && (await this.currentVersion(datasetId, month)) !== version) continue;
-      return items;
+      const pointers = await this.pointers(datasetId, from, to);
+      const toRead = new Set<CrimePartition>();
+      for (const p of pointers.values()) if (isPartitioned(p)) for (const name of Object.keys(p.partitions)) if (!wanted || wanted.has(name)) toRead.add(name);
+      const limit = concurrencyLimit(READ_CONCURRENCY);
+      const rangeQuery = (pk: string) =>
+        limit(() =>
+          queryAll<CountsItem>(this.client, {
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': pk, ':from': range.from, ':to': range.to },
+            ConsistentRead: true,
+          }),
+        );
+      const [legacy, ...perPartition] = await Promise.all([rangeQuery(keys.countsPk(datasetId)), ...[...toRead].sort().map((p) => rangeQuery(keys.countsPartitionPk(datasetId, p)))]);
+      const after = await this.pointers(datasetId, from, to);
+      if (attempt < READ_ATTEMPTS && !sameVersions(pointers, after)) continue;
+
+      const current = [
+        ...legacy!.filter((i) => {
+          const p = pointers.get(i.month);
+          return !isPartitioned(p) && keys.countsOfVersion(i.sk, i.month, p?.version ?? null);
+        }),
+        ...perPartition.flat().filter((i) => {
+          const p = pointers.get(i.month);
+          return isPartitioned(p) && keys.countsOfVersion(i.sk, i.month, p.version);
+        }),
+      ];
+      const byMonth = decodeCounts(current);
+      for (const [month, p] of pointers) if (isPartitioned(p) && Object.keys(p.partitions).length > 0 && !byMonth.has(month)) byMonth.set(month, new Map());
+      return [...byMonth].sort(([a], [b]) => a.localeCompare(b)).map(([month, counts]) => ({ month, counts }));
+    }
+  }
+
+  /**
+   * The blocks of the months: of a partitioned month, only the partitions named (every one without `where`), one query
+   * each, at most READ_CONCURRENCY store requests at once for the whole call. A month in the legacy layout is read
+   * whole and filtered: by `where.lsoaCodes` when given (callers pass the LSOAs of their partitions with them), and
+   * otherwise only the unplaced crimes' own partition can be told apart, so its other blocks are all returned.
+   */
+  async getCrimeBlocks(datasetId: string, months: Month[], where?: CrimeBlockFilter): Promise<CrimeBlock[]> {
+    const wanted = where ? new Set(where.partitions) : null;
+    const codes = where?.lsoaCodes ? new Set(where.lsoaCodes) : undefined;
+    const limit = concurrencyLimit(READ_CONCURRENCY);
+    const perMonth = await Promise.all([...new Set(months)].map((month) => this.monthBlocks(datasetId, month, wanted, codes, limit)));
+    return perMonth.flat();
+  }
+
+  /** One month's blocks of the partitions wanted (read again if the month was flipped meanwhile). */
+  private async monthBlocks(
+    datasetId: string,
+    month: Month,
+    wanted: Set<CrimePartition> | null,
+    codes: Set<string> | undefined,
+    limit: <T>(fn: () => Promise<T>) => Promise<T>,
+  ): Promise<CrimeBlock[]> {
+    const chunksOf = (pk: string, prefix: string) =>
+      limit(() =>
+        queryAll<CrimeChunkItem>(this.client, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+          ConsistentRead: true,
+        }),
+      );
+    for (let attempt = 1; ; attempt++) {
+      const pointer = await limit(() => this.pointer(datasetId, month));
+      let items: CrimeChunkItem[];
+      if (isPartitioned(pointer)) {
+        const prefix = keys.crimeChunkVersionPrefix(pointer.version);
+        const parts = Object.keys(pointer.partitions).filter((p) => !wanted || wanted.has(p)).sort();
+        items = (await Promise.all(parts.map((p) => chunksOf(keys.crimePartitionPk(datasetId, month, p), prefix)))).flat();
+      } else {
+        items = await chunksOf(keys.crimeMonthPk(datasetId, month), keys.crimeChunkVersionPrefix(pointer?.version ?? null));
+      }
+      const after = await limit(() => this.pointer(datasetId, month));
+      if (attempt < READ_ATTEMPTS && after?.version !== pointer?.version) continue;
+      const blocks = decodeCrimeItems(items, codes);
+      if (isPartitioned(pointer) || !wanted || codes) return blocks;
+      const others = [...wanted].some((p) => p !== UNPLACED_PARTITION);
+      return blocks.filter((b) => (b.lsoaCode === UNPLACED_LSOA ? wanted.has(UNPLACED_PARTITION) : others));
     }
   }
 

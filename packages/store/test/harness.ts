@@ -1,6 +1,7 @@
 import type { CrimeBlock } from '@safer-places/domain';
 import { CRIME_CATEGORY_SLUGS, type Camera } from '@safer-places/schemas';
-import { createDocumentClient, ensureTable } from '../src/index';
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, ensureTable, keys } from '../src/index';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../src/embedded';
 
 /** A fresh in-memory dynalite and table per test file: real DynamoDB semantics, no mocks. */
@@ -43,3 +44,17 @@ export const crimeBlock = (month: string, lsoaCode: string, n: number, tag: stri
     outcome: null,
   })),
 });
+
+/** Every stored crime item of a dataset's month, whatever its layout: chunks (legacy and partitioned) and counts. */
+export async function crimeItems(store: { doc: DynamoDBDocumentClient; tableName: string }, datasetId: string, month: string) {
+  const items: { pk: string; sk: string }[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const out = await store.doc.send(new ScanCommand({ TableName: store.tableName, ProjectionExpression: 'pk, sk', ExclusiveStartKey, ConsistentRead: true }));
+    items.push(...((out.Items ?? []) as { pk: string; sk: string }[]));
+    ExclusiveStartKey = out.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  const monthPk = keys.crimeMonthPk(datasetId, month);
+  const countsPk = keys.countsPk(datasetId);
+  return items.filter((i) => i.pk === monthPk || i.pk.startsWith(`${monthPk}#`) || ((i.pk === countsPk || i.pk.startsWith(`${countsPk}#`)) && i.sk.startsWith(`${month}#`)));
+}

@@ -54,6 +54,9 @@ const summary: DatasetSummary = {
   notes: [],
 };
 
+/** Every LSOA of these tests is in Mansfield. */
+const district = () => 'E07000174';
+
 beforeAll(async () => {
   store = await startTestStore();
   repo = new DynamoReferenceRepository(store.doc, store.tableName);
@@ -74,12 +77,12 @@ describe('DynamoReferenceRepository', () => {
   it('round-trips packed crimes exactly, across chunk boundaries', async () => {
     const big: CrimeBlock = { month: '2024-01', lsoaCode: 'E01000001', crimes: crimes('2024-01', 'E01000001', CHUNK_SIZE + 10) };
     const small: CrimeBlock = { month: '2024-01', lsoaCode: 'E01000002', crimes: crimes('2024-01', 'E01000002', 5, 3) };
-    await repo.replaceCrimeMonth('ds1', '2024-01', [big, small]);
+    await repo.replaceCrimeMonth('ds1', '2024-01', [big, small], district);
     const back = await repo.getCrimeBlocks('ds1', ['2024-01']);
     const byCode = new Map(back.map((b) => [b.lsoaCode, b]));
     expect(byCode.get('E01000001')!.crimes).toEqual(big.crimes);
     expect(byCode.get('E01000002')!.crimes).toEqual(small.crimes);
-    expect(await repo.getCrimeBlocks('ds1', ['2024-01'], ['E01000002'])).toEqual([small]);
+    expect(await repo.getCrimeBlocks('ds1', ['2024-01'], { partitions: ['E07000174'], lsoaCodes: ['E01000002'] })).toEqual([small]);
   });
 
   it('keeps monthly category counts equal to the stored crimes', async () => {
@@ -94,15 +97,15 @@ describe('DynamoReferenceRepository', () => {
 
   it('replacing a month removes blocks and counts the new file no longer has', async () => {
     const only: CrimeBlock = { month: '2024-01', lsoaCode: 'E01000002', crimes: crimes('2024-01', 'E01000002', 2) };
-    await repo.replaceCrimeMonth('ds1', '2024-01', [only]);
+    await repo.replaceCrimeMonth('ds1', '2024-01', [only], district);
     expect(await repo.getCrimeBlocks('ds1', ['2024-01'])).toEqual([only]);
     const [month] = await repo.getMonthlyCounts('ds1', '2024-01', '2024-12');
     expect([...month!.counts.keys()]).toEqual(['E01000002']);
   });
 
   it('selects months by range', async () => {
-    await repo.replaceCrimeMonth('ds1', '2024-02', [{ month: '2024-02', lsoaCode: 'E01000001', crimes: crimes('2024-02', 'E01000001', 3) }]);
-    await repo.replaceCrimeMonth('ds1', '2024-03', [{ month: '2024-03', lsoaCode: 'E01000001', crimes: crimes('2024-03', 'E01000001', 4) }]);
+    await repo.replaceCrimeMonth('ds1', '2024-02', [{ month: '2024-02', lsoaCode: 'E01000001', crimes: crimes('2024-02', 'E01000001', 3) }], district);
+    await repo.replaceCrimeMonth('ds1', '2024-03', [{ month: '2024-03', lsoaCode: 'E01000001', crimes: crimes('2024-03', 'E01000001', 4) }], district);
     const months = await repo.getMonthlyCounts('ds1', '2024-02', '2024-03');
     expect(months.map((m) => m.month)).toEqual(['2024-02', '2024-03']);
   });

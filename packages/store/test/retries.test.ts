@@ -125,20 +125,20 @@ describe('replaceCrimeMonth run again after a failure', () => {
     const reference = new DynamoReferenceRepository(store.doc, store.tableName);
     const old = [block('2024-05', 'E01000001', 2 * CHUNK_SIZE, 'old'), block('2024-05', 'E01000002', CHUNK_SIZE, 'old')];
     const next = [block('2024-05', 'E01000001', CHUNK_SIZE + 10, 'new')];
-    await reference.replaceCrimeMonth('rerun', '2024-05', old);
+    await reference.replaceCrimeMonth('rerun', '2024-05', old, () => 'E07000174');
 
     // The new chunks are written, then every delete of the old tail is refused until the tries run out.
     const f = scriptedClient(store.doc, (c) =>
       is(BatchWriteCommand)(c) && Object.values((c as BatchWriteCommand).input.RequestItems!)[0]!.some((r) => r.DeleteRequest) ? 'throttle' : undefined,
     );
     const failing = new DynamoReferenceRepository(f.client, store.tableName, { batchRetry: { attempts: 3, baseDelayMs: 1 } });
-    await expect(failing.replaceCrimeMonth('rerun', '2024-05', next)).rejects.toMatchObject({ name: 'ThrottlingException' });
+    await expect(failing.replaceCrimeMonth('rerun', '2024-05', next, () => 'E07000174')).rejects.toMatchObject({ name: 'ThrottlingException' });
     // The pointer was flipped before the deletes: readers already see exactly the new month (the old version's items
     // stay stored, unread, until the month is replaced again).
     const afterFailure = (await reference.getCrimeBlocks('rerun', ['2024-05'])).flatMap((b) => b.crimes);
     expect(afterFailure.length).toBe(CHUNK_SIZE + 10);
 
-    await reference.replaceCrimeMonth('rerun', '2024-05', next);
+    await reference.replaceCrimeMonth('rerun', '2024-05', next, () => 'E07000174');
     const ids = (await reference.getCrimeBlocks('rerun', ['2024-05'])).flatMap((b) => b.crimes.map((c) => c.id)).sort();
     expect(ids).toEqual(next[0]!.crimes.map((c) => c.id).sort());
     const counts = await reference.getMonthlyCounts('rerun', '2024-05', '2024-05');
