@@ -20,13 +20,24 @@ import {
   type ReferenceRepository,
   type UserDirectory,
 } from '@safer-places/domain';
-import { ASSET_KINDS, ASSET_KIND_NAMES, devSignInSchema, hasPermission, type ClientConfig, type Me, type Principal } from '@safer-places/schemas';
+import {
+  ASSET_KINDS,
+  ASSET_KIND_NAMES,
+  MAX_ANSWER_BYTES,
+  REQUEST_TIME_BUDGET_MS,
+  devSignInSchema,
+  hasPermission,
+  type ClientConfig,
+  type Me,
+  type Principal,
+} from '@safer-places/schemas';
 import { auditRoutes, auditTrail } from './audit';
 import { idempotent } from './idempotency';
 import type { IdempotencyStore } from './ports';
 import type { TokenVerifier } from './auth';
+import { compressAnswers } from './compression';
 import { ApiProblem, toErrorResponse } from './http-errors';
-import { authenticate, readJson, type AppEnv } from './middleware';
+import { authenticate, boundAnswers, readJson, timeBudget, type AppEnv } from './middleware';
 import { areaRoutes } from './routes/areas';
 import { assetRoutes } from './routes/assets';
 import { bidRoutes } from './routes/bids';
@@ -34,7 +45,9 @@ import { hotspotRoutes } from './routes/hotspots';
 import { planningRoutes } from './routes/planning';
 import { referenceRoutes } from './routes/reference';
 import { scopeRoutes } from './routes/scopes';
+import { tileRoutes } from './routes/tiles';
 import { userRoutes } from './routes/users';
+import { LsoaTileCache, type LsoaTileCacheOptions } from './tiles';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -52,6 +65,13 @@ export interface AppDeps {
   log?: (entry: Record<string, unknown>) => void;
   /** The organisation's users for administrators (GET/POST /api/users, PATCH /api/users/:id): Cognito on AWS, the local store locally. */
   users?: UserDirectory;
+  /**
+   * Per-request limits (packages/schemas' limits.ts by default; tests lower them): the time budget, past which the
+   * answer is 503 `time_budget_exceeded`, and the largest JSON answer, past which it is 413 `limit_exceeded`.
+   */
+  limits?: { timeBudgetMs?: number; maxAnswerBytes?: number };
+  /** Sizes of the LSOA vector-tile cache (tiles.ts has the defaults). */
+  tiles?: LsoaTileCacheOptions;
 }
 
 const jsonLog = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
@@ -95,6 +115,7 @@ export function createApp(deps: AppDeps) {
   const hotspots = new HotspotService(referenceService, crimePoints, scopes);
   const planning = new PlanningService(hotspots.selection, assetService, clock);
   const bidService = new BidService({ reference: referenceService, points: crimePoints, assets: assetService, clock, scopes });
+  const tiles = new LsoaTileCache((dataset) => referenceService.lsoas(dataset), deps.tiles);
 
   const app = new Hono<AppEnv>();
   app.onError((err, c) => toErrorResponse(err, c, log));
@@ -108,7 +129,7 @@ export function createApp(deps: AppDeps) {
     // Private data: browsers may revalidate with the ETag, shared caches must not keep it. Anything a user with the
     // sensitive-cameras permission reads may hold covert cameras: no cache keeps it at all.
     const principal = c.get('principal') as Principal | undefined;
-    if (principal && hasPermission(principal, 'sensitive-cameras')) c.header('Cache-Control', 'private, no-store');
+    if (principal && hasPermission(principal, 'sensitive-cameras') && !c.get('sharedData')) c.header('Cache-Control', 'private, no-store');
     else if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'private, no-cache');
     log({
       level: 'info',
@@ -128,6 +149,9 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
+  // Compression wraps everything below it, so it sees the final answer (errors included) and compresses it last.
+  api.use(compressAnswers());
+  api.use(timeBudget(deps.limits?.timeBudgetMs ?? REQUEST_TIME_BUDGET_MS));
 
   api.get('/health', (c) => c.json({ status: 'ok', time: clock.now().toISOString() }));
   api.get('/config', (c) =>
@@ -150,6 +174,8 @@ export function createApp(deps: AppDeps) {
   // Everything below needs a verified identity.
   api.use('*', authenticate(deps.verifier));
   api.use('*', auditTrail(deps.audit, clock, ids, log));
+  // Inside the audit trail: an answer refused for its size is not recorded as an export that happened.
+  api.use('*', boundAnswers(deps.limits?.maxAnswerBytes ?? MAX_ANSWER_BYTES));
   api.get('/me', (c) => {
     const p = c.get('principal');
     return c.json<Me>({ userId: p.userId, orgId: p.orgId, role: p.role, name: p.name ?? null, canWrite: writableKinds(p.role), permissions: p.permissions ?? [] });
@@ -158,6 +184,7 @@ export function createApp(deps: AppDeps) {
   api.route('/users', userRoutes(deps.users));
   const creates = idempotent(deps.idempotency, clock, log);
   api.route('/', referenceRoutes(referenceService, layerService, scopes));
+  api.route('/tiles', tileRoutes(referenceService, tiles));
   const areas = areaRoutes(areaAnalysis, assetService, referenceService, scopes);
   api.route('/areas', areas.areas);
   api.route('/strategic-assessment', areas.strategic);

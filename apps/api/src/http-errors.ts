@@ -5,6 +5,7 @@ import {
   AlreadyExistsError,
   DomainError,
   ForbiddenError,
+  LimitExceededError,
   NotFoundError,
   PortThrottledError,
   UnprocessableError,
@@ -36,6 +37,7 @@ const STATUS: [new (...a: never[]) => DomainError, ContentfulStatusCode][] = [
   [VersionConflictError, 409],
   [AlreadyExistsError, 409],
   [UnprocessableError, 422],
+  [LimitExceededError, 413],
 ];
 
 /**
@@ -53,6 +55,10 @@ export function toErrorResponse(err: unknown, c: Context, log: (entry: Record<st
   if (err instanceof DomainError) {
     const status = STATUS.find(([type]) => err instanceof type)?.[1] ?? 400;
     if (err instanceof VersionConflictError && err.currentVersion !== null) c.header('ETag', `"${err.currentVersion}"`);
+    if (err instanceof LimitExceededError) {
+      // The limit's name, what was asked and the most allowed, so a client can say what would fit.
+      return c.json({ error: err.code, detail: err.message, limit: err.limit, asked: err.asked, max: err.max }, status);
+    }
     if (err instanceof UnprocessableError && err.point) {
       return c.json({ error: err.code, detail: err.message, point: err.point }, status);
     }

@@ -1,6 +1,14 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { emptyCategoryCounts, type CrimeBlock, type MonthlyCounts, type ReferenceRepository } from '@safer-places/domain';
+import {
+  emptyCategoryCounts,
+  partitionOf,
+  type CrimeBlock,
+  type CrimeBlockFilter,
+  type CrimePartition,
+  type MonthlyCounts,
+  type ReferenceRepository,
+} from '@safer-places/domain';
 import { createPolygonLocator, geometryBBox, seededRandom } from '@safer-places/geo';
 import { CATEGORY_INDEX, categoryFromLabel, type AreaGeometry, type DatasetSummary, type Lsoa, type Month } from '@safer-places/schemas';
 
@@ -52,7 +60,7 @@ function splitCsvLine(line: string): string[] {
 export class MemoryReference implements ReferenceRepository {
   readonly datasets = new Map<string, DatasetSummary>();
   readonly lsoaSets = new Map<string, Lsoa[]>();
-  readonly blocks = new Map<string, CrimeBlock[]>();
+  readonly blocks = new Map<string, (CrimeBlock & { partition: CrimePartition })[]>();
   readonly counts = new Map<string, MonthlyCounts>();
   async listDatasets() {
     return [...this.datasets.values()];
@@ -73,8 +81,8 @@ export class MemoryReference implements ReferenceRepository {
     const gone = new Set(codes);
     this.lsoaSets.set(id, (this.lsoaSets.get(id) ?? []).filter((l) => !gone.has(l.code)));
   }
-  async replaceCrimeMonth(id: string, month: Month, blocks: CrimeBlock[]) {
-    this.blocks.set(`${id}|${month}`, blocks);
+  async replaceCrimeMonth(id: string, month: Month, blocks: CrimeBlock[], partition: (lsoaCode: string) => CrimePartition) {
+    this.blocks.set(`${id}|${month}`, blocks.map((b) => ({ ...b, partition: partition(b.lsoaCode) })));
     const counts = new Map<string, number[]>();
     for (const b of blocks) {
       const row = counts.get(b.lsoaCode) ?? emptyCategoryCounts();
@@ -90,9 +98,25 @@ export class MemoryReference implements ReferenceRepository {
   async getMonthlyCounts(id: string, from: Month, to: Month) {
     return [...this.counts.entries()].filter(([k, v]) => k.startsWith(`${id}|`) && v.month >= from && v.month <= to).map(([, v]) => v);
   }
-  async getCrimeBlocks(id: string, months: Month[], lsoaCodes?: string[]) {
-    const wanted = lsoaCodes ? new Set(lsoaCodes) : null;
-    return months.flatMap((m) => (this.blocks.get(`${id}|${m}`) ?? []).filter((b) => !wanted || wanted.has(b.lsoaCode)));
+  async getCrimeBlocks(id: string, months: Month[], where?: CrimeBlockFilter): Promise<CrimeBlock[]> {
+    const partitions = where ? new Set(where.partitions) : null;
+    const codes = where?.lsoaCodes ? new Set(where.lsoaCodes) : null;
+    return months.flatMap((m) =>
+      (this.blocks.get(`${id}|${m}`) ?? [])
+        .filter((b) => (!partitions || partitions.has(b.partition)) && (!codes || codes.has(b.lsoaCode)))
+        .map(({ partition: _p, ...block }) => block),
+    );
+  }
+  async crimePartitionSizes(id: string, from: Month, to: Month) {
+    const sizes = new Map<Month, Map<CrimePartition, number>>();
+    for (const [key, blocks] of this.blocks) {
+      const month = key.slice(id.length + 1);
+      if (!key.startsWith(`${id}|`) || month < from || month > to) continue;
+      const row = new Map<CrimePartition, number>();
+      for (const b of blocks) row.set(b.partition, (row.get(b.partition) ?? 0) + b.crimes.length);
+      sizes.set(month, row);
+    }
+    return sizes;
   }
   async putDocument() {}
   async getDocument<T>() {
@@ -138,6 +162,7 @@ export function loadNottinghamshire(reference: MemoryReference): { crimes: numbe
       };
     });
   const locator = createPolygonLocator(lsoas);
+  const districts = new Map(lsoas.map((l) => [l.code, l.districtCode]));
   let crimes = 0;
   const months: Month[] = [];
   for (const file of readdirSync(join(DATA, 'police-uk')).sort()) {
@@ -158,7 +183,7 @@ export function loadNottinghamshire(reference: MemoryReference): { crimes: numbe
       crimes++;
     });
     months.push(month);
-    void reference.replaceCrimeMonth('notts', month, [...byLsoa.values()]);
+    void reference.replaceCrimeMonth('notts', month, [...byLsoa.values()], (code) => partitionOf(code, (c) => districts.get(c)));
   }
   void reference.putLsoas('notts', lsoas);
   void reference.putDataset({

@@ -1,4 +1,4 @@
-import { AssetService, DEMO_ORG_ID, generateDemoDataset, seedDemoIfEmpty, type CrimeBlock, type DemoDataset } from '@safer-places/domain';
+import { AssetService, DEMO_ORG_ID, generateDemoDataset, partitionOf, seedDemoIfEmpty, type CrimeBlock, type DemoDataset } from '@safer-places/domain';
 import { CRIME_CATEGORY_SLUGS, type DatasetSummary, type Lsoa, type Principal, type Role } from '@safer-places/schemas';
 import { createDocumentClient, dynamoPorts, ensureTable, type DynamoReferenceRepository } from '@safer-places/store';
 import { startEmbeddedDynamo } from '@safer-places/store/embedded';
@@ -125,7 +125,7 @@ export async function loadTestDataset(reference: DynamoReferenceRepository) {
       },
       { month, lsoaCode: 'E01000002', crimes: [crime('E01000002', 'robbery', 0), crime('E01000002', 'robbery', 1)] },
     ];
-    await reference.replaceCrimeMonth(TEST_DATASET.id, month, blocks);
+    await reference.replaceCrimeMonth(TEST_DATASET.id, month, blocks, (code) => partitionOf(code, (c) => TEST_LSOAS.find((l) => l.code === c)?.districtCode));
   }
   await reference.putDataset(TEST_DATASET);
 }

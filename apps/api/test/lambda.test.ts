@@ -1,9 +1,12 @@
+import { gunzipSync } from 'node:zlib';
+import { VectorTile } from '@mapbox/vector-tile';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { PbfReader } from 'pbf';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../src/app';
 import { API_METRICS, lambdaTelemetry, withTelemetry } from '../src/runtime/lambda-deps';
-import { startTestApp, validCamera } from './harness';
+import { loadTestDataset, startTestApp, validCamera } from './harness';
 
 let t: Awaited<ReturnType<typeof startTestApp>>;
 beforeAll(async () => {
@@ -16,12 +19,12 @@ afterEach(() => {
 });
 
 /** Shaped as API Gateway really sends it (no body key when there is none), hence the cast to Hono's looser type. */
-function event(method: string, path: string, headers: Record<string, string>, body?: unknown): LambdaEvent {
+function event(method: string, path: string, headers: Record<string, string>, body?: unknown, query = ''): LambdaEvent {
   const e: APIGatewayProxyEventV2 = {
     version: '2.0',
     routeKey: '$default',
     rawPath: path,
-    rawQueryString: '',
+    rawQueryString: query,
     headers: { host: 'api.example.test', ...headers },
     requestContext: {
       accountId: '123456789012',
@@ -36,6 +39,7 @@ function event(method: string, path: string, headers: Record<string, string>, bo
       timeEpoch: 0,
     },
     isBase64Encoded: false,
+    ...(query && { queryStringParameters: Object.fromEntries(new URLSearchParams(query)) }),
     ...(body !== undefined && { body: JSON.stringify(body) }),
   };
   return e as unknown as LambdaEvent;
@@ -60,6 +64,40 @@ describe('the Lambda adapter', () => {
 
     const viewer = { authorization: `Bearer ${await t.tokenFor('viewer')}`, 'content-type': 'application/json' };
     expect((await handler(event('POST', '/api/cameras', viewer, validCamera), ctx)).statusCode).toBe(403);
+  });
+});
+
+describe('compressed and binary answers through the Lambda adapter (payload 2.0)', () => {
+  it('sends a compressed body base64 with isBase64Encoded, and a plain one as text', async () => {
+    await loadTestDataset(t.reference);
+    // Enough cameras that the layer is worth compressing.
+    for (let i = 0; i < 12; i++) await t.call('POST', '/api/cameras', { role: 'planner', body: { ...validCamera, name: `Camera ${i} on the market place` } });
+    const handler = handle(t.app);
+    const auth = { authorization: `Bearer ${await t.tokenFor('viewer')}` };
+
+    const plain = await handler(event('GET', '/api/layers/cameras', auth), {} as Context);
+    expect(plain.statusCode).toBe(200);
+    expect(plain.isBase64Encoded).toBe(false);
+    const json = JSON.parse(plain.body!);
+    expect(json.features.length).toBeGreaterThanOrEqual(12);
+
+    const gz = await handler(event('GET', '/api/layers/cameras', { ...auth, 'accept-encoding': 'gzip' }), {} as Context);
+    expect(gz.statusCode).toBe(200);
+    expect(gz.headers!['content-encoding']).toBe('gzip');
+    expect(gz.isBase64Encoded).toBe(true);
+    expect(JSON.parse(gunzipSync(Buffer.from(gz.body!, 'base64')).toString('utf8'))).toEqual(json);
+  });
+
+  it('sends a vector tile base64 as binary', async () => {
+    const handler = handle(t.app);
+    const auth = { authorization: `Bearer ${await t.tokenFor('viewer')}` };
+    // The test dataset's two squares near (-1.19, 53.0) at zoom 12.
+    const res = await handler(event('GET', '/api/tiles/lsoas/12/2034/1334.mvt', auth, undefined, 'dataset=test-ds'), {} as Context);
+    expect(res.statusCode).toBe(200);
+    expect(res.isBase64Encoded).toBe(true);
+    expect(res.headers!['content-type']).toBe('application/vnd.mapbox-vector-tile');
+    const layer = new VectorTile(new PbfReader(Buffer.from(res.body!, 'base64'))).layers.lsoas!;
+    expect(Array.from({ length: layer.length }, (_, i) => layer.feature(i).properties.code).sort()).toEqual(['E01000001', 'E01000002']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ORG_ID, generateDemoDataset } from '@safer-places/domain';
-import { MAX_GRID_CELLS_PER_ANALYSIS } from '@safer-places/schemas';
+import { MAX_ANALYSIS_AREA_KM2, MAX_GRID_CELLS_PER_ANALYSIS } from '@safer-places/schemas';
 import { ORG_B, TEST_DATASET, loadTestDataset, seedDemo, startTestApp, validCamera } from './harness';
 
 /**
@@ -198,7 +198,7 @@ describe('refusals name the problem', () => {
     expect(layer.status).toBe(400);
   });
 
-  it('a drawn area outside the data answers 400, and so does a grid over the cell limit (naming a size that fits)', async () => {
+  it('a drawn area outside the data answers 400, a view over the area limit 413, and a grid over the cell limit 400 (naming a size that fits)', async () => {
     const cornwall = await t.call('POST', '/api/areas', {
       role: 'analyst',
       body: { name: 'Penzance', theme: 'asb', geometry: { type: 'Polygon', coordinates: [[[-5.55, 50.11], [-5.52, 50.11], [-5.52, 50.13], [-5.55, 50.13], [-5.55, 50.11]]] } },
@@ -208,7 +208,13 @@ describe('refusals name the problem', () => {
     expect(empty.status).toBe(400);
     expect(empty.json.detail).toMatch(/lies outside dataset "demo"/);
 
-    const huge = await t.call('GET', `/api/hotspots?${DEMO}&scope=view:-5,50,5,58&cellSize=50`, { role: 'viewer' });
+    // A map view over the limit on area is refused before anything else (413 naming MAX_ANALYSIS_AREA_KM2) ...
+    const vast = await t.call('GET', `/api/hotspots?${DEMO}&scope=view:-5,50,5,58&cellSize=50`, { role: 'viewer' });
+    expect(vast.status).toBe(413);
+    expect(vast.json).toMatchObject({ error: 'limit_exceeded', limit: 'MAX_ANALYSIS_AREA_KM2', max: MAX_ANALYSIS_AREA_KM2 });
+    expect(vast.json.asked).toBeGreaterThan(MAX_ANALYSIS_AREA_KM2);
+    // ... and one within it (~7,600 km² round the demo area) whose 50 m grid is too fine is a 400 naming a cell size.
+    const huge = await t.call('GET', `/api/hotspots?${DEMO}&scope=view:0.55,53.85,1.85,54.65&cellSize=50`, { role: 'viewer' });
     expect(huge.status).toBe(400);
     expect(huge.json.detail).toContain(MAX_GRID_CELLS_PER_ANALYSIS.toLocaleString('en-GB'));
     expect(huge.json.detail).toMatch(/cell size of at least \d+ m|choose a smaller scope/);

@@ -1,9 +1,12 @@
 import { Hono } from 'hono';
 import { etag } from 'hono/etag';
-import { parseOrThrow, type LayerService, type ReferenceService, type ScopeResolver } from '@safer-places/domain';
-import { bboxSchema, layerNameSchema, layerQuerySchema, lsoaStatsQuerySchema } from '@safer-places/schemas';
+import { LimitExceededError, parseOrThrow, type LayerService, type ReferenceService, type ScopeResolver } from '@safer-places/domain';
+import { MAX_LAYER_FEATURES, bboxSchema, layerNameSchema, layerQuerySchema, lsoaStatsQuerySchema, type BBox } from '@safer-places/schemas';
 import { ApiProblem } from '../http-errors';
 import { requireRole, type AppEnv } from '../middleware';
+
+/** Whether two [minLon, minLat, maxLon, maxLat] boxes meet (the layer's own bbox filter). */
+const meets = (a: BBox, b: BBox) => a[0] <= b[2] && a[2] >= b[0] && a[1] <= b[3] && a[3] >= b[1];
 
 export function referenceRoutes(reference: ReferenceService, layers: LayerService, scopes: ScopeResolver) {
   const app = new Hono<AppEnv>();
@@ -41,6 +44,22 @@ export function referenceRoutes(reference: ReferenceService, layers: LayerServic
     const bbox = query.bbox === undefined ? undefined : parseOrThrow(bboxSchema, query.bbox, 'bbox');
     if (query.scope && layer !== 'lsoas') throw new ApiProblem(400, 'invalid_request', `invalid layer query: scope applies to the lsoas layer only, not ${layer}`);
     const scope = query.scope ? await scopes.resolve(c.get('principal'), await reference.resolveDataset(query.dataset), query.scope) : undefined;
+    if (layer === 'lsoas' && query.limit === undefined) {
+      // Never cut silently: without a limit of its own the caller gets every LSOA it asked for, or a 413 saying how
+      // many match and where all of them can be drawn from (the vector tiles). With ?limit= the caller chose a cap
+      // and the answer says `truncated`.
+      const dataset = scope?.dataset ?? (await reference.resolveDataset(query.dataset));
+      const candidates = scope ? scope.lsoas : await reference.lsoas(dataset);
+      const matching = bbox ? candidates.filter((l) => meets(l.bbox, bbox)).length : candidates.length;
+      if (matching > MAX_LAYER_FEATURES) {
+        throw new LimitExceededError(
+          'MAX_LAYER_FEATURES',
+          matching,
+          MAX_LAYER_FEATURES,
+          `${matching} LSOAs match and one layer answer holds at most ${MAX_LAYER_FEATURES} (MAX_LAYER_FEATURES): narrow with bbox or scope, or draw every LSOA from the vector tiles GET /api/tiles/lsoas/{z}/{x}/{y}.mvt?dataset=${dataset.id}`,
+        );
+      }
+    }
     const body = await layers.layer(c.get('principal'), layer, {
       ...(bbox && { bbox }),
       ...(query.dataset && { datasetId: query.dataset }),

@@ -1,0 +1,181 @@
+import GeoJSONVT from 'geojson-vt';
+import { fromGeojsonVt } from 'vt-pbf';
+import { LSOA_TILE_LAYER, LSOA_TILE_MAX_ZOOM, type DatasetSummary, type Lsoa } from '@safer-places/schemas';
+import { COMPRESSION_THRESHOLD_BYTES, compressBody, type Encoding } from './compression';
+
+/** How many datasets keep a tile index at once (each is built from the dataset's LSOAs on its first tile). */
+export const TILE_INDEXES_KEPT = 2;
+/** Encoded tiles kept, by bytes (an empty tile counts as ENTRY_OVERHEAD_BYTES). */
+export const TILE_CACHE_BYTES = 48 * 1024 * 1024;
+/**
+ * An index keeps every tile it has cut (its own cache, which only grows). Past this many, the index is dropped and
+ * built again on the next tile (England: ~0.5 s), so a long-lived process never holds more than this many cut tiles.
+ */
+export const TILE_INDEX_MAX_TILES = 6_000;
+/** What one cached entry costs beyond its bytes (key, map slot, array header). */
+const ENTRY_OVERHEAD_BYTES = 128;
+
+export interface LsoaTileCacheOptions {
+  maxIndexes?: number;
+  maxBytes?: number;
+  maxIndexTiles?: number;
+}
+
+/** The properties each LSOA carries in a tile: the map joins its values by feature state on `code`. */
+export interface LsoaTileProperties {
+  code: string;
+  name: string;
+  districtCode: string;
+  districtName: string;
+}
+
+interface IndexEntry {
+  version: string;
+  index: Promise<GeoJSONVT>;
+}
+
+/**
+ * Mapbox Vector Tiles of a dataset's LSOAs (one layer, LSOA_TILE_LAYER), every LSOA of the dataset with no cap. Built
+ * once per dataset version per process: the first tile of a dataset cuts its index (geojson-vt), later tiles are cut
+ * from it and encoded (vt-pbf) once, then answered from a byte-bounded LRU. Shared by every request; concurrent
+ * first requests share one build, and a failed build is not kept.
+ */
+export class LsoaTileCache {
+  private readonly indexes = new Map<string, IndexEntry>();
+  private readonly tiles = new Map<string, Uint8Array>();
+  private bytes = 0;
+  private readonly maxIndexes: number;
+  private readonly maxBytes: number;
+  private readonly maxIndexTiles: number;
+  /** Indexes built so far (for tests and logs: a second tile of the same version builds nothing). */
+  builds = 0;
+
+  constructor(
+    private readonly lsoas: (dataset: DatasetSummary) => Promise<Lsoa[]>,
+    options: LsoaTileCacheOptions = {},
+  ) {
+    this.maxIndexes = Math.max(1, options.maxIndexes ?? TILE_INDEXES_KEPT);
+    this.maxBytes = Math.max(0, options.maxBytes ?? TILE_CACHE_BYTES);
+    this.maxIndexTiles = Math.max(1, options.maxIndexTiles ?? TILE_INDEX_MAX_TILES);
+  }
+
+  /** Bytes the encoded tiles take now (at most maxBytes). */
+  get cachedBytes(): number {
+    return this.bytes;
+  }
+
+  /**
+   * The tile compressed with `encoding` when it is worth it (COMPRESSION_THRESHOLD_BYTES and up), cached like the tile
+   * itself so a popular tile is compressed once; `encoding: null` when the bytes are the plain tile.
+   */
+  async compressedTile(dataset: DatasetSummary, z: number, x: number, y: number, encoding: Encoding | null): Promise<{ bytes: Uint8Array; encoding: Encoding | null }> {
+    const plain = await this.tile(dataset, z, x, y);
+    if (!encoding || plain.byteLength < COMPRESSION_THRESHOLD_BYTES) return { bytes: plain, encoding: null };
+    const key = `${this.keyOf(dataset, z, x, y)}\u0000${encoding}`;
+    const hit = this.recall(key);
+    if (hit) return { bytes: hit, encoding };
+    const bytes = await compressBody(plain, encoding);
+    this.remember(key, bytes);
+    return { bytes, encoding };
+  }
+
+  /** The encoded tile; an empty array when no LSOA of the dataset reaches it. z/x/y must be valid (see tileRoutes). */
+  async tile(dataset: DatasetSummary, z: number, x: number, y: number): Promise<Uint8Array> {
+    const key = this.keyOf(dataset, z, x, y);
+    const hit = this.recall(key);
+    if (hit) return hit;
+    const entry = this.indexOf(dataset);
+    const index = await entry.index;
+    const cut = index.getTile(z, x, y);
+    const encoded = cut && cut.features.length > 0 ? fromGeojsonVt({ [LSOA_TILE_LAYER]: cut as never }, { version: 2 }) : new Uint8Array(0);
+    // Drop an index that has cut too many tiles (unless a newer one replaced it meanwhile): the next tile builds afresh.
+    if (index.tileCoords.length > this.maxIndexTiles && this.indexes.get(dataset.id) === entry) this.indexes.delete(dataset.id);
+    this.remember(key, encoded);
+    return encoded;
+  }
+
+  private keyOf(dataset: DatasetSummary, z: number, x: number, y: number) {
+    return `${dataset.id}\u0000${dataset.version}\u0000${z}/${x}/${y}`;
+  }
+
+  private recall(key: string): Uint8Array | undefined {
+    const hit = this.tiles.get(key);
+    if (hit) {
+      // Most recently used last.
+      this.tiles.delete(key);
+      this.tiles.set(key, hit);
+    }
+    return hit;
+  }
+
+  private indexOf(dataset: DatasetSummary): IndexEntry {
+    const entry = this.indexes.get(dataset.id);
+    if (entry && entry.version === dataset.version) {
+      this.indexes.delete(dataset.id);
+      this.indexes.set(dataset.id, entry);
+      return entry;
+    }
+    // A new version replaces the old one's tiles as well as its index.
+    if (entry) this.forgetTiles(dataset.id);
+    const index = this.build(dataset);
+    const fresh: IndexEntry = { version: dataset.version, index };
+    this.indexes.delete(dataset.id);
+    this.indexes.set(dataset.id, fresh);
+    index.catch(() => {
+      if (this.indexes.get(dataset.id) === fresh) this.indexes.delete(dataset.id);
+    });
+    while (this.indexes.size > this.maxIndexes) {
+      const oldest = this.indexes.keys().next().value!;
+      this.indexes.delete(oldest);
+      this.forgetTiles(oldest);
+    }
+    return fresh;
+  }
+
+  private async build(dataset: DatasetSummary): Promise<GeoJSONVT> {
+    const lsoas = await this.lsoas(dataset);
+    this.builds++;
+    return new GeoJSONVT(
+      {
+        type: 'FeatureCollection',
+        features: lsoas.map((l) => ({
+          type: 'Feature',
+          geometry: l.geometry,
+          properties: { code: l.code, name: l.name, districtCode: l.districtCode, districtName: l.districtName } satisfies LsoaTileProperties,
+        })),
+      },
+      // Tiles are cut down to the last zoom the map asks for; it over-zooms that one. Extent 4096, buffer 64.
+      // Simplification tolerance 1 (geojson-vt's default is 3): a ring smaller than tolerance² tile units at a zoom is
+      // left out there, and 1 keeps every England LSOA but a handful at zoom 6 (33,745 of 33,755; each left out is under
+      // 1/64 of a pixel) and all from zoom 7, where 3 left out 668 at zoom 6, for ~10 % more bytes at zoom 6.
+      { maxZoom: LSOA_TILE_MAX_ZOOM, indexMaxZoom: 5, indexMaxPoints: 100_000, tolerance: 1 },
+    );
+  }
+
+  private remember(key: string, encoded: Uint8Array) {
+    const cost = encoded.byteLength + ENTRY_OVERHEAD_BYTES;
+    if (cost > this.maxBytes) return;
+    const previous = this.tiles.get(key);
+    if (previous) {
+      // Two requests cut the same tile at once: keep one.
+      this.tiles.delete(key);
+      this.bytes -= previous.byteLength + ENTRY_OVERHEAD_BYTES;
+    }
+    this.tiles.set(key, encoded);
+    this.bytes += cost;
+    for (const [oldKey, old] of this.tiles) {
+      if (this.bytes <= this.maxBytes) break;
+      this.tiles.delete(oldKey);
+      this.bytes -= old.byteLength + ENTRY_OVERHEAD_BYTES;
+    }
+  }
+
+  private forgetTiles(datasetId: string) {
+    const prefix = `${datasetId}\u0000`;
+    for (const [key, tile] of this.tiles) {
+      if (!key.startsWith(prefix)) continue;
+      this.tiles.delete(key);
+      this.bytes -= tile.byteLength + ENTRY_OVERHEAD_BYTES;
+    }
+  }
+}
