@@ -25,6 +25,9 @@ interface E2eMap {
   getPaintProperty(layer: string, name: string): unknown;
   isMoving(): boolean;
   getBounds(): { getWest(): number; getSouth(): number; getEast(): number; getNorth(): number };
+  getFeatureState(feature: { source: string; sourceLayer?: string; id: string | number }): Record<string, unknown>;
+  getZoom(): number;
+  jumpTo(options: { center?: [number, number]; zoom?: number }): unknown;
 }
 
 /** The small part of terra-draw (the map's drawing layer) the browser tests read. */

@@ -35,6 +35,7 @@ const MATRIX: Record<string, readonly Role[] | 'public'> = {
   'GET /api/layers/:layer': EVERYONE,
   'GET /api/layers/cameras/coverage': EVERYONE,
   'GET /api/lsoas/stats': EVERYONE,
+  'GET /api/tiles/lsoas/:z/:x/:y': EVERYONE,
   'POST /api/areas/analyse': EVERYONE,
   'GET /api/areas/:id/stats': EVERYONE,
   'GET /api/areas/:id/export.csv': EVERYONE,

@@ -70,6 +70,11 @@ export interface AppDeps {
    * answer is 503 `time_budget_exceeded`, and the largest JSON answer, past which it is 413 `limit_exceeded`.
    */
   limits?: { timeBudgetMs?: number; maxAnswerBytes?: number };
+  /**
+   * Memory the analyses may keep per process, in MB: crime points (per district × month and per scope) and monthly
+   * counts. Defaults 384 and 64; CRIME_CACHE_MB sets the first on Lambda and locally.
+   */
+  caches?: { crimeMb?: number; countsMb?: number };
   /** Sizes of the LSOA vector-tile cache (tiles.ts has the defaults). */
   tiles?: LsoaTileCacheOptions;
 }
@@ -106,11 +111,12 @@ export function createApp(deps: AppDeps) {
         sensitive: true,
       }),
   });
-  const referenceService = new ReferenceService(deps.reference);
+  const MB = 1024 * 1024;
+  const referenceService = new ReferenceService(deps.reference, { countsCacheBytes: (deps.caches?.countsMb ?? 64) * MB });
   // The one place scopes are resolved, shared by every analysis (and their caches).
   const scopes = new ScopeResolver(referenceService, assetService, deps.assets);
   const layerService = new LayerService(referenceService, assetService, scopes);
-  const crimePoints = new CrimePointsCache(deps.reference);
+  const crimePoints = new CrimePointsCache(deps.reference, { reference: referenceService, maxBytes: (deps.caches?.crimeMb ?? 384) * MB });
   const areaAnalysis = new AreaAnalysisService(referenceService, crimePoints, assetService);
   const hotspots = new HotspotService(referenceService, crimePoints, scopes);
   const planning = new PlanningService(hotspots.selection, assetService, clock);

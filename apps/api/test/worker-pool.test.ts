@@ -129,14 +129,14 @@ describe('worker pool', () => {
     expect(first.threadId).not.toBe(((await other.json()) as { threadId: number }).threadId);
   });
 
-  it('queues when every worker is busy, serves the queue in turn, and refuses with 503 naming the limit when it is full', async () => {
+  it('queues when every worker is busy, serves the queue in turn, and refuses with 429 naming the limit when it is full', async () => {
     const p = await startPool({ size: 1, queueLimit: 2 });
     const held = get(p, '/gate');
     await until(() => p.stats.busy === 1, 'the held request to start');
     const queued = [get(p, '/thread'), get(p, '/thread')];
     await until(() => p.stats.queued === 2, 'two queued requests');
     const refused = await get(p, '/thread');
-    expect(refused.status).toBe(503);
+    expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
     const body = (await refused.json()) as { error: string; detail: string };
     expect(body.error).toBe('queue_full');

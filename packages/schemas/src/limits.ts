@@ -1,6 +1,6 @@
 /**
  * What one request may cost. Every analysis checks its cost against these before doing the work and answers 413
- * (`limit_exceeded`) naming the limit and what would fit; docs/operations/limits.md explains each.
+ * (`limit_exceeded`) naming the limit and what would fit; docs/api.md ("Limits") lists each.
  */
 
 /** The most crimes one analysis may read (the county's 24 months are about 260,000; England's about 12 million). */

@@ -5,6 +5,7 @@ import { DynamoUserDirectory, createDocumentClient, dynamoPorts } from '@safer-p
 import { createApp, type AppDeps } from '../app';
 import { createCognitoVerifier, createLocalTokenService } from '../auth';
 import type { CognitoSettings } from './cognito-env';
+import { cachesFromEnv } from './cache-env';
 import { serveInWorker } from './worker-pool';
 
 /**
@@ -51,6 +52,8 @@ if (settings.cognito) {
 const app = createApp({
   ...ports,
   ...signIn,
+  // Each worker keeps its own caches: the environment's budget is per worker (docs/operations/local.md).
+  caches: cachesFromEnv(process.env),
   ...(hooks?.clock && { clock: hooks.clock }),
   log: (entry) => {
     if (entry.level === 'error') console.error(JSON.stringify(entry));

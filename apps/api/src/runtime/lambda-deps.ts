@@ -5,6 +5,7 @@ import type { Context } from 'aws-lambda';
 import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { createDocumentClient, dynamoPorts } from '@safer-places/store';
 import type { AppDeps } from '../app';
+import { cachesFromEnv } from './cache-env';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createCognitoVerifier } from '../auth';
 import { CognitoUserDirectory } from './cognito-users';
@@ -53,6 +54,7 @@ export function lambdaDeps(env: NodeJS.ProcessEnv, telemetry: LambdaTelemetry = 
     // User administration (GET/POST /api/users, PATCH /api/users/:id) in the same pool: IAM in infra, see cognito-users.ts.
     users: new CognitoUserDirectory(new CognitoIdentityProviderClient({ region: cognito.client.region }), cognito.client.userPoolId),
     log: telemetry.log,
+    caches: cachesFromEnv(env),
   };
 }
 

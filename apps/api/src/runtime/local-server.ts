@@ -305,7 +305,7 @@ export async function startLocalServer(options: LocalOptions): Promise<RunningSe
   }
 }
 
-/** Requests that may wait for a free API worker before new ones are refused (503 `queue_full`); API_QUEUE_LIMIT. */
+/** Requests that may wait for a free API worker before new ones are refused (429 `queue_full`); API_QUEUE_LIMIT. */
 export const DEFAULT_QUEUE_LIMIT = 256;
 
 /** One API worker per core the process may use, and at least two, so one slow request never holds all of them. */

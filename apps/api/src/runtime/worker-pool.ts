@@ -16,7 +16,8 @@ import { pathToFileURL } from 'node:url';
  * A request that takes longer than `budgetMs` in its worker is answered 503 `time_budget_exceeded`, and that worker
  * is terminated (which stops even a tight loop) and replaced by a fresh one; so is a worker that crashes or exits.
  * A request that waits longer than `budgetMs` for a worker is answered 503 `time_budget_exceeded` too; a request
- * that finds the queue full is answered 503 `queue_full` at once. Both carry Retry-After.
+ * that finds the queue full is answered 429 `queue_full` at once (too many requests at once: a 4xx naming the limit).
+ * Both carry Retry-After.
  */
 
 /** A request as a worker receives it. */
@@ -50,7 +51,7 @@ type FromWorker = { type: 'ready' } | WorkerResponseMessage | ({ type: 'heap'; i
 export interface WorkerPoolOptions {
   /** How many workers (at least 1). */
   size: number;
-  /** How many requests may wait for a worker; beyond that, 503 `queue_full`. */
+  /** How many requests may wait for a worker; beyond that, 429 `queue_full`. */
   queueLimit: number;
   /** The most time a request may take in its worker, and may wait for one, in ms. */
   budgetMs: number;
@@ -171,7 +172,7 @@ export class WorkerPool {
     const { budget = 'REQUEST_TIME_BUDGET_MS', queueLimit = 'API_QUEUE_LIMIT' } = this.options.names ?? {};
     if (!idle && this.queue.length >= this.options.queueLimit) {
       return problem(
-        503,
+        429,
         'queue_full',
         `all ${this.slots.length} API workers are busy and ${this.queue.length} requests are already waiting, the queue limit (${queueLimit} = ${this.options.queueLimit}); try again shortly`,
         { 'Retry-After': '2' },
