@@ -13,10 +13,28 @@ export type CrimePartition = string;
 export const UNPLACED_PARTITION = 'UNPLACED';
 export const NO_DISTRICT_PARTITION = 'NODISTRICT';
 
-/** The partition of a crime placed in `lsoaCode`, given the dataset's LSOAs (district codes) by code. */
-export function partitionOf(lsoaCode: string, districtOf: (lsoaCode: string) => string | null | undefined): CrimePartition {
-  if (lsoaCode === UNPLACED_LSOA) return UNPLACED_PARTITION;
+/**
+ * The partition of a crime placed in `lsoaCode`, given the dataset's LSOAs (district codes) by code. `unplaced`: the
+ * partition of crimes placed in no LSOA (UNPLACED_PARTITION, or a force's own, unplacedPartitionOf).
+ */
+export function partitionOf(lsoaCode: string, districtOf: (lsoaCode: string) => string | null | undefined, unplaced: CrimePartition = UNPLACED_PARTITION): CrimePartition {
+  if (lsoaCode === UNPLACED_LSOA) return unplaced;
   return districtOf(lsoaCode) || NO_DISTRICT_PARTITION;
+}
+
+/**
+ * The partition of one police force's unplaced crimes, when forces are imported into one dataset separately (each
+ * replaces only its own partitions): `UNPLACED-<force>`. Readers never name these: UNPLACED_PARTITION, asked of the
+ * store, means every unplaced partition of the month (isUnplacedPartition), and the store reports their sizes summed
+ * under UNPLACED_PARTITION.
+ */
+export function unplacedPartitionOf(force: string): CrimePartition {
+  return `${UNPLACED_PARTITION}-${force}`;
+}
+
+/** Whether a stored partition holds unplaced crimes: UNPLACED_PARTITION itself or a force's (unplacedPartitionOf). */
+export function isUnplacedPartition(partition: CrimePartition): boolean {
+  return partition === UNPLACED_PARTITION || partition.startsWith(`${UNPLACED_PARTITION}-`);
 }
 
 /** One police.uk street-level record (or a synthetic one shaped the same way). */

@@ -64,6 +64,21 @@ export interface ReferenceRepository {
    * the partition `partitionOf(block.lsoaCode)` (crime.ts): the month's chunks and counts are keyed by month × partition.
    */
   replaceCrimeMonth(datasetId: string, month: Month, blocks: CrimeBlock[], partitionOf: (lsoaCode: string) => CrimePartition): Promise<void>;
+  /**
+   * Replaces only the partitions named of the month (one police force's districts and its own unplaced partition,
+   * crime.ts `unplacedPartitionOf`) and leaves every other partition as it is: a named partition gets the blocks
+   * `partitionOf` puts in it, or is removed when none does; a block whose partition is not named is refused (Error).
+   * Readers see each partition old or new, whole, however a run ends; a run sent again writes nothing new; two runs
+   * naming disjoint partitions of the same month may run at once. A month stored before partitions is refused (Error):
+   * replace it whole first. Optional: a repository without it cannot take force-by-force imports.
+   */
+  replaceCrimePartitions?(datasetId: string, month: Month, partitions: readonly CrimePartition[], blocks: CrimeBlock[], partitionOf: (lsoaCode: string) => CrimePartition): Promise<void>;
+  /**
+   * Writes the dataset's summary only if the stored one's version is `expectedVersion` (null: only if there is none);
+   * false when it is not (re-read, merge and try again). Lets imports of different forces into one dataset merge their
+   * parts of the summary without losing one another's. Optional, like replaceCrimePartitions.
+   */
+  putDatasetIf?(summary: DatasetSummary, expectedVersion: string | null): Promise<boolean>;
   /** Per-LSOA category counts for each month in [from, to] that has data: only the partitions named, or all of them. */
   getMonthlyCounts(datasetId: string, from: Month, to: Month, partitions?: readonly CrimePartition[]): Promise<MonthlyCounts[]>;
   /**

@@ -1,6 +1,6 @@
 import type { AssetByKind, AssetKind, DatasetSummary, Lsoa, Month } from '@safer-places/schemas';
 import type { AssetRepository, CrimeBlock, CrimeBlockFilter, CrimePartition, MonthlyCounts, ReferenceRepository, UploadOutcome, UploadRequest } from '../src/index';
-import { AlreadyExistsError, NotFoundError, VersionConflictError, emptyCategoryCounts, partitionOf } from '../src/index';
+import { AlreadyExistsError, NotFoundError, UNPLACED_PARTITION, VersionConflictError, emptyCategoryCounts, isUnplacedPartition, partitionOf } from '../src/index';
 import { CATEGORY_INDEX } from '@safer-places/schemas';
 
 /** Plain in-memory ports for domain unit tests; the DynamoDB adapters have their own tests against dynalite. */
@@ -61,6 +61,9 @@ export class MemoryAssets implements AssetRepository {
   }
 }
 
+/** Whether a stored partition is wanted: named, or unplaced when UNPLACED_PARTITION is named (as the store reads them). */
+const wants = (wanted: Set<CrimePartition> | null, p: CrimePartition) => !wanted || wanted.has(p) || (isUnplacedPartition(p) && wanted.has(UNPLACED_PARTITION));
+
 /**
  * The reference port in memory, laid out like the store: crime blocks and counts by month × partition (crime.ts), so a
  * test can count what a use case reads. `blockReads` lists every (month, partition) a getCrimeBlocks call read.
@@ -102,6 +105,24 @@ export class MemoryReference implements ReferenceRepository {
     }
     this.months.set(`${id}|${month}`, byPartition);
   }
+  async putDatasetIf(s: DatasetSummary, expectedVersion: string | null) {
+    if ((this.datasets.get(s.id)?.version ?? null) !== expectedVersion) return false;
+    this.datasets.set(s.id, s);
+    return true;
+  }
+  async replaceCrimePartitions(id: string, month: Month, partitions: readonly CrimePartition[], blocks: CrimeBlock[], partitionOf: (lsoaCode: string) => CrimePartition) {
+    const named = new Set(partitions);
+    const byPartition = new Map<CrimePartition, CrimeBlock[]>();
+    for (const b of blocks) {
+      const p = partitionOf(b.lsoaCode);
+      if (!named.has(p)) throw new Error(`LSOA ${b.lsoaCode}: its partition ${p} is not among the partitions being replaced`);
+      byPartition.set(p, [...(byPartition.get(p) ?? []), b]);
+    }
+    const parts = new Map(this.months.get(`${id}|${month}`) ?? []);
+    for (const p of named) parts.delete(p);
+    for (const [p, bs] of byPartition) parts.set(p, bs);
+    this.months.set(`${id}|${month}`, parts);
+  }
   private stored(id: string, from: Month, to: Month): [Month, Map<CrimePartition, CrimeBlock[]>][] {
     const out: [Month, Map<CrimePartition, CrimeBlock[]>][] = [];
     for (const [key, parts] of [...this.months].sort(([a], [b]) => a.localeCompare(b))) {
@@ -118,7 +139,7 @@ export class MemoryReference implements ReferenceRepository {
     for (const [month, parts] of this.stored(id, from, to)) {
       const counts = new Map<string, number[]>();
       for (const [p, blocks] of parts) {
-        if (wanted && !wanted.has(p)) continue;
+        if (!wants(wanted, p)) continue;
         this.countReads.push(`${month}|${p}`);
         for (const b of blocks) {
           const row = counts.get(b.lsoaCode) ?? emptyCategoryCounts();
@@ -137,7 +158,7 @@ export class MemoryReference implements ReferenceRepository {
     const out: CrimeBlock[] = [];
     for (const m of months) {
       for (const [p, blocks] of this.months.get(`${id}|${m}`) ?? []) {
-        if (wanted && !wanted.has(p)) continue;
+        if (!wants(wanted, p)) continue;
         this.blockReads.push(`${m}|${p}`);
         for (const b of blocks) if (!codes || codes.has(b.lsoaCode)) out.push(b);
       }
@@ -148,7 +169,13 @@ export class MemoryReference implements ReferenceRepository {
     this.sizeQueries++;
     const out = new Map<Month, Map<CrimePartition, number>>();
     for (const [month, parts] of this.stored(id, from, to)) {
-      out.set(month, new Map([...parts].map(([p, blocks]) => [p, blocks.reduce((n, b) => n + b.crimes.length, 0)])));
+      // Every force's unplaced partition counts under UNPLACED_PARTITION, as in the store.
+      const sizes = new Map<CrimePartition, number>();
+      for (const [p, blocks] of parts) {
+        const name = isUnplacedPartition(p) ? UNPLACED_PARTITION : p;
+        sizes.set(name, (sizes.get(name) ?? 0) + blocks.reduce((n, b) => n + b.crimes.length, 0));
+      }
+      out.set(month, sizes);
     }
     return out;
   }

@@ -1,6 +1,6 @@
-import { UNPLACED_LSOA, partitionOf, placementOf, type CrimeBlock, type CrimePartition, type CrimeRecord, type ReferenceRepository } from '@safer-places/domain';
+import { UNPLACED_LSOA, partitionOf, placementOf, unplacedPartitionOf, type CrimeBlock, type CrimePartition, type CrimeRecord, type ReferenceRepository } from '@safer-places/domain';
 import { createPolygonLocator, type PolygonLocator } from '@safer-places/geo';
-import type { BBox, CrimeAccounting, DataSource, DatasetSummary, Lsoa } from '@safer-places/schemas';
+import type { BBox, CrimeAccounting, DataSource, DatasetSummary, Lsoa, StudyArea } from '@safer-places/schemas';
 import { accountingProblem, derivedAccounting, monthAccountingDocument, MONTH_ACCOUNTING_PREFIX, sumAccounting, type MonthAccounting } from './accounting';
 import { readBoundaries } from './boundaries';
 import { CrimeCollector } from './crime-import';
@@ -59,6 +59,65 @@ export interface ImportOptions {
    * Without it such an import writes nothing and throws {@link ImplausibleImportError}.
    */
   forceReplace?: boolean;
+  /**
+   * One police force's part of a dataset that holds several (the national import, one force per run, in parallel):
+   * its districts' LSOAs are added or replaced and no other LSOA is removed; its crimes are placed in its districts'
+   * LSOAs only and written to its districts' partitions and its own unplaced partition (replaceCrimePartitions), so
+   * other forces' months stay as they are; its accounting is kept per month and force; the dataset summary is merged
+   * (months, study area, sources, accounting) with a conditional write, tried again when another force's import
+   * wrote it meanwhile. Needs a repository with replaceCrimePartitions and putDatasetIf.
+   */
+  forceScope?: ForceScope;
+}
+
+export interface ForceScope {
+  /** police.uk force id, e.g. "nottinghamshire": names the force's unplaced partition and its documents. */
+  force: string;
+  /** The force's district (LAD) codes. */
+  districts: string[];
+}
+
+/**
+ * The study area of a dataset imported force by force: the districts stored before, with the force's own replaced by
+ * what its import found now.
+ */
+function mergeStudyAreas(before: StudyArea | null, own: StudyArea, force: string): StudyArea {
+  const ownCodes = new Set(own.districts.map((d) => d.code));
+  const others = (before?.districts ?? []).filter((d) => !ownCodes.has(d.code));
+  if (others.length === 0) return { ...own, reason: `${own.reason}; imported force by force (${force})` };
+  const districts = [...others, ...own.districts].sort((a, b) => a.code.localeCompare(b.code));
+  const lsoaCount = districts.reduce((n, d) => n + d.lsoaCount, 0);
+  return {
+    label: `${plural(districts.length, 'district')} imported force by force`,
+    method: 'named',
+    reason: `each police force's districts are added by its own import (the last: ${force})`,
+    force: null,
+    districts,
+    lsoaCount,
+  };
+}
+
+/** Tries of the merged summary's conditional write before giving up (each after another force's write). */
+const SUMMARY_ATTEMPTS = 20;
+
+/** A force's accounting document for a month (the whole month's is monthAccountingDocument). */
+export const forceMonthAccountingDocument = (month: string, force: string) => `${monthAccountingDocument(month)}#${force}`;
+
+/** Month → accounting: the whole month's document where there is one, else the sum of its forces' documents. */
+function accountingByMonth(docs: { name: string; document: MonthAccounting }[]): Map<string, MonthAccounting> {
+  const whole = new Map<string, MonthAccounting>();
+  const perForce = new Map<string, MonthAccounting[]>();
+  for (const d of docs) {
+    const month = d.document.month;
+    if (d.name === monthAccountingDocument(month)) whole.set(month, d.document);
+    else perForce.set(month, [...(perForce.get(month) ?? []), d.document]);
+  }
+  const out = new Map(whole);
+  for (const [month, list] of perForce) {
+    if (out.has(month)) continue;
+    out.set(month, { ...sumAccounting(list), month, files: list.flatMap((a) => a.files), ...(list.some((a) => a.derivedFromStoredCrimes) && { derivedFromStoredCrimes: true as const }) });
+  }
+  return out;
 }
 
 function mergeSources(existing: DataSource[], added: DataSource[]): DataSource[] {
@@ -194,6 +253,12 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
   const datasetId = options.datasetId ?? DEFAULT_DATASET_ID;
   if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(datasetId)) throw new ImportInputError(`dataset id "${datasetId}" must be lower-case letters, digits and hyphens`);
   const progress = options.onProgress ?? (() => {});
+  const scope = options.forceScope ?? null;
+  if (scope) {
+    if (!/^[a-z0-9][a-z0-9-]{0,40}$/.test(scope.force)) throw new ImportInputError(`force "${scope.force}" must be a police.uk force id: lower-case letters, digits and hyphens`);
+    if (options.studyArea) throw new ImportInputError('a force-scoped import takes its study area from the force\'s districts: do not name another');
+    if (!repo.replaceCrimePartitions || !repo.putDatasetIf) throw new ImportInputError('this store cannot replace one force\'s part of a dataset (no replaceCrimePartitions/putDatasetIf)');
+  }
 
   progress({ stage: 'detect', filesDone: 0, filesTotal: paths.length });
   const { files, skipped } = await detectFiles(paths);
@@ -217,7 +282,8 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
   const districtLookup = fileDistricts ?? storedDistricts;
   const storedLookup = await repo.getDocument<Lsoa11Lookup>(datasetId, LOOKUP_DOCUMENT);
   const existing = await repo.listLsoas(datasetId);
-  const storedMonths = (await repo.getMonthlyCounts(datasetId, '0000-01', '9999-12')).map((m) => m.month);
+  // (A force's import needs only which months are stored, from the months' pointers: not every force's counts.)
+  const storedMonths = scope ? [...(await repo.crimePartitionSizes(datasetId, '0000-01', '9999-12')).keys()] : (await repo.getMonthlyCounts(datasetId, '0000-01', '9999-12')).map((m) => m.month);
   const drafts = draftLsoas(boundaries, existing, wards.byCode, districtLookup);
 
   let collector: CrimeCollector | null = null;
@@ -240,7 +306,10 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
   let choice: AreaChoice;
   let how: 'named' | 'kept' | 'chosen';
   let note: string | null = null;
-  if (options.studyArea) {
+  if (scope) {
+    choice = namedStudyArea({ districts: scope.districts }, knownDistricts(drafts.values(), districtLookup), districtLookup);
+    how = 'named';
+  } else if (options.studyArea) {
     choice = namedStudyArea(options.studyArea, knownDistricts(drafts.values(), districtLookup), districtLookup);
     how = 'named';
   } else if (stored && !(stored.method === 'all-boundaries' && crimes.length > 0)) {
@@ -280,7 +349,9 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
   const inArea = studyAreaMembership(choice.districts);
   const keptDrafts = [...drafts.values()].filter(inArea);
   const keptCodes = new Set(keptDrafts.map((l) => l.code));
-  const removedStored = existing.filter((l) => !keptCodes.has(l.code)).map((l) => l.code);
+  // A force's import removes only LSOAs of its own districts: the others are other forces'.
+  const scopeDistricts = new Set((choice.districts ?? []).map((d) => d.code).filter(Boolean));
+  const removedStored = existing.filter((l) => !keptCodes.has(l.code) && (!scope || scopeDistricts.has(l.districtCode))).map((l) => l.code);
   const boundaryCodesKept = new Set([...boundaries.byCode.keys()].filter((c) => keptCodes.has(c)));
   const areaLabel = choice.label ?? 'every LSOA given';
   const reference = await importReference(referenceFiles, keptDrafts, { boundaries, boundaryCodesKept, wardRows: wards.rows, districts: districtLookup, storedLookup });
@@ -299,7 +370,13 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
   const locator = createPolygonLocator(lsoas.map((l) => ({ code: l.code, geometry: l.geometry })));
   // Each crime is stored in its LSOA's district's partition (crime.ts; docs/table-design.md, "Crime partitions").
   const districtOfLsoa = new Map(lsoas.map((l) => [l.code, l.districtCode]));
-  const partitionOfLsoa = (code: string): CrimePartition => partitionOf(code, (c) => districtOfLsoa.get(c));
+  const unplacedPartition = scope ? unplacedPartitionOf(scope.force) : undefined;
+  const partitionOfLsoa = (code: string): CrimePartition => partitionOf(code, (c) => districtOfLsoa.get(c), unplacedPartition);
+  // A force's partitions: its districts' and its own unplaced one; everything else in the dataset is another force's.
+  const ownPartitions = scope ? [...new Set([...lsoas.map((l) => partitionOfLsoa(l.code)), unplacedPartition!])].sort() : null;
+  const accountingName = (month: string) => (scope ? forceMonthAccountingDocument(month, scope.force) : monthAccountingDocument(month));
+  const replaceMonth = (month: string, blocks: CrimeBlock[]) =>
+    ownPartitions ? repo.replaceCrimePartitions!(datasetId, month, ownPartitions, blocks, partitionOfLsoa) : repo.replaceCrimeMonth(datasetId, month, blocks, partitionOfLsoa);
   collector?.place(locator, new Set(lsoas.map((l) => l.code)), reference.lookup);
   const existingByCode = new Map(existing.map((l) => [l.code, l]));
   const lsoasToWrite = lsoas.filter((l) => !existingByCode.has(l.code) || !sameLsoa(existingByCode.get(l.code)!, l));
@@ -311,8 +388,11 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
   if (collector) {
     for (const month of [...collector.months.keys()].sort()) {
       if (!storedMonths.includes(month)) continue;
-      const storedCounts = (await repo.getMonthlyCounts(datasetId, month, month))[0]?.counts ?? new Map<string, number[]>();
-      const storedDoc = await repo.getDocument<MonthAccounting>(datasetId, monthAccountingDocument(month));
+      if (scope && (await repo.getDocument<MonthAccounting>(datasetId, monthAccountingDocument(month)))) {
+        throw new ImportInputError(`dataset "${datasetId}": ${month} was imported whole, not force by force; import force by force into another dataset (or import the whole month again)`);
+      }
+      const storedCounts = (await repo.getMonthlyCounts(datasetId, month, month, ownPartitions ?? undefined))[0]?.counts ?? new Map<string, number[]>();
+      const storedDoc = await repo.getDocument<MonthAccounting>(datasetId, accountingName(month));
       monthChanges.push(compareMonth(month, storedCounts, storedDoc, collector.months.get(month)!.values(), monthAccounting.get(month)!));
     }
   }
@@ -324,7 +404,11 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
   // Everything is read and checked: from here on we write.
   if (removedStored.length > 0) await repo.deleteLsoas(datasetId, removedStored);
   if (lsoasToWrite.length > 0) await repo.putLsoas(datasetId, lsoasToWrite);
-  if (reference.lookup && reference.lookup !== storedLookup) await repo.putDocument(datasetId, LOOKUP_DOCUMENT, reference.lookup);
+  // The LSOA 2011 lookup document is the dataset's one: a force's import (which holds its own part of it) leaves it alone.
+  if (reference.lookup && reference.lookup !== storedLookup) {
+    if (scope) warnings.push('the LSOA 2011 lookup given is not kept with a force-scoped import (the dataset keeps one for every force)');
+    else await repo.putDocument(datasetId, LOOKUP_DOCUMENT, reference.lookup);
+  }
   if (fileDistricts && JSON.stringify(fileDistricts) !== JSON.stringify(storedDistricts)) await repo.putDocument(datasetId, DISTRICT_LOOKUP_DOCUMENT, fileDistricts);
   const monthsReplaced = collector ? [...collector.months.keys()].sort() : [];
   let written = 0;
@@ -336,22 +420,22 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
       if (!block) byLsoa.set(crime.lsoaCode, (block = { month, lsoaCode: crime.lsoaCode, crimes: [] }));
       block.crimes.push(crime);
     }
-    await repo.replaceCrimeMonth(datasetId, month, [...byLsoa.values()], partitionOfLsoa);
-    await repo.putDocument(datasetId, monthAccountingDocument(month), monthAccounting.get(month)!);
+    await replaceMonth(month, [...byLsoa.values()]);
+    await repo.putDocument(datasetId, accountingName(month), monthAccounting.get(month)!);
     written++;
   }
   // Months stored earlier and not replaced now: placed again when the study area's LSOAs changed.
   const replacedAgain: { month: string; moved: number }[] = [];
   if (placementChanged) {
     for (const month of storedMonths.filter((m) => !monthsReplaced.includes(m))) {
-      const before = await repo.getCrimeBlocks(datasetId, [month]);
+      const before = await repo.getCrimeBlocks(datasetId, [month], ownPartitions ? { partitions: ownPartitions } : undefined);
       const { blocks, moved } = placeAgain(before, locator);
       if (moved === 0) continue;
-      await repo.replaceCrimeMonth(datasetId, month, blocks, partitionOfLsoa);
-      const doc = await repo.getDocument<MonthAccounting>(datasetId, monthAccountingDocument(month));
+      await replaceMonth(month, blocks);
+      const doc = await repo.getDocument<MonthAccounting>(datasetId, accountingName(month));
       const placement = placementOf(blocks);
       const updated: MonthAccounting = doc && !doc.derivedFromStoredCrimes && doc.stored === placement.stored ? { ...doc, ...placement } : derivedAccounting(month, blocks);
-      await repo.putDocument(datasetId, monthAccountingDocument(month), updated);
+      await repo.putDocument(datasetId, accountingName(month), updated);
       replacedAgain.push({ month, moved });
     }
   }
@@ -359,71 +443,100 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
   // lookup changed), or stored before partitions: written again, the same crimes, in the right partitions.
   const repartitioned: string[] = [];
   const writtenNow = new Set([...monthsReplaced, ...replacedAgain.map((r) => r.month)]);
-  for (const month of await misPartitioned(repo, datasetId, storedMonths.filter((m) => !writtenNow.has(m)), partitionOfLsoa)) {
+  // (Not for a force's import: it leaves other forces' partitions alone, and its own are written whole each time.)
+  for (const month of scope ? [] : await misPartitioned(repo, datasetId, storedMonths.filter((m) => !writtenNow.has(m)), partitionOfLsoa)) {
     progress({ stage: 'write', file: month, filesDone: written + repartitioned.length, filesTotal: written + repartitioned.length + 1 });
     await repo.replaceCrimeMonth(datasetId, month, await repo.getCrimeBlocks(datasetId, [month]), partitionOfLsoa);
     repartitioned.push(month);
   }
 
   // ---- The dataset's accounting: the sum over the months it holds ----
-  const allMonths = await repo.getMonthlyCounts(datasetId, '0000-01', '9999-12');
-  const docs = new Map((await repo.listDocuments<MonthAccounting>(datasetId, MONTH_ACCOUNTING_PREFIX)).map((d) => [d.document.month, d.document]));
-  const perMonth: MonthAccounting[] = [];
+  // A force's import reads only its own partitions' counts (the figures of its report); the dataset's accounting is
+  // the sum of every month's documents, read again for each try of the merged summary below.
+  const allMonths = await repo.getMonthlyCounts(datasetId, '0000-01', '9999-12', ownPartitions ?? undefined);
   const derivedMonths: string[] = [];
-  for (const m of allMonths) {
-    let a = docs.get(m.month);
-    if (!a || a.stored !== monthTotal(m.counts, false) || a.placed !== monthTotal(m.counts, true)) {
-      // A month stored before accounting was kept (or whose document a failed import left behind): what its crimes tell.
-      a = derivedAccounting(m.month, await repo.getCrimeBlocks(datasetId, [m.month]));
-      await repo.putDocument(datasetId, monthAccountingDocument(m.month), a);
+  let crimeAccounting: CrimeAccounting = sumAccounting([]);
+  if (!scope) {
+    const docs = accountingByMonth(await repo.listDocuments<MonthAccounting>(datasetId, MONTH_ACCOUNTING_PREFIX));
+    const perMonth: MonthAccounting[] = [];
+    for (const m of allMonths) {
+      let a = docs.get(m.month);
+      if (!a || a.stored !== monthTotal(m.counts, false) || a.placed !== monthTotal(m.counts, true)) {
+        // A month stored before accounting was kept (or whose document a failed import left behind): what its crimes tell.
+        a = derivedAccounting(m.month, await repo.getCrimeBlocks(datasetId, [m.month]));
+        await repo.putDocument(datasetId, monthAccountingDocument(m.month), a);
+      }
+      if (a.derivedFromStoredCrimes) derivedMonths.push(m.month);
+      perMonth.push(a);
     }
-    if (a.derivedFromStoredCrimes) derivedMonths.push(m.month);
-    perMonth.push(a);
+    crimeAccounting = sumAccounting(perMonth);
+    const problem = accountingProblem(crimeAccounting);
+    if (problem) throw new Error(`dataset "${datasetId}": crime accounting does not add up (${problem})`);
   }
-  const crimeAccounting: CrimeAccounting = sumAccounting(perMonth);
-  const problem = accountingProblem(crimeAccounting);
-  if (problem) throw new Error(`dataset "${datasetId}": crime accounting does not add up (${problem})`);
 
-  const crimeCount = crimeAccounting.stored;
-  const firstMonth = allMonths[0]?.month ?? null;
-  const lastMonth = allMonths[allMonths.length - 1]?.month ?? null;
   const addedSources = sourcesFor(files);
-  if (collector) {
-    addedSources.push({
-      name: 'police.uk street-level crime',
-      publisher: 'Home Office and police forces (police.uk)',
-      licence: 'Open Government Licence v3.0',
-      ...(firstMonth && lastMonth && { coverage: `${firstMonth} to ${lastMonth}` }),
-    });
-  }
-  const finished = now();
-  const summary: DatasetSummary = {
-    id: datasetId,
-    name: options.datasetName ?? existingSummary?.name ?? 'Open data (imported)',
-    synthetic: false,
-    version: `import-${finished.toISOString()}`,
-    firstMonth,
-    lastMonth,
-    lsoaCount: lsoas.length,
-    crimeCount,
-    bbox: unionBBox(lsoas.map((l) => l.bbox)),
-    sources: mergeSources(existingSummary?.sources ?? [], addedSources),
-    importedAt: finished.toISOString(),
-    notes: [
-      'Crime locations are police.uk anonymised snap points, never exact addresses.',
-      'Crimes are placed in LSOAs by their coordinates; the LSOA code police.uk published is kept alongside.',
-      `The study area is ${studyArea.label}: only its LSOAs are kept; crimes that fall outside it (e.g. snapped just over the force boundary) are kept but placed in no LSOA.`,
-      ...(reference.report.deprivation.imd2019Split + reference.report.deprivation.imd2019Merged > 0 || (existingSummary?.notes ?? []).some((n) => n.includes('IMD 2019'))
-        ? ['IMD 2019 deciles of LSOAs split or merged in 2021 are approximate (see each LSOA\'s deprivation source).']
-        : []),
-      ...(derivedMonths.length > 0
-        ? [`Rows read, duplicates and rejected rows are not known for months imported before they were counted (${derivedMonths.join(', ')}); their rows read are taken as the crimes stored.`]
-        : []),
-    ],
-    studyArea,
-    crimeAccounting,
+  const summaryOf = (before: DatasetSummary | null, months: string[], accounting: CrimeAccounting, area: StudyArea, lsoaCount: number, bbox: BBox | null): DatasetSummary => {
+    const firstMonth = months[0] ?? null;
+    const lastMonth = months[months.length - 1] ?? null;
+    const sources = [...addedSources];
+    if (collector) {
+      sources.push({
+        name: 'police.uk street-level crime',
+        publisher: 'Home Office and police forces (police.uk)',
+        licence: 'Open Government Licence v3.0',
+        ...(firstMonth && lastMonth && { coverage: `${firstMonth} to ${lastMonth}` }),
+      });
+    }
+    const finished = now();
+    return {
+      id: datasetId,
+      name: options.datasetName ?? before?.name ?? 'Open data (imported)',
+      synthetic: false,
+      version: `import-${finished.toISOString()}${scope ? `-${scope.force}` : ''}`,
+      firstMonth,
+      lastMonth,
+      lsoaCount,
+      crimeCount: accounting.stored,
+      bbox,
+      sources: mergeSources(before?.sources ?? [], sources),
+      importedAt: finished.toISOString(),
+      notes: [
+        'Crime locations are police.uk anonymised snap points, never exact addresses.',
+        'Crimes are placed in LSOAs by their coordinates; the LSOA code police.uk published is kept alongside.',
+        `The study area is ${area.label}: only its LSOAs are kept; crimes that fall outside it (e.g. snapped just over the force boundary) are kept but placed in no LSOA.`,
+        ...(reference.report.deprivation.imd2019Split + reference.report.deprivation.imd2019Merged > 0 || (before?.notes ?? []).some((n) => n.includes('IMD 2019'))
+          ? ['IMD 2019 deciles of LSOAs split or merged in 2021 are approximate (see each LSOA\'s deprivation source).']
+          : []),
+        ...(derivedMonths.length > 0
+          ? [`Rows read, duplicates and rejected rows are not known for months imported before they were counted (${derivedMonths.join(', ')}); their rows read are taken as the crimes stored.`]
+          : []),
+      ],
+      studyArea: area,
+      crimeAccounting: accounting,
+    };
   };
-  await repo.putDataset(summary);
+
+  let summary: DatasetSummary;
+  if (!scope) {
+    summary = summaryOf(existingSummary, allMonths.map((m) => m.month), crimeAccounting, studyArea, lsoas.length, unionBBox(lsoas.map((l) => l.bbox)));
+    await repo.putDataset(summary);
+  } else {
+    // Merged with what other forces' imports wrote: read, merge, write if nobody wrote meanwhile, else again. The
+    // documents and months are read after the summary, so a force whose write lands first is always seen by the other.
+    for (let attempt = 1; ; attempt++) {
+      const before = await repo.getDataset(datasetId);
+      const docs = accountingByMonth(await repo.listDocuments<MonthAccounting>(datasetId, MONTH_ACCOUNTING_PREFIX));
+      const months = [...new Set([...(await repo.crimePartitionSizes(datasetId, '0000-01', '9999-12')).keys(), ...docs.keys()])].sort();
+      crimeAccounting = sumAccounting(months.map((m) => docs.get(m)).filter((a): a is MonthAccounting => a !== undefined));
+      const area = mergeStudyAreas(before?.studyArea ?? null, studyArea, scope.force);
+      const bbox = unionBBox([...(before?.bbox ? [before.bbox] : []), ...lsoas.map((l) => l.bbox)]);
+      summary = summaryOf(before, months, crimeAccounting, area, area.lsoaCount, bbox);
+      if (await repo.putDatasetIf!(summary, before?.version ?? null)) break;
+      if (attempt >= SUMMARY_ATTEMPTS) throw new Error(`dataset "${datasetId}": its summary changed under ${SUMMARY_ATTEMPTS} tries of force ${scope.force}'s import; run the force again`);
+    }
+    const problem = accountingProblem(crimeAccounting);
+    if (problem) warnings.push(`dataset "${datasetId}": crime accounting does not add up yet (${problem}); another force's import may be under way`);
+  }
 
   const districtOf = new Map(lsoas.map((l) => [l.code, l.districtName || l.districtCode || 'unknown']));
   const districts = [...new Set(districtOf.values())].sort();
@@ -483,7 +596,7 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
   const report: ImportReport = {
     datasetId,
     startedAt: started.toISOString(),
-    finishedAt: finished.toISOString(),
+    finishedAt: summary.importedAt,
     durationMs,
     files: files.map((f) => ({ path: f.path, kind: f.kind, label: f.label })),
     skippedFiles: skipped,
@@ -510,7 +623,7 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
     warnings,
   };
   // Stored with the dataset for later reading; per-row issues are capped so the document stays small.
-  await repo.putDocument(datasetId, `import-report#${report.finishedAt}`, { ...report, crimes: crimesReport && { ...crimesReport, issues: crimesReport.issues.slice(0, 50) } });
+  await repo.putDocument(datasetId, `import-report#${report.finishedAt}${scope ? `#${scope.force}` : ''}`, { ...report, crimes: crimesReport && { ...crimesReport, issues: crimesReport.issues.slice(0, 50) } });
   progress({ stage: 'done', filesDone: files.length, filesTotal: files.length });
   return report;
 }

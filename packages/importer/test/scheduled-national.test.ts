@@ -130,20 +130,18 @@ describe('a national run, step by step', () => {
     expect(await lockOf('national-busy')).toMatchObject({ owner: 'monthly-run' });
   });
 
-  it('refuses a force the deployment does not list, and (until force-scoped writes) more than one force per dataset', async () => {
+  it('refuses a force the deployment does not list, and plans many forces into one dataset (force-scoped writes)', async () => {
     const { handler, metric } = instrumented({ DATASET_ID: 'national-c' });
     await expect(handler({ action: 'plan', run: 'run-5', forces: [NOTTS], request: { forces: ['derbyshire'] } })).rejects.toThrow(
       /force\(s\) derbyshire not configured for this deployment \(configured: nottinghamshire\)/,
     );
     const two = [NOTTS, { force: 'derbyshire', districts: ['E07000032'] }];
-    expect(FORCE_SCOPED_WRITES).toBe(false);
-    await expect(handler({ action: 'plan', run: 'run-6', forces: two, request: {} })).rejects.toThrow(/2 forces into dataset national-c, but this importer replaces whole months/);
-    // One force of the table is fine.
-    const plan = (await handler({ action: 'plan', run: 'run-7', forces: two, request: { forces: ['nottinghamshire'] } })) as NationalPlan;
-    expect(plan.forces).toEqual([NOTTS]);
-    expect(metric(IMPORTER_METRICS.importFailed)).toEqual([1, 1]);
-    // Nothing was locked by the refused plans; the accepted one holds it.
-    expect(await lockOf('national-c')).toMatchObject({ owner: 'run-7' });
+    expect(FORCE_SCOPED_WRITES).toBe(true);
+    const plan = (await handler({ action: 'plan', run: 'run-6', forces: two, request: {} })) as NationalPlan;
+    expect(plan.forces).toEqual(two);
+    expect(metric(IMPORTER_METRICS.importFailed)).toEqual([1]);
+    // Nothing was locked by the refused plan; the accepted one holds it.
+    expect(await lockOf('national-c')).toMatchObject({ owner: 'run-6' });
   });
 });
 

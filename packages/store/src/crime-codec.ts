@@ -194,6 +194,7 @@ function encodeCountsAt(month: string, counts: Map<string, number[]>, keyOf: (ch
   return items;
 }
 
+/** Counts items to month → LSOA → counts; a code found in several items (the unplaced crimes of several forces) is summed. */
 export function decodeCounts(items: CountsItem[]): Map<string, Map<string, number[]>> {
   const byMonth = new Map<string, Map<string, number[]>>();
   for (const item of items) {
@@ -202,7 +203,11 @@ export function decodeCounts(items: CountsItem[]): Map<string, Map<string, numbe
     const packed = new Uint32Array(new Uint8Array(item.counts).buffer);
     if (item.codes === '') continue;
     item.codes.split(',').forEach((code, i) => {
-      month.set(code, Array.from(packed.subarray(i * CATEGORY_COUNT, (i + 1) * CATEGORY_COUNT)));
+      const row = Array.from(packed.subarray(i * CATEGORY_COUNT, (i + 1) * CATEGORY_COUNT));
+      // UNPLACED_LSOA is in every force's unplaced partition (crime.ts): its rows add up; any other code is in one.
+      const seen = month.get(code);
+      if (seen) row.forEach((n, k) => (seen[k]! += n));
+      else month.set(code, row);
     });
   }
   return byMonth;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { UNPLACED_LSOA, UNPLACED_PARTITION, type CrimeBlock, type CrimeBlockFilter, type CrimePartition, type MonthlyCounts, type ReferenceRepository } from '@safer-places/domain';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { UNPLACED_LSOA, UNPLACED_PARTITION, isUnplacedPartition, type CrimeBlock, type CrimeBlockFilter, type CrimePartition, type MonthlyCounts, type ReferenceRepository } from '@safer-places/domain';
 import type { AreaGeometry, DatasetSummary, Lsoa, Month } from '@safer-places/schemas';
 import { DEFAULT_BATCH_RETRY, batchWrite, del, put } from './batch';
 import { countBlocks, decodeCounts, decodeCrimeItems, encodeCrimePartition, encodePartitionCounts, type CountsItem, type CrimeChunkItem } from './crime-codec';
@@ -32,9 +32,19 @@ export const DEFAULT_REFERENCE_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 
 const READ_ATTEMPTS = 5;
 
 /**
- * A month's version id: a digest of its crimes and of the partition each block is stored in, so writing the same month
- * again writes the same keys, and the same crimes partitioned otherwise (an LSOA moved to another district) are a new
- * version whose chunks never overwrite the current ones.
+ * A partition's version id: a digest of the partition's name and of its crimes in the month, so writing the same crimes
+ * again writes the same keys (a retry writes nothing new), and other crimes are a new version whose chunks never
+ * overwrite the current ones.
+ */
+export function partitionVersion(partition: CrimePartition, blocks: CrimeBlock[]): string {
+  const hash = createHash('sha256').update(partition).update('\t');
+  for (const b of [...blocks].sort((x, y) => x.lsoaCode.localeCompare(y.lsoaCode))) hash.update(JSON.stringify(b)).update('\n');
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * A month's version id as the store wrote it before each partition had its own (a digest of its crimes and of the
+ * partition each block is stored in). Kept for tests that write months of that layout.
  */
 export function monthVersion(blocks: CrimeBlock[], partitionOf?: (lsoaCode: string) => CrimePartition): string {
   const hash = createHash('sha256');
@@ -45,22 +55,44 @@ export function monthVersion(blocks: CrimeBlock[], partitionOf?: (lsoaCode: stri
   return hash.digest('hex').slice(0, 16);
 }
 
-/** A partition name is part of a key: a district code, UNPLACED_PARTITION or NO_DISTRICT_PARTITION (crime.ts). */
+/** A partition name is part of a key: a district code, UNPLACED_PARTITION (or a force's), NO_DISTRICT_PARTITION (crime.ts). */
 const PARTITION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
-/** A month's pointer item (keys.crimeVersion). Without `partitions` the month is in a legacy layout. */
+/**
+ * A month's pointer item (keys.crimeVersion). Without `partitions` the month is in a legacy layout (`version`: its
+ * version, absent for the unversioned one).
+ */
 interface CrimePointer {
+  /** The version of every partition without an entry in `versions` (a month written before partitions had their own). */
   version?: string;
-  /** Partition → crimes of the current version. */
+  /** Partition → crimes of its current version. */
   partitions?: Record<CrimePartition, number>;
+  /** Partition → its current version. */
+  versions?: Record<CrimePartition, string>;
   /** Every partition a run wrote for the month since the last clean-up (a string set). */
   touched?: Set<CrimePartition>;
 }
 
-const isPartitioned = (p: CrimePointer | undefined | null): p is CrimePointer & { version: string; partitions: Record<string, number> } =>
-  !!p && typeof p.version === 'string' && p.partitions !== undefined;
+type PartitionedPointer = CrimePointer & { partitions: Record<string, number> };
 
-const sameVersions = (a: Map<string, CrimePointer>, b: Map<string, CrimePointer>) => a.size === b.size && [...a].every(([m, p]) => b.get(m)?.version === p.version);
+const isPartitioned = (p: CrimePointer | undefined | null): p is PartitionedPointer => !!p && p.partitions !== undefined && p.partitions !== null;
+
+/** The current version of a partition of a partitioned month (undefined: the month has no such partition). */
+const versionOf = (p: PartitionedPointer, partition: CrimePartition): string | undefined =>
+  Object.prototype.hasOwnProperty.call(p.partitions, partition) ? (p.versions?.[partition] ?? p.version) : undefined;
+
+/** What a read depends on: every partition's version (or the legacy version). */
+const signature = (p: CrimePointer | undefined | null): string =>
+  !p ? '' : isPartitioned(p) ? Object.keys(p.partitions).sort().map((q) => `${q}=${versionOf(p, q)}`).join(',') : `legacy=${p.version ?? ''}`;
+
+const sameVersions = (a: Map<string, CrimePointer>, b: Map<string, CrimePointer>) => a.size === b.size && [...a].every(([m, p]) => signature(b.get(m)) === signature(p));
+
+/** Whether a stored partition is wanted: named, or unplaced when UNPLACED_PARTITION is named (crime.ts). */
+const wants = (wanted: Set<CrimePartition> | null, p: CrimePartition) => !wanted || wanted.has(p) || (isUnplacedPartition(p) && wanted.has(UNPLACED_PARTITION));
+
+/** Thrown for a partial replacement of a month stored before partitions. */
+const legacyMonth = (datasetId: string, month: Month) =>
+  new Error(`dataset ${datasetId}, month ${month}: stored in the layout before partitions, so some of its partitions cannot be replaced alone; replace the month whole first (replaceCrimeMonth, e.g. an import of the whole dataset)`);
 
 export class DynamoReferenceRepository implements ReferenceRepository {
   /** The same client with retries for idempotent commands; every call here but batch writes goes through it. */
@@ -96,6 +128,23 @@ export class DynamoReferenceRepository implements ReferenceRepository {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.dataset(summary.id), summary } }));
   }
 
+  async putDatasetIf(summary: DatasetSummary, expectedVersion: string | null): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.dataset(summary.id), summary },
+          ConditionExpression: expectedVersion === null ? 'attribute_not_exists(pk)' : '#summary.#version = :version',
+          ...(expectedVersion !== null && { ExpressionAttributeNames: { '#summary': 'summary', '#version': 'version' }, ExpressionAttributeValues: { ':version': expectedVersion } }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
   async listLsoas(datasetId: string): Promise<Lsoa[]> {
     const items = await queryAll<LsoaItem>(this.client, {
       TableName: this.tableName,
@@ -122,107 +171,204 @@ export class DynamoReferenceRepository implements ReferenceRepository {
   }
 
   /**
-   * Replaces a month so that readers never see it half-written, safe to retry and to run again after a failure:
-   * 1. the partitions about to be written are added to the month's pointer item (`touched`, a string set: an update
-   *    that leaves `version` alone, so readers go on reading the current version), so that whatever this run leaves
-   *    behind, however it ends, the clean-up knows where to look;
-   * 2. the new month's chunks and counts, per partition, are written under a new version id (a digest of its crimes and
-   *    their partitions, so a run sent again writes the same keys: every write is a put by key), beside the current
-   *    version;
-   * 3. the pointer is flipped to the new version and its partitions' sizes (one UpdateItem that sets both): from then
-   *    on readers read only it;
-   * 4. every other item of the month (other versions in every partition `touched` names, and the legacy layout's
-   *    items) is deleted, found by fresh queries, and the partitions cleaned are taken off `touched`; a run that dies
-   *    before this step leaves them to the next replacement of the month (readers ignore them meanwhile).
-   * A run that dies at any point leaves either the old month or the new one readable, whole.
+   * Replaces the whole month: its partitions become those of the blocks given, and every other partition of the month
+   * (and the legacy layout's items) goes. The same steps as replaceCrimePartitions, but the flip sets the month's
+   * partitions and versions whole (one UpdateItem) and the clean-up looks at every partition the month ever had.
    */
   async replaceCrimeMonth(datasetId: string, month: Month, blocks: CrimeBlock[], partitionOf: (lsoaCode: string) => CrimePartition): Promise<void> {
+    await this.replace(datasetId, month, null, blocks, partitionOf);
+  }
+
+  /**
+   * Replaces some partitions of a month so that readers never see one half-written, safe to retry and to run again
+   * after a failure, and safe beside another run replacing other partitions of the same month:
+   * 1. the partitions about to be written are added to the month's pointer item (`touched`, a string set: an update
+   *    that leaves the partitions' versions alone, so readers go on reading the current ones), so that whatever this
+   *    run leaves behind, however it ends, the clean-up knows where to look;
+   * 2. each partition's chunks and counts are written under a version id of its own (a digest of its crimes, so a run
+   *    sent again writes the same keys; a partition already at that version is not written at all), beside the
+   *    current version;
+   * 3. the pointer is flipped: one UpdateItem that SETs `partitions.<p>` (crimes) and `versions.<p>` of the partitions
+   *    written and REMOVEs those of the partitions named that now hold nothing, and touches no other entry, so two runs
+   *    flipping other partitions at the same moment never overwrite each other; from then on readers read them;
+   * 4. every other item of the partitions named (other versions, or all of a partition removed) is deleted, found by
+   *    fresh queries, and the partitions removed are taken off `touched`; a run that dies before this step leaves them
+   *    to the next replacement (readers ignore them meanwhile).
+   */
+  async replaceCrimePartitions(datasetId: string, month: Month, partitions: readonly CrimePartition[], blocks: CrimeBlock[], partitionOf: (lsoaCode: string) => CrimePartition): Promise<void> {
+    for (const p of partitions) if (!PARTITION_NAME.test(p)) throw new Error(`partition ${JSON.stringify(p)} is not a valid partition name (a letter or digit, then letters, digits, "_", "-", "."; at most 64)`);
+    await this.replace(datasetId, month, new Set(partitions), blocks, partitionOf);
+  }
+
+  /** replaceCrimeMonth (named: null) or replaceCrimePartitions. */
+  private async replace(datasetId: string, month: Month, named: Set<CrimePartition> | null, blocks: CrimeBlock[], partitionOf: (lsoaCode: string) => CrimePartition): Promise<void> {
     const partitionOfCode = new Map<string, CrimePartition>();
     const groups = new Map<CrimePartition, CrimeBlock[]>();
     for (const b of blocks) {
-      if (b.month !== month) throw new Error(`a block of ${b.month} passed to replaceCrimeMonth(${month})`);
+      if (b.month !== month) throw new Error(`a block of ${b.month} passed to replace crimes of ${month}`);
       let p = partitionOfCode.get(b.lsoaCode);
       if (p === undefined) {
         p = partitionOf(b.lsoaCode);
         if (!PARTITION_NAME.test(p)) throw new Error(`LSOA ${b.lsoaCode}: partition ${JSON.stringify(p)} is not a valid partition name (a letter or digit, then letters, digits, "_", "-", "."; at most 64)`);
+        if (named && !named.has(p)) throw new Error(`LSOA ${b.lsoaCode}: its partition ${p} is not among the partitions being replaced (${[...named].sort().join(', ')})`);
         partitionOfCode.set(b.lsoaCode, p);
       }
       let group = groups.get(p);
       if (!group) groups.set(p, (group = []));
       group.push(b);
     }
-    const version = monthVersion(blocks, (code) => partitionOfCode.get(code)!);
+    const pointerKey = keys.crimeVersion(datasetId, month);
+    const before = await this.pointer(datasetId, month);
+    if (named && !isPartitioned(before) && (before?.version !== undefined || (await this.hasItems(keys.crimeMonthPk(datasetId, month), keys.crimeChunkVersionPrefix(null))))) {
+      throw legacyMonth(datasetId, month);
+    }
+
     const sizes: Record<CrimePartition, number> = {};
+    const versions: Record<CrimePartition, string> = {};
+    const toWrite: CrimePartition[] = [];
     const chunkItems: Record<string, unknown>[] = [];
     const countItems: Record<string, unknown>[] = [];
     for (const [partition, group] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+      const version = partitionVersion(partition, group);
       sizes[partition] = group.reduce((n, b) => n + b.crimes.length, 0);
+      versions[partition] = version;
+      // Already current (a run sent again, or crimes that did not change): nothing to write or flip.
+      if (isPartitioned(before) && versionOf(before, partition) === version) continue;
+      toWrite.push(partition);
       chunkItems.push(...(encodeCrimePartition(datasetId, month, partition, version, group) as unknown as Record<string, unknown>[]));
       countItems.push(...(encodePartitionCounts(datasetId, month, partition, version, countBlocks(group)) as unknown as Record<string, unknown>[]));
     }
-    const pointerKey = keys.crimeVersion(datasetId, month);
-    if (groups.size > 0) {
-      await this.update({ Key: pointerKey, UpdateExpression: 'ADD #touched :parts', ExpressionAttributeNames: { '#touched': 'touched' }, ExpressionAttributeValues: { ':parts': new Set(groups.keys()) } });
+    const current = isPartitioned(before) ? Object.keys(before.partitions) : [];
+    // Partitions the month has now and will not have: removed by the flip.
+    const toRemove = current.filter((p) => !groups.has(p) && (!named || named.has(p))).sort();
+
+    if (named) {
+      // The maps are created (if absent) with the touched set, so the flip can set entries of them.
+      await this.update({
+        Key: pointerKey,
+        UpdateExpression: `SET #partitions = if_not_exists(#partitions, :empty), #versions = if_not_exists(#versions, :empty)${toWrite.length > 0 ? ' ADD #touched :parts' : ''}`,
+        ConditionExpression: 'attribute_exists(#partitions) OR attribute_not_exists(#version)',
+        ExpressionAttributeNames: { '#partitions': 'partitions', '#versions': 'versions', '#version': 'version', ...(toWrite.length > 0 && { '#touched': 'touched' }) },
+        ExpressionAttributeValues: { ':empty': {}, ...(toWrite.length > 0 && { ':parts': new Set(toWrite) }) },
+      }).catch((err: unknown) => {
+        throw isConditionFailure(err) ? legacyMonth(datasetId, month) : err;
+      });
+    } else if (toWrite.length > 0) {
+      await this.update({ Key: pointerKey, UpdateExpression: 'ADD #touched :parts', ExpressionAttributeNames: { '#touched': 'touched' }, ExpressionAttributeValues: { ':parts': new Set(toWrite) } });
     }
     await batchWrite(this.doc, this.tableName, chunkItems.map(put), 4, this.batchRetry);
     await batchWrite(this.doc, this.tableName, countItems.map(put), 4, this.batchRetry);
-    await this.update({
-      Key: pointerKey,
-      UpdateExpression: 'SET #version = :version, #partitions = :partitions',
-      ExpressionAttributeNames: { '#version': 'version', '#partitions': 'partitions' },
-      ExpressionAttributeValues: { ':version': version, ':partitions': sizes },
-    });
-    await this.removeStaleCrimeVersions(datasetId, month);
+
+    if (!named) {
+      // The whole month at once: its maps replaced, the version of the layout before per-partition versions dropped.
+      const whole = isPartitioned(before) && before.version === undefined && toWrite.length === 0 && toRemove.length === 0;
+      if (!whole) {
+        await this.update({
+          Key: pointerKey,
+          UpdateExpression: 'SET #partitions = :partitions, #versions = :versions REMOVE #version',
+          ExpressionAttributeNames: { '#partitions': 'partitions', '#versions': 'versions', '#version': 'version' },
+          ExpressionAttributeValues: { ':partitions': sizes, ':versions': versions },
+        });
+      }
+      await this.removeStaleCrimeVersions(datasetId, month);
+      return;
+    }
+    if (toWrite.length > 0 || toRemove.length > 0) {
+      const names: Record<string, string> = { '#partitions': 'partitions', '#versions': 'versions' };
+      const values: Record<string, unknown> = {};
+      const set: string[] = [];
+      const remove: string[] = [];
+      toWrite.forEach((p, i) => {
+        names[`#s${i}`] = p;
+        values[`:n${i}`] = sizes[p];
+        values[`:v${i}`] = versions[p];
+        set.push(`#partitions.#s${i} = :n${i}`, `#versions.#s${i} = :v${i}`);
+      });
+      toRemove.forEach((p, i) => {
+        names[`#r${i}`] = p;
+        remove.push(`#partitions.#r${i}`, `#versions.#r${i}`);
+      });
+      await this.update({
+        Key: pointerKey,
+        UpdateExpression: [set.length > 0 ? `SET ${set.join(', ')}` : '', remove.length > 0 ? `REMOVE ${remove.join(', ')}` : ''].filter(Boolean).join(' '),
+        ExpressionAttributeNames: names,
+        ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
+      });
+    }
+    await this.cleanPartitions(datasetId, month, named);
   }
 
   /**
    * Deletes every item of the month that is not of its current version (nothing for a month without a pointer): in a
-   * partitioned month, other versions' items in every partition the pointer's `touched` names, items of partitions the
-   * current version does not have, and every item of the legacy layout; then takes the partitions cleaned off `touched`.
+   * partitioned month, other versions' items in every partition the pointer's `touched` names or the month has, items of
+   * partitions the month does not have, and every item of the legacy layout; then takes the partitions cleaned off
+   * `touched`.
    */
   async removeStaleCrimeVersions(datasetId: string, month: Month): Promise<void> {
     const pointer = await this.pointer(datasetId, month);
-    if (!pointer?.version) return;
-    const version = pointer.version;
-    const limit = concurrencyLimit(READ_CONCURRENCY);
-    const chunkPrefix = keys.crimeChunkVersionPrefix(version);
-    const [legacyChunks, legacyCounts] = await Promise.all([
-      limit(() => this.keysIn(keys.crimeMonthPk(datasetId, month))),
-      limit(() => this.keysIn(keys.countsPk(datasetId), keys.countsMonthPrefix(month))),
-    ]);
-    const stale: Key[] = [];
-    let cleaned: CrimePartition[] = [];
+    if (!pointer) return;
     if (!isPartitioned(pointer)) {
+      if (pointer.version === undefined) return;
       // A month of the legacy versioned layout (written before partitions): its other versions.
-      stale.push(...legacyChunks.filter((c) => !c.sk.startsWith(chunkPrefix)), ...legacyCounts.filter((c) => !keys.countsOfVersion(c.sk, month, version)));
-    } else {
-      stale.push(...legacyChunks, ...legacyCounts);
-      const current = new Set(Object.keys(pointer.partitions));
-      const touched = [...(pointer.touched ?? [])];
-      const scan = [...new Set([...touched, ...current])].sort();
-      const found = await Promise.all(
-        scan.map(async (p) => {
-          const [chunks, counts] = await Promise.all([
-            limit(() => this.keysIn(keys.crimePartitionPk(datasetId, month, p))),
-            limit(() => this.keysIn(keys.countsPartitionPk(datasetId, p), keys.countsMonthPrefix(month))),
-          ]);
-          if (!current.has(p)) return [...chunks, ...counts];
-          return [...chunks.filter((c) => !c.sk.startsWith(chunkPrefix)), ...counts.filter((c) => !keys.countsOfVersion(c.sk, month, version))];
-        }),
-      );
-      for (const f of found) stale.push(...f);
-      cleaned = touched.filter((p) => !current.has(p));
+      const version = pointer.version;
+      const limit = concurrencyLimit(READ_CONCURRENCY);
+      const chunkPrefix = keys.crimeChunkVersionPrefix(version);
+      const [legacyChunks, legacyCounts] = await Promise.all([
+        limit(() => this.keysIn(keys.crimeMonthPk(datasetId, month))),
+        limit(() => this.keysIn(keys.countsPk(datasetId), keys.countsMonthPrefix(month))),
+      ]);
+      const stale = [...legacyChunks.filter((c) => !c.sk.startsWith(chunkPrefix)), ...legacyCounts.filter((c) => !keys.countsOfVersion(c.sk, month, version))];
+      await batchWrite(this.doc, this.tableName, stale.map((k) => del({ pk: k.pk, sk: k.sk })), 4, this.batchRetry);
+      return;
     }
+    await this.cleanPartitions(datasetId, month, null, pointer);
+  }
+
+  /**
+   * The clean-up of a partitioned month: in the partitions `only` names (every partition `touched` names or the month
+   * has, and the legacy layout's items, without it), every item not of the partition's current version.
+   */
+  private async cleanPartitions(datasetId: string, month: Month, only: Set<CrimePartition> | null, known?: PartitionedPointer): Promise<void> {
+    const pointer = known ?? (await this.pointer(datasetId, month));
+    if (!isPartitioned(pointer)) return;
+    const limit = concurrencyLimit(READ_CONCURRENCY);
+    const stale: Key[] = [];
+    if (!only) {
+      const [legacyChunks, legacyCounts] = await Promise.all([
+        limit(() => this.keysIn(keys.crimeMonthPk(datasetId, month))),
+        limit(() => this.keysIn(keys.countsPk(datasetId), keys.countsMonthPrefix(month))),
+      ]);
+      stale.push(...legacyChunks, ...legacyCounts);
+    }
+    const current = new Set(Object.keys(pointer.partitions));
+    const touched = [...(pointer.touched ?? [])];
+    const scan = only ? [...only].sort() : [...new Set([...touched, ...current])].sort();
+    const found = await Promise.all(
+      scan.map(async (p) => {
+        const [chunks, counts] = await Promise.all([
+          limit(() => this.keysIn(keys.crimePartitionPk(datasetId, month, p))),
+          limit(() => this.keysIn(keys.countsPartitionPk(datasetId, p), keys.countsMonthPrefix(month))),
+        ]);
+        const version = versionOf(pointer, p);
+        if (version === undefined) return [...chunks, ...counts];
+        const chunkPrefix = keys.crimeChunkVersionPrefix(version);
+        return [...chunks.filter((c) => !c.sk.startsWith(chunkPrefix)), ...counts.filter((c) => !keys.countsOfVersion(c.sk, month, version))];
+      }),
+    );
+    for (const f of found) stale.push(...f);
     // Deletes by key: sending a batch again after a lost answer changes nothing.
     await batchWrite(this.doc, this.tableName, stale.map((k) => del({ pk: k.pk, sk: k.sk })), 4, this.batchRetry);
+    const cleaned = scan.filter((p) => !current.has(p) && touched.includes(p));
     if (cleaned.length > 0) {
-      // Only while the month is still at this version: a run that flipped it since cleans up after itself.
+      // Only while none of them is in the month again: a run that flipped one since cleans up after itself.
+      const names: Record<string, string> = { '#touched': 'touched', '#partitions': 'partitions' };
+      cleaned.forEach((p, i) => (names[`#c${i}`] = p));
       await this.update({
         Key: keys.crimeVersion(datasetId, month),
         UpdateExpression: 'DELETE #touched :cleaned',
-        ConditionExpression: '#version = :version',
-        ExpressionAttributeNames: { '#touched': 'touched', '#version': 'version' },
-        ExpressionAttributeValues: { ':cleaned': new Set(cleaned), ':version': version },
+        ConditionExpression: cleaned.map((_, i) => `attribute_not_exists(#partitions.#c${i})`).join(' AND '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':cleaned': new Set(cleaned) },
       }).catch((err: unknown) => {
         if (!isConditionFailure(err)) throw err;
       });
@@ -238,6 +384,21 @@ export class DynamoReferenceRepository implements ReferenceRepository {
       ProjectionExpression: 'pk, sk',
       ConsistentRead: true,
     });
+  }
+
+  /** Whether a partition holds any item under a sort key prefix (one item read at most). */
+  private async hasItems(pk: string, skPrefix: string): Promise<boolean> {
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+        ProjectionExpression: 'pk',
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).length > 0;
   }
 
   /**
@@ -261,8 +422,8 @@ export class DynamoReferenceRepository implements ReferenceRepository {
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': keys.crimeVersionPk(datasetId), ':from': from, ':to': to },
       // Not `touched`: only the clean-up needs it.
-      ProjectionExpression: 'sk, #version, #partitions',
-      ExpressionAttributeNames: { '#version': 'version', '#partitions': 'partitions' },
+      ProjectionExpression: 'sk, #version, #partitions, #versions',
+      ExpressionAttributeNames: { '#version': 'version', '#partitions': 'partitions', '#versions': 'versions' },
       ConsistentRead: true,
     });
     return new Map(items.map((i) => [i.sk, i]));
@@ -272,8 +433,13 @@ export class DynamoReferenceRepository implements ReferenceRepository {
     const out = new Map<Month, Map<CrimePartition, number>>();
     for (const [month, pointer] of [...(await this.pointers(datasetId, from, to))].sort(([a], [b]) => a.localeCompare(b))) {
       if (!isPartitioned(pointer)) continue;
-      const sizes = Object.entries(pointer.partitions).sort(([a], [b]) => a.localeCompare(b));
-      if (sizes.length > 0) out.set(month, new Map(sizes.map(([p, n]) => [p, Number(n)])));
+      // Every force's unplaced partition counts under UNPLACED_PARTITION, the name readers ask for them by.
+      const sizes = new Map<CrimePartition, number>();
+      for (const [p, n] of Object.entries(pointer.partitions)) {
+        const name = isUnplacedPartition(p) ? UNPLACED_PARTITION : p;
+        sizes.set(name, (sizes.get(name) ?? 0) + Number(n));
+      }
+      if (sizes.size > 0) out.set(month, new Map([...sizes].sort(([a], [b]) => a.localeCompare(b))));
     }
     return out;
   }
@@ -293,7 +459,7 @@ export class DynamoReferenceRepository implements ReferenceRepository {
     for (let attempt = 1; ; attempt++) {
       const pointers = await this.pointers(datasetId, from, to);
       const toRead = new Set<CrimePartition>();
-      for (const p of pointers.values()) if (isPartitioned(p)) for (const name of Object.keys(p.partitions)) if (!wanted || wanted.has(name)) toRead.add(name);
+      for (const p of pointers.values()) if (isPartitioned(p)) for (const name of Object.keys(p.partitions)) if (wants(wanted, name)) toRead.add(name);
       const limit = concurrencyLimit(READ_CONCURRENCY);
       const rangeQuery = (pk: string) =>
         limit(() =>
@@ -304,7 +470,8 @@ export class DynamoReferenceRepository implements ReferenceRepository {
             ConsistentRead: true,
           }),
         );
-      const [legacy, ...perPartition] = await Promise.all([rangeQuery(keys.countsPk(datasetId)), ...[...toRead].sort().map((p) => rangeQuery(keys.countsPartitionPk(datasetId, p)))]);
+      const names = [...toRead].sort();
+      const [legacy, ...perPartition] = await Promise.all([rangeQuery(keys.countsPk(datasetId)), ...names.map((p) => rangeQuery(keys.countsPartitionPk(datasetId, p)))]);
       const after = await this.pointers(datasetId, from, to);
       if (attempt < READ_ATTEMPTS && !sameVersions(pointers, after)) continue;
 
@@ -313,10 +480,13 @@ export class DynamoReferenceRepository implements ReferenceRepository {
           const p = pointers.get(i.month);
           return !isPartitioned(p) && keys.countsOfVersion(i.sk, i.month, p?.version ?? null);
         }),
-        ...perPartition.flat().filter((i) => {
-          const p = pointers.get(i.month);
-          return isPartitioned(p) && keys.countsOfVersion(i.sk, i.month, p.version);
-        }),
+        ...perPartition.flatMap((items, k) =>
+          items.filter((i) => {
+            const p = pointers.get(i.month);
+            const version = isPartitioned(p) ? versionOf(p, names[k]!) : undefined;
+            return version !== undefined && keys.countsOfVersion(i.sk, i.month, version);
+          }),
+        ),
       ];
       const byMonth = decodeCounts(current);
       for (const [month, p] of pointers) if (isPartitioned(p) && Object.keys(p.partitions).length > 0 && !byMonth.has(month)) byMonth.set(month, new Map());
@@ -359,14 +529,13 @@ export class DynamoReferenceRepository implements ReferenceRepository {
       const pointer = await limit(() => this.pointer(datasetId, month));
       let items: CrimeChunkItem[];
       if (isPartitioned(pointer)) {
-        const prefix = keys.crimeChunkVersionPrefix(pointer.version);
-        const parts = Object.keys(pointer.partitions).filter((p) => !wanted || wanted.has(p)).sort();
-        items = (await Promise.all(parts.map((p) => chunksOf(keys.crimePartitionPk(datasetId, month, p), prefix)))).flat();
+        const parts = Object.keys(pointer.partitions).filter((p) => wants(wanted, p)).sort();
+        items = (await Promise.all(parts.map((p) => chunksOf(keys.crimePartitionPk(datasetId, month, p), keys.crimeChunkVersionPrefix(versionOf(pointer, p)!))))).flat();
       } else {
         items = await chunksOf(keys.crimeMonthPk(datasetId, month), keys.crimeChunkVersionPrefix(pointer?.version ?? null));
       }
       const after = await limit(() => this.pointer(datasetId, month));
-      if (attempt < READ_ATTEMPTS && after?.version !== pointer?.version) continue;
+      if (attempt < READ_ATTEMPTS && signature(after) !== signature(pointer)) continue;
       const blocks = decodeCrimeItems(items, codes);
       if (isPartitioned(pointer) || !wanted || codes) return blocks;
       const others = [...wanted].some((p) => p !== UNPLACED_PARTITION);

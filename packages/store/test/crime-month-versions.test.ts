@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrimeBlock } from '@safer-places/domain';
 import { CHUNK_SIZE, DynamoReferenceRepository, keys } from '../src/index';
 import { countBlocks, encodeCounts, encodeCrimeMonth } from '../src/crime-codec';
-import { monthVersion } from '../src/reference-repository';
+import { monthVersion, partitionVersion } from '../src/reference-repository';
 import { dyingClient } from './crash-client';
 import { crimeBlock as block, crimeItems, startTestStore } from './harness';
 
@@ -99,13 +99,13 @@ describe('replaceCrimeMonth keeps the previous version readable until the new on
         await repo.replaceCrimeMonth(ds, MONTH, third, partitionOf);
         expect(await seen(ds)).toEqual(expected(third));
         const items = await crimeItems(store, ds, MONTH);
-        const version = monthVersion(third, partitionOf);
+        const version = partitionVersion('E07000170', third);
         expect(items.map((i) => `${i.pk} ${i.sk}`).sort()).toEqual([
           `${keys.countsPartitionPk(ds, 'E07000170')} ${MONTH}#V#${version}#000`,
           `${keys.crimePartitionPk(ds, MONTH, 'E07000170')} V#${version}#CHUNK#0000`,
         ]);
         const pointer = await store.doc.send(new GetCommand({ TableName: store.tableName, Key: keys.crimeVersion(ds, MONTH) }));
-        expect(pointer.Item).toEqual({ ...keys.crimeVersion(ds, MONTH), version, partitions: { E07000170: 7 }, touched: new Set(['E07000170']) });
+        expect(pointer.Item).toEqual({ ...keys.crimeVersion(ds, MONTH), partitions: { E07000170: 7 }, versions: { E07000170: version }, touched: new Set(['E07000170']) });
       }
       // The flip is one write: before it the old month, from it on the new one.
       expect(sawOld).toBeGreaterThanOrEqual(3);
@@ -133,6 +133,6 @@ describe('replaceCrimeMonth keeps the previous version readable until the new on
     await repo.replaceCrimeMonth('same', MONTH, next, partitionOf);
     expect((await crimeItems(store, 'same', MONTH)).map((i) => `${i.pk} ${i.sk}`).sort()).toEqual(first);
     // The same crimes in other partitions are another version: never written over the current one's keys.
-    expect(monthVersion(next, () => 'E07000179')).not.toBe(monthVersion(next, partitionOf));
+    expect(partitionVersion('E07000179', next)).not.toBe(partitionVersion('E07000170', next));
   });
 });

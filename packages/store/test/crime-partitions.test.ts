@@ -161,7 +161,7 @@ describe('crime months by partition', () => {
 
   it('refuses a partition name that cannot be part of a key', async () => {
     await expect(repo.replaceCrimeMonth('bad', '2024-01', [block('2024-01', 'E01000001', 1, 'x')], () => 'E07#1')).rejects.toThrow(/LSOA E01000001: partition "E07#1" is not a valid partition name/);
-    await expect(repo.replaceCrimeMonth('bad', '2024-01', [block('2024-02', 'E01000001', 1, 'x')], partitionOf)).rejects.toThrow(/a block of 2024-02 passed to replaceCrimeMonth\(2024-01\)/);
+    await expect(repo.replaceCrimeMonth('bad', '2024-01', [block('2024-02', 'E01000001', 1, 'x')], partitionOf)).rejects.toThrow(/a block of 2024-02 passed to replace crimes of 2024-01/);
   });
 });
 

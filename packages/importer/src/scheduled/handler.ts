@@ -40,7 +40,7 @@ import { HttpClient } from '../fetch/http';
 import { DEFAULT_POLICE_API, PoliceApi } from '../fetch/police-api';
 import { USER_AGENT, downloadData } from '../fetch/run';
 import { TokenBucket } from '../fetch/token-bucket';
-import { DEFAULT_DATASET_ID, importFiles } from '../import';
+import { DEFAULT_DATASET_ID, importFiles, type ForceScope } from '../import';
 import { MAX_MONTHS, parseImporterEvent } from './events';
 import { acquireImportLock, checkRunLock } from './lock';
 import { datasetOf, jsonLog, tableOf, withClient, type Env, type RunOptions, type ScheduledImportSkipped } from './context';
@@ -158,7 +158,8 @@ export async function runForceImport(env: Env, event: { force: string; districts
     if (!lads) throw new Error(`scheduled import: no districts for force '${event.force}': give them in the event ("districts": ["E07000174", …])`);
     const settings: ScheduledImportSettings = { force: event.force, lads, tableName: tableOf(env), datasetId: datasetOf(env), months: typeof event.months === 'number' ? event.months : event.months.length };
     const work = async (doc: DynamoDBDocumentClient) => {
-      const result = await download(env, options, log, settings, event.months, doc, started);
+      // Only this force's districts and unplaced crimes are replaced: forces of one run import in parallel.
+      const result = await download(env, options, log, settings, event.months, doc, started, { force: event.force, districts: lads });
       return { ...result, ok: true as const, warnings: result.warnings.slice(0, FORCE_RESULT_WARNINGS), warningCount: result.warnings.length };
     };
     const { run } = event;
@@ -182,6 +183,8 @@ async function download(
   months: number | string[],
   doc: DynamoDBDocumentClient,
   started: number,
+  /** A force's part of a dataset that holds several (importFiles' forceScope); without it the months are replaced whole. */
+  forceScope?: ForceScope,
 ): Promise<ScheduledImportResult> {
   // The newest month police.uk has; downloadData checks the range again and warns about months it lacks.
   const police = new PoliceApi(
@@ -219,6 +222,7 @@ async function download(
     const report = await importFiles(fetched.files, {
       reference: new DynamoReferenceRepository(doc, settings.tableName),
       datasetId: settings.datasetId,
+      ...(forceScope && { forceScope }),
     });
     const result: ScheduledImportResult = {
       datasetId: report.datasetId,

@@ -18,12 +18,12 @@ import { datasetOf, jsonLog, tableOf, withClient, type Env, type RunOptions, typ
 import { IMPORT_LOCK_SECONDS, acquireImportLock, releaseImportLock } from './lock';
 
 /**
- * Whether the importer can replace one force's part of a month (the partitions of its districts, its own unplaced
- * crimes) and leave every other force's untouched. Today `importFiles` replaces a whole month and keeps one study area
- * per dataset, so a second force of the same run would overwrite the first: until the importer and the store provide
- * force-scoped writes (docs/operations/data-import.md, "National import"), a run imports one force per dataset.
+ * Whether the importer replaces one force's part of a month (the partitions of its districts, its own unplaced
+ * crimes) and leaves every other force's untouched: `runForceImport` passes `forceScope` to `importFiles`, which writes
+ * through the store's replaceCrimePartitions and merges the dataset summary with a conditional write, so the forces of
+ * a run import into one dataset in parallel (docs/operations/data-import.md, "National import").
  */
-export const FORCE_SCOPED_WRITES = false;
+export const FORCE_SCOPED_WRITES = true;
 
 export interface NationalPlan {
   run: string;
