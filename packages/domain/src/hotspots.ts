@@ -36,6 +36,8 @@ export const MAX_HOTSPOT_CELLS = 5000;
 export { MAX_TOP_CATEGORIES } from './crime-selection';
 /** A hot cell is checked for snapping only with at least this many crimes: 2 of 3 on one point says little. */
 export const SNAP_CHECK_MIN_CRIMES = 5;
+/** Cell outlines are sent with 6 decimals of a degree (~0.1 m): exact enough for 50 m cells, a third of the bytes. */
+export const CELL_COORDINATE_DECIMALS = 6;
 /** Density classes: the share of study-area cells with any density that each class's lower bound leaves above it. */
 export const DENSITY_CLASS_TOP_SHARES = [0.5, 0.25, 0.1, 0.05, 0.01] as const;
 
@@ -68,18 +70,24 @@ export class HotspotService {
     const coords = uniqueCoordinates(s.projected.xy, s.selected);
     const snap = new Map(snapPointCheck(s.projected.xy, cellOfPoint, hotCells, { indices: s.selected, coords }).map((c) => [c.cell, c]));
     const shown = cells.length > MAX_HOTSPOT_CELLS ? [...cells].sort((a, b) => Math.abs(gi.z[b]!) - Math.abs(gi.z[a]!)).slice(0, MAX_HOTSPOT_CELLS) : cells;
-    const features = cellsToGeoJSON(grid, shown, (cell) => {
-      const check = snap.get(cell);
-      return {
-        cell,
-        count: counts[cell]!,
-        z: Math.round(gi.z[cell]! * 1000) / 1000,
-        pAdjusted: gi.pAdjusted[cell]!,
-        class: gi.classes[cell]!,
-        busiestPointShare: check ? round3(check.share) : null,
-        snapPointWarning: check?.flagged ?? false,
-      };
-    }).features;
+    const features = cellsToGeoJSON(
+      grid,
+      shown,
+      (cell) => {
+        const check = snap.get(cell);
+        // The snap-point fields only where the cell was checked, the warning only when raised: most cells carry neither.
+        return {
+          cell,
+          count: counts[cell]!,
+          z: Math.round(gi.z[cell]! * 1000) / 1000,
+          pAdjusted: significant4(gi.pAdjusted[cell]!),
+          class: gi.classes[cell]!,
+          ...(check && { busiestPointShare: round3(check.share) }),
+          ...(check?.flagged && { snapPointWarning: true }),
+        };
+      },
+      { decimals: CELL_COORDINATE_DECIMALS },
+    ).features;
 
     const top = s.topSelections.map((key) => {
       const wanted = categoryMask([key]);
@@ -159,7 +167,7 @@ export class HotspotService {
       coldPeriods: bits(result.coldBits[cell]!).filter(Boolean).length,
       // One character per sub-period, oldest first: H hot, C cold, · neither.
       pattern: bits(result.hotBits[cell]!).map((hot, p) => (hot ? 'H' : ((result.coldBits[cell]! >>> p) & 1) === 1 ? 'C' : '·')).join(''),
-    })).features;
+    }), { decimals: CELL_COORDINATE_DECIMALS }).features;
     const summary = Object.fromEntries(HOTSPOT_CATEGORIES.slice(1).map((c) => [c, 0])) as Record<string, number>;
     for (const c of patterned) summary[HOTSPOT_CATEGORIES[result.category[c]!]!]!++;
     const subPeriods = split.firstMonthOfPeriod.map((m, p) => {
@@ -204,7 +212,7 @@ export class HotspotService {
       let cls = 0;
       for (let k = 0; k < breaks.length; k++) if (v >= breaks[k]!) cls = k + 1;
       return { cell, value: round3(v), class: cls };
-    }).features;
+    }, { decimals: CELL_COORDINATE_DECIMALS }).features;
     return {
       ...s.header,
       grid: { shape: grid.shape, cellSizeM: grid.cellSize, cellAreaM2: Math.round(cellArea(grid)), studyAreaCells: maskSize(mask) },
@@ -225,4 +233,6 @@ export class HotspotService {
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+/** Four significant digits (p-values span many orders of magnitude; the panel shows three decimals or "< 0.001"). */
+const significant4 = (x: number) => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(4)));
 const pct = (x: number) => `${Math.round(x * 100)} %`;

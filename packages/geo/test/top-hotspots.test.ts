@@ -129,3 +129,44 @@ describe('topHotspotsByCategory', () => {
     });
   });
 });
+
+describe('topHotspots (lazy scoring) against scoring every candidate', () => {
+  it('picks the same spots, ties included, on clustered integer coordinates', () => {
+    const rng = seededRandom(404);
+    const n = 6_000;
+    const xy = new Float64Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      // Snap to a 25 m lattice in a few clusters: many shared coordinates and many equal scores.
+      const cluster = Math.floor(rng.next() * 8);
+      xy[2 * i] = Math.round((cluster * 700 + rng.normal() * 250) / 25) * 25;
+      xy[2 * i + 1] = Math.round(((cluster % 3) * 900 + rng.normal() * 250) / 25) * 25;
+    }
+    const indices = Array.from({ length: n }, (_, i) => i).filter((i) => i % 5 !== 0);
+    for (const [radius, separation] of [[150, 500], [100, 200], [60, 60]] as const) {
+      const got = topHotspots(xy, { n: 25, radius, minSeparation: separation, indices }).map((s) => [s.x, s.y, s.count]);
+      expect(got).toEqual(referenceTop(xy, indices, 25, radius, separation));
+    }
+  });
+});
+
+/** The greedy search written plainly: every distinct coordinate scored, best first (ties: first crime first). */
+function referenceTop(xy: Float64Array, indices: number[], n: number, radius: number, separation: number): number[][] {
+  const firstAt = new Map<string, number>();
+  for (const i of indices) {
+    const key = `${xy[2 * i]},${xy[2 * i + 1]}`;
+    if (!firstAt.has(key)) firstAt.set(key, i);
+  }
+  const candidates = [...firstAt.values()].map((i) => {
+    const x = xy[2 * i]!, y = xy[2 * i + 1]!;
+    const count = indices.filter((j) => Math.hypot(xy[2 * j]! - x, xy[2 * j + 1]! - y) <= radius).length;
+    return { i, x, y, count };
+  });
+  candidates.sort((a, b) => b.count - a.count || a.i - b.i);
+  const out: number[][] = [];
+  for (const c of candidates) {
+    if (out.length >= n) break;
+    if (out.some(([x, y]) => Math.hypot(x! - c.x, y! - c.y) < separation)) continue;
+    out.push([c.x, c.y, c.count]);
+  }
+  return out;
+}

@@ -61,12 +61,17 @@ export type HotspotCellProperties = {
   count: number;
   /** Gi* z-score to three decimals. */
   z: number;
+  /** Adjusted p-value to four significant digits. */
   pAdjusted: number;
   /** −3…3: ±3/±2/±1 are 99/95/90 % confidence after the correction. */
   class: number;
-  /** Share of the cell's crimes on its busiest published point; null unless the cell was checked (hot, ≥ 5 crimes). */
-  busiestPointShare: number | null;
-  snapPointWarning: boolean;
+  /**
+   * Share of the cell's crimes on its busiest published point; only on cells that were checked (hot, ≥ 5 crimes).
+   * (Older answers sent null for unchecked cells; absent and null mean the same.)
+   */
+  busiestPointShare?: number | null;
+  /** Present (true) only when most of a checked cell's crimes sit on one published point. */
+  snapPointWarning?: boolean;
 };
 
 /**

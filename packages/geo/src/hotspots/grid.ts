@@ -294,13 +294,20 @@ export function cellsToGeoJSON<P extends object = { cell: number }>(
   grid: Grid,
   cells: ArrayLike<number>,
   properties: (cell: number, k: number) => P = (cell) => ({ cell }) as unknown as P,
+  options: { decimals?: number } = {},
 ): { type: 'FeatureCollection'; features: GridCellFeature<P>[] } {
   const total = cellCount(grid);
   const features: GridCellFeature<P>[] = [];
+  // Rounding (e.g. 6 decimals: ~0.1 m, plenty for 50 m cells) keeps an answer of thousands of cells small.
+  const scale = options.decimals === undefined ? 0 : 10 ** options.decimals;
+  const round = (v: number) => (scale ? Math.round(v * scale) / scale : v);
   for (let k = 0; k < cells.length; k++) {
     const cell = cells[k]!;
     if (!Number.isInteger(cell) || cell < 0 || cell >= total) throw new RangeError(`cellsToGeoJSON: no cell ${cell} in this grid`);
-    const ring = cellRing(grid, cell).map(([x, y]) => bngToLonLat(x, y));
+    const ring = cellRing(grid, cell).map(([x, y]) => {
+      const [lon, lat] = bngToLonLat(x, y);
+      return [round(lon), round(lat)] as Position;
+    });
     ring[ring.length - 1] = [ring[0]![0], ring[0]![1]];
     features.push({ type: 'Feature', id: cell, properties: properties(cell, k), geometry: { type: 'Polygon', coordinates: [ring] } });
   }

@@ -65,18 +65,58 @@ export function topHotspots(xy: Float64Array, options: TopHotspotOptions = {}): 
   if (U === 0 || n === 0) return [];
   const index = kdTree(coords.xy, U);
 
-  // Crimes within the radius of every candidate centre.
+  // Crimes within the radius of a candidate centre: computed lazily. Every candidate starts with an upper bound, the
+  // crimes in the 3 × 3 block of radius-sized buckets around its own (which holds its whole disc); the best entry of a
+  // max-heap is made exact before it can be taken, so only candidates that could still win are ever counted.
   const found = new Uint32Array(U);
-  const score = new Uint32Array(U);
-  for (let u = 0; u < U; u++) {
+  const exactScore = (u: number): number => {
     const m = index.withinInto(coords.xy[2 * u]!, coords.xy[2 * u + 1]!, radius, found);
     let s = 0;
     for (let k = 0; k < m; k++) s += coords.weight[found[k]!]!;
-    score[u] = s;
-  }
-  const order = new Uint32Array(U);
-  for (let u = 0; u < U; u++) order[u] = u;
-  order.sort((a, b) => score[b]! - score[a]! || coords.first[a]! - coords.first[b]!);
+    return s;
+  };
+  const bound = bucketBounds(coords, radius * (1 + 1e-9));
+  // Heap entries: score, exact flag, candidate. Order: higher score first; at equal scores a bound before an exact
+  // score (it might tie and come first), then the candidate whose first crime comes first.
+  const heapScore: number[] = [], heapExact: boolean[] = [], heapU: number[] = [];
+  const before = (a: number, b: number) =>
+    heapScore[a]! !== heapScore[b]! ? heapScore[a]! > heapScore[b]! : heapExact[a] !== heapExact[b] ? !heapExact[a] : coords.first[heapU[a]!]! < coords.first[heapU[b]!]!;
+  const swap = (a: number, b: number) => {
+    [heapScore[a], heapScore[b]] = [heapScore[b]!, heapScore[a]!];
+    [heapExact[a], heapExact[b]] = [heapExact[b]!, heapExact[a]!];
+    [heapU[a], heapU[b]] = [heapU[b]!, heapU[a]!];
+  };
+  const push = (score: number, exact: boolean, u: number) => {
+    let k = heapScore.length;
+    heapScore.push(score);
+    heapExact.push(exact);
+    heapU.push(u);
+    while (k > 0) {
+      const parent = (k - 1) >> 1;
+      if (!before(k, parent)) break;
+      swap(k, parent);
+      k = parent;
+    }
+  };
+  const pop = () => {
+    const top = { score: heapScore[0]!, exact: heapExact[0]!, u: heapU[0]! };
+    const last = heapScore.length - 1;
+    swap(0, last);
+    heapScore.pop();
+    heapExact.pop();
+    heapU.pop();
+    for (let k = 0; ; ) {
+      const l = 2 * k + 1, r = l + 1;
+      let best = k;
+      if (l < last && before(l, best)) best = l;
+      if (r < last && before(r, best)) best = r;
+      if (best === k) break;
+      swap(k, best);
+      k = best;
+    }
+    return top;
+  };
+  for (let u = 0; u < U; u++) push(bound[u]!, false, u);
 
   // Crimes of each distinct coordinate, for members/locations (counting sort by id).
   const start = new Uint32Array(U + 1);
@@ -90,10 +130,15 @@ export function topHotspots(xy: Float64Array, options: TopHotspotOptions = {}): 
 
   const excluded = new Uint8Array(U);
   const result: TopHotspot[] = [];
-  for (let o = 0; o < U && result.length < n; o++) {
-    const c = order[o]!;
+  while (heapScore.length > 0 && result.length < n) {
+    const entry = pop();
+    const c = entry.u;
     if (excluded[c]) continue;
-    if (score[c]! < minCount) break;
+    if (!entry.exact) {
+      push(exactScore(c), true, c);
+      continue;
+    }
+    if (entry.score < minCount) break;
     const cx = coords.xy[2 * c]!, cy = coords.xy[2 * c + 1]!;
 
     const m = index.withinInto(cx, cy, radius, found);
@@ -164,6 +209,39 @@ export function topHotspotsByCategory(
   const out: TopHotspot[][] = [];
   for (let c = 0; c < categoryCount; c++) out.push(topHotspots(xy, { ...options, indices: sorted.subarray(sizes[c]!, sizes[c + 1]!) }));
   return out;
+}
+
+/** Per distinct coordinate, the crimes in the 3 × 3 block of `size`-metre buckets around its own: ≥ those within `size`. */
+function bucketBounds(coords: UniqueCoordinates, size: number): Float64Array {
+  const U = coords.count;
+  let minX = Infinity, minY = Infinity, maxX = -Infinity;
+  for (let u = 0; u < U; u++) {
+    minX = Math.min(minX, coords.xy[2 * u]!);
+    minY = Math.min(minY, coords.xy[2 * u + 1]!);
+    maxX = Math.max(maxX, coords.xy[2 * u]!);
+  }
+  const cols = Math.floor((maxX - minX) / size) + 1;
+  const key = (col: number, row: number) => row * cols + col;
+  const sums = new Map<number, number>();
+  const colOf = new Int32Array(U), rowOf = new Int32Array(U);
+  for (let u = 0; u < U; u++) {
+    colOf[u] = Math.floor((coords.xy[2 * u]! - minX) / size);
+    rowOf[u] = Math.floor((coords.xy[2 * u + 1]! - minY) / size);
+    const k = key(colOf[u]!, rowOf[u]!);
+    sums.set(k, (sums.get(k) ?? 0) + coords.weight[u]!);
+  }
+  const bound = new Float64Array(U);
+  for (let u = 0; u < U; u++) {
+    let s = 0;
+    for (let dr = -1; dr <= 1; dr++) {
+      for (let dc = -1; dc <= 1; dc++) {
+        const c = colOf[u]! + dc;
+        if (c >= 0 && c < cols) s += sums.get(key(c, rowOf[u]! + dr)) ?? 0;
+      }
+    }
+    bound[u] = s;
+  }
+  return bound;
 }
 
 function lonLatOf(coords: UniqueCoordinates, u: number, lonLat: Float64Array | undefined): [number, number] {
