@@ -49,8 +49,13 @@ export class AreaAnalysisService {
     const box = geometryBBox(geometry);
     const [allLsoas, index] = await Promise.all([this.reference.lsoas(dataset), this.reference.partitionIndex(dataset)]);
     const lsoas = allLsoas.filter((l) => bboxIntersects(l.bbox, box));
-    // Crimes outside the study area (UNPLACED) that lie inside the area count too, as they always have.
-    const partitions = [...new Set(lsoas.map((l) => index.partitionOf(l.code))), UNPLACED_PARTITION];
+    // Crimes outside the study area (UNPLACED) that lie inside the area count too, as they always have; but an area
+    // the study area's LSOAs cover whole cannot hold any (they are by definition outside every LSOA), so their
+    // partitions (every force's, holding the crimes without a location too) are read only for an area that reaches
+    // beyond the LSOAs.
+    const shares = this.shares(dataset, geometry, lsoas);
+    const districts = [...new Set(lsoas.map((l) => index.partitionOf(l.code)))];
+    const partitions = this.coveredByLsoas(geometry, lsoas, shares) ? districts : [...districts, UNPLACED_PARTITION];
     const months = dataset.firstMonth ? monthRange(dataset.firstMonth, dataset.lastMonth) : [];
     const [points, cameras, helpPoints, pspoZones] = await Promise.all([
       this.points.points(dataset, { months, partitions, what: 'the area' }),
@@ -84,7 +89,6 @@ export class AreaAnalysisService {
     })).filter((r) => wanted[CATEGORY_INDEX[r.key as keyof typeof CATEGORY_INDEX]]);
     const trend = points.months.map((m) => ({ month: m, count: CRIME_CATEGORIES.reduce((s, _, ci) => s + (wanted[ci] ? count(ci, m) : 0), 0) }));
 
-    const shares = this.shares(dataset, geometry, lsoas);
     const byCode = new Map(lsoas.map((l) => [l.code, l]));
     const lsoaRows = shares
       .map((s) => {
@@ -161,6 +165,27 @@ export class AreaAnalysisService {
       busiestPoint,
       notes,
     };
+  }
+
+  /**
+   * Whether the LSOAs cover the whole area: the areas of their parts inside it add up to the area's own (to one part
+   * in a million, so float rounding never reads as a gap). LSOAs tile their districts without gaps or overlaps.
+   */
+  private coveredByLsoas(geometry: AreaGeometry, lsoas: Lsoa[], shares: { code: string; shareInside: number }[]): boolean {
+    const byCode = new Map(lsoas.map((l) => [l.code, l]));
+    let covered = 0;
+    for (const s of shares) {
+      const l = byCode.get(s.code);
+      if (l && s.shareInside > 0) covered += s.shareInside * this.lsoaArea(l);
+    }
+    return covered >= areaSquareMetres(geometry) * (1 - 1e-6);
+  }
+
+  private readonly lsoaAreas = new WeakMap<Lsoa, number>();
+  private lsoaArea(l: Lsoa): number {
+    let a = this.lsoaAreas.get(l);
+    if (a === undefined) this.lsoaAreas.set(l, (a = areaSquareMetres(l.geometry)));
+    return a;
   }
 
   private shares(dataset: DatasetSummary, geometry: AreaGeometry, lsoas: Lsoa[]) {
