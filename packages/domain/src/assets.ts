@@ -1,5 +1,6 @@
 import type { Asset, AssetByKind, AssetKind, Audited, Principal } from '@safer-places/schemas';
 import { ASSET_KINDS, hasPermission } from '@safer-places/schemas';
+import { ByteLru, MB, stringBytes } from './byte-lru';
 import { ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from './errors';
 import { canWrite } from './permissions';
 import type { AssetRepository, Clock, IdGenerator } from './ports';
@@ -17,7 +18,25 @@ export interface AssetServiceDeps {
   ids: IdGenerator;
   /** Called before covert or sensitive cameras are handed to a reader; the API writes an audit event. */
   onSensitiveRead?: (principal: Principal, kind: AssetKind, ids: string[]) => Promise<void>;
+  /** The most bytes of stored lists this service keeps (see AssetService.list); 0 keeps none. */
+  listCacheBytes?: number;
 }
+
+/**
+ * What a repository offers (optionally) to let its lists be kept: the organisation's assets version, read cheaply (one
+ * strongly consistent read) and changed by every write that changes what `list` answers, for any kind. A list read
+ * after the version and kept under it is current while the version stays the same. null: no version can be trusted
+ * now (a write is under way that the store could not version atomically), so keep nothing.
+ */
+export interface AssetsVersionSource {
+  assetsVersion(orgId: string): Promise<string | null>;
+}
+
+const hasVersion = (repo: AssetRepository): repo is AssetRepository & AssetsVersionSource =>
+  typeof (repo as Partial<AssetsVersionSource>).assetsVersion === 'function';
+
+/** Stored lists kept per process by default: an organisation's items of every kind are a few MB at most. */
+export const DEFAULT_ASSET_LIST_CACHE_BYTES = 16 * MB;
 
 const isSensitive = (kind: AssetKind, item: unknown) => kind === 'cameras' && (item as { sensitive?: boolean }).sensitive === true;
 /** Kinds whose items are, or point at, cameras: a covert camera must not show through them either. */
@@ -29,6 +48,9 @@ export const exportingAs = (principal: Principal): Principal => {
   const { permissions: _dropped, ...rest } = principal;
   return rest;
 };
+
+/** Organisations whose last assets version is remembered (beyond it, the least recently seen is forgotten). */
+const MAX_ORGANISATIONS_TRACKED = 10_000;
 
 /** The most items one upload may add. */
 export const MAX_UPLOAD_ITEMS = 500;
@@ -43,17 +65,35 @@ export interface Upload<K extends AssetKind> {
 /** Create, change and remove an organisation's map assets. The organisation always comes from the principal. */
 
 export class AssetService {
-  constructor(private readonly deps: AssetServiceDeps) {}
+  /**
+   * Stored lists (every item, before any per-principal filtering) by organisation, kind and assets version. Filtering
+   * and the audit hand-over run per request on a copy, exactly as on a list just read.
+   */
+  private readonly lists: ByteLru<readonly unknown[]>;
+  /** The last version seen per organisation, so lists kept under older ones are dropped when it moves. */
+  private readonly lastVersion = new Map<string, string>();
+  /** Version reads started in the current synchronous stretch, shared by the lists one request asks for at once. */
+  private readonly versionReads = new Map<string, Promise<string | null>>();
+
+  constructor(private readonly deps: AssetServiceDeps) {
+    this.lists = new ByteLru(deps.listCacheBytes ?? DEFAULT_ASSET_LIST_CACHE_BYTES, (items) => stringBytes(JSON.stringify(items)));
+  }
 
   /**
    * The organisation's items of a kind as this principal may see them. Without the sensitive-cameras permission, covert
    * cameras and their deployments are absent and a help point's link to one is left out; with it, each read that
    * includes them is reported (audited) before the items are handed over.
+   *
+   * Where the repository has an assets version (AssetsVersionSource), the stored list is kept per organisation, kind
+   * and version, and a request reads only the version (one consistent read, shared by the lists it asks for at once)
+   * unless it moved. A write acknowledged before the request started has changed the version, so it is always seen.
    */
   async list<K extends AssetKind>(principal: Principal, kind: K): Promise<AssetByKind[K][]> {
-    const items = await this.deps.assets.list(principal.orgId, kind);
+    // Started before the first await, so the lists a caller asks for together (Promise.all) share one version read.
+    const version = this.versionOf(principal.orgId);
+    const items = await this.stored(principal.orgId, kind, version);
     if (!CAMERA_LINKED.has(kind)) return items;
-    const covert = kind === 'cameras' ? new Set(items.filter((i) => isSensitive(kind, i)).map((i) => i.id)) : await this.covertCameraIds(principal.orgId);
+    const covert = kind === 'cameras' ? new Set(items.filter((i) => isSensitive(kind, i)).map((i) => i.id)) : await this.covertCameraIds(principal.orgId, version);
     if (covert.size === 0) return items;
     if (!hasPermission(principal, 'sensitive-cameras')) return items.flatMap((i) => this.hidden(kind, i, covert));
     const touching = items.filter((i) => this.touches(kind, i, covert)).map((i) => i.id);
@@ -89,9 +129,41 @@ export class AssetService {
     return this.hidden(kind, found, new Set([kind === 'cameras' ? found.id : linkedCamera(found)!]))[0] ?? null;
   }
 
-  private async covertCameraIds(orgId: string): Promise<Set<string>> {
-    const cameras = await this.deps.assets.list(orgId, 'cameras');
+  private async covertCameraIds(orgId: string, version: Promise<string | null> | null = this.versionOf(orgId)): Promise<Set<string>> {
+    const cameras = await this.stored(orgId, 'cameras', version);
     return new Set(cameras.filter((c) => isSensitive('cameras', c)).map((c) => c.id));
+  }
+
+  /**
+   * The organisation's assets version, or null where the repository has none. Calls in one synchronous stretch share
+   * one read: the entry is dropped at the next microtask, so a read is never shared with a call that starts after any
+   * I/O has completed (such as a write's acknowledgement).
+   */
+  private versionOf(orgId: string): Promise<string | null> | null {
+    const repo = this.deps.assets;
+    if (!hasVersion(repo) || this.lists.maxBytes === 0) return null;
+    let read = this.versionReads.get(orgId);
+    if (!read) {
+      read = repo.assetsVersion(orgId);
+      this.versionReads.set(orgId, read);
+      queueMicrotask(() => this.versionReads.delete(orgId));
+    }
+    return read;
+  }
+
+  /** The stored items of a kind: kept under the organisation's assets version, or read afresh without one. A copy. */
+  private async stored<K extends AssetKind>(orgId: string, kind: K, versionRead: Promise<string | null> | null): Promise<AssetByKind[K][]> {
+    const version = versionRead && (await versionRead);
+    if (version === null) return this.deps.assets.list(orgId, kind);
+    if (this.lastVersion.get(orgId) !== version) {
+      const prefix = `${orgId}\u0000`;
+      this.lists.deleteWhere((key) => key.startsWith(prefix) && !key.endsWith(`\u0000${version}`));
+      this.lastVersion.delete(orgId); // most recently seen last, so the map stays bounded like the cache
+      this.lastVersion.set(orgId, version);
+      if (this.lastVersion.size > MAX_ORGANISATIONS_TRACKED) this.lastVersion.delete(this.lastVersion.keys().next().value!);
+    }
+    const items = await this.lists.getOrLoad(`${orgId}\u0000${kind}\u0000${version}`, () => this.deps.assets.list(orgId, kind));
+    return items.slice() as AssetByKind[K][];
   }
 
   private touches(kind: AssetKind, item: { id: string }, covert: ReadonlySet<string>): boolean {

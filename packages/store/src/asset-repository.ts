@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { CancellationReason } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type DeleteCommandInput,
+  type DynamoDBDocumentClient,
+  type PutCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import {
   AlreadyExistsError,
   NotFoundError,
@@ -13,6 +22,7 @@ import {
 } from '@safer-places/domain';
 import type { AssetByKind, AssetKind } from '@safer-places/schemas';
 import { ASSET_KINDS } from '@safer-places/schemas';
+import { beginChange, endChange, readAssetsVersion, versionPut, type PendingChange } from './assets/version';
 import { keys, type Key } from './keys';
 import { queryAll } from './query';
 import {
@@ -107,6 +117,8 @@ const NAMES = { '#state': 'state', '#run': 'run' };
 const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
 
 type Outcome = 'written' | 'condition-failed';
+/** One write that changes what a list shows: sent in a transaction with the new assets version, or alone (bracketed). */
+type Change = { Put: PutCommandInput } | { Delete: DeleteCommandInput };
 
 class TransactionsUnsupported extends Error {}
 
@@ -129,6 +141,10 @@ async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T,
  * changed". Where even that cannot be found out, WriteOutcomeUnknownError says so instead.
  *
  * Uploads (upload, createMany) are one unit through crashes: see `upload`.
+ *
+ * Every write that changes what `list` answers (create, update, remove, an upload's commit) gives the organisation's
+ * assets a new version (`assetsVersion`; assets/version.ts says how, with and without transactions), so a process may
+ * keep the lists and re-read them only when the version moved.
  */
 export class DynamoAssetRepository implements AssetRepository {
   private readonly doc: DynamoDBDocumentClient;
@@ -177,6 +193,15 @@ export class DynamoAssetRepository implements AssetRepository {
     }
   }
 
+  /**
+   * The organisation's assets version: one strongly consistent GetItem. A list read after this call and kept under its
+   * answer is current for as long as the answer stays the same; null while a write on a store without transactions is
+   * under way (then keep nothing). See assets/version.ts.
+   */
+  assetsVersion(orgId: string): Promise<string | null> {
+    return readAssetsVersion(this.doc, this.tableName, orgId, this.retry);
+  }
+
   async get<K extends AssetKind>(orgId: string, kind: K, id: string): Promise<AssetByKind[K] | null> {
     const item = (await this.readItem(keys.asset(orgId, kind, id), this.retry)) as AssetItem<K> | null;
     return item && (await this.isVisible(orgId, item, this.retry)) ? item.data : null;
@@ -184,7 +209,7 @@ export class DynamoAssetRepository implements AssetRepository {
 
   async create<K extends AssetKind>(kind: K, asset: AssetByKind[K]): Promise<void> {
     const item = this.toItem(kind, asset, randomUUID());
-    const outcome = await this.conditionalPut(item, 'attribute_not_exists(pk)');
+    const outcome = await this.versionedPut(item, 'attribute_not_exists(pk)');
     if (outcome === 'condition-failed') throw this.taken(kind, asset.id);
   }
 
@@ -234,18 +259,24 @@ export class DynamoAssetRepository implements AssetRepository {
     await this.claimJournal({ ...keys.uploadJournal(orgId, uploadId), uploadId, run, leaseUntil: epoch(request.now) + this.leaseSeconds, startedAt }, journal?.run);
     const record: UploadRecord = { ...keys.upload(orgId, uploadId), uploadId, kind, state: 'staging', run, ids: assets.map((a) => a.id), startedAt };
     const items = assets.map((a) => ({ ...this.toItem(kind, a, run), uploadId, uploadRun: run }));
+    // Without transactions, staging opens the assets version's pending entry; it is ended once the commit is settled.
+    let pending: PendingChange | null = null;
     try {
       const opened = await this.conditionalWrite(
         () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: record, ConditionExpression: 'attribute_not_exists(pk)' })),
         async () => (await this.readRecord(orgId, uploadId, this.cleanupRetry))?.run === run,
       );
       if (opened === 'condition-failed') throw new StoreThrottledError('another request is saving the same upload at this moment; nothing of this one was saved, try again shortly');
-      await this.stage(kind, items);
+      pending = await this.stage(orgId, kind, items);
     } catch (err) {
       await this.abandon(record, items.slice(0, failedAt(err)));
       throw unwrap(err);
     }
-    await this.commit(record, items, request.now);
+    try {
+      await this.commit(record, items, request.now);
+    } finally {
+      if (pending) await endChange(this.doc, this.tableName, orgId, pending, this.cleanupRetry).catch(() => undefined);
+    }
     this.remember(orgId, uploadId, run);
     await this.deleteJournal(orgId, uploadId, run).catch(() => undefined); // left for the clean-up if this fails
     return { replayed: false };
@@ -279,10 +310,10 @@ export class DynamoAssetRepository implements AssetRepository {
     const item = this.toItem(kind, asset, randomUUID());
     const values = { ':expected': expectedVersion };
     // An item an upload wrote is changed only once its upload is committed (then its tag is dropped by this put).
-    let outcome = await this.conditionalPut(item, 'attribute_exists(pk) AND version = :expected AND attribute_not_exists(uploadRun)', values);
+    let outcome = await this.versionedPut(item, 'attribute_exists(pk) AND version = :expected AND attribute_not_exists(uploadRun)', values);
     if (outcome === 'condition-failed') {
       const run = await this.visibleRun(asset.orgId, item);
-      if (run) outcome = await this.conditionalPut(item, 'attribute_exists(pk) AND version = :expected AND uploadRun = :run', { ...values, ':run': run });
+      if (run) outcome = await this.versionedPut(item, 'attribute_exists(pk) AND version = :expected AND uploadRun = :run', { ...values, ':run': run });
     }
     if (outcome === 'condition-failed') throw await this.conflict(asset.orgId, kind, asset.id);
   }
@@ -290,8 +321,9 @@ export class DynamoAssetRepository implements AssetRepository {
   async remove(orgId: string, kind: AssetKind, id: string, expectedVersion: number): Promise<void> {
     const key = keys.asset(orgId, kind, id);
     const remove = (condition: string, values: Record<string, unknown>) =>
-      this.conditionalWrite(
-        () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: key, ConditionExpression: condition, ExpressionAttributeValues: values })),
+      this.change(
+        orgId,
+        { Delete: { TableName: this.tableName, Key: key, ConditionExpression: condition, ExpressionAttributeValues: values } },
         // After a timeout, an item that is gone was deleted (by this call, or by another one: the result is the same).
         async () => (await this.readItem(key, this.cleanupRetry)) === null,
       );
@@ -375,17 +407,35 @@ export class DynamoAssetRepository implements AssetRepository {
 
   // ---- upload steps ----
 
-  /** Writes the items, tagged and invisible. A failure is thrown as StageFailure, saying how many may be stored. */
-  private async stage<K extends AssetKind>(kind: K, items: AssetItem<K>[]): Promise<void> {
+  /**
+   * Writes the items, tagged and invisible. A failure is thrown as StageFailure, saying how many may be stored. Without
+   * transactions, the assets version's pending entry is opened first (the commit will change what lists show, and
+   * cannot carry the new version itself) and handed back, for upload() to end once the commit is settled; on a failure
+   * here it is ended at once.
+   */
+  private async stage<K extends AssetKind>(orgId: string, kind: K, items: AssetItem<K>[]): Promise<PendingChange | null> {
     if (this.transactions !== false) {
       try {
-        return await this.stageInTransactions(kind, items);
+        await this.stageInTransactions(kind, items);
+        return null;
       } catch (err) {
         if (!(err instanceof TransactionsUnsupported)) throw err;
         this.transactions = false;
       }
     }
-    await this.stageOneByOne(kind, items);
+    let pending: PendingChange;
+    try {
+      pending = await beginChange(this.doc, this.tableName, orgId, this.leaseSeconds, this.retry);
+    } catch (err) {
+      throw new StageFailure(err, 0);
+    }
+    try {
+      await this.stageOneByOne(kind, items);
+    } catch (err) {
+      await endChange(this.doc, this.tableName, orgId, pending, this.cleanupRetry).catch(() => undefined);
+      throw err;
+    }
+    return pending;
   }
 
   private async stageInTransactions<K extends AssetKind>(kind: K, items: AssetItem<K>[]) {
@@ -466,17 +516,19 @@ export class DynamoAssetRepository implements AssetRepository {
       return current?.state === 'committed' && current.run === run;
     };
     let answerLost = false;
+    const put: PutCommandInput = {
+      TableName: this.tableName,
+      Item: committed,
+      ConditionExpression: '#run = :run AND #state = :staging',
+      ExpressionAttributeNames: NAMES,
+      ExpressionAttributeValues: { ':run': run, ':staging': 'staging' },
+    };
+    // With transactions, the commit and the organisation's new assets version land together (sent again with the same
+    // token, so a try whose answer was lost is not applied twice); without, upload() brackets it.
+    const transaction = this.transactions ? { ClientRequestToken: randomUUID(), TransactItems: [{ Put: put }, versionPut(this.tableName, orgId)] } : null;
     const send = async () => {
       try {
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: committed,
-            ConditionExpression: '#run = :run AND #state = :staging',
-            ExpressionAttributeNames: NAMES,
-            ExpressionAttributeValues: { ':run': run, ':staging': 'staging' },
-          }),
-        );
+        await (transaction ? this.sendTransaction(transaction) : this.doc.send(new PutCommand(put)));
       } catch (err) {
         answerLost ||= isAmbiguous(err);
         throw err;
@@ -672,6 +724,65 @@ export class DynamoAssetRepository implements AssetRepository {
   }
 
   // ---- writes that are safe to send again ----
+
+  /** A conditional put of an item that lists show: with the organisation's new assets version (see `change`). */
+  private versionedPut(item: AssetItem, ConditionExpression: string, ExpressionAttributeValues?: Record<string, unknown>): Promise<Outcome> {
+    return this.change(
+      item.data.orgId,
+      { Put: { TableName: this.tableName, Item: item, ConditionExpression, ...(ExpressionAttributeValues && { ExpressionAttributeValues }) } },
+      () => this.holdsToken({ pk: item.pk, sk: item.sk }, item.writeToken!),
+    );
+  }
+
+  /**
+   * A conditional write that changes what a list shows, as `conditionalWrite` sends it, together with a new assets
+   * version for the organisation: in one transaction where the store has them (the first call finds out), else
+   * bracketed by the version's pending entry (assets/version.ts), which is ended whatever the write's outcome.
+   */
+  private async change(orgId: string, action: Change, applied: () => Promise<boolean>): Promise<Outcome> {
+    if (this.transactions !== false) {
+      const input = { ClientRequestToken: randomUUID(), TransactItems: [action, versionPut(this.tableName, orgId)] };
+      try {
+        const outcome = await this.conditionalWrite(() => this.sendTransaction(input), applied);
+        this.transactions = true;
+        return outcome;
+      } catch (err) {
+        if (!(err instanceof TransactionsUnsupported)) throw err;
+        this.transactions = false;
+      }
+    }
+    const pending = await beginChange(this.doc, this.tableName, orgId, this.leaseSeconds, this.retry);
+    try {
+      const send = () => ('Put' in action ? this.doc.send(new PutCommand(action.Put)) : this.doc.send(new DeleteCommand(action.Delete)));
+      return await this.conditionalWrite(send, applied);
+    } finally {
+      await endChange(this.doc, this.tableName, orgId, pending, this.cleanupRetry).catch(() => undefined);
+    }
+  }
+
+  /**
+   * One try of a transaction whose first action is the write and whose others cannot fail their own conditions (the
+   * version put has none): a cancellation for the first action's condition is thrown as a ConditionalCheckFailed error,
+   * one for contention or throttling as a throttling error (nothing was applied, so it may be sent again), and a store
+   * without transactions as TransactionsUnsupported (nothing was applied either).
+   */
+  private async sendTransaction(input: TransactWriteCommandInput): Promise<void> {
+    try {
+      await this.doc.send(new TransactWriteCommand(input));
+    } catch (err) {
+      const name = (err as { name?: string }).name ?? '';
+      if (NO_TRANSACTIONS.has(name)) throw new TransactionsUnsupported(String(err));
+      if (name === 'TransactionCanceledException') {
+        const reasons = (err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') throw Object.assign(new Error('The conditional request failed', { cause: err }), { name: 'ConditionalCheckFailedException' });
+        if (reasons.some((r) => TRANSIENT_REASONS.has(r.Code ?? ''))) {
+          const codes = [...new Set(reasons.map((r) => r.Code).filter((c) => c && c !== 'None'))].join(', ');
+          throw Object.assign(new Error(`the transaction was cancelled (${codes})`, { cause: err }), { name: 'TransactionConflictException' });
+        }
+      }
+      throw err;
+    }
+  }
 
   private conditionalPut(item: AssetItem, ConditionExpression: string, ExpressionAttributeValues?: Record<string, unknown>): Promise<Outcome> {
     return this.conditionalWrite(

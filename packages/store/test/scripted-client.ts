@@ -44,9 +44,10 @@ export function scriptedClient(
 }
 
 /**
- * TransactWriteItems for the embedded store, which has none (dynalite): enough of it for createMany. Transactions run
- * one at a time; all conditions (only `attribute_not_exists(pk)` on puts) are checked with consistent reads before any
- * item is written, a failed one throws TransactionCanceledException with one reason per action, as DynamoDB does, and a
+ * TransactWriteItems for the embedded store, which has none (dynalite): enough of it for the asset repository. Puts and
+ * deletes; transactions run one at a time; all conditions (terms of `attribute_exists(a)`, `attribute_not_exists(a)`,
+ * `a = :v` and `a <> :v` joined by AND, `#names` allowed) are checked with consistent reads before any item is written,
+ * a failed one throws TransactionCanceledException with one reason per action, as DynamoDB does, and a
  * ClientRequestToken seen before with the same input succeeds again without writing anything. `fail(n, input)` may
  * throw instead of running the n-th transaction, or return 'timeout-after-write' to lose the answer of one that ran.
  */
@@ -72,10 +73,16 @@ export function withTransactions(real: DynamoDBDocumentClient, fail: (n: number,
     if (items.length > 100) throw Object.assign(new Error('Member must have length less than or equal to 100'), { name: 'ValidationException' });
     const reasons: { Code: string; Message?: string }[] = [];
     for (const action of items) {
-      if (!action.Put || action.Put.ConditionExpression !== 'attribute_not_exists(pk)') throw new Error('the emulator only does puts with attribute_not_exists(pk)');
-      const { pk, sk } = action.Put.Item as { pk: string; sk: string };
-      const out = await real.send(new GetCommand({ TableName: action.Put.TableName, Key: { pk, sk }, ConsistentRead: true }));
-      reasons.push(out.Item ? { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' } : { Code: 'None' });
+      const op = action.Put ?? action.Delete;
+      if (!op || action.Update || action.ConditionCheck) throw new Error('the emulator only does puts and deletes');
+      if (op.ConditionExpression === undefined) {
+        reasons.push({ Code: 'None' });
+        continue;
+      }
+      const { pk, sk } = (action.Put ? action.Put.Item : action.Delete!.Key) as { pk: string; sk: string };
+      const out = await real.send(new GetCommand({ TableName: op.TableName, Key: { pk, sk }, ConsistentRead: true }));
+      const holds = conditionHolds(op.ConditionExpression, out.Item, op.ExpressionAttributeNames ?? {}, op.ExpressionAttributeValues ?? {});
+      reasons.push(holds ? { Code: 'None' } : { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' });
     }
     if (reasons.some((r) => r.Code !== 'None')) {
       throw new TransactionCanceledException({
@@ -86,8 +93,8 @@ export function withTransactions(real: DynamoDBDocumentClient, fail: (n: number,
     }
     for (let i = 0; i < items.length; i += 25) {
       const part = items.slice(i, i + 25);
-      const table = part[0]!.Put!.TableName!;
-      let pending: unknown[] = part.map((a) => ({ PutRequest: { Item: a.Put!.Item } }));
+      const table = (part[0]!.Put ?? part[0]!.Delete)!.TableName!;
+      let pending: unknown[] = part.map((a) => (a.Put ? { PutRequest: { Item: a.Put.Item } } : { DeleteRequest: { Key: a.Delete!.Key } }));
       while (pending.length > 0) {
         const out = await real.send(new BatchWriteCommand({ RequestItems: { [table]: pending as never } }));
         pending = out.UnprocessedItems?.[table] ?? [];
@@ -111,4 +118,18 @@ export function withTransactions(real: DynamoDBDocumentClient, fail: (n: number,
     },
   });
   return { client, stats };
+}
+
+/** Evaluates the condition expressions the asset repository writes (see withTransactions) against an item. */
+function conditionHolds(expression: string, item: Record<string, unknown> | undefined, names: Record<string, string>, values: Record<string, unknown>): boolean {
+  const name = (n: string) => names[n] ?? n;
+  return expression.split(' AND ').every((raw) => {
+    const term = raw.trim();
+    const fn = /^(attribute_exists|attribute_not_exists)\((.+)\)$/.exec(term);
+    if (fn) return (item !== undefined && item[name(fn[2]!)] !== undefined) === (fn[1] === 'attribute_exists');
+    const cmp = /^(\S+) (=|<>) (:\w+)$/.exec(term);
+    if (!cmp) throw new Error(`the emulator cannot evaluate "${term}"`);
+    const equal = item !== undefined && item[name(cmp[1]!)] === values[cmp[3]!];
+    return cmp[2] === '=' ? equal : item !== undefined && item[name(cmp[1]!)] !== undefined && !equal;
+  });
 }

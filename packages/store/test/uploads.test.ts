@@ -35,18 +35,22 @@ describe('an upload is visible all at once or not at all, wherever the process d
     expect(clean.writes[0]).toMatch(/^PutCommand UPLOADING#/);
     expect(clean.writes[1]).toMatch(/^PutCommand UPLOAD#/);
     const commitAt = clean.writes.findIndex((w, i) => i > 1 && /UPLOAD#/.test(w)) + 1;
-    expect(commitAt).toBe(size + 3);
-    expect(total).toBe(size + 4); // journal, record, 30 items, commit, journal removed
+    expect(commitAt).toBe(size + 4);
+    // journal, record, the assets version's pending entry, 30 items, commit, the entry removed, journal removed
+    expect(clean.writes[2]).toMatch(/^UpdateCommand VERSION#assets/);
+    expect(clean.writes[commitAt]).toMatch(/^UpdateCommand VERSION#assets/);
+    expect(total).toBe(size + 6);
 
     const seen: number[] = [];
     for (let k = 0; k <= total; k++) {
       const orgId = `crash-${k}`;
       const dying = dyingClient(store.doc, k);
-      // Dying at the last write (the journal's removal, which is only tidying) still answers; before it, it cannot.
+      // Dying after the commit (at the writes that only tidy: the version's pending entry, the journal) still answers;
+      // at the commit or before it, it cannot.
       const answered = await new DynamoAssetRepository(dying.client, store.tableName, { ...fast, transactions: 'never' })
         .upload('cameras', cameras(orgId, size, 'first'), { id: 'u', now: NOW })
         .then(() => true, (e: Error) => (e.name === 'ProcessDied' ? false : Promise.reject(e)));
-      expect(answered, `k=${k}`).toBe(k >= total);
+      expect(answered, `k=${k}`).toBe(k > commitAt);
 
       const afterCrash = await fresh().list(orgId, 'cameras');
       seen.push(afterCrash.length);
@@ -70,7 +74,9 @@ describe('an upload is visible all at once or not at all, wherever the process d
     const size = 250;
     const count = dyingClient(withTransactions(store.doc).client, Number.MAX_SAFE_INTEGER);
     await new DynamoAssetRepository(count.client, store.tableName, fast).upload('cameras', cameras('tx-count', size), { id: 'u', now: NOW });
-    expect(count.writes.map((w) => w.split(' ')[0])).toEqual(['PutCommand', 'PutCommand', 'TransactWriteCommand', 'TransactWriteCommand', 'TransactWriteCommand', 'PutCommand', 'DeleteCommand']);
+    // journal, record, three transactions of items, the commit with the assets version (one transaction), journal removed
+    expect(count.writes.map((w) => w.split(' ')[0])).toEqual(['PutCommand', 'PutCommand', 'TransactWriteCommand', 'TransactWriteCommand', 'TransactWriteCommand', 'TransactWriteCommand', 'DeleteCommand']);
+    expect(count.writes[5]).toMatch(/^TransactWriteCommand UPLOAD#/);
     const commitAt = 6;
     for (let k = 0; k <= count.writes.length; k++) {
       const orgId = `tx-crash-${k}`;
@@ -89,7 +95,7 @@ describe('an upload is visible all at once or not at all, wherever the process d
 
   it('an upload without an id left unfinished is undone by the clean-up once its lease has run out, and not before', async () => {
     const orgId = 'orphan';
-    const dying = dyingClient(store.doc, 12);
+    const dying = dyingClient(store.doc, 13); // journal, record, the version's pending entry, 10 items
     await expect(new DynamoAssetRepository(dying.client, store.tableName, { ...fast, transactions: 'never' }).upload('cameras', cameras(orgId, 40), { now: NOW })).rejects.toMatchObject({ name: 'ProcessDied' });
     expect(await fresh().list(orgId, 'cameras')).toEqual([]);
     const left = await summary(orgId);
@@ -109,7 +115,7 @@ describe('an upload is visible all at once or not at all, wherever the process d
 
   it('the clean-up completes an upload that died after its commit (only its journal is left)', async () => {
     const orgId = 'after-commit';
-    const dying = dyingClient(store.doc, 3 + 10); // journal, record, 10 items, commit
+    const dying = dyingClient(store.doc, 3 + 1 + 10); // journal, record, the version's pending entry, 10 items, commit
     await expect(new DynamoAssetRepository(dying.client, store.tableName, { ...fast, transactions: 'never' }).upload('cameras', cameras(orgId, 10), { now: NOW })).rejects.toMatchObject({ name: 'ProcessDied' });
     expect(await fresh().list(orgId, 'cameras')).toHaveLength(10);
     expect((await summary(orgId)).journals).toBe(1);
@@ -194,7 +200,7 @@ describe('failures before the commit leave nothing visible, and nothing behind',
 describe('reads and changes around upload items', () => {
   it('a staged item is absent to get, update and remove; a committed one can be changed and removed', async () => {
     const orgId = 'around';
-    const dying = dyingClient(store.doc, 2 + 3); // journal, record, 3 of 5 items
+    const dying = dyingClient(store.doc, 2 + 1 + 3); // journal, record, the version's pending entry, 3 of 5 items
     await expect(new DynamoAssetRepository(dying.client, store.tableName, { ...fast, transactions: 'never' }).upload('cameras', cameras(orgId, 5, 'staged'), { now: NOW })).rejects.toMatchObject({ name: 'ProcessDied' });
     const repo = fresh();
     const staged = (await summary(orgId)).assets;
