@@ -28,9 +28,8 @@ export interface AssetServiceDeps {
  * after the version and kept under it is current while the version stays the same. null: no version can be trusted
  * now (a write is under way that the store could not version atomically), so keep nothing.
  */
-export interface AssetsVersionSource {
-  assetsVersion(orgId: string): Promise<string | null>;
-}
+/** A repository that reports the organisation's assets version (AssetRepository.assetsVersion). */
+export type AssetsVersionSource = Required<Pick<AssetRepository, 'assetsVersion'>>;
 
 const hasVersion = (repo: AssetRepository): repo is AssetRepository & AssetsVersionSource =>
   typeof (repo as Partial<AssetsVersionSource>).assetsVersion === 'function';

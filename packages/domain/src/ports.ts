@@ -35,6 +35,11 @@ export interface AssetRepository {
   /** Small organisation settings (e.g. the home scope), one text value per name. */
   getSetting(orgId: string, name: string): Promise<string | null>;
   putSetting(orgId: string, name: string, value: string): Promise<void>;
+  /**
+   * The organisation's assets version: one consistent read, changed by every write that changes a list; null while a
+   * write is under way that the store could not version atomically. Optional: without it lists are read every time.
+   */
+  assetsVersion?(orgId: string): Promise<string | null>;
 }
 
 /** Which upload a write belongs to, so a retry of the same request is recognised. */
