@@ -126,12 +126,21 @@ export class CrimeCollector {
     }
     this.retiredSeen.clear();
     this.publishedOutside.clear();
+    // One batch join (the locator groups the points by cell, so its lookup stays in cache); NaN marks no location.
+    const xy = new Float64Array(this.kept.length * 2).fill(Number.NaN);
+    this.kept.forEach((c, i) => {
+      if (c.lon !== null && c.lat !== null) {
+        xy[2 * i] = c.lon;
+        xy[2 * i + 1] = c.lat;
+      }
+    });
+    const at = locator.locateMany(xy);
     for (let i = 0; i < this.kept.length; i++) {
       const crime = this.kept[i]!;
       const stats = this.keptStats[i]!;
       const { lon, lat } = crime;
       const published = crime.publishedLsoaCode;
-      const placed = lon !== null && lat !== null ? locator.locate(lon, lat) : null;
+      const placed = at[i]! >= 0 ? locator.codes[at[i]!]! : null;
       crime.lsoaCode = placed ?? UNPLACED_LSOA;
       const retired = published !== null && !lsoaCodes.has(published) && lookup?.retired[published] !== undefined;
       if (lon !== null && !placed) stats.outsideLsoas++;
