@@ -138,7 +138,7 @@ export class CrimeCollector {
     for (let i = 0; i < this.kept.length; i++) {
       const crime = this.kept[i]!;
       const stats = this.keptStats[i]!;
-      const { lon, lat } = crime;
+      const { lon } = crime;
       const published = crime.publishedLsoaCode;
       const placed = at[i]! >= 0 ? locator.codes[at[i]!]! : null;
       crime.lsoaCode = placed ?? UNPLACED_LSOA;
