@@ -46,8 +46,15 @@ export const API_MEMORY_MB = 1024;
 /** The crime points cache's size in MB (env CRIME_CACHE_MB, read by the API's composition root): well within API_MEMORY_MB. */
 export const API_CRIME_CACHE_MB = 384;
 
-/** DynamoDB actions the API uses (packages/store: Get, Put, Delete and Query on assets; Get and Query on reference data). */
-export const API_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'];
+/**
+ * DynamoDB actions the API uses (packages/store: Get, Put, Delete and Query on assets; Get and Query on reference data;
+ * UpdateItem on the organisation's assets version where a write cannot carry it in a transaction). TransactWriteItems
+ * has no IAM action of its own: each Put or Delete inside it is allowed by PutItem or DeleteItem.
+ */
+export const API_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'];
+
+/** Operations that IAM governs through the item actions inside them, not through an action of their own. */
+export const IAM_ENCLOSING_OPERATIONS = ['dynamodb:TransactWriteItems'];
 
 /** What the in-app user administration calls on the user pool (apps/api/src/runtime/cognito-users.ts). */
 export const API_USER_POOL_ACTIONS = [

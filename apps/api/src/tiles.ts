@@ -27,6 +27,8 @@ export interface LsoaTileProperties {
   name: string;
   districtCode: string;
   districtName: string;
+  /** The ward the LSOA lies in (best fit), when the dataset's lookup gave one: the side panel shows it. */
+  wardName?: string;
 }
 
 interface IndexEntry {
@@ -141,7 +143,7 @@ export class LsoaTileCache {
         features: lsoas.map((l) => ({
           type: 'Feature',
           geometry: l.geometry,
-          properties: { code: l.code, name: l.name, districtCode: l.districtCode, districtName: l.districtName } satisfies LsoaTileProperties,
+          properties: { code: l.code, name: l.name, districtCode: l.districtCode, districtName: l.districtName, ...(l.wardName && { wardName: l.wardName }) } satisfies LsoaTileProperties,
         })),
       },
       // Tiles are cut down to the last zoom the map asks for; it over-zooms that one. Extent 4096, buffer 64.

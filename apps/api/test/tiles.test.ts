@@ -69,7 +69,7 @@ describe('GET /api/tiles/lsoas/{z}/{x}/{y}.mvt', () => {
     for (const f of features) {
       const l = byCode.get(String(f.properties.code))!;
       expect(f.type).toBe(3);
-      expect({ ...f.properties }).toEqual({ code: l.code, name: l.name, districtCode: l.districtCode, districtName: l.districtName });
+      expect({ ...f.properties }).toEqual({ code: l.code, name: l.name, districtCode: l.districtCode, districtName: l.districtName, ...(l.wardName && { wardName: l.wardName }) });
     }
   });
 

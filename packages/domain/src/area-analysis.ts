@@ -2,7 +2,7 @@ import type { AreaGeometry, AreaStats, CategorySelection, DatasetSummary, Lsoa, 
 import { CATEGORY_INDEX, CRIME_CATEGORIES, addMonths, categoriesOf, monthRange, percentOf, roundHalfAway, selectionLabel, shareOf } from '@safer-places/schemas';
 import { areaSquareMetres, areasIntersect, bboxIntersects, coveredAmong, createPolygonLocator, distanceToArea, geometryBBox, overlapShares, pointsInPolygon } from '@safer-places/geo';
 import type { AssetService } from './assets';
-import { checkAreaSize } from './cost';
+import { checkAreaLsoas, checkAreaSize } from './cost';
 import { UNPLACED_PARTITION } from './crime';
 import { ValidationError } from './errors';
 import type { CrimePoints, CrimePointsCache } from './crime-points';
@@ -15,6 +15,9 @@ import { strategicTable } from './strategic';
 export type AreaQuery = Pick<CrimeSelectionRequest, 'datasetId' | 'categories' | 'from' | 'to'>;
 
 /** Crimes inside an area: a KD-tree range query on its bbox, then an exact point-in-polygon test. */
+/** Whether the dataset was imported force by force (its unplaced crimes include ones inside other forces' LSOAs). */
+const importedByForce = (dataset: DatasetSummary) => dataset.studyArea?.byForce === true;
+
 export function pointsInside(points: Pick<CrimePoints, 'index'>, geometry: AreaGeometry): Uint32Array {
   return pointsInPolygon(points.index, geometry);
 }
@@ -49,14 +52,19 @@ export class AreaAnalysisService {
     const box = geometryBBox(geometry);
     const [allLsoas, index] = await Promise.all([this.reference.lsoas(dataset), this.reference.partitionIndex(dataset)]);
     const lsoas = allLsoas.filter((l) => bboxIntersects(l.bbox, box));
-    // Crimes outside the study area (UNPLACED) that lie inside the area count too, as they always have; but an area
-    // the study area's LSOAs cover whole cannot hold any (they are by definition outside every LSOA), so their
-    // partitions (every force's, holding the crimes without a location too) are read only for an area that reaches
-    // beyond the LSOAs.
-    const shares = this.shares(dataset, geometry, lsoas);
+    checkAreaLsoas(lsoas.length, 'the area');
     const districts = [...new Set(lsoas.map((l) => index.partitionOf(l.code)))];
-    const partitions = this.coveredByLsoas(geometry, lsoas, shares) ? districts : [...districts, UNPLACED_PARTITION];
     const months = dataset.firstMonth ? monthRange(dataset.firstMonth, dataset.lastMonth) : [];
+    // The read is priced (with the unplaced crimes) before the clipping.
+    await this.points.price(dataset, { months, partitions: [...districts, UNPLACED_PARTITION], what: 'the area' });
+    // Crimes outside the study area (UNPLACED) that lie inside the area count too, as they always have; but an area
+    // the study area's LSOAs cover whole cannot hold any in a dataset imported whole (they are by definition outside
+    // every LSOA), so their partitions (holding the crimes without a location too) are then read only for an area that
+    // reaches beyond the LSOAs. A dataset imported force by force keeps a force's crimes located in another force's
+    // LSOAs unplaced: there they are always read.
+    const shares = this.shares(dataset, geometry, lsoas);
+    const skipUnplaced = !importedByForce(dataset) && this.coveredByLsoas(geometry, lsoas, shares);
+    const partitions = skipUnplaced ? districts : [...districts, UNPLACED_PARTITION];
     const [points, cameras, helpPoints, pspoZones] = await Promise.all([
       this.points.points(dataset, { months, partitions, what: 'the area' }),
       this.assets.list(principal, 'cameras'),

@@ -1,6 +1,6 @@
 import { areaSquareKilometres } from '@safer-places/geo';
 import type { AreaGeometry, Month } from '@safer-places/schemas';
-import { MAX_ANALYSIS_AREA_KM2, MAX_CRIMES_PER_ANALYSIS, MAX_PARTITION_READS_PER_ANALYSIS } from '@safer-places/schemas';
+import { MAX_ANALYSIS_AREA_KM2, MAX_AREA_LSOAS, MAX_CRIMES_PER_ANALYSIS, MAX_PARTITION_READS_PER_ANALYSIS } from '@safer-places/schemas';
 import type { CrimePartition } from './crime';
 import { LimitExceededError } from './errors';
 
@@ -72,4 +72,19 @@ export function checkAreaSize(geometry: AreaGeometry, what: string): number {
     );
   }
   return km2;
+}
+
+/**
+ * Refuses a drawn area or map view whose bounding box meets more than MAX_AREA_LSOAS LSOAs' boxes, before any clipping
+ * (a thin band across the country is small in km² but would be clipped against every LSOA it passes).
+ */
+export function checkAreaLsoas(lsoasNear: number, what: string): void {
+  if (lsoasNear > MAX_AREA_LSOAS) {
+    throw new LimitExceededError(
+      'MAX_AREA_LSOAS',
+      lsoasNear,
+      MAX_AREA_LSOAS,
+      `${what} stretches over the boxes of ${n(lsoasNear)} LSOAs; the limit is ${n(MAX_AREA_LSOAS)} per analysis (MAX_AREA_LSOAS): draw a more compact area, or choose a district or CSP`,
+    );
+  }
 }

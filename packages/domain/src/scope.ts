@@ -16,7 +16,7 @@ import type {
 } from '@safer-places/schemas';
 import { AREA_SCOPE_MIN_SHARE, MAX_GRID_CELLS_PER_ANALYSIS, parseScope, scopeKey } from '@safer-places/schemas';
 import type { AssetService } from './assets';
-import { checkAreaSize } from './cost';
+import { checkAreaLsoas, checkAreaSize } from './cost';
 import { UNPLACED_LSOA, type CrimePartition } from './crime';
 import type { CrimePoints } from './crime-points';
 import { NotFoundError, ValidationError } from './errors';
@@ -170,6 +170,7 @@ export class ScopeResolver {
     // Priced before the clipping, the slow part: a UK-sized polygon is refused here.
     checkAreaSize(shape, named);
     const near = all.filter((l) => bboxIntersects(l.bbox, box));
+    checkAreaLsoas(near.length, named);
     const inside = new Set(overlapShares(shape, near).filter((s) => s.shareInside >= AREA_SCOPE_MIN_SHARE).map((s) => s.code));
     const partitions = [...new Set(near.map((l) => partitionOf(l.code)))].sort();
     return this.resolved(scope, dataset, label, near.filter((l) => inside.has(l.code)), shape, partitions);

@@ -292,20 +292,20 @@ describe('cost checks before any read', () => {
   }
 
   it('refuses too many crimes, naming the limit, the figure and what would fit; reads no crime', async () => {
-    const reference = new Sized(40_000, allPartitions);
+    const reference = new Sized(30_000, allPartitions);
     const w = await world(reference);
     const reads = reference.blockQueries;
     const err = await w.selection.select({ categories: [], from: '2023-01', to: '2024-12' }, 12).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LimitExceededError);
     const e = err as LimitExceededError;
     expect(e.limit).toBe('MAX_CRIMES_PER_ANALYSIS');
-    expect(e.asked).toBe(40_000 * 4 * 24);
+    expect(e.asked).toBe(30_000 * 4 * 24);
     expect(e.max).toBe(MAX_CRIMES_PER_ANALYSIS);
-    expect(e.message).toContain('the study area holds 3,840,000 crimes in 24 months');
-    expect(e.message).toContain('1,500,000');
+    expect(e.message).toContain('the study area holds 2,880,000 crimes in 24 months');
+    expect(e.message).toContain('800,000');
     expect(e.message).toMatch(/choose a district or CSP/);
     expect(reference.blockQueries).toBe(reads);
-    // One district over the same 24 months fits (960,000 crimes).
+    // One district over the same 24 months fits (720,000 crimes).
     const one = await w.selection.select({ scope: { kind: 'districts', codes: ['DEMOLAD01'] }, categories: [], from: '2023-01', to: '2024-12' }, 12);
     expect(one.selected.length).toBeGreaterThan(0);
   });

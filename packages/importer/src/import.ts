@@ -84,7 +84,7 @@ export interface ForceScope {
 function mergeStudyAreas(before: StudyArea | null, own: StudyArea, force: string): StudyArea {
   const ownCodes = new Set(own.districts.map((d) => d.code));
   const others = (before?.districts ?? []).filter((d) => !ownCodes.has(d.code));
-  if (others.length === 0) return { ...own, reason: `${own.reason}; imported force by force (${force})` };
+  if (others.length === 0) return { ...own, reason: `${own.reason}; imported force by force (${force})`, byForce: true };
   const districts = [...others, ...own.districts].sort((a, b) => a.code.localeCompare(b.code));
   const lsoaCount = districts.reduce((n, d) => n + d.lsoaCount, 0);
   return {
@@ -94,6 +94,7 @@ function mergeStudyAreas(before: StudyArea | null, own: StudyArea, force: string
     force: null,
     districts,
     lsoaCount,
+    byForce: true,
   };
 }
 

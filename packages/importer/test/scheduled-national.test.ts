@@ -55,6 +55,8 @@ function instrumented(over: Record<string, string | undefined> = {}) {
   return { handler, metric, logs };
 }
 
+const versionOf = async (datasetId: string) =>
+  (await doc.send(new GetCommand({ TableName: TABLE, Key: keys.dataset(datasetId), ConsistentRead: true }))).Item?.summary?.version as string | undefined;
 const lockOf = async (datasetId: string) => (await doc.send(new GetCommand({ TableName: TABLE, Key: keys.importLock(datasetId), ConsistentRead: true }))).Item;
 
 describe('a national run, step by step', () => {
@@ -87,7 +89,11 @@ describe('a national run, step by step', () => {
       results: [result, { force: 'derbyshire', ok: false, error: 'Sandbox.Timedout', cause: 'Task timed out after 900.00 seconds' }],
     };
     const failedBefore = metric(IMPORTER_METRICS.importFailed).length;
+    const versionBefore = await versionOf('national-a');
+    expect(versionBefore).toBeDefined();
     const summary = (await handler({ action: 'finish', run: 'run-1', state })) as NationalSummary;
+    // A force failed: the dataset's version moves on, so no API process keeps what it cached before the failed force's writes.
+    expect(await versionOf('national-a')).toBe(`${versionBefore}~after-run-1`);
     expect(summary).toEqual({
       run: 'run-1',
       datasetId: 'national-a',

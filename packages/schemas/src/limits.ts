@@ -3,8 +3,19 @@
  * (`limit_exceeded`) naming the limit and what would fit; docs/api.md ("Limits") lists each.
  */
 
-/** The most crimes one analysis may read (the county's 24 months are about 260,000; England's about 12 million). */
-export const MAX_CRIMES_PER_ANALYSIS = 1_500_000;
+/**
+ * The most crimes one analysis may read (the county's 24 months are about 260,000; England's about 12 million). Sized
+ * to the API function's memory: reading a crime holds ~220 bytes while it is decoded and ~150 once kept with its
+ * projection and index, so 800,000 crimes (~300 MB at the peak) fit beside the caches in 1,024 MB.
+ */
+export const MAX_CRIMES_PER_ANALYSIS = 800_000;
+
+/**
+ * The most LSOAs whose bounding box may meet the box of a drawn area or map view an analysis clips against them (a
+ * county-sized area meets about 700-1,500; a thin band across England meets tens of thousands, and clipping those
+ * would take a minute). Checked before any clipping.
+ */
+export const MAX_AREA_LSOAS = 3_000;
 
 /** The most crime partitions (months × districts) one analysis may read. */
 export const MAX_PARTITION_READS_PER_ANALYSIS = 2_400;

@@ -55,6 +55,11 @@ export interface StudyArea {
   force: { code: string | null; name: string } | null;
   districts: { code: string; name: string; lsoaCount: number }[];
   lsoaCount: number;
+  /**
+   * Imported force by force (the national import): each force's crimes were placed in its own districts' LSOAs only,
+   * so a crime a force located in another force's LSOA is kept unplaced (outside its study area), not in that LSOA.
+   */
+  byForce?: boolean;
 }
 
 /**

@@ -44,7 +44,7 @@ const unplacedOf = (blocks: CrimeBlock[]) => ids(blocks.filter((b) => b.lsoaCode
 /** What readers see of one force's part of the month: its districts' crimes and counts, by every read of the port. */
 async function seenOf(ds: string, force: Force) {
   const districts = FORCE[force].partitions.filter((p) => !p.startsWith('UNPLACED'));
-  const codes = Object.keys(DISTRICT).filter((c) => districts.includes(DISTRICT[c]!));
+  const codes = Object.keys(DISTRICT).filter((c) => (districts as readonly string[]).includes(DISTRICT[c]!));
   const blocks = await repo.getCrimeBlocks(ds, [MONTH], { partitions: districts, lsoaCodes: codes });
   const counts = (await repo.getMonthlyCounts(ds, MONTH, MONTH, districts))[0]?.counts ?? new Map<string, number[]>();
   const unplaced = (await repo.getCrimeBlocks(ds, [MONTH], { partitions: [UNPLACED_PARTITION] })).flatMap((b) => b.crimes.map((c) => c.id)).filter((id) => id.startsWith(`${force}-`)).sort();

@@ -21,6 +21,8 @@ export interface ApiWorkerSettings {
   cognito?: CognitoSettings;
   /** The per-install key local tokens are signed with (hex). */
   localSecretHex?: string;
+  /** The app's own time budget (REQUEST_TIME_BUDGET_MS unless the server was given another). */
+  timeBudgetMs?: number;
   /** The crash test's store-write count, shared by every worker (NODE_ENV=test only). */
   writeCounter?: SharedArrayBuffer;
 }
@@ -54,6 +56,7 @@ const app = createApp({
   ...signIn,
   // Each worker keeps its own caches: the environment's budget is per worker (docs/operations/local.md).
   caches: cachesFromEnv(process.env),
+  ...(settings.timeBudgetMs !== undefined && { limits: { timeBudgetMs: settings.timeBudgetMs } }),
   ...(hooks?.clock && { clock: hooks.clock }),
   log: (entry) => {
     if (entry.level === 'error') console.error(JSON.stringify(entry));

@@ -247,9 +247,11 @@ export async function startLocalServer(options: LocalOptions): Promise<RunningSe
     pool = await WorkerPool.start({
       size: workers,
       queueLimit,
-      budgetMs,
+      // The app in the worker answers its own 503 at the budget where it can (a request waiting on the store); the
+      // pool's hard stop, which ends the worker, comes a little later, for work that holds the worker's thread.
+      budgetMs: budgetMs + HARD_STOP_MARGIN_MS,
       maxBodyBytes: MAX_BODY_BYTES,
-      spawn: () => startModuleWorker(API_WORKER_ENTRY, settings),
+      spawn: () => startModuleWorker(API_WORKER_ENTRY, { ...settings, timeBudgetMs: budgetMs }, { maxHeapMb: API_WORKER_HEAP_MB }),
       log: options.log,
     });
     const api = pool;
@@ -304,6 +306,11 @@ export async function startLocalServer(options: LocalOptions): Promise<RunningSe
     throw err;
   }
 }
+
+/** How long after the time budget the pool stops a worker that has not answered (the app answers first if it can). */
+export const HARD_STOP_MARGIN_MS = 3_000;
+/** Each API worker's heap limit: one that outgrows it dies alone and is replaced, the server goes on. */
+export const API_WORKER_HEAP_MB = 1_536;
 
 /** Requests that may wait for a free API worker before new ones are refused (429 `queue_full`); API_QUEUE_LIMIT. */
 export const DEFAULT_QUEUE_LIMIT = 256;

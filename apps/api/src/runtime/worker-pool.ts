@@ -386,11 +386,15 @@ function tsxEsmApi(): string {
  * entry (the repository runs its sources directly; `typescript` defaults to a .ts entry) is loaded through tsx,
  * registered in the worker itself: module hooks of the main thread do not reach worker threads.
  */
-export function startModuleWorker(entry: URL, workerData: unknown, options: { typescript?: boolean } = {}): Worker {
+export function startModuleWorker(entry: URL, workerData: unknown, options: { typescript?: boolean; maxHeapMb?: number } = {}): Worker {
   const steps: string[] = [];
   if (options.typescript ?? entry.pathname.endsWith('.ts')) {
     steps.push(`const { register } = await import(${JSON.stringify(tsxEsmApi())});`, 'register();');
   }
   steps.push(`await import(${JSON.stringify(entry.href)});`);
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(steps.join('\n'))}`), { workerData });
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(steps.join('\n'))}`), {
+    workerData,
+    // A worker that outgrows its heap dies alone (its request answered 500, the worker replaced), never the server.
+    ...(options.maxHeapMb && { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb } }),
+  });
 }

@@ -8,6 +8,7 @@
  *   failed, after the others' months are stored (each force's months are replaced by the store's version flip, so a
  *   failed force leaves its previous months readable and the other forces' new ones stay).
  */
+import { DynamoReferenceRepository } from '@safer-places/store';
 import { addMonths, monthRange } from '@safer-places/schemas';
 import { HttpClient } from '../fetch/http';
 import { DEFAULT_POLICE_API, PoliceApi } from '../fetch/police-api';
@@ -108,8 +109,6 @@ export async function finishNationalRun(env: Env, event: { run: string; state: u
   const log = options.log ?? jsonLog;
   const datasetId = datasetOf(env);
   const state = (typeof event.state === 'object' && event.state !== null ? event.state : {}) as { plan?: { months?: unknown }; results?: unknown; failure?: { Error?: unknown; Cause?: unknown } };
-  await withClient(env, options, (doc) => releaseImportLock(doc, tableOf(env), datasetId, event.run));
-
   const results = (Array.isArray(state.results) ? state.results : []) as ForceResultLike[];
   const succeeded: string[] = [];
   const failed: ForceFailure[] = [];
@@ -126,6 +125,13 @@ export async function finishNationalRun(env: Env, event: { run: string; state: u
   // The Map itself failed (not one force): every force of the plan counts as not imported.
   if (state.failure) failed.push({ force: '(the run)', error: String(state.failure.Error ?? 'unknown'), cause: String(state.failure.Cause ?? '').slice(0, 1000) });
   const months = Array.isArray(state.plan?.months) ? state.plan.months.map(String) : [];
+  await withClient(env, options, async (doc) => {
+    // A force that failed part-way may have replaced some of its months (or LSOAs) without the dataset's version moving
+    // on (a force's import bumps it last): bump it now, still holding the run's lock, so no API process keeps serving
+    // what it cached before them.
+    if (failed.length > 0) await bumpDatasetVersion(new DynamoReferenceRepository(doc, tableOf(env)), datasetId, event.run);
+    await releaseImportLock(doc, tableOf(env), datasetId, event.run);
+  });
   const summary: NationalSummary = {
     run: event.run,
     datasetId,
@@ -137,4 +143,13 @@ export async function finishNationalRun(env: Env, event: { run: string; state: u
   };
   log({ level: failed.length > 0 ? 'error' : 'info', msg: failed.length > 0 ? 'national import finished with failures' : 'national import done', ...summary });
   return summary;
+}
+
+/** Gives the dataset a new version (same figures), so caches keyed by it are dropped; retried if a write races it. */
+async function bumpDatasetVersion(repo: DynamoReferenceRepository, datasetId: string, run: string): Promise<void> {
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const before = await repo.getDataset(datasetId);
+    if (!before) return;
+    if (await repo.putDatasetIf({ ...before, version: `${before.version.split('~')[0]}~after-${run}` }, before.version)) return;
+  }
 }
