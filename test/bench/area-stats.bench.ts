@@ -92,7 +92,7 @@ describe.runIf(sharedDataAvailable)('points inside a drawn 1 km² area, 1 M crim
   }, { time: 2000 });
   bench('baseline: turf.pointsWithinPolygon', () => {
     turf.pointsWithinPolygon(turfPoints, turf.feature(area));
-  }, { time: 0, iterations: 3, warmupIterations: 0 });
+  }, { time: 0, iterations: 3, warmupTime: 0, warmupIterations: 0 });
 });
 
 let shift = 0;

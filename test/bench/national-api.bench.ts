@@ -137,6 +137,6 @@ describe.runIf(sharedDataAvailable)('national API: memory and latency under load
       peak.vmHwm = Math.max(peak.vmHwm, last.peakRss ?? 0);
       after = await server.memory(true);
     },
-    { time: 0, iterations: 1, warmupIterations: 0 },
+    { time: 0, iterations: 1, warmupTime: 0, warmupIterations: 0 },
   );
 });

@@ -62,7 +62,7 @@ describe.runIf(sharedDataAvailable)('import rows per second: national (synthetic
       );
       figures.set('county', { rows: report.crimes!.rowsRead, seconds: (performance.now() - t0) / 1000, note: `${report.reference!.lsoas} LSOAs` });
     },
-    { time: 0, iterations: 1, warmupIterations: 0 },
+    { time: 0, iterations: 1, warmupTime: 0, warmupIterations: 0 },
   );
   bench(
     'national import: 33,755 LSOAs, 296 districts, all synthetic forces',
@@ -70,7 +70,7 @@ describe.runIf(sharedDataAvailable)('import rows per second: national (synthetic
       const { report, seconds } = await importNational(store, SHARED_DATA, result, `national-${++runs}`);
       figures.set('national', { rows: report.crimes!.rowsRead, seconds, note: `${report.reference!.lsoas.toLocaleString('en-GB')} LSOAs, ${(report.crimes!.placedShareOfLocated * 100).toFixed(2)} % of located rows placed` });
     },
-    { time: 0, iterations: 1, warmupIterations: 0 },
+    { time: 0, iterations: 1, warmupTime: 0, warmupIterations: 0 },
   );
   bench(
     'one synthetic force (the largest), as a per-force import',
@@ -84,6 +84,6 @@ describe.runIf(sharedDataAvailable)('import rows per second: national (synthetic
         note: `${largest.name}: study area ${report.studyArea.area.label}, ${report.reference!.lsoas.toLocaleString('en-GB')} LSOAs`,
       });
     },
-    { time: 0, iterations: 1, warmupIterations: 0 },
+    { time: 0, iterations: 1, warmupTime: 0, warmupIterations: 0 },
   );
 });
