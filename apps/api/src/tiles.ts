@@ -1,5 +1,4 @@
-import GeoJSONVT from 'geojson-vt';
-import { fromGeojsonVt } from 'vt-pbf';
+import type GeoJSONVT from 'geojson-vt';
 import { LSOA_TILE_LAYER, LSOA_TILE_MAX_ZOOM, type DatasetSummary, type Lsoa } from '@safer-places/schemas';
 import { COMPRESSION_THRESHOLD_BYTES, compressBody, type Encoding } from './compression';
 
@@ -20,6 +19,14 @@ export interface LsoaTileCacheOptions {
   maxBytes?: number;
   maxIndexTiles?: number;
 }
+
+/**
+ * The tile cutter and encoder, loaded with the first tile rather than at start-up: no other route needs them, and a
+ * Lambda's cold start should not pay for them.
+ */
+let tileLibraries: Promise<{ GeoJSONVT: typeof import('geojson-vt').default; fromGeojsonVt: typeof import('vt-pbf').fromGeojsonVt }> | undefined;
+const loadTileLibraries = () =>
+  (tileLibraries ??= Promise.all([import('geojson-vt'), import('vt-pbf')]).then(([cutter, encoder]) => ({ GeoJSONVT: cutter.default, fromGeojsonVt: encoder.fromGeojsonVt })));
 
 /** The properties each LSOA carries in a tile: the map joins its values by feature state on `code`. */
 export interface LsoaTileProperties {
@@ -89,6 +96,7 @@ export class LsoaTileCache {
     const entry = this.indexOf(dataset);
     const index = await entry.index;
     const cut = index.getTile(z, x, y);
+    const { fromGeojsonVt } = await loadTileLibraries();
     const encoded = cut && cut.features.length > 0 ? fromGeojsonVt({ [LSOA_TILE_LAYER]: cut as never }, { version: 2 }) : new Uint8Array(0);
     // Drop an index that has cut too many tiles (unless a newer one replaced it meanwhile): the next tile builds afresh.
     if (index.tileCoords.length > this.maxIndexTiles && this.indexes.get(dataset.id) === entry) this.indexes.delete(dataset.id);
@@ -135,7 +143,7 @@ export class LsoaTileCache {
   }
 
   private async build(dataset: DatasetSummary): Promise<GeoJSONVT> {
-    const lsoas = await this.lsoas(dataset);
+    const [lsoas, { GeoJSONVT }] = await Promise.all([this.lsoas(dataset), loadTileLibraries()]);
     this.builds++;
     return new GeoJSONVT(
       {
