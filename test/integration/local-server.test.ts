@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalOptions, type RunningServer } from '@safer-places/api/local-server';
 import { DEFAULT_TABLE_NAME } from '@safer-places/store';
+import { isProcessAlive } from '@safer-places/store/embedded';
 
 /**
  * The local start-up path end to end: embedded DynamoDB on disk, demo seeding, sign-in, edits, and a restart that
@@ -47,15 +48,6 @@ afterAll(async () => {
   await server?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('local server', () => {
   it('runs the API in worker threads and the embedded store in a process of its own', () => {
@@ -105,9 +97,9 @@ describe('local server', () => {
     // The store runs in its own process, which closes with the server (no orphan left holding the data folder).
     const storePid = server.storePid!;
     expect(storePid).not.toBe(process.pid);
-    expect(isAlive(storePid)).toBe(true);
+    expect(isProcessAlive(storePid)).toBe(true);
     await server.close();
-    expect(isAlive(storePid)).toBe(false);
+    expect(isProcessAlive(storePid)).toBe(false);
     logs.length = 0;
     server = await startLocalServer(options);
     token = (await call('POST', '/api/dev/sign-in', { role: 'planner' })).json.token;

@@ -5,7 +5,7 @@ import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client
 import type { ReferenceRepository } from '@safer-places/domain';
 import { ImportInputError } from './errors';
 import { DEFAULT_TABLE_NAME, DynamoReferenceRepository, createDocumentClient, ensureTable } from '@safer-places/store';
-import { EMBEDDED_ENDPOINT_FILE, startEmbeddedDynamo, type EmbeddedDynamo } from '@safer-places/store/embedded';
+import { EMBEDDED_ENDPOINT_FILE, isProcessAlive, startEmbeddedDynamo, type EmbeddedDynamo } from '@safer-places/store/embedded';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -25,15 +25,6 @@ export interface OpenStore {
   close(): Promise<void>;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Connects to where the data lives: an explicit endpoint; else the embedded DynamoDB of a running `npm start` on the
  * same data folder (its LevelDB can only be opened by one process); else an embedded DynamoDB of our own on that folder.
@@ -49,7 +40,7 @@ export async function openStore(options: StoreOptions = {}): Promise<OpenStore> 
     const marker = join(dataDir, EMBEDDED_ENDPOINT_FILE);
     if (existsSync(marker)) {
       const running = JSON.parse(readFileSync(marker, 'utf8')) as { endpoint: string; pid: number };
-      if (isAlive(running.pid)) {
+      if (isProcessAlive(running.pid)) {
         endpoint = running.endpoint;
         description = `the running local server's store (${dataDir})`;
       }

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { EMBEDDED_ENDPOINT_FILE, startEmbeddedDynamo, type EmbeddedDynamo } from './embedded';
+import { EMBEDDED_ENDPOINT_FILE, isProcessAlive, startEmbeddedDynamo, type EmbeddedDynamo } from './embedded';
 
 /**
  * How long to wait for a previous store on the same folder (still closing, e.g. just after its server was killed) to
@@ -21,15 +21,6 @@ const LOCK_WAIT_MS = 20_000;
 const send = (message: Record<string, unknown>) => {
   if (process.connected) process.send!(message);
 };
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Waits until no other live process is named in the folder's marker file as holding its store. */
 async function waitForPreviousOwner(dir: string): Promise<void> {
@@ -42,7 +33,7 @@ async function waitForPreviousOwner(dir: string): Promise<void> {
     } catch {
       return; // no marker (or a half-written one): nobody announced holding it
     }
-    if (pid === undefined || pid === process.pid || !isAlive(pid)) return;
+    if (pid === undefined || pid === process.pid || !isProcessAlive(pid)) return;
     if (Date.now() > deadline) {
       throw new Error(`process ${pid} still holds the store in ${dir} (another local server or import on the same DATA_DIR?); stop it first`);
     }

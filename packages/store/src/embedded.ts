@@ -123,3 +123,13 @@ export async function startEmbeddedDynamoProcess(options: { dir?: string } = {})
       })()),
   };
 }
+
+/** Whether a process with this id is running (signal 0 tests for it without touching it). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
