@@ -60,19 +60,7 @@ export interface PendingChange {
  */
 export async function beginChange(doc: DynamoDBDocumentClient, tableName: string, orgId: string, leaseSeconds: number, policy: RetryPolicy): Promise<PendingChange> {
   const entry = `${Math.floor(Date.now() / 1000) + leaseSeconds}#${randomUUID()}`;
-  await withRetry(
-    () =>
-      doc.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.assetsVersion(orgId),
-          UpdateExpression: 'SET #token = :token, changedAt = :now ADD pending :entry',
-          ExpressionAttributeNames: { '#token': 'token' },
-          ExpressionAttributeValues: { ':token': randomUUID(), ':now': new Date().toISOString(), ':entry': new Set([entry]) },
-        }),
-      ),
-    policy,
-  );
+  await changePending(doc, tableName, orgId, 'ADD', entry, policy);
   return { entry };
 }
 
@@ -81,15 +69,20 @@ export async function beginChange(doc: DynamoDBDocumentClient, tableName: string
  * lease ends, and readers keep nothing of the organisation's lists meanwhile: slower, never stale.
  */
 export async function endChange(doc: DynamoDBDocumentClient, tableName: string, orgId: string, change: PendingChange, policy: RetryPolicy): Promise<void> {
-  await withRetry(
+  await changePending(doc, tableName, orgId, 'DELETE', change.entry, policy);
+}
+
+/** A new token, with `entry` added to or removed from `pending`, in one update. */
+function changePending(doc: DynamoDBDocumentClient, tableName: string, orgId: string, op: 'ADD' | 'DELETE', entry: string, policy: RetryPolicy) {
+  return withRetry(
     () =>
       doc.send(
         new UpdateCommand({
           TableName: tableName,
           Key: keys.assetsVersion(orgId),
-          UpdateExpression: 'SET #token = :token, changedAt = :now DELETE pending :entry',
+          UpdateExpression: `SET #token = :token, changedAt = :now ${op} pending :entry`,
           ExpressionAttributeNames: { '#token': 'token' },
-          ExpressionAttributeValues: { ':token': randomUUID(), ':now': new Date().toISOString(), ':entry': new Set([change.entry]) },
+          ExpressionAttributeValues: { ':token': randomUUID(), ':now': new Date().toISOString(), ':entry': new Set([entry]) },
         }),
       ),
     policy,
