@@ -6,7 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const WEB_DIST = join(REPO_ROOT, 'apps/web/dist');
+/** The built web app the server serves: `apps/web/dist`, or another build named by SAFER_PLACES_WEB_DIST (e.g. one built with `vite build --outDir`). */
+export const WEB_DIST = process.env.SAFER_PLACES_WEB_DIST ? resolve(process.env.SAFER_PLACES_WEB_DIST) : join(REPO_ROOT, 'apps/web/dist');
 
 export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -33,7 +34,7 @@ export interface RunningApi {
  */
 export async function startApi(opts: { timeoutMs?: number; dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningApi> {
   if (!existsSync(join(WEB_DIST, 'index.html'))) {
-    throw new Error('apps/web/dist is missing: run `npm run build -w @safer-places/web` (or `npm run test:e2e` from the root, which builds first).');
+    throw new Error(`${WEB_DIST} is missing:` + ' run `npm run build -w @safer-places/web` (or `npm run test:e2e` from the root, which builds first).');
   }
   const port = await freePort();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'safer-places-e2e-'));

@@ -137,9 +137,23 @@ export interface CognitoClientConfig {
   redirectUri?: string;
 }
 
+/**
+ * The base map under the app's layers. Whatever is chosen, the context layer (district and ward boundaries and place
+ * names from the imported ONS data) is drawn above the shading, so a machine with no network still shows where things are.
+ */
+export type BaseMapConfig =
+  /** A public MapLibre style (streets and labels), fetched by the browser; falls back to the context layer when unreachable. */
+  | { kind: 'style'; url: string; attribution?: string }
+  /** A self-hosted PMTiles archive in the Protomaps base map schema, served by the app's own origin (HTTP range requests). */
+  | { kind: 'pmtiles'; url: string; attribution: string }
+  /** No base map: the context layer only. */
+  | { kind: 'none' };
+
 export interface ClientConfig {
-  /** Base map style for users online; the app falls back to its offline style when unset or unreachable. */
+  /** Base map style for users online; the app falls back to its offline style when unset or unreachable. Same as `basemap.url` when that is a style. */
   mapStyleUrl: string | null;
+  /** The base map to draw (absent from older servers: read `mapStyleUrl`). */
+  basemap?: BaseMapConfig;
   devSignIn: boolean;
   /** Present where users sign in with Cognito (AWS, or a local server pointed at a user pool). */
   cognito?: CognitoClientConfig;

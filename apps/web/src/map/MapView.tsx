@@ -50,6 +50,9 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
       map?.resize(); // the panel column may have just opened: fit to the map's size now, not its old one
       map?.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: fitPadding(map.getContainer().clientWidth), duration: 0, ...(opts?.maxZoom !== undefined && { maxZoom: opts.maxZoom }) });
     },
+    getMap() {
+      return mapRef.current;
+    },
   }));
 
   // Create the map once.

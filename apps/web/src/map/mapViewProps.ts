@@ -3,6 +3,7 @@ import type { DrawingCallbacks, DrawingState } from './areaDrawing';
 import type { BaseStyle } from './style';
 import type { BidLayerOptions, ChoroplethPaint, HotspotMode, LsoaView, SelectableLayer } from './layers';
 import type { MapTileSource } from './types';
+import type { Map as MapLibreMap } from 'maplibre-gl';
 
 /* What the map component takes and offers: its props, its imperative handle and the selection it reports. */
 
@@ -17,6 +18,8 @@ export interface MapViewHandle {
   /** What the map shows as [minLon, minLat, maxLon, maxLat], e.g. to limit a patrol plan to the beat in view. */
   getBounds(): BBox | null;
   fitBounds(bbox: BBox, opts?: { maxZoom?: number }): void;
+  /** The MapLibre map itself once created (null before): for features that read the view or the canvas (export, shared views, search). */
+  getMap(): MapLibreMap | null;
 }
 
 /** The hot spot analysis on show: its cells and numbered top spots, and what is selected in them. */
