@@ -36,6 +36,7 @@ const MATRIX: Record<string, readonly Role[] | 'public'> = {
   'GET /api/layers/cameras/coverage': EVERYONE,
   'GET /api/lsoas/stats': EVERYONE,
   'GET /api/tiles/lsoas/:z/:x/:y': EVERYONE,
+  'GET /api/tiles/context/:z/:x/:y': EVERYONE,
   'POST /api/areas/analyse': EVERYONE,
   'GET /api/areas/:id/stats': EVERYONE,
   'GET /api/areas/:id/export.csv': EVERYONE,
@@ -60,6 +61,7 @@ const MATRIX: Record<string, readonly Role[] | 'public'> = {
   'GET /api/bids/:id/report.html': EVERYONE,
   'GET /api/safer-streets-areas/:id/evaluation': EVERYONE,
   'GET /api/scopes': EVERYONE,
+  'GET /api/search': EVERYONE,
   'PUT /api/home-scope': ['admin'],
   ...Object.fromEntries(
     ASSET_KIND_NAMES.flatMap((kind) => [

@@ -1,5 +1,13 @@
-import type GeoJSONVT from 'geojson-vt';
-import { LSOA_TILE_LAYER, LSOA_TILE_MAX_ZOOM, type DatasetSummary, type Lsoa } from '@safer-places/schemas';
+import { buildContextLayer } from '@safer-places/domain';
+import {
+  CONTEXT_TILE_LAYERS,
+  CONTEXT_TILE_MAX_ZOOM,
+  LSOA_TILE_LAYER,
+  LSOA_TILE_MAX_ZOOM,
+  type ContextLayer,
+  type DatasetSummary,
+  type Lsoa,
+} from '@safer-places/schemas';
 import { COMPRESSION_THRESHOLD_BYTES, compressBody, type Encoding } from './compression';
 
 /** How many datasets keep a tile index at once (each is built from the dataset's LSOAs on its first tile). */
@@ -38,18 +46,24 @@ export interface LsoaTileProperties {
   wardName?: string;
 }
 
+/** A dataset version's tile source: cuts and encodes one tile (an empty array: nothing there), and says how many it has cut. */
+export interface TileSource {
+  encode(z: number, x: number, y: number): Promise<Uint8Array>;
+  /** Tiles the source has cut and keeps (geojson-vt keeps every tile it cuts). */
+  readonly cutTiles: number;
+}
+
 interface IndexEntry {
   version: string;
-  index: Promise<GeoJSONVT>;
+  index: Promise<TileSource>;
 }
 
 /**
- * Mapbox Vector Tiles of a dataset's LSOAs (one layer, LSOA_TILE_LAYER), every LSOA of the dataset with no cap. Built
- * once per dataset version per process: the first tile of a dataset cuts its index (geojson-vt), later tiles are cut
- * from it and encoded (vt-pbf) once, then answered from a byte-bounded LRU. Shared by every request; concurrent
- * first requests share one build, and a failed build is not kept.
+ * Vector tiles built once per dataset version per process: the first tile of a dataset builds its tile source, later
+ * tiles are cut from it and encoded once, then answered from a byte-bounded LRU. Shared by every request; concurrent
+ * first requests share one build, and a failed build is not kept. Subclasses say how a dataset's source is built.
  */
-export class LsoaTileCache {
+export abstract class VectorTileCache {
   private readonly indexes = new Map<string, IndexEntry>();
   private readonly tiles = new Map<string, Uint8Array>();
   private bytes = 0;
@@ -59,14 +73,14 @@ export class LsoaTileCache {
   /** Indexes built so far (for tests and logs: a second tile of the same version builds nothing). */
   builds = 0;
 
-  constructor(
-    private readonly lsoas: (dataset: DatasetSummary) => Promise<Lsoa[]>,
-    options: LsoaTileCacheOptions = {},
-  ) {
+  constructor(options: LsoaTileCacheOptions = {}) {
     this.maxIndexes = Math.max(1, options.maxIndexes ?? TILE_INDEXES_KEPT);
     this.maxBytes = Math.max(0, options.maxBytes ?? TILE_CACHE_BYTES);
     this.maxIndexTiles = Math.max(1, options.maxIndexTiles ?? TILE_INDEX_MAX_TILES);
   }
+
+  /** The dataset's tile source (called once per dataset version, or again after the source was dropped). */
+  protected abstract buildSource(dataset: DatasetSummary): Promise<TileSource>;
 
   /** Bytes the encoded tiles take now (at most maxBytes). */
   get cachedBytes(): number {
@@ -88,18 +102,16 @@ export class LsoaTileCache {
     return { bytes, encoding };
   }
 
-  /** The encoded tile; an empty array when no LSOA of the dataset reaches it. z/x/y must be valid (see tileRoutes). */
+  /** The encoded tile; an empty array when nothing of the dataset reaches it. z/x/y must be valid (see tileRoutes). */
   async tile(dataset: DatasetSummary, z: number, x: number, y: number): Promise<Uint8Array> {
     const key = this.keyOf(dataset, z, x, y);
     const hit = this.recall(key);
     if (hit) return hit;
     const entry = this.indexOf(dataset);
     const index = await entry.index;
-    const cut = index.getTile(z, x, y);
-    const { fromGeojsonVt } = await loadTileLibraries();
-    const encoded = cut && cut.features.length > 0 ? fromGeojsonVt({ [LSOA_TILE_LAYER]: cut as never }, { version: 2 }) : new Uint8Array(0);
+    const encoded = await index.encode(z, x, y);
     // Drop an index that has cut too many tiles (unless a newer one replaced it meanwhile): the next tile builds afresh.
-    if (index.tileCoords.length > this.maxIndexTiles && this.indexes.get(dataset.id) === entry) this.indexes.delete(dataset.id);
+    if (index.cutTiles > this.maxIndexTiles && this.indexes.get(dataset.id) === entry) this.indexes.delete(dataset.id);
     this.remember(key, encoded);
     return encoded;
   }
@@ -127,7 +139,10 @@ export class LsoaTileCache {
     }
     // A new version replaces the old one's tiles as well as its index.
     if (entry) this.forgetTiles(dataset.id);
-    const index = this.build(dataset);
+    const index = this.buildSource(dataset).then((source) => {
+      this.builds++;
+      return source;
+    });
     const fresh: IndexEntry = { version: dataset.version, index };
     this.indexes.delete(dataset.id);
     this.indexes.set(dataset.id, fresh);
@@ -140,26 +155,6 @@ export class LsoaTileCache {
       this.forgetTiles(oldest);
     }
     return fresh;
-  }
-
-  private async build(dataset: DatasetSummary): Promise<GeoJSONVT> {
-    const [lsoas, { GeoJSONVT }] = await Promise.all([this.lsoas(dataset), loadTileLibraries()]);
-    this.builds++;
-    return new GeoJSONVT(
-      {
-        type: 'FeatureCollection',
-        features: lsoas.map((l) => ({
-          type: 'Feature',
-          geometry: l.geometry,
-          properties: { code: l.code, name: l.name, districtCode: l.districtCode, districtName: l.districtName, ...(l.wardName && { wardName: l.wardName }) } satisfies LsoaTileProperties,
-        })),
-      },
-      // Tiles are cut down to the last zoom the map asks for; it over-zooms that one. Extent 4096, buffer 64.
-      // Simplification tolerance 1 (geojson-vt's default is 3): a ring smaller than tolerance² tile units at a zoom is
-      // left out there, and 1 keeps every England LSOA but a handful at zoom 6 (33,745 of 33,755; each left out is under
-      // 1/64 of a pixel) and all from zoom 7, where 3 left out 668 at zoom 6, for ~10 % more bytes at zoom 6.
-      { maxZoom: LSOA_TILE_MAX_ZOOM, indexMaxZoom: 5, indexMaxPoints: 100_000, tolerance: 1 },
-    );
   }
 
   private remember(key: string, encoded: Uint8Array) {
@@ -187,5 +182,98 @@ export class LsoaTileCache {
       this.tiles.delete(key);
       this.bytes -= tile.byteLength + ENTRY_OVERHEAD_BYTES;
     }
+  }
+}
+
+/**
+ * Mapbox Vector Tiles of a dataset's LSOAs (one layer, LSOA_TILE_LAYER), every LSOA of the dataset with no cap, cut
+ * by geojson-vt and encoded by vt-pbf.
+ */
+export class LsoaTileCache extends VectorTileCache {
+  constructor(
+    private readonly lsoas: (dataset: DatasetSummary) => Promise<Lsoa[]>,
+    options: LsoaTileCacheOptions = {},
+  ) {
+    super(options);
+  }
+
+  protected async buildSource(dataset: DatasetSummary): Promise<TileSource> {
+    const [lsoas, { GeoJSONVT, fromGeojsonVt }] = await Promise.all([this.lsoas(dataset), loadTileLibraries()]);
+    const index = new GeoJSONVT(
+      {
+        type: 'FeatureCollection',
+        features: lsoas.map((l) => ({
+          type: 'Feature',
+          geometry: l.geometry,
+          properties: { code: l.code, name: l.name, districtCode: l.districtCode, districtName: l.districtName, ...(l.wardName && { wardName: l.wardName }) } satisfies LsoaTileProperties,
+        })),
+      },
+      // Tiles are cut down to the last zoom the map asks for; it over-zooms that one. Extent 4096, buffer 64.
+      // Simplification tolerance 1 (geojson-vt's default is 3): a ring smaller than tolerance² tile units at a zoom is
+      // left out there, and 1 keeps every England LSOA but a handful at zoom 6 (33,745 of 33,755; each left out is under
+      // 1/64 of a pixel) and all from zoom 7, where 3 left out 668 at zoom 6, for ~10 % more bytes at zoom 6.
+      { maxZoom: LSOA_TILE_MAX_ZOOM, indexMaxZoom: 5, indexMaxPoints: 100_000, tolerance: 1 },
+    );
+    return {
+      get cutTiles() {
+        return index.tileCoords.length;
+      },
+      async encode(z, x, y) {
+        const cut = index.getTile(z, x, y);
+        return cut && cut.features.length > 0 ? fromGeojsonVt({ [LSOA_TILE_LAYER]: cut as never }, { version: 2 }) : new Uint8Array(0);
+      },
+    };
+  }
+}
+
+/** Which entry of a ContextLayer each tile layer holds. */
+const CONTEXT_LAYERS_OF: readonly [keyof ContextLayer, string][] = [
+  ['studyArea', CONTEXT_TILE_LAYERS.studyArea],
+  ['districtBoundaries', CONTEXT_TILE_LAYERS.districtBoundaries],
+  ['wardBoundaries', CONTEXT_TILE_LAYERS.wardBoundaries],
+  ['placeLabels', CONTEXT_TILE_LAYERS.placeLabels],
+];
+
+/**
+ * Mapbox Vector Tiles of a dataset's context layer (packages/schemas context.ts: district and ward boundaries, the
+ * study area's outline, place labels), built from the dataset's LSOAs (buildContextLayer) once per dataset version.
+ * Each tile layer has its own geojson-vt index; a place label is put only in tiles of its own minimum zoom and up, so
+ * a county tile carries district names, not 684 LSOA names. Data with no wards (imported without the ward lookup)
+ * gives tiles without ward lines or ward and town names: districts, the outline and LSOA names still come.
+ */
+export class ContextTileCache extends VectorTileCache {
+  constructor(
+    private readonly lsoas: (dataset: DatasetSummary) => Promise<Lsoa[]>,
+    options: LsoaTileCacheOptions = {},
+  ) {
+    super(options);
+  }
+
+  protected async buildSource(dataset: DatasetSummary): Promise<TileSource> {
+    const [lsoas, { GeoJSONVT, fromGeojsonVt }] = await Promise.all([this.lsoas(dataset), loadTileLibraries()]);
+    const context = buildContextLayer(lsoas);
+    const indexes = CONTEXT_LAYERS_OF.map(([entry, name]) => ({
+      name,
+      index: new GeoJSONVT(
+        { type: 'FeatureCollection', features: context[entry] as never },
+        // Lines keep geojson-vt's default simplification (tolerance 3: a boundary is context, not data to click).
+        { maxZoom: CONTEXT_TILE_MAX_ZOOM, indexMaxZoom: 5, indexMaxPoints: 100_000 },
+      ),
+    }));
+    return {
+      get cutTiles() {
+        return indexes.reduce((n, i) => n + i.index.tileCoords.length, 0);
+      },
+      async encode(z, x, y) {
+        const layers: Record<string, unknown> = {};
+        for (const { name, index } of indexes) {
+          const cut = index.getTile(z, x, y);
+          if (!cut) continue;
+          const features = name === CONTEXT_TILE_LAYERS.placeLabels ? cut.features.filter((f) => Number((f.tags as { minzoom?: number }).minzoom ?? 0) <= z) : cut.features;
+          if (features.length > 0) layers[name] = { ...cut, features };
+        }
+        return Object.keys(layers).length > 0 ? fromGeojsonVt(layers as never, { version: 2 }) : new Uint8Array(0);
+      },
+    };
   }
 }

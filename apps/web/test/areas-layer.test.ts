@@ -100,7 +100,7 @@ describe('the overlay with drawn areas', () => {
 
   it('puts the area fill with the other fills, its edge above PSPO edges, its selection with the selections, all below point symbols', () => {
     const ids = buildOverlay(state).layers.map((l) => l.id);
-    expect(ids).toEqual(OVERLAY_ORDER.filter((id) => !id.startsWith('hotspot-') && !id.startsWith('bid-') && !id.startsWith('planning-')));
+    expect(ids).toEqual(OVERLAY_ORDER.filter((id) => !id.startsWith('hotspot-') && !id.startsWith('bid-') && !id.startsWith('planning-') && !id.startsWith('context-')));
     const at = (id: string) => ids.indexOf(id);
     expect(at('areas-fill')).toBeGreaterThan(at('pspo-fill'));
     expect(at('areas-fill')).toBeLessThan(at('pspo-outline'));

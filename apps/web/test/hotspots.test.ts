@@ -73,6 +73,7 @@ describe('hot spot cells', () => {
       areas: { visible: true },
       hotspots: { mode: 'gi', selectedCell: null, selectedSpot: null },
       bid: {},
+      context: { visible: true },
     };
     const ids = buildOverlay(state).layers.map((l) => l.id);
     // Everything but the planner's layers, which are added only with a plan.

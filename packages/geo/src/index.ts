@@ -33,3 +33,4 @@ export * from './hotspots/index';
 export * from './bids/index';
 export * from './planning/index';
 export { findAreaProblem, type AreaProblem, type AreaProblemKind } from './area-validity';
+export * from './context/index';

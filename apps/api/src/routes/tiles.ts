@@ -1,11 +1,11 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import * as z from 'zod';
 import { parseOrThrow, type ReferenceService } from '@safer-places/domain';
 import { LSOA_TILE_MAX_ZOOM, LSOA_TILE_MIN_ZOOM } from '@safer-places/schemas';
 import { chooseEncoding } from '../compression';
 import { ApiProblem } from '../http-errors';
 import type { AppEnv } from '../middleware';
-import type { LsoaTileCache } from '../tiles';
+import type { ContextTileCache, LsoaTileCache, VectorTileCache } from '../tiles';
 
 export const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
 /**
@@ -47,33 +47,40 @@ function matches(ifNoneMatch: string | undefined, tag: string): boolean {
  * `GET /api/tiles/lsoas/{z}/{x}/{y}.mvt?dataset=<id>`: the LSOA layer as Mapbox Vector Tiles, every LSOA of the
  * dataset (no feature cap), for any signed-in user (the same readers as the LSOA layer). 200 with the tile, 204 for a
  * tile no LSOA reaches, 304 when If-None-Match holds the tile's ETag (dataset version + z/x/y).
+ *
+ * `GET /api/tiles/context/{z}/{x}/{y}.mvt?dataset=<id>`: the dataset's context layer (district and ward boundaries,
+ * the study area's outline, place labels: packages/schemas context.ts), with the same readers, statuses and caching
+ * (its ETag names the context layer, so it never answers for an LSOA tile of the same z/x/y).
  */
-export function tileRoutes(reference: ReferenceService, tiles: LsoaTileCache) {
+export function tileRoutes(reference: ReferenceService, tiles: LsoaTileCache, context: ContextTileCache) {
   const app = new Hono<AppEnv>();
-  app.get('/lsoas/:z/:x/:y', async (c) => {
-    const { z: zoom, x, y } = parseTile(c.req.param('z'), c.req.param('x'), c.req.param('y'));
-    const query = parseOrThrow(tileQuerySchema, c.req.query(), 'tile query (dataset=<id>)');
-    const dataset = await reference.resolveDataset(query.dataset);
-    const tag = `W/"${encodeURIComponent(dataset.id)}.${encodeURIComponent(dataset.version)}.${zoom}.${x}.${y}"`;
-    // Headers only once the answer is known: a failure must not carry the tile's ETag or public caching.
-    const cacheable = () => {
-      // Boundaries only, open data shared by every organisation: caches may keep it whoever asks (sharedData).
-      c.set('sharedData', true);
-      c.header('ETag', tag);
-      c.header('Cache-Control', `public, max-age=${TILE_MAX_AGE_S}`);
-    };
-    if (matches(c.req.header('If-None-Match'), tag)) {
-      cacheable();
-      return c.body(null, 304);
-    }
-    // Compressed here rather than by the app's compression, so a tile is compressed once and then served from the cache.
-    const tile = await tiles.compressedTile(dataset, zoom, x, y, chooseEncoding(c.req.header('Accept-Encoding')));
-    cacheable();
-    if (tile.bytes.byteLength === 0) return c.body(null, 204);
-    c.header('Content-Type', MVT_CONTENT_TYPE);
-    c.header('Vary', 'Accept-Encoding');
-    if (tile.encoding) c.header('Content-Encoding', tile.encoding);
-    return c.body(tile.bytes as Uint8Array<ArrayBuffer>, 200);
-  });
+  app.get('/lsoas/:z/:x/:y', (c) => serveTile(c, reference, tiles, ''));
+  app.get('/context/:z/:x/:y', (c) => serveTile(c, reference, context, 'context.'));
   return app;
+}
+
+async function serveTile(c: Context<AppEnv>, reference: ReferenceService, tiles: VectorTileCache, tagPrefix: string) {
+  const { z: zoom, x, y } = parseTile(c.req.param('z')!, c.req.param('x')!, c.req.param('y')!);
+  const query = parseOrThrow(tileQuerySchema, c.req.query(), 'tile query (dataset=<id>)');
+  const dataset = await reference.resolveDataset(query.dataset);
+  const tag = `W/"${tagPrefix}${encodeURIComponent(dataset.id)}.${encodeURIComponent(dataset.version)}.${zoom}.${x}.${y}"`;
+  // Headers only once the answer is known: a failure must not carry the tile's ETag or public caching.
+  const cacheable = () => {
+    // Boundaries only, open data shared by every organisation: caches may keep it whoever asks (sharedData).
+    c.set('sharedData', true);
+    c.header('ETag', tag);
+    c.header('Cache-Control', `public, max-age=${TILE_MAX_AGE_S}`);
+  };
+  if (matches(c.req.header('If-None-Match'), tag)) {
+    cacheable();
+    return c.body(null, 304);
+  }
+  // Compressed here rather than by the app's compression, so a tile is compressed once and then served from the cache.
+  const tile = await tiles.compressedTile(dataset, zoom, x, y, chooseEncoding(c.req.header('Accept-Encoding')));
+  cacheable();
+  if (tile.bytes.byteLength === 0) return c.body(null, 204);
+  c.header('Content-Type', MVT_CONTENT_TYPE);
+  c.header('Vary', 'Accept-Encoding');
+  if (tile.encoding) c.header('Content-Encoding', tile.encoding);
+  return c.body(tile.bytes as Uint8Array<ArrayBuffer>, 200);
 }

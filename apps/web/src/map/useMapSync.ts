@@ -2,6 +2,9 @@ import { useEffect, useRef } from 'react';
 import type * as maplibregl from 'maplibre-gl';
 import type { FeatureCollection } from '@safer-places/schemas';
 import {
+  CONTEXT_LAYER_IDS,
+  contextTileUrlFor,
+  visibility,
   EMPTY_LSOA_VIEW,
   LAYER_IDS,
   LSOA_SOURCE_LAYER,
@@ -108,6 +111,20 @@ export function useMapSync(mapRef: { current: maplibregl.Map | null }, styleRead
       if (map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== v) map.setLayoutProperty(id, 'visibility', v);
     }
   }, [styleReady, props.showAreas]);
+  // The context layer: its checkbox, and the tiles of the LSOA tiles' dataset.
+  const showContext = props.showContext ?? true;
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!styleReady || !map) return;
+    for (const id of CONTEXT_LAYER_IDS) {
+      if (map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== visibility(showContext)) map.setLayoutProperty(id, 'visibility', visibility(showContext));
+    }
+  }, [styleReady, showContext]);
+  useEffect(() => {
+    const source = styleReady ? (mapRef.current?.getSource(SOURCE_IDS.context) as unknown as VectorSourceLike | undefined) : undefined;
+    const url = contextTileUrlFor(tileUrl);
+    if (source?.setTiles && (source.tiles?.[0] ?? null) !== url) source.setTiles(url ? [url] : []);
+  }, [styleReady, tileUrl]);
 
   // Selection highlight.
   const selectedKey = props.selected ? `${props.selected.layer}:${props.selected.id}` : '';

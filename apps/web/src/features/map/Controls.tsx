@@ -13,11 +13,19 @@ export function LayerControls(props: {
   counts: Partial<Record<LayerName, number>>;
   /** The organisation's drawn areas: a checkbox of their own, after the five data layers. */
   areas?: { visible: boolean; onToggle(on: boolean): void; count: number | undefined };
+  /** The context layer (district and ward boundaries, place names from the dataset): a checkbox of its own, first. */
+  context?: { visible: boolean; onToggle(on: boolean): void };
 }) {
   const id = useId();
   return (
     <fieldset className="control-group">
       <legend>Layers</legend>
+      {props.context && (
+        <div className="check">
+          <input type="checkbox" id={`${id}-context`} checked={props.context.visible} onChange={(e) => props.context!.onToggle(e.currentTarget.checked)} data-layer="context" />
+          <label htmlFor={`${id}-context`}>Place names and boundaries</label>
+        </div>
+      )}
       {LAYER_NAMES.map((layer) => (
         <div className="check" key={layer}>
           <input

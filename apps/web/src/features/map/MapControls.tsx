@@ -30,6 +30,7 @@ export function MapControls({ prefs, dataset, period, counts, areas, signedIn }:
         onCoverage={prefs.setShowCoverage}
         counts={counts}
         {...(areas && { areas })}
+        context={{ visible: prefs.showContext, onToggle: prefs.setShowContext }}
       />
       <ChoroplethControls
         measure={prefs.measure}

@@ -6,7 +6,8 @@ const ALL_VISIBLE: Record<LayerName, boolean> = { lsoas: true, cameras: true, 'h
 
 /**
  * What the map controls column holds: the dataset, the layers shown, and what the LSOA shading measures. The column is
- * on screen signed in or not, so these choices live above the signed-in workspace and survive a change of user.
+ * on screen signed in or not, so these choices live above the signed-in workspace and survive a change of user. They
+ * are also kept in the address (app/useUrlView.ts sets them from a shared link and writes them back as they change).
  */
 export function useMapPreferences() {
   const [datasetId, setDatasetId] = useState<string | null>(null);
@@ -16,6 +17,8 @@ export function useMapPreferences() {
   const [category, setCategory] = useState<CategorySelection>('all-crime');
   const [periodChoice, setPeriodChoice] = useState<PeriodChoice>('last-12');
   const [custom, setCustom] = useState({ from: '', to: '' });
+  // The context layer (district and ward boundaries, place names): on unless the user switches it off.
+  const [showContext, setShowContext] = useState(true);
   const show = (layer: LayerName, on = true) => setVisible((v) => ({ ...v, [layer]: on }));
   return {
     datasetId,
@@ -32,6 +35,8 @@ export function useMapPreferences() {
     setPeriodChoice,
     custom,
     setCustom,
+    showContext,
+    setShowContext,
   };
 }
 

@@ -20,6 +20,7 @@ export const SOURCE_IDS = {
   bidComparison: 'sp-bid-comparison',
   hotspotSpots: 'sp-hotspot-spots',
   planning: 'sp-planning',
+  context: 'sp-context',
 } as const;
 
 export const LAYER_IDS = {
@@ -64,6 +65,15 @@ export const LAYER_IDS = {
   planningRouteCasing: 'planning-route-casing',
   planningRouteLine: 'planning-route-line',
   planningPointsSymbol: 'planning-points-symbol',
+  contextStudyAreaCasing: 'context-study-area-casing',
+  contextStudyArea: 'context-study-area',
+  contextWardLine: 'context-ward-line',
+  contextDistrictCasing: 'context-district-casing',
+  contextDistrictLine: 'context-district-line',
+  contextLabelsLsoa: 'context-labels-lsoa',
+  contextLabelsWard: 'context-labels-ward',
+  contextLabelsTown: 'context-labels-town',
+  contextLabelsDistrict: 'context-labels-district',
 } as const;
 export type LayerId = (typeof LAYER_IDS)[keyof typeof LAYER_IDS];
 
@@ -113,6 +123,12 @@ export const OVERLAY_ORDER: readonly LayerId[] = LAYER_ORDER.flatMap((id): Layer
       LAYER_IDS.bidBufferOutline,
       LAYER_IDS.bidSelectionOutline,
       LAYER_IDS.bidTargetOutline,
+      // The context layer's boundaries over the shading and every analysis fill, under the organisation's areas.
+      LAYER_IDS.contextStudyAreaCasing,
+      LAYER_IDS.contextStudyArea,
+      LAYER_IDS.contextWardLine,
+      LAYER_IDS.contextDistrictCasing,
+      LAYER_IDS.contextDistrictLine,
     ];
   }
   // Numbered top hot spots are drawn last: they are what a planner reads first.
@@ -125,7 +141,10 @@ export const OVERLAY_ORDER: readonly LayerId[] = LAYER_ORDER.flatMap((id): Layer
     return [id, LAYER_IDS.planningCirclesFill, LAYER_IDS.planningCirclesOutline, LAYER_IDS.planningRouteCasing, LAYER_IDS.planningRouteLine, LAYER_IDS.planningPointsSymbol];
   }
   if (id === LAYER_IDS.pspoOutline) return [id, LAYER_IDS.areasCasing, LAYER_IDS.areasOutline];
-  if (id === LAYER_IDS.pspoSelected) return [id, LAYER_IDS.areasSelected];
+  // Place names over every area and selection, under the point symbols (a camera or a numbered stop wins a collision).
+  if (id === LAYER_IDS.pspoSelected) {
+    return [id, LAYER_IDS.areasSelected, LAYER_IDS.contextLabelsLsoa, LAYER_IDS.contextLabelsWard, LAYER_IDS.contextLabelsTown, LAYER_IDS.contextLabelsDistrict];
+  }
   return [id];
 });
 

@@ -9,6 +9,7 @@ import { helpPointLayers } from './helpPoints';
 import { pspoLayers } from './pspoZones';
 import { saferStreetsLayers } from './saferStreets';
 import { draftLayers } from './draft';
+import { contextLayers, contextTileUrlFor } from './context';
 import { drawnAreaLayers } from '../../features/areas/layers';
 import { hotspotLayers, type HotspotLayerOptions } from '../../features/hotspots/layers';
 import { bidLayers, type BidLayerOptions } from '../../features/bids/layers';
@@ -23,6 +24,7 @@ export * from './helpPoints';
 export * from './pspoZones';
 export * from './saferStreets';
 export * from './draft';
+export * from './context';
 export * from '../../features/areas/layers';
 export * from '../../features/hotspots/layers';
 export * from '../../features/bids/layers';
@@ -48,6 +50,11 @@ export interface OverlayState {
   bid?: BidLayerOptions;
   /** The planner's patrol plan, gaps or sites; its layers are added only when this is given. */
   planning?: PlanningLayerOptions;
+  /**
+   * The context layer (boundaries and place names); its layers are added only when this is given, shown unless
+   * `visible` is false; its tiles are the dataset's (`tileUrl`, by default the one of `lsoaTileUrl`'s dataset).
+   */
+  context?: { visible?: boolean; tileUrl?: string | null };
 }
 
 function selectedIdFor(state: OverlayState, layer: SelectableLayer): string | null {
@@ -80,6 +87,7 @@ export function buildOverlay(state: OverlayState): LayerBundle {
   if (state.hotspots) bundles.push(hotspotLayers(state.hotspots));
   if (state.bid) bundles.push(bidLayers(state.bid));
   if (state.planning) bundles.push(planningLayers(state.planning));
+  if (state.context) bundles.push(contextLayers({ visible: state.context.visible ?? true, tileUrl: state.context.tileUrl ?? contextTileUrlFor(state.lsoaTileUrl) }));
   const order = new Map<string, number>(OVERLAY_ORDER.map((id, i) => [id, i]));
   return {
     sources: bundles.flatMap((b) => b.sources),
