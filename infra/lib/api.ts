@@ -13,6 +13,7 @@ import { REQUEST_TIME_BUDGET_MS } from '@safer-places/schemas';
 import type { Auth } from './auth';
 import type { StageConfig } from './config';
 import { AppFunction } from './function';
+import { basemapUrlPath } from './basemap';
 import { SERVICE } from './telemetry';
 
 /**
@@ -120,7 +121,9 @@ export class Api extends Construct {
         COGNITO_USER_POOL_ID: props.auth.userPool.userPoolId,
         COGNITO_REGION: Stack.of(this).region,
         COGNITO_DOMAIN: props.auth.signInUrl,
-        ...(config.mapStyleUrl && { MAP_STYLE_URL: config.mapStyleUrl }),
+        // apps/api/src/basemap/config.ts: the base map GET /api/config names ("none": the app's offline map only).
+        MAP_STYLE_URL: config.mapStyleUrl ?? 'none',
+        ...(config.basemapPmtiles && { MAP_PMTILES_URL: basemapUrlPath(config.basemapPmtiles), MAP_PMTILES_ATTRIBUTION: config.basemapAttribution }),
       },
       ...(config.apiReservedConcurrency !== null && { reservedConcurrentExecutions: config.apiReservedConcurrency }),
     });

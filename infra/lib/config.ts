@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 /**
  * Deployment settings, read from CDK context: `-c stage=prod -c force=nottinghamshire -c districts=E07000174,E07000170`
  * on the command line, or the "context" block of cdk.json. Checked up front so a typo fails `cdk synth` with a clear
@@ -25,8 +27,18 @@ export interface StageConfig {
   importDataset: string | null;
   /** Where alarm notifications go (an SNS e-mail subscription you confirm once); none by default. */
   alarmEmail: string | null;
-  /** Base map style for the web app (served in /config.json and by /api/config). */
+  /**
+   * Base map style for the web app (served in /config.json and by /api/config): default DEFAULT_MAP_STYLE_URL, a
+   * keyless public style; `-c mapStyleUrl=none` for none (the app's offline map and context layer only).
+   */
   mapStyleUrl: string | null;
+  /**
+   * A PMTiles base map (Protomaps schema) on the deploying machine, e.g. from `npm run fetch-basemap`: uploaded to the
+   * site bucket under /basemap/ and served by CloudFront with range requests; when set it is drawn instead of the style.
+   */
+  basemapPmtiles: string | null;
+  /** What the map's attribution shows for that archive (plain text); default OpenStreetMap's. */
+  basemapAttribution: string;
   /** Extra https origins the browser may fetch from (map tiles, glyphs, sprites named by the style). */
   cspConnectSrc: string[];
   /** Reserved concurrency for the API function; none by default (new accounts cannot reserve any). */
@@ -66,6 +78,11 @@ export interface StageConfig {
 }
 
 export const DEFAULT_REGION = 'eu-west-2';
+/** OpenFreeMap's Liberty style: no key, no registration (as apps/api/src/basemap/config.ts, checked by a test). */
+export const DEFAULT_MAP_STYLE_URL = 'https://tiles.openfreemap.org/styles/liberty';
+export const DEFAULT_BASEMAP_ATTRIBUTION = '© OpenStreetMap contributors (ODbL)';
+/** A base map archive's file name: it becomes the path /basemap/<name> on the site. */
+const BASEMAP_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.pmtiles$/;
 
 /** Same rules as `npm run fetch-data` (packages/importer/src/fetch/args.ts). */
 const FORCE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -216,8 +233,18 @@ export function readStageConfig(get: Get): StageConfig {
   const alarmEmail = text(get, 'alarmEmail');
   if (alarmEmail !== null && !EMAIL.test(alarmEmail)) throw new ConfigError(`context alarmEmail '${alarmEmail}' is not an e-mail address`);
 
-  const mapStyleUrl = text(get, 'mapStyleUrl');
+  const mapStyleText = text(get, 'mapStyleUrl') ?? DEFAULT_MAP_STYLE_URL;
+  const mapStyleUrl = mapStyleText.toLowerCase() === 'none' ? null : mapStyleText;
   if (mapStyleUrl !== null) httpsUrl(mapStyleUrl, 'mapStyleUrl');
+  const basemapPmtiles = text(get, 'basemapPmtiles');
+  if (basemapPmtiles !== null) {
+    if (!BASEMAP_FILE.test(basename(basemapPmtiles))) {
+      throw new ConfigError(`context basemapPmtiles '${basemapPmtiles}': the file name must end in .pmtiles and hold only letters, digits, '.', '-' and '_'`);
+    }
+    if (!existsSync(basemapPmtiles)) throw new ConfigError(`context basemapPmtiles '${basemapPmtiles}' does not exist (download an extract with npm run fetch-basemap)`);
+  }
+  const basemapAttribution = text(get, 'basemapAttribution') ?? DEFAULT_BASEMAP_ATTRIBUTION;
+  if (/[<>]/.test(basemapAttribution) || basemapAttribution.length > 300) throw new ConfigError('context basemapAttribution must be plain text (no < or >), at most 300 characters');
   const cspConnectSrc = list(get, 'cspConnectSrc').map((o) => httpsUrl(o, 'cspConnectSrc').origin);
 
   const signInDomainPrefix = text(get, 'signInDomainPrefix');
@@ -263,6 +290,8 @@ export function readStageConfig(get: Get): StageConfig {
     importDataset,
     alarmEmail,
     mapStyleUrl,
+    basemapPmtiles: basemapPmtiles === null ? null : resolve(basemapPmtiles),
+    basemapAttribution,
     cspConnectSrc,
     apiReservedConcurrency,
     apiRateLimit,

@@ -30,8 +30,9 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnB
 import { BucketDeployment, CacheControl, Source, type ISource, type SourceConfig } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { siteContentSecurityPolicy } from '@safer-places/schemas';
-import type { CognitoClientConfig } from '@safer-places/schemas';
+import type { BaseMapConfig, CognitoClientConfig } from '@safer-places/schemas';
 import type { Auth } from './auth';
+import { BASEMAP_PATH_PATTERN, basemapOf, deployBasemap } from './basemap';
 import type { StageConfig } from './config';
 
 /** The runtime configuration file the web app reads (served with no-cache next to index.html). */
@@ -54,6 +55,8 @@ export interface RuntimeConfig {
   userPoolId: string;
   userPoolClientId: string;
   mapStyleUrl: string | null;
+  /** The base map (as GET /api/config names it): the style, the archive in this bucket (/basemap/…), or none. */
+  basemap: BaseMapConfig;
   /** Same origin: the API is behind the same CloudFront distribution. */
   apiBaseUrl: string;
   /** As GET /api/config serves it (ClientConfig): no local sign-in, Cognito managed login. */
@@ -219,6 +222,19 @@ export class Web extends Construct {
           responseHeadersPolicy: securityHeaders,
           compress: true,
         },
+        // The self-hosted base map archive: read with range requests, which CloudFront passes on and caches by
+        // range; not compressed (its tiles are gzip already, and a compressed answer would break byte ranges). Its key
+        // holds its content hash (basemap.ts basemapKeyPrefix), so cached ranges never mix two versions of the archive.
+        ...(config.basemapPmtiles && {
+          [BASEMAP_PATH_PATTERN]: {
+            origin: siteOrigin,
+            viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+            cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+            responseHeadersPolicy: securityHeaders,
+            compress: false,
+          },
+        }),
         [SOURCE_MAP_PATTERN]: {
           origin: siteOrigin,
           viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -296,7 +312,8 @@ export class Web extends Construct {
       region,
       userPoolId: props.auth.userPool.userPoolId,
       userPoolClientId: props.auth.webClient.userPoolClientId,
-      mapStyleUrl: config.mapStyleUrl,
+      mapStyleUrl: config.basemapPmtiles ? null : config.mapStyleUrl,
+      basemap: basemapOf(config),
       apiBaseUrl: '/api',
       devSignIn: false,
       cognito: {
@@ -319,6 +336,9 @@ export class Web extends Construct {
     });
     // The new index.html only once the files it names are there.
     shell.node.addDependency(assets);
+    if (config.basemapPmtiles) {
+      deployBasemap(this, { file: config.basemapPmtiles, bucket: this.siteBucket, role: deployRole, logGroup: deployLogs, recorded });
+    }
 
     this.deployRole.addToPolicy(
       new PolicyStatement({ actions: ['s3:GetObject'], resources: sources.map((s) => s.bucket.arnForObjects(s.zipObjectKey)) }),

@@ -274,6 +274,7 @@ describe('the API bundle', () => {
     // Where the web app sends users to sign in: the pool's managed login.
     expect((await call('GET', '/api/config')).body).toEqual({
       mapStyleUrl: 'https://tiles.example.org/styles/basic.json',
+      basemap: { kind: 'style', url: 'https://tiles.example.org/styles/basic.json' },
       devSignIn: false,
       cognito: { region: 'eu-west-2', userPoolId: 'eu-west-2_BundleTest', clientId: CLIENT_ID, domain: SIGN_IN_DOMAIN },
     });

@@ -44,7 +44,7 @@ beforeAll(() => {
   dev = synthesise({ beforeSynth: withNag });
   prod = synthesise({ context: { stage: 'prod', apiReservedConcurrency: '20' }, beforeSynth: withNag });
   // No force/districts, no alarm e-mail, no base map: the smallest deployment.
-  bare = synthesise({ context: { force: undefined, districts: undefined, alarmEmail: undefined, mapStyleUrl: undefined } });
+  bare = synthesise({ context: { force: undefined, districts: undefined, alarmEmail: undefined, mapStyleUrl: 'none' } });
 });
 afterAll(() => {
   for (const s of [dev, prod, bare]) s?.cleanup();
@@ -733,7 +733,7 @@ describe('importer and alarms', () => {
     const names = ofType(bare.template, 'AWS::CloudWatch::Alarm').map(([, a]) => String(a.Properties.AlarmName).replace('SaferPlaces-dev-', ''));
     expect(names.sort()).toEqual(Object.keys(ALARMS).filter((id) => !id.startsWith('Import')).sort());
     expect(ofType(bare.template, 'AWS::SNS::Subscription')).toEqual([]);
-    expect(Object.keys(fn(bare.template, 'Api').Environment.Variables)).not.toContain('MAP_STYLE_URL');
+    expect(fn(bare.template, 'Api').Environment.Variables.MAP_STYLE_URL).toBe('none');
   });
 
   it('outputs what the deploy guide (docs/operations/deploy.md) needs', () => {

@@ -106,6 +106,7 @@ describe('Cognito managed login sign-in, in a real browser', () => {
     const config = (await (await fetch(`${api.url}/api/config`)).json()) as Record<string, unknown>;
     expect(config).toEqual({
       mapStyleUrl: null,
+      basemap: { kind: 'none' },
       devSignIn: false,
       cognito: { region: 'eu-west-2', userPoolId: 'eu-west-2_E2eFixture', clientId: CLIENT_ID, domain: idp.url },
     });

@@ -12,7 +12,7 @@ afterAll(() => t.close());
 describe('authentication and roles', () => {
   it('serves health and config without a token', async () => {
     expect((await t.call('GET', '/api/health')).json).toMatchObject({ status: 'ok' });
-    expect((await t.call('GET', '/api/config')).json).toEqual({ mapStyleUrl: null, devSignIn: true });
+    expect((await t.call('GET', '/api/config')).json).toEqual({ mapStyleUrl: null, basemap: { kind: 'none' }, devSignIn: true });
   });
 
   it('rejects requests with no token, a garbage token or a tampered token', async () => {

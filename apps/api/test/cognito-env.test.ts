@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
+import { DEFAULT_MAP_STYLE_ATTRIBUTION, DEFAULT_MAP_STYLE_URL } from '../src/basemap/config';
 import { COGNITO_ENV, readCognitoEnv } from '../src/runtime/cognito-env';
 import { lambdaDeps } from '../src/runtime/lambda-deps';
 import { optionsFromEnv } from '../src/runtime/local-server';
@@ -17,7 +18,8 @@ describe('Cognito settings from the environment', () => {
   it('give the Lambda its verifier and the sign-in settings GET /api/config serves', () => {
     const deps = lambdaDeps(AWS_ENV);
     expect(deps.config).toEqual({
-      mapStyleUrl: null,
+      mapStyleUrl: DEFAULT_MAP_STYLE_URL,
+      basemap: { kind: 'style', url: DEFAULT_MAP_STYLE_URL, attribution: DEFAULT_MAP_STYLE_ATTRIBUTION },
       cognito: { region: 'eu-west-2', userPoolId: 'eu-west-2_Abc', clientId: 'client-1', domain: 'https://safer-places-dev-1a2b.auth.eu-west-2.amazoncognito.com' },
     });
     expect(deps.devSignIn).toBeUndefined();
@@ -26,7 +28,8 @@ describe('Cognito settings from the environment', () => {
   it('are what GET /api/config tells the web app, with local sign-in off', async () => {
     const res = await createApp({ ...lambdaDeps(AWS_ENV), log: () => undefined }).request('/api/config');
     expect(await res.json()).toEqual({
-      mapStyleUrl: null,
+      mapStyleUrl: DEFAULT_MAP_STYLE_URL,
+      basemap: { kind: 'style', url: DEFAULT_MAP_STYLE_URL, attribution: DEFAULT_MAP_STYLE_ATTRIBUTION },
       devSignIn: false,
       cognito: { region: 'eu-west-2', userPoolId: 'eu-west-2_Abc', clientId: 'client-1', domain: 'https://safer-places-dev-1a2b.auth.eu-west-2.amazoncognito.com' },
     });

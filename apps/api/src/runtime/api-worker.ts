@@ -2,6 +2,7 @@ import { writeSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import { localSignInPrincipal, DEMO_ORG_ID } from '@safer-places/domain';
 import { DynamoUserDirectory, createDocumentClient, dynamoPorts } from '@safer-places/store';
+import type { BaseMapConfig } from '@safer-places/schemas';
 import { createApp, type AppDeps } from '../app';
 import { createCognitoVerifier, createLocalTokenService } from '../auth';
 import type { CognitoSettings } from './cognito-env';
@@ -17,6 +18,8 @@ export interface ApiWorkerSettings {
   endpoint: string;
   tableName: string;
   mapStyleUrl: string | null;
+  /** The base map GET /api/config names (absent: the style of `mapStyleUrl`, or none). */
+  basemap?: BaseMapConfig;
   /** Cognito sign-in; else local sign-in with `localSecretHex`. */
   cognito?: CognitoSettings;
   /** The per-install key local tokens are signed with (hex). */
@@ -36,7 +39,7 @@ let signIn: Pick<AppDeps, 'verifier' | 'config' | 'devSignIn' | 'users'>;
 if (settings.cognito) {
   // The users are the identity provider's; the local server cannot administer them (the Lambda does, on AWS).
   const { issuer, clientId, client } = settings.cognito;
-  signIn = { verifier: createCognitoVerifier({ issuer, clientId }), config: { mapStyleUrl: settings.mapStyleUrl, cognito: client } };
+  signIn = { verifier: createCognitoVerifier({ issuer, clientId }), config: { mapStyleUrl: settings.mapStyleUrl, ...(settings.basemap && { basemap: settings.basemap }), cognito: client } };
 } else {
   if (!settings.localSecretHex) throw new Error('an API worker without Cognito needs the local signing key');
   const tokens = createLocalTokenService(Buffer.from(settings.localSecretHex, 'hex'));
@@ -45,7 +48,7 @@ if (settings.cognito) {
   const users = new DynamoUserDirectory(doc, settings.tableName);
   signIn = {
     verifier: tokens.verifier,
-    config: { mapStyleUrl: settings.mapStyleUrl },
+    config: { mapStyleUrl: settings.mapStyleUrl, ...(settings.basemap && { basemap: settings.basemap }) },
     users,
     devSignIn: { orgId: DEMO_ORG_ID, issue: async (p) => tokens.issue(localSignInPrincipal(await users.list(DEMO_ORG_ID), p)) },
   };

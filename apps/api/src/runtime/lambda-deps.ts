@@ -10,6 +10,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { createCognitoVerifier } from '../auth';
 import { CognitoUserDirectory } from './cognito-users';
 import { readCognitoEnv } from './cognito-env';
+import { baseMapFromEnv, mapStyleUrlOf } from '../basemap/config';
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
@@ -47,10 +48,12 @@ export function lambdaDeps(env: NodeJS.ProcessEnv, telemetry: LambdaTelemetry = 
   const keys = inlineKeys(env);
   // Required, https only: every COGNITO_* variable the stack sets.
   const cognito = readCognitoEnv(env, { required: true, allowLoopbackHttp: false })!;
+  const basemap = baseMapFromEnv(env);
   return {
     ...dynamoPorts(doc, tableName),
     verifier: createCognitoVerifier({ issuer: cognito.issuer, clientId: cognito.clientId, ...(keys && { keys }) }),
-    config: { mapStyleUrl: env.MAP_STYLE_URL || null, cognito: cognito.client },
+    // The base map: MAP_PMTILES_URL (an archive in the site bucket) or MAP_STYLE_URL (default: a public style).
+    config: { mapStyleUrl: mapStyleUrlOf(basemap), basemap, cognito: cognito.client },
     // User administration (GET/POST /api/users, PATCH /api/users/:id) in the same pool: IAM in infra, see cognito-users.ts.
     users: new CognitoUserDirectory(new CognitoIdentityProviderClient({ region: cognito.client.region }), cognito.client.userPoolId),
     log: telemetry.log,

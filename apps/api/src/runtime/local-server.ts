@@ -11,8 +11,11 @@ import { secureHeaders } from 'hono/secure-headers';
 import { AssetService, generateDemoDataset, seedDemoIfEmpty } from '@safer-places/domain';
 import { DEFAULT_TABLE_NAME, createDocumentClient, dynamoPorts, ensureTable } from '@safer-places/store';
 import { startEmbeddedDynamoProcess, type EmbeddedDynamoProcess } from '@safer-places/store/embedded';
-import { REQUEST_TIME_BUDGET_MS, siteContentSecurityPolicy } from '@safer-places/schemas';
+import { REQUEST_TIME_BUDGET_MS, siteContentSecurityPolicy, type BaseMapConfig } from '@safer-places/schemas';
 import { MAX_BODY_BYTES } from '../app';
+import { DEFAULT_PMTILES_ATTRIBUTION, archiveUrlPath, mapStyleUrlOf, plainAttribution, styleBaseMap } from '../basemap/config';
+import { readArchiveSummary } from '../basemap/read';
+import { serveFileWithRanges } from '../basemap/serve';
 import type { ApiWorkerSettings } from './api-worker';
 import { readCognitoEnv, type CognitoSettings } from './cognito-env';
 import { WorkerPool, startModuleWorker, type WorkerHeap } from './worker-pool';
@@ -26,7 +29,16 @@ export interface LocalOptions {
   /** Use this DynamoDB instead of the embedded one (DynamoDB Local, or AWS). */
   dynamoEndpoint?: string;
   tableName: string;
+  /** A MapLibre style for the base map (when `basemap` is not given). Neither: no base map. */
   mapStyleUrl?: string;
+  /** The base map (MAP_STYLE_URL: the default public style when unset; `none` or empty for none). */
+  basemap?: BaseMapConfig;
+  /**
+   * A PMTiles base map archive (MAP_PMTILES) served at /basemap/<file name> with range requests; wins over the style.
+   * Its attribution: `pmtilesAttribution` (MAP_PMTILES_ATTRIBUTION), else the archive's metadata, else OpenStreetMap.
+   */
+  pmtilesFile?: string;
+  pmtilesAttribution?: string;
   webDist: string;
   log: (line: string) => void;
   /**
@@ -59,7 +71,9 @@ export function optionsFromEnv(env = process.env): LocalOptions {
     dataDir: resolve(env.DATA_DIR ?? join(REPO_ROOT, '.data')),
     ...(env.DYNAMODB_ENDPOINT && { dynamoEndpoint: env.DYNAMODB_ENDPOINT }),
     tableName: env.TABLE_NAME ?? DEFAULT_TABLE_NAME,
-    ...(env.MAP_STYLE_URL && { mapStyleUrl: env.MAP_STYLE_URL }),
+    basemap: styleBaseMap(env.MAP_STYLE_URL),
+    ...(env.MAP_PMTILES?.trim() && { pmtilesFile: resolve(env.MAP_PMTILES.trim()) }),
+    ...(env.MAP_PMTILES_ATTRIBUTION?.trim() && { pmtilesAttribution: env.MAP_PMTILES_ATTRIBUTION.trim() }),
     webDist: resolve(env.WEB_DIST ?? join(REPO_ROOT, 'apps/web/dist')),
     log: (line) => console.log(line),
     ...withCognito(env),
@@ -171,6 +185,7 @@ function originOf(url: string | null | undefined): string | null {
  * inherits this policy with its own <style>.
  */
 export function localContentSecurityPolicy(options: { mapStyleUrl?: string | null; signInUrl?: string | null }): string {
+  // A PMTiles base map is served by this server itself ('self'); only a style on another host adds an origin.
   const origins = [originOf(options.mapStyleUrl), originOf(options.signInUrl)].filter((o): o is string => !!o);
   return siteContentSecurityPolicy(origins, { upgradeInsecureRequests: false });
 }
@@ -233,11 +248,13 @@ export async function startLocalServer(options: LocalOptions): Promise<RunningSe
       doc.destroy();
     }
 
-    const mapStyleUrl = options.mapStyleUrl ?? null;
+    const basemap = await resolveLocalBaseMap(options);
+    const mapStyleUrl = mapStyleUrlOf(basemap);
     const settings: ApiWorkerSettings = {
       endpoint,
       tableName: options.tableName,
       mapStyleUrl,
+      basemap,
       ...(options.cognito ? { cognito: options.cognito } : { localSecretHex: Buffer.from(localSecret(options.dataDir)).toString('hex') }),
       ...(process.env.NODE_ENV === 'test' && { writeCounter: new SharedArrayBuffer(4) }),
     };
@@ -265,6 +282,14 @@ export async function startLocalServer(options: LocalOptions): Promise<RunningSe
     root.get('/api/health', (c) => c.json({ status: 'ok', time: new Date().toISOString() }, 200, { 'Cache-Control': 'private, no-cache' }));
     // Every other API path, unknown ones included (they answer as the API does, never with the web app's shell).
     root.all('/api/*', (c) => api.handle(c.req.raw));
+    // The PMTiles base map, from this origin, with range requests (the pmtiles protocol reads it piece by piece).
+    const archive = options.pmtilesFile;
+    if (basemap.kind === 'pmtiles' && archive) {
+      root.on(['GET', 'HEAD'], basemap.url, (c) => serveFileWithRanges(c, archive));
+      options.log(`Base map: ${archive} at ${basemap.url} (${basemap.attribution}).`);
+    }
+    // Any other archive path is not found (never the web app's page, which a PMTiles reader would take for data).
+    root.all('/basemap/*', (c) => c.json({ error: 'not_found', detail: `no base map archive at ${c.req.path.slice(0, 200)}` }, 404, { 'Cache-Control': 'no-store' }));
     if (existsSync(join(options.webDist, 'index.html'))) {
       root.use('/*', serveStatic({ root: options.webDist }));
       root.get('*', serveStatic({ path: join(options.webDist, 'index.html') }));
@@ -305,6 +330,22 @@ export async function startLocalServer(options: LocalOptions): Promise<RunningSe
     await store?.close();
     throw err;
   }
+}
+
+/**
+ * The base map the server offers: the PMTiles archive when one is configured (checked to be a PMTiles v3 file now, so
+ * a wrong path stops the start with a clear message instead of a blank map later), else the configured style or none.
+ */
+export async function resolveLocalBaseMap(options: Pick<LocalOptions, 'basemap' | 'mapStyleUrl' | 'pmtilesFile' | 'pmtilesAttribution'>): Promise<BaseMapConfig> {
+  if (options.pmtilesFile) {
+    const url = archiveUrlPath(options.pmtilesFile);
+    if (!existsSync(options.pmtilesFile)) throw new Error(`MAP_PMTILES: ${options.pmtilesFile} does not exist (download one with npm run fetch-basemap, docs/operations/basemap.md)`);
+    const summary = await readArchiveSummary(options.pmtilesFile);
+    const attribution = plainAttribution(options.pmtilesAttribution ?? summary.attribution ?? DEFAULT_PMTILES_ATTRIBUTION) || DEFAULT_PMTILES_ATTRIBUTION;
+    return { kind: 'pmtiles', url, attribution };
+  }
+  if (options.basemap) return options.basemap;
+  return options.mapStyleUrl ? styleBaseMap(options.mapStyleUrl) : { kind: 'none' };
 }
 
 /** How long after the time budget the pool stops a worker that has not answered (the app answers first if it can). */

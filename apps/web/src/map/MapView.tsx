@@ -5,7 +5,8 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import { allMapImages } from './icons';
 import { planningMapImages } from '../features/planner/layers';
 import { useAreaDrawing } from './areaDrawing';
-import { offlineStyle, resolveBaseStyle } from './style';
+import { offlineStyle } from './style';
+import { configuredBaseMap, ensurePmtilesProtocol, overlayPlacement, resolveBaseMap } from './basemap';
 import { attachPointerHandlers } from './pointerHandlers';
 import { useMapSync } from './useMapSync';
 import { buildOverlay } from './layers';
@@ -62,9 +63,11 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
     window.__saferPlacesReady = false;
 
     void (async () => {
-      const base = await resolveBaseStyle(propsRef.current.baseStyleUrl, (url, init) => fetch(url, init));
+      const configured = configuredBaseMap(propsRef.current.basemap, propsRef.current.baseStyleUrl);
+      if (configured.kind === 'pmtiles') ensurePmtilesProtocol((name, loader) => maplibregl.addProtocol(name, loader as maplibregl.AddProtocolAction));
+      const base = await resolveBaseMap(configured, (url, init) => fetch(url, init), { pageOrigin: window.location.origin });
       if (cancelled || !containerRef.current) return;
-      if (base.reason && base.kind === 'offline' && propsRef.current.baseStyleUrl) console.warn(`Safer Places: ${base.reason}; using the offline map style.`);
+      if (base.reason && base.kind === 'offline' && configured.kind !== 'none') console.warn(`Safer Places: ${base.reason}; using the offline map style.`);
       propsRef.current.onBaseStyle?.(base);
       const b = propsRef.current.initialBounds;
       map = new maplibregl.Map({
@@ -139,9 +142,12 @@ export const MapView = forwardRef<MapViewHandle, MapViewProps>(function MapView(
           },
           bid: p.bid ?? {},
           planning: { ...(p.planning?.features && { data: p.planning.features }) },
+          context: { visible: p.showContext ?? true },
         });
         for (const s of overlay.sources) map.addSource(s.id, s.source);
-        for (const l of overlay.layers) map.addLayer(l);
+        // Shading and outlines under the base map's labels (street and place names stay readable), points on top.
+        const labels = !fellBack && base.labelLayerId && map.getLayer(base.labelLayerId) ? base.labelLayerId : undefined;
+        for (const { layer, beforeId } of overlayPlacement(overlay.layers, labels)) map.addLayer(layer, beforeId);
         setStyleReady(true);
       });
 

@@ -1,4 +1,5 @@
 import type { BBox, FeatureCollection, LayerName, Position } from '@safer-places/schemas';
+import type { BaseMapConfig } from '@safer-places/schemas';
 import type { DrawingCallbacks, DrawingState } from './areaDrawing';
 import type { BaseStyle } from './style';
 import type { BidLayerOptions, ChoroplethPaint, HotspotMode, LsoaView, SelectableLayer } from './layers';
@@ -33,6 +34,8 @@ export interface HotspotMapState {
 
 export interface MapViewProps extends DrawingCallbacks {
   baseStyleUrl: string | null;
+  /** The base map GET /api/config names (absent from older servers: `baseStyleUrl` is the style, or none). */
+  basemap?: BaseMapConfig;
   /** Where to look first (the dataset's extent). */
   initialBounds: BBox | null;
   /** Show this whole box once per `seq` (the session's place: at landing and whenever another place is chosen). */
@@ -56,6 +59,8 @@ export interface MapViewProps extends DrawingCallbacks {
   /** The organisation's saved drawn areas, their checkbox, and the one being reshaped (drawn by the editor instead). */
   areas: FeatureCollection | null | undefined;
   showAreas: boolean;
+  /** The context layer (district and ward boundaries, place names, from the LSOA tiles' dataset); default shown. */
+  showContext?: boolean;
   hiddenAreaId: string | null;
   /** What the drawing layer does: nothing, draw a new shape, show an unsaved one, or edit one. */
   drawing: DrawingState;

@@ -18,12 +18,17 @@ export function offlineStyle(): StyleSpecification {
 
 export interface BaseStyle {
   style: StyleSpecification;
+  /** 'remote': the configured base map is drawn (a public style, or the self-hosted PMTiles archive); 'offline': not. */
   kind: 'remote' | 'offline';
   /** Why the remote style was not used, for the console and the footer. */
   reason?: string;
+  /** Which configured base map this is (absent: the style of a URL, as before base map settings). */
+  basemap?: 'style' | 'pmtiles' | 'none';
+  /** The base map's first label layer: the app's areas and shading go below it, so place and street names stay on top. */
+  labelLayerId?: string;
 }
 
-type FetchLike = (url: string, init?: { signal?: AbortSignal; headers?: Record<string, string> }) => Promise<{
+export type FetchLike = (url: string, init?: { signal?: AbortSignal; headers?: Record<string, string> }) => Promise<{
   ok: boolean;
   status: number;
   json(): Promise<unknown>;
@@ -53,10 +58,15 @@ export async function resolveBaseStyle(url: string | null | undefined, fetchImpl
     if (!res.ok) return { style: offlineStyle(), kind: 'offline', reason: `base map style answered HTTP ${res.status}` };
     const body = await res.json();
     if (!looksLikeStyle(body)) return { style: offlineStyle(), kind: 'offline', reason: 'base map style is not a MapLibre v8 style' };
-    return { style: body, kind: 'remote' };
+    return { style: body, kind: 'remote', ...(firstLabelLayerId(body) && { labelLayerId: firstLabelLayerId(body) }) };
   } catch (err) {
     return { style: offlineStyle(), kind: 'offline', reason: `base map style unavailable: ${(err as Error).message}` };
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The first symbol layer of a base style (where its labels start), if it has any. */
+export function firstLabelLayerId(style: StyleSpecification): string | undefined {
+  return style.layers.find((l) => l.type === 'symbol')?.id;
 }
