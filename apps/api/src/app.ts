@@ -11,12 +11,14 @@ import {
   PlanningService,
   ReferenceService,
   ScopeResolver,
+  SearchService,
   parseOrThrow,
   writableKinds,
   type AssetRepository,
   type AuditLog,
   type Clock,
   type IdGenerator,
+  type PostcodeRepository,
   type ReferenceRepository,
   type UserDirectory,
 } from '@safer-places/domain';
@@ -45,9 +47,10 @@ import { hotspotRoutes } from './routes/hotspots';
 import { planningRoutes } from './routes/planning';
 import { referenceRoutes } from './routes/reference';
 import { scopeRoutes } from './routes/scopes';
+import { searchRoutes } from './routes/search';
 import { tileRoutes } from './routes/tiles';
 import { userRoutes } from './routes/users';
-import { LsoaTileCache, type LsoaTileCacheOptions } from './tiles';
+import { ContextTileCache, LsoaTileCache, type LsoaTileCacheOptions } from './tiles';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -77,6 +80,8 @@ export interface AppDeps {
   caches?: { crimeMb?: number; countsMb?: number };
   /** Sizes of the LSOA vector-tile cache (tiles.ts has the defaults). */
   tiles?: LsoaTileCacheOptions;
+  /** A dataset's postcodes (an imported ONS postcode file) for the search; without it postcodes are not searched. */
+  postcodes?: PostcodeRepository;
 }
 
 const jsonLog = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
@@ -122,6 +127,7 @@ export function createApp(deps: AppDeps) {
   const planning = new PlanningService(hotspots.selection, assetService, clock);
   const bidService = new BidService({ reference: referenceService, points: crimePoints, assets: assetService, clock, scopes });
   const tiles = new LsoaTileCache((dataset) => referenceService.lsoas(dataset), deps.tiles);
+  const contextTiles = new ContextTileCache((dataset) => referenceService.lsoas(dataset), deps.tiles);
 
   const app = new Hono<AppEnv>();
   app.onError((err, c) => toErrorResponse(err, c, log));
@@ -163,6 +169,8 @@ export function createApp(deps: AppDeps) {
   api.get('/config', (c) =>
     c.json<ClientConfig>({
       mapStyleUrl: deps.config?.mapStyleUrl ?? null,
+      // The base map to draw (docs/operations/basemap.md); without one configured, the style URL's or none.
+      basemap: deps.config?.basemap ?? (deps.config?.mapStyleUrl ? { kind: 'style', url: deps.config.mapStyleUrl } : { kind: 'none' }),
       devSignIn: deps.devSignIn !== undefined,
       ...(deps.config?.cognito && { cognito: deps.config.cognito }),
     }),
@@ -190,13 +198,14 @@ export function createApp(deps: AppDeps) {
   api.route('/users', userRoutes(deps.users));
   const creates = idempotent(deps.idempotency, clock, log);
   api.route('/', referenceRoutes(referenceService, layerService, scopes));
-  api.route('/tiles', tileRoutes(referenceService, tiles));
+  api.route('/tiles', tileRoutes(referenceService, tiles, contextTiles));
   const areas = areaRoutes(areaAnalysis, assetService, referenceService, scopes);
   api.route('/areas', areas.areas);
   api.route('/strategic-assessment', areas.strategic);
   api.route('/hotspots', hotspotRoutes(hotspots));
   api.route('/planning', planningRoutes(planning, clock));
   api.route('/', scopeRoutes(scopes, referenceService));
+  api.route('/search', searchRoutes(new SearchService({ reference: referenceService, selection: hotspots.selection, ...(deps.postcodes && { postcodes: deps.postcodes }) })));
   // Bid routes before the generic CRUD: /bid-presets is served entirely here (built-in presets plus the organisation's).
   const bidApi = bidRoutes(bidService, assetService, creates);
   api.route('/bids', bidApi.bids);

@@ -20,3 +20,6 @@ export { CrimeSelection, crimeSelectionOf, placeName, type CrimeSelectionRequest
 export * from './planning/index';
 export * from './scope';
 export * from './users';
+// The map's context layer (boundaries and place names from a dataset's LSOAs): the API builds its tiles from it.
+export { buildContextLayer, type ContextLsoa } from '@safer-places/geo';
+export * from './search';

@@ -117,3 +117,36 @@ export interface AuditLog {
   /** Newest first; `before` is the cursor a previous page returned. */
   list(orgId: string, options: { limit: number; before?: string }): Promise<{ events: AuditEvent[]; next: string | null }>;
 }
+
+/** One live postcode of an ONS postcode file (ONSPD / NSPL): its published spelling, point and LSOA. */
+export interface PostcodeEntry {
+  /** Upper case with one space before the inward code, e.g. "NG1 5DT". */
+  postcode: string;
+  lon: number;
+  lat: number;
+  /** The LSOA 2021 it lies in (the file's lsoa21, or the point's LSOA), null when neither is known. */
+  lsoaCode: string | null;
+}
+
+/** A postcode district (outward code, e.g. "NG1") as stored: how many postcodes and the box round them. */
+export interface PostcodeDistrict {
+  outward: string;
+  count: number;
+  bbox: [number, number, number, number];
+}
+
+/**
+ * A dataset's postcodes (optional reference data: only when an ONS postcode file was imported with it), stored in
+ * chunks by outward code so a search reads one postcode district, never the whole file.
+ */
+export interface PostcodeRepository {
+  /**
+   * Replaces every postcode of the dataset as one unit: readers see the old set or the new one, whole, however a run
+   * ends (a run cut short leaves the old set readable and nothing of the new one visible).
+   */
+  replacePostcodes(datasetId: string, entries: readonly PostcodeEntry[], importedAt: string): Promise<void>;
+  /** Every stored postcode district of the dataset (one small read); empty when none was imported. */
+  postcodeDistricts(datasetId: string): Promise<PostcodeDistrict[]>;
+  /** The postcodes of one outward code (e.g. "NG1"), sorted; empty when it holds none. */
+  postcodesIn(datasetId: string, outward: string): Promise<PostcodeEntry[]>;
+}

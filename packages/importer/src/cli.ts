@@ -9,7 +9,8 @@ import { openStore } from './store-connection';
 
 const USAGE = `Usage: npm run import -- [options] <files or folders...>
 
-Imports ONS LSOA 2021 boundaries, IoD 2025 / IMD 2019, population, ONS lookups and police.uk street-level crime CSVs.
+Imports ONS LSOA 2021 boundaries, IoD 2025 / IMD 2019, population, ONS lookups and police.uk street-level crime CSVs,
+and optionally an ONS postcode directory (ONSPD or NSPL CSV) whose live postcodes in the study area the search finds.
 
 Every dataset has a study area, and keeps only its LSOAs: boundary, deprivation and population files larger than it
 (e.g. all of England) are clipped to it, and crimes are placed in its LSOAs only (a crime outside it is kept, unplaced,
@@ -92,6 +93,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
     err.write(`Importing into ${store.description}\n`);
     const report = await importFiles(args.positionals.map((p) => resolve(here, p)), {
       reference: store.reference,
+      postcodes: store.postcodes,
       ...(args.values.dataset && { datasetId: args.values.dataset }),
       ...(args.values.name && { datasetName: args.values.name }),
       ...(studyArea && { studyArea }),

@@ -10,7 +10,8 @@ export type FileKind =
   | 'lookup-lad-csp'
   | 'lsoa21-boundaries'
   | 'lsoa11-boundaries'
-  | 'lad-boundaries';
+  | 'lad-boundaries'
+  | 'onspd-postcodes';
 
 export const POLICE_COLUMNS = [
   'Crime ID',
@@ -105,6 +106,14 @@ export const CSV_KINDS: CsvKind[] = [
     columns: [col('lad24cd', 'lad\\d\\dcd'), col('csp24cd', 'csp\\d\\dcd'), col('csp24nm', 'csp\\d\\dnm')],
     // The police force area columns choose a dataset's study area (the districts of the force the crimes fall within).
     optional: [col('lad24nm', 'lad\\d\\dnm'), col('pfa24cd', 'pfa\\d\\dcd'), col('pfa24nm', 'pfa\\d\\dnm')],
+  },
+  {
+    // Optional: postcodes for the search (postcodes.ts). Terminated postcodes (doterm) are skipped.
+    kind: 'onspd-postcodes',
+    label: 'ONS postcode directory (ONSPD or NSPL)',
+    where: 'ONS Open Geography Portal, "ONS Postcode Directory" or "National Statistics Postcode Lookup" (CSV)',
+    columns: [col('postcode', 'pcds', 'pcd', 'pcd2'), col('lat', 'lat'), col('long', 'long')],
+    optional: [col('doterm', 'doterm'), col('lsoa21', 'lsoa21', 'lsoa21cd')],
   },
 ];
 

@@ -1,4 +1,4 @@
-import { UNPLACED_LSOA, partitionOf, placementOf, unplacedPartitionOf, type CrimeBlock, type CrimePartition, type CrimeRecord, type ReferenceRepository } from '@safer-places/domain';
+import { UNPLACED_LSOA, partitionOf, placementOf, unplacedPartitionOf, type CrimeBlock, type CrimePartition, type CrimeRecord, type PostcodeRepository, type ReferenceRepository } from '@safer-places/domain';
 import { createPolygonLocator, type PolygonLocator } from '@safer-places/geo';
 import type { BBox, CrimeAccounting, DataSource, DatasetSummary, Lsoa, StudyArea } from '@safer-places/schemas';
 import { accountingProblem, derivedAccounting, monthAccountingDocument, MONTH_ACCOUNTING_PREFIX, sumAccounting, type MonthAccounting } from './accounting';
@@ -7,6 +7,7 @@ import { CrimeCollector } from './crime-import';
 import { detectFiles } from './detect';
 import { ImportInputError } from './errors';
 import { forceKey, nameKey, plural, type DistrictLookupRow } from './places';
+import { POSTCODE_FILE_KIND, checkPostcodes, readPostcodeFiles } from './postcodes';
 import { draftLsoas, importReference, readDistrictLookup, readWardLookup, sourcesFor, type Lsoa11Lookup } from './reference-import';
 import { compareMonth, ImplausibleImportError, type MonthChange } from './plausibility';
 import type { ImportReport } from './report';
@@ -68,6 +69,11 @@ export interface ImportOptions {
    * wrote it meanwhile. Needs a repository with replaceCrimePartitions and putDatasetIf.
    */
   forceScope?: ForceScope;
+  /**
+   * Where an ONS postcode file's postcodes go (optional input, postcodes.ts): the live postcodes in the dataset's LSOAs
+   * replace the stored ones whole. Needed only when such a file is given.
+   */
+  postcodes?: PostcodeRepository;
 }
 
 export interface ForceScope {
@@ -267,6 +273,9 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
   if (existingSummary?.synthetic) throw new ImportInputError(`dataset "${datasetId}" holds synthetic demo data; import real data into another dataset`);
 
   const referenceFiles = files.filter((f) => f.kind !== 'police-street');
+  const postcodeFiles = files.filter((f) => f.kind === POSTCODE_FILE_KIND);
+  if (postcodeFiles.length > 0 && scope) throw new ImportInputError('postcodes are imported into a whole dataset, not force by force: import the postcode file on its own');
+  if (postcodeFiles.length > 0 && !options.postcodes) throw new ImportInputError('this store cannot keep postcodes (no postcode repository); nothing was imported');
   const crimeFiles = files.filter((f) => f.kind === 'police-street');
   const of = (kind: (typeof files)[number]['kind']) => files.filter((f) => f.kind === kind);
   const warnings: string[] = [];
@@ -402,6 +411,10 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
   const checksOverridden = implausible.flatMap((m) => m.checks.filter((c) => !c.passed).map((c) => ({ month: m.month, check: c.check, figures: c.figures })));
   for (const o of checksOverridden) warnings.push(`${o.month}: the ${o.check} check failed and was overridden (--force-replace): ${o.figures}`);
 
+  // ---- Postcodes (optional): read and checked against the dataset before any write ----
+  const postcodeRead = postcodeFiles.length > 0 ? await readPostcodeFiles(postcodeFiles, lsoas) : null;
+  const postcodesBefore = postcodeRead ? await checkPostcodes(options.postcodes!, datasetId, postcodeRead, lsoas.length, options.forceReplace ?? false) : 0;
+
   // Everything is read and checked: from here on we write.
   if (removedStored.length > 0) await repo.deleteLsoas(datasetId, removedStored);
   if (lsoasToWrite.length > 0) await repo.putLsoas(datasetId, lsoasToWrite);
@@ -411,6 +424,8 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
     else await repo.putDocument(datasetId, LOOKUP_DOCUMENT, reference.lookup);
   }
   if (fileDistricts && JSON.stringify(fileDistricts) !== JSON.stringify(storedDistricts)) await repo.putDocument(datasetId, DISTRICT_LOOKUP_DOCUMENT, fileDistricts);
+  // Replaced whole, crash-safe (the store keeps the old set readable until the new one is complete).
+  if (postcodeRead) await options.postcodes!.replacePostcodes(datasetId, postcodeRead.entries, now().toISOString());
   const monthsReplaced = collector ? [...collector.months.keys()].sort() : [];
   let written = 0;
   for (const month of monthsReplaced) {
@@ -622,6 +637,7 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
     accounting: { thisImport, dataset: crimeAccounting, derivedMonths },
     coverage,
     warnings,
+    ...(postcodeRead && { postcodes: { ...postcodeRead.report, storedBefore: postcodesBefore } }),
   };
   // Stored with the dataset for later reading; per-row issues are capped so the document stays small.
   await repo.putDocument(datasetId, `import-report#${report.finishedAt}${scope ? `#${scope.force}` : ''}`, { ...report, crimes: crimesReport && { ...crimesReport, issues: crimesReport.issues.slice(0, 50) } });

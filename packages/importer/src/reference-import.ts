@@ -43,6 +43,11 @@ const SOURCE_BY_KIND: Partial<Record<DetectedFile['kind'], DataSource>> = {
   'lookup-lsoa11-lsoa21': { name: 'LSOA 2011 to 2021 lookup', publisher: 'Office for National Statistics', licence: OGL },
   'lookup-lsoa21-ward-lad': { name: 'LSOA 2021 to ward and district lookup', publisher: 'Office for National Statistics', licence: OGL },
   'lookup-lad-csp': { name: 'District to Community Safety Partnership lookup', publisher: 'Office for National Statistics', licence: OGL },
+  'onspd-postcodes': {
+    name: 'ONS postcode directory (postcode search)',
+    publisher: `Office for National Statistics; ${OS_NOTICE}; Contains Royal Mail data © Royal Mail copyright and database right`,
+    licence: OGL,
+  },
 };
 
 export function sourcesFor(files: DetectedFile[]): DataSource[] {

@@ -2,6 +2,7 @@ import type { CrimeAccounting, StudyArea } from '@safer-places/schemas';
 import type { BoundarySet } from './boundaries';
 import type { MonthFileStats, RowCounts, RowIssue } from './crime-import';
 import type { CheckName, MonthChange } from './plausibility';
+import type { PostcodeImportReport } from './postcodes';
 import type { ReferenceReport } from './reference-import';
 
 export interface ImportReport {
@@ -65,6 +66,8 @@ export interface ImportReport {
   /** Placed crimes per month and district, for the months this import wrote. */
   coverage: { districts: string[]; months: { month: string; counts: number[] }[] } | null;
   warnings: string[];
+  /** An ONS postcode file's rows, when one was given: what was kept for the search and why the rest was not. */
+  postcodes?: PostcodeImportReport;
 }
 
 const n = (x: number) => x.toLocaleString('en-GB');
@@ -157,6 +160,17 @@ export function formatReport(r: ImportReport): string {
     out.push('', `Coverage (placed crimes per month and district): ${r.coverage.districts.join(' | ')}`);
     for (const m of r.coverage.months) out.push(`  ${m.month}  ${m.counts.map((k) => String(k).padStart(6)).join(' ')}`);
   }
+  if (r.postcodes) out.push('', ...postcodeLines(r.postcodes));
   for (const w of r.warnings) out.push(`warning: ${w}`);
   return out.join('\n');
+}
+
+function postcodeLines(p: PostcodeImportReport): string[] {
+  const out = [`Postcodes: ${s(p.kept, 'live postcode')} in ${s(p.districts, 'postcode district')} kept for the search (replacing ${n(p.storedBefore)} stored)`];
+  out.push(`  LSOA from the file's lsoa21 ${n(p.lsoaFromFile)}, from the point ${n(p.lsoaFromPoint)}`);
+  for (const f of p.files) {
+    out.push(`  ${f.path.split('/').pop()}: rows ${n(f.rowsRead)} = kept ${n(f.kept)} + repeated ${n(f.duplicates)} + terminated ${n(f.terminated)} + no location ${n(f.noLocation)} + outside the study area ${n(f.outsideStudyArea)} + rejected ${n(f.rejected)}`);
+  }
+  for (const i of p.issues.slice(0, 10)) out.push(`  ${i.file.split('/').pop()}:${i.line}: ${i.reason}`);
+  return out;
 }

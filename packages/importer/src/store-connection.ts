@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import type { ReferenceRepository } from '@safer-places/domain';
+import type { PostcodeRepository, ReferenceRepository } from '@safer-places/domain';
 import { ImportInputError } from './errors';
-import { DEFAULT_TABLE_NAME, DynamoReferenceRepository, createDocumentClient, ensureTable } from '@safer-places/store';
+import { DEFAULT_TABLE_NAME, DynamoPostcodeRepository, DynamoReferenceRepository, createDocumentClient, ensureTable } from '@safer-places/store';
 import { EMBEDDED_ENDPOINT_FILE, isProcessAlive, startEmbeddedDynamo, type EmbeddedDynamo } from '@safer-places/store/embedded';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -21,6 +21,8 @@ export interface StoreOptions {
 
 export interface OpenStore {
   reference: ReferenceRepository;
+  /** Where an ONS postcode file's postcodes go (the search's optional postcodes). */
+  postcodes: PostcodeRepository;
   description: string;
   close(): Promise<void>;
 }
@@ -55,6 +57,7 @@ export async function openStore(options: StoreOptions = {}): Promise<OpenStore> 
   await ensureTable(doc, tableName);
   return {
     reference: new DynamoReferenceRepository(doc, tableName),
+    postcodes: new DynamoPostcodeRepository(doc, tableName),
     description,
     close: async () => {
       doc.destroy();
@@ -77,5 +80,5 @@ async function openAwsTable(tableName: string | undefined): Promise<OpenStore> {
     if (e instanceof ResourceNotFoundException) throw new ImportInputError(`no table "${tableName}" in ${process.env.AWS_REGION ?? 'eu-west-2'}: use the TableName output of the deployed stack`);
     throw e;
   }
-  return { reference: new DynamoReferenceRepository(doc, tableName), description: `DynamoDB table ${tableName} in AWS`, close: async () => doc.destroy() };
+  return { reference: new DynamoReferenceRepository(doc, tableName), postcodes: new DynamoPostcodeRepository(doc, tableName), description: `DynamoDB table ${tableName} in AWS`, close: async () => doc.destroy() };
 }

@@ -21,3 +21,5 @@ export * from './text';
 export * from './users';
 export * from './csp';
 export * from './limits';
+export * from './search-api';
+export * from './context';

@@ -13,3 +13,4 @@ export { isTransient, oneTry, retryingClient, withRetry, type RetryPolicy } from
 export { DEFAULT_ASSET_RETRY, DEFAULT_CLEANUP_RETRY, MAX_TRANSACTION_ITEMS, UPLOAD_LEASE_SECONDS, type AssetRepositoryOptions } from './asset-repository';
 export { DEFAULT_REFERENCE_RETRY, type ReferenceRepositoryOptions } from './reference-repository';
 export { DynamoUserDirectory, type UserDirectoryOptions } from './user-directory';
+export { DynamoPostcodeRepository, POSTCODE_CHUNK_SIZE } from './postcodes';

@@ -102,6 +102,23 @@ export const keys = {
    * the same dataset at once; it carries an expiry (the table's TTL attribute) so a crashed run cannot hold it forever.
    */
   importLock: (datasetId: string) => ({ pk: `DS#${datasetId}#LOCK`, sk: 'IMPORT' }),
+  /**
+   * A dataset's postcodes (an imported ONS postcode file, postcodes.ts): every version's chunks, by outward code, and
+   * the pointer to the current version (with each postcode district's count and box) in one partition per dataset.
+   * A replacement writes a new version's chunks beside the current ones, flips the pointer, then deletes the others.
+   */
+  postcodePk: (datasetId: string) => `DS#${datasetId}#POSTCODE`,
+  postcodePointer: (datasetId: string) => ({ pk: `DS#${datasetId}#POSTCODE`, sk: 'CURRENT' }),
+  postcodeChunk: (datasetId: string, version: string, outward: string, chunk: number) => ({
+    pk: `DS#${datasetId}#POSTCODE`,
+    sk: `V#${version}#${outward}#${String(chunk).padStart(3, '0')}`,
+  }),
+  /** The sort key prefix of one version's chunks of one outward code ("NG1#" never takes NG10's chunks). */
+  postcodeDistrictPrefix: (version: string, outward: string) => `V#${version}#${outward}#`,
+  /** The sort key prefix of every chunk of one version. */
+  postcodeVersionPrefix: (version: string) => `V#${version}#`,
+  /** The sort key prefix of every chunk of every version (the pointer is not one). */
+  postcodeChunkPrefix: 'V#',
 
   /**
    * Partition key prefixes, for IAM conditions on dynamodb:LeadingKeys (infra/lib builds its patterns from these, not

@@ -29,6 +29,7 @@ import { bidsApi } from '../features/bids/api';
 import { areasApi } from '../features/areas/api';
 import { hotspotsApi } from '../features/hotspots/api';
 import { reportsApi } from '../features/reports/api';
+import { searchApi } from '../features/search/api';
 
 /** A GeoJSON layer as the API sends it, with its foreign members. */
 export interface LayerCollection extends FeatureCollection {
@@ -190,6 +191,7 @@ export function createApiClient(opts: ApiClientOptions) {
     ...hotspotsApi(request, download, buildQuery),
     ...reportsApi(request, download, buildQuery),
     ...scopeApi(request, buildQuery),
+    ...searchApi(request, buildQuery),
     ...usersApi(request),
     config: () => request<ClientConfig>('GET', '/api/config', { auth: false }),
     signIn: (role: Role, name?: string, permissions: Permission[] = []) =>
@@ -200,7 +202,8 @@ export function createApiClient(opts: ApiClientOptions) {
       request<LayerCollection>('GET', `/api/layers/${layer}${buildQuery(q)}`, signal ? { signal } : {}),
     /**
      * The LSOA layer of a dataset as vector tiles (every LSOA, no feature cap): absolute URLs, since the map fetches
-     * tiles from a worker, and the bearer token on each request. An empty tile answers 204, an unchanged one 304.
+     * tiles from a worker, and the bearer token on each request (to every `/api/tiles/` URL: the context tiles of the
+     * same dataset too). An empty tile answers 204, an unchanged one 304.
      */
     lsoaTiles: (datasetId: string): TileSource => {
       const origin = /^https?:\/\//.test(base) ? base.replace(/\/$/, '') : `${globalThis.location?.origin ?? ''}${base.replace(/\/$/, '')}`;

@@ -5,6 +5,8 @@ export interface AppFrameProps {
   synthetic: boolean;
   /** The header's place picker (signed in only). */
   scopePicker?: ReactNode;
+  /** The header's search box (signed in only). */
+  search?: ReactNode;
   signIn: ReactNode;
   /** The map controls column. */
   controls: ReactNode;
@@ -26,6 +28,7 @@ export function AppFrame(props: AppFrameProps) {
           <h1>Safer Places</h1>
           {props.synthetic && <SyntheticBadge />}
         </div>
+        {props.search}
         {props.scopePicker}
         {props.signIn}
       </header>

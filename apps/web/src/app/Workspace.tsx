@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useMediaQuery } from '../shared/useMediaQuery';
 import { ScopePicker } from '../features/scope/ScopePicker';
+import { SearchBox } from '../features/search/SearchBox';
 import { AppFrame } from './AppFrame';
 import { ControlsColumn } from './ControlsColumn';
 import { Footer } from './Footer';
@@ -34,6 +35,7 @@ export function Workspace(props: WorkspaceProps & { signIn: ReactNode }) {
   return (
     <AppFrame
       synthetic={dataset?.synthetic ?? ws.map.layers.lsoas?.dataset?.synthetic ?? false}
+      search={dataset && <SearchBox ws={ws} />}
       scopePicker={
         dataset && (
           <ScopePicker
