@@ -72,8 +72,10 @@ describe('GET /api/hotspots', () => {
     expect(res.headers.get('content-disposition')).toMatch(/top-hot-spots-\d{4}-\d{2}-to-\d{4}-\d{2}\.csv/);
     const lines = (res.json as string).trim().split('\r\n');
     expect(lines[0]).toMatch(/Synthetic demo data/);
-    expect(lines[1]).toMatch(/^Crime type,Rank,Crimes,Radius \(m\),Location/);
+    expect(lines[1]).toMatch(/^Crime type,Rank,Crimes,Radius \(m\),Location,Ward,District,LSOA code,LSOA name,Longitude/);
     expect(lines.filter((l) => l.startsWith('Burglary,')).length).toBe(3);
+    // Every spot says which LSOA it is in, so "On or near Supermarket" is a findable place.
+    for (const l of lines.filter((x) => x.startsWith('Burglary,'))) expect(l, l).toMatch(/,(E0\d{7}|DEMO\d{5}),[^,]+ \d{3}[A-Z][^,]*,-?\d/);
     expect(lines.filter((l) => l.startsWith('Robbery,')).length).toBeGreaterThan(0);
   });
 
@@ -114,12 +116,16 @@ describe('GET /api/hotspots', () => {
     const km2 = (await t.call('GET', '/api/hotspots/density?cellSize=250', { role: 'viewer' })).json;
     expect(km2).toMatchObject({ measure: 'per-km2', unit: 'crimes per km²', bandwidthDefault: true });
     expect(km2.bandwidthM).toBeGreaterThan(0);
+    // The automatic bandwidth says why, with its figure: 2 to 6 cells of the grid and at least 200 m.
+    expect(km2.bandwidthReason).toMatch(new RegExp(`^Bandwidth ${km2.bandwidthM.toLocaleString('en-GB')} m, automatic`));
+    expect(km2.bandwidthM).toBeGreaterThanOrEqual(Math.max(2 * km2.grid.cellSizeM, 200));
+    expect(km2.bandwidthM).toBeLessThanOrEqual(Math.max(6 * km2.grid.cellSizeM, 200));
     expect(km2.classes).toHaveLength(5);
     for (let i = 1; i < 5; i++) expect(km2.classes[i].from).toBeGreaterThanOrEqual(km2.classes[i - 1].from);
     const values = km2.cells.features.map((f: any) => f.properties.value);
     expect(Math.min(...values)).toBeGreaterThanOrEqual(km2.classes[0].from);
     const fixed = (await t.call('GET', '/api/hotspots/density?cellSize=250&bandwidth=400', { role: 'viewer' })).json;
-    expect(fixed).toMatchObject({ bandwidthM: 400, bandwidthDefault: false });
+    expect(fixed).toMatchObject({ bandwidthM: 400, bandwidthDefault: false, bandwidthReason: 'Bandwidth 400 m, as chosen.' });
     const rate = (await t.call('GET', '/api/hotspots/density?cellSize=250&perResidents=true', { role: 'viewer' })).json;
     expect(rate).toMatchObject({ measure: 'per-1000-residents', unit: 'crimes per 1,000 residents' });
     expect(rate.cells.features.length).toBeGreaterThan(0);

@@ -87,6 +87,12 @@ export interface SpotFields extends Place {
   count: number;
   radiusM: number;
   location: string | null;
+  /**
+   * The LSOA (2021 edition) the spot's centre lies in, so a location text that repeats across a county ("On or near
+   * Supermarket") reads with its neighbourhood. Null outside the study area's LSOAs; absent in answers from before.
+   */
+  lsoaCode?: string | null;
+  lsoaName?: string | null;
 }
 
 /** A patrol-sized hot spot: the published crime location whose circle (≤ 150 m) holds the most crimes. */
@@ -159,6 +165,8 @@ export interface DensityResult extends AnalysisHeader {
   unit: string;
   bandwidthM: number;
   bandwidthDefault: boolean;
+  /** Why the bandwidth is what it is, in words (the automatic rule's figures, or "as chosen"). */
+  bandwidthReason: string;
   classes: { topShare: number; from: number }[];
   truncated: boolean;
   cells: CellCollection<DensityCellProperties>;

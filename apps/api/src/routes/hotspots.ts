@@ -18,11 +18,11 @@ export function hotspotRoutes(service: HotspotService) {
     const r = await run(c.req.query(), c.get('principal'));
     const rows: (string | number | null)[][] = [
       ['Top hot spots', r.dataset.name, r.scope.label, `${r.period.from} to ${r.period.to}`, r.dataset.synthetic ? 'Synthetic demo data' : 'police.uk street crime'],
-      ['Crime type', 'Rank', 'Crimes', 'Radius (m)', 'Location', 'Ward', 'District', 'Longitude', 'Latitude', 'Share on busiest published point', 'Snap-point warning'],
+      ['Crime type', 'Rank', 'Crimes', 'Radius (m)', 'Location', 'Ward', 'District', 'LSOA code', 'LSOA name', 'Longitude', 'Latitude', 'Share on busiest published point', 'Snap-point warning'],
     ];
     for (const group of r.top) {
       for (const s of group.spots) {
-        rows.push([group.label, s.rank, s.count, s.radiusM, s.location, s.ward, s.district, s.lon, s.lat, s.busiestPointShare, s.snapPointWarning ? 'yes' : 'no']);
+        rows.push([group.label, s.rank, s.count, s.radiusM, s.location, s.ward, s.district, s.lsoaCode ?? null, s.lsoaName ?? null, s.lon, s.lat, s.busiestPointShare, s.snapPointWarning ? 'yes' : 'no']);
       }
     }
     noteAudit(c, { action: 'export', detail: `top hot spots of ${r.scope.label} ${r.period.from} to ${r.period.to} (CSV)` });

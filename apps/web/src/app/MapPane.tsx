@@ -11,6 +11,7 @@ import { StrategicView } from '../features/reports/StrategicView';
 import { AuditLogView } from '../features/reports/AuditLogView';
 import { useReports } from '../features/reports/useReports';
 import { UsersPanel } from '../features/users';
+import { TableDrawer } from '../features/table/TableDrawer';
 import { useMapEvents } from './useMapEvents';
 import type { WorkspaceState } from './useWorkspace';
 
@@ -43,6 +44,7 @@ export function MapPane({ ws, narrow, usersMode }: { ws: WorkspaceState; narrow:
         <MapView
           ref={ws.mapHandle}
           baseStyleUrl={ws.config.mapStyleUrl}
+          {...(ws.config.basemap && { basemap: ws.config.basemap })}
           initialBounds={ws.scopeFit?.bbox ?? ws.dataset.bbox}
           fitTo={ws.scopeFit}
           data={map.layers}
@@ -58,6 +60,7 @@ export function MapPane({ ws, narrow, usersMode }: { ws: WorkspaceState; narrow:
           dataReady={ws.dataReady}
           areas={areas.layer}
           showAreas={areas.show}
+          showContext={prefs.showContext}
           hiddenAreaId={areas.edit?.id ?? null}
           drawing={drawing}
           {...events}
@@ -121,6 +124,7 @@ export function MapPane({ ws, narrow, usersMode }: { ws: WorkspaceState; narrow:
           {DRAW_TOOLS.find((t) => t.shape === areas.drawTool)?.hint} Press Escape to cancel.
         </p>
       )}
+      {ws.dataset && <TableDrawer ws={ws} choropleth={choropleth.choropleth} />}
       <div className="toast" role="status" aria-live="polite">{ws.toast}</div>
     </>
   );

@@ -28,9 +28,17 @@ function stopName(s: PatrolPlan['stops'][number]): string {
   return `${s.visit}. ${s.location ?? `Hot spot ${s.rank}`}`;
 }
 
+/** Where a stop is, in words: "LSOA Bulwell 003B (E01…), Bulwell ward, Nottingham"; empty when nothing is known. */
+export function stopPlace(s: Pick<PatrolPlan['stops'][number], 'lsoaCode' | 'lsoaName' | 'ward' | 'district'>): string {
+  const lsoa = s.lsoaName ? `LSOA ${s.lsoaName}${s.lsoaCode ? ` (${s.lsoaCode})` : ''}` : s.lsoaCode ? `LSOA ${s.lsoaCode}` : null;
+  const ward = s.ward ? (/\bward$/i.test(s.ward) ? s.ward : `${s.ward} ward`) : null;
+  return [lsoa, ward, s.district].filter((x): x is string => !!x).join(', ');
+}
+
 function stopDescription(plan: PatrolPlan, s: PatrolPlan['stops'][number]): string {
   const types = s.mainTypes.map((t) => `${t.label} ${t.count}`).join(', ');
-  return `Hot spot rank ${s.rank}: ${s.count} crimes within ${s.radiusM} m (${types}), ${plan.period.from} to ${plan.period.to}. ${plan.dosage.minutesPerVisit} minutes, ${plan.dosage.patrolsPerDay} times a day. police.uk map point, not an exact address.`;
+  const where = stopPlace(s);
+  return `Hot spot rank ${s.rank}: ${s.count} crimes within ${s.radiusM} m (${types}), ${plan.period.from} to ${plan.period.to}.${where ? ` In ${where}.` : ''} ${plan.dosage.minutesPerVisit} minutes, ${plan.dosage.patrolsPerDay} times a day. police.uk map point, not an exact address.`;
 }
 
 /**
@@ -90,6 +98,10 @@ export function patrolGeoJson(plan: PatrolPlan) {
           visit: s.visit,
           rank: s.rank,
           name: s.location,
+          lsoaCode: s.lsoaCode ?? null,
+          lsoaName: s.lsoaName ?? null,
+          ward: s.ward,
+          district: s.district,
           crimes: s.count,
           radiusM: s.radiusM,
           mainTypes: s.mainTypes.map((t) => `${t.label} (${t.count})`).join('; '),

@@ -2,6 +2,7 @@ import { lonLatToBng, orderRoute, topHotspots } from '@safer-places/geo';
 import type { BBox, PatrolPlan, PatrolPlanQuery, PatrolStop } from '@safer-places/schemas';
 import type { CrimeSelectionRequest } from '../crime-selection';
 import { ValidationError } from '../errors';
+import { spotLsoa } from '../hotspots';
 import { commonLocation, mainCrimeTypes, round1, round6, type PlanningContext } from './common';
 
 export type PatrolPlanRequest = CrimeSelectionRequest & Pick<PatrolPlanQuery, 'top' | 'start' | 'bbox' | 'minutes' | 'perDay' | 'speedKmh' | 'roundTrip'>;
@@ -22,6 +23,7 @@ export async function patrolPlan(ctx: PlanningContext, request: PatrolPlanReques
     : s.selected;
   const spots = topHotspots(s.projected.xy, { n: request.top, indices: selected, locations: s.projected.locations, lonLat: s.projected.lonLat });
   if (spots.length === 0) throw new ValidationError('no crimes of the chosen types in the chosen period, so there are no hot spots to patrol');
+  const lsoas = await ctx.selection.reference.lsoas(s.dataset);
   const start = lonLatToBng(request.start[0], request.start[1]);
   const route = orderRoute(start, Float64Array.from(spots.flatMap((p) => [p.x, p.y])), { roundTrip: request.roundTrip });
 
@@ -38,6 +40,7 @@ export async function patrolPlan(ctx: PlanningContext, request: PatrolPlanReques
       radiusM: Math.round(spot.radius),
       location: spot.location?.text ?? commonLocation(s.projected.locations, spot.members),
       ...s.place(spot.lon, spot.lat),
+      ...spotLsoa(s.points, s.projected.lonLat, spot, lsoas),
       mainTypes: mainCrimeTypes(s.points, spot.members),
       legM: Math.round(route.legs[v]!),
       cumulativeM: Math.round(cumulative),

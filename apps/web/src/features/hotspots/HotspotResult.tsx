@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { HotspotAnswer } from './hotspots';
+import { spotLsoaText, type HotspotAnswer } from './hotspots';
 import { formatDistance, formatInteger, formatMetres, formatPercent, plural } from '../../shared/format';
 import { periodLabel } from '../../shared/period';
 import { hotspotRankIconSpec, rasterizeIcon } from '../../map/icons';
@@ -8,6 +8,16 @@ import { ImageSwatch } from '../../shared/Swatches';
 import { PlaceLine } from '../scope/PlaceLine';
 
 /* The answer of a hot spot analysis as the panel shows it: the summary, and the top spots' tables (Gi* only). */
+
+/** The LSOA under a location, as the small line of a table cell (above its ward and district). */
+export function LsoaLine({ row }: { row: { lsoaCode?: string | null; lsoaName?: string | null } }) {
+  const text = spotLsoaText(row);
+  return text ? (
+    <span className="cell-sub" data-testid="lsoa-line">
+      {text}
+    </span>
+  ) : null;
+}
 
 export function Summary({ answer }: { answer: HotspotAnswer }) {
   const r = answer.result;
@@ -111,6 +121,7 @@ export function TopTables(props: {
                     </td>
                     <td>
                       {s.location ?? 'No location text'}
+                      <LsoaLine row={s} />
                       <PlaceLine row={s} />
                       {s.snapPointWarning && (
                         <span className="note-warn note-warn--inline" title="Police.uk snaps crimes to map points: this may be one address.">

@@ -89,6 +89,15 @@ export type HotspotAnswer =
   | { mode: 'change'; result: HotspotChangeResult }
   | { mode: 'density'; result: DensityResult };
 
+/**
+ * "LSOA Mansfield 001A (E01028001)": the LSOA a located spot lies in (top hot spots, patrol stops), so the same police.uk
+ * text in two towns reads apart; null for an answer without it.
+ */
+export function spotLsoaText(row: { lsoaCode?: string | null; lsoaName?: string | null }): string | null {
+  if (row.lsoaName) return `LSOA ${row.lsoaName}${row.lsoaCode ? ` (${row.lsoaCode})` : ''}`;
+  return row.lsoaCode ? `LSOA ${row.lsoaCode}` : null;
+}
+
 /** What the map draws for an answer. */
 export function hotspotMapState(answer: HotspotAnswer | null, selected: { cell: number | null; spot: string | null }): HotspotMapState | null {
   if (!answer) return null;

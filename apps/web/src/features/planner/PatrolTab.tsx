@@ -11,6 +11,7 @@ import { periodLabel } from '../../shared/period';
 import { LoadLine, MethodNotes, PlannerIcon, type TabProps } from './shared';
 import { PatrolSheet } from './PatrolSheet';
 import { PlaceLine } from '../scope/PlaceLine';
+import { LsoaLine } from '../hotspots/HotspotResult';
 
 /** The plan last shown whole on the map, so coming back to the tab does not move the map again. */
 let lastFitted: string | null = null;
@@ -202,6 +203,7 @@ export function PatrolTab(props: TabProps<PatrolPlan>) {
                     </td>
                     <td>
                       {s.location ?? `Hot spot ${s.rank}`}
+                      <LsoaLine row={s} />
                       <PlaceLine row={s} />
                       <span className="cell-sub">
                         Rank {s.rank}; {s.mainTypes.map((t) => `${t.label} ${formatInteger(t.count)}`).join(', ')}
