@@ -6,7 +6,9 @@ import { formatDistance, formatLonLat, formatMinutes } from './format';
 import { sheetMap } from './patrol';
 import { periodLabel } from '../../shared/period';
 import { PlaceLine } from '../scope/PlaceLine';
+import { LsoaLine } from '../hotspots/HotspotResult';
 import { answerScope } from '../scope/scopeState';
+import { MapPicture } from '../export/MapPicture';
 
 const MAP_W = 640;
 const MAP_H = 360;
@@ -55,6 +57,7 @@ export function PatrolSheet({ plan, onClose }: { plan: PatrolPlan; onClose(): vo
           {formatMinutes(plan.dosage.minutesPerPatrol)} a patrol ({plan.dosage.minutesPerVisit} minutes at each spot), {plan.dosage.patrolsPerDay === 2 ? 'twice' : `${plan.dosage.patrolsPerDay} times`} a day.
         </p>
         <figure className="patrol-sheet__map">
+          <MapPicture points={[[plan.start.lon, plan.start.lat], ...plan.stops.map((s) => [s.lon, s.lat] as const)]} alt={`Route map on the map: the start and ${plan.stops.length} hot spots in visiting order`}>
           <svg viewBox={`0 0 ${m.width} ${m.height}`} role="img" aria-label={`Route map: the start and ${plan.stops.length} hot spots in visiting order`}>
             <rect x="0" y="0" width={m.width} height={m.height} fill="#ffffff" stroke="#6b7278" />
             <path d={m.path} fill="none" stroke="#ffffff" strokeWidth="6" strokeLinejoin="round" />
@@ -79,6 +82,7 @@ export function PatrolSheet({ plan, onClose }: { plan: PatrolPlan; onClose(): vo
               <text x="0" y="16" textAnchor="middle" fontSize="11" fontWeight="700">N</text>
             </g>
           </svg>
+          </MapPicture>
           <figcaption>Route map: yellow square = start; numbered circles = hot spots in visiting order; straight lines between them, not streets.</figcaption>
         </figure>
         <table className="data-table patrol-sheet__table">
@@ -98,6 +102,7 @@ export function PatrolSheet({ plan, onClose }: { plan: PatrolPlan; onClose(): vo
                 <td>{s.visit}</td>
                 <td>
                   {s.location ?? `Hot spot ${s.rank}`}
+                  <LsoaLine row={s} />
                   <PlaceLine row={s} />
                   <span className="cell-sub">{formatLonLat([s.lon, s.lat])}; within {formatInteger(s.radiusM)} m</span>
                 </td>

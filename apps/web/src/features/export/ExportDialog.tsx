@@ -1,0 +1,102 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
+import type { ExportFormat } from './useMapExport';
+
+const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
+
+/**
+ * The export dialog: the title (suggested from the place, measure and crime types) and the format. A modal dialog:
+ * focus starts on the title and stays inside; Escape or Cancel returns to the button that opened it.
+ */
+export function ExportDialog(props: { suggestedTitle: string; busy: boolean; error: string | null; onExport(format: ExportFormat, title: string): void; onClose(): void }) {
+  const id = useId();
+  const { onClose } = props;
+  const ref = useRef<HTMLFormElement>(null);
+  const titleRef = useRef<HTMLInputElement>(null);
+  const [title, setTitle] = useState(props.suggestedTitle);
+  const [format, setFormat] = useState<ExportFormat>('png');
+
+  useEffect(() => {
+    const returnTo = document.activeElement as HTMLElement | null;
+    titleRef.current?.focus();
+    titleRef.current?.select();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.stopPropagation();
+        e.preventDefault();
+        onClose();
+        return;
+      }
+      if (e.key !== 'Tab' || !ref.current) return;
+      const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
+      if (items.length === 0) return;
+      const first = items[0]!;
+      const last = items[items.length - 1]!;
+      if (e.shiftKey && document.activeElement === first) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && document.activeElement === last) {
+        e.preventDefault();
+        first.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+      returnTo?.focus?.();
+    };
+  }, [onClose]);
+
+  return createPortal(
+    <div className="export-dialog__backdrop" onMouseDown={(e) => e.target === e.currentTarget && !props.busy && onClose()}>
+      <form
+        ref={ref}
+        className="export-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={`${id}-title`}
+        aria-busy={props.busy}
+        data-testid="export-dialog"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!props.busy) props.onExport(format, title);
+        }}
+      >
+        <h2 id={`${id}-title`}>Export map</h2>
+        <label className="export-dialog__field">
+          <span>Title</span>
+          <input ref={titleRef} type="text" value={title} maxLength={160} onChange={(e) => setTitle(e.target.value)} required />
+        </label>
+        <fieldset className="export-dialog__formats">
+          <legend>Format</legend>
+          <label>
+            <input type="radio" name={`${id}-format`} value="png" checked={format === 'png'} onChange={() => setFormat('png')} /> PNG picture (download)
+          </label>
+          <label>
+            <input type="radio" name={`${id}-format`} value="print" checked={format === 'print'} onChange={() => setFormat('print')} /> Print layout (A4 landscape)
+          </label>
+        </fieldset>
+        <p className="hint">The map as it is now, with the legend, period, scale bar, north arrow and sources. Layers switched off stay off.</p>
+        {props.error && (
+          <p className="message message--error" role="alert">
+            {props.error}
+          </p>
+        )}
+        {props.busy && (
+          <p className="hint" role="status">
+            Drawing the map…
+          </p>
+        )}
+        <div className="export-dialog__actions">
+          <button type="submit" className="button button--primary" disabled={props.busy || !title.trim()}>
+            {format === 'png' ? 'Download PNG' : 'Open print layout'}
+          </button>
+          <button type="button" className="button" onClick={onClose} disabled={props.busy}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </div>,
+    document.body,
+  );
+}
