@@ -18,6 +18,7 @@ import type { FormKind } from '../features/assets/itemForm';
 import { UPLOAD_KINDS } from '../features/upload/upload';
 import { useBidWorkspace } from '../features/bids/useBidMap';
 import { escapeStep, type AdminView, type Tool } from './panels';
+import { useUrlView } from './useUrlView';
 
 export interface WorkspaceProps {
   api: ApiClient;
@@ -76,7 +77,8 @@ export function useWorkspace({ api, me, config, prefs }: WorkspaceProps) {
   const hotspots = useHotspots({ api, open: tool === 'hotspots', dataset, datasetId, scopeKey });
   const bid = useBidWorkspace({ open: tool === 'bid', lsoas: map.layers.lsoas });
   const planner = usePlanner(dataset, map.layers.cameras, map.layers['help-points'], scopeKey);
-  // The map shows the whole place at landing and whenever another place is chosen (a map view is already in view).
+  // The map shows the whole place at landing and whenever another place is chosen (a map view is already in view),
+  // unless a shared link says where to look (urlView.allowFit below).
   const scopeFit = useMemo(() => scopeFitBox(scope.fit, stats.stats, stats.stats?.scope?.key ?? null), [scope.fit, stats.stats]);
 
   const loadError = map.error ?? (datasetsRemote.remote.state === 'error' ? datasetsRemote.remote.message : null);
@@ -114,6 +116,29 @@ export function useWorkspace({ api, me, config, prefs }: WorkspaceProps) {
     setTool(next);
   };
   const closeTool = (t: Tool) => (t === 'bid' ? closeBid() : t === 'hotspots' ? closeHotspots() : closePlanner());
+
+  // The view in the address: restored from a shared link, then kept up to date (see useUrlView).
+  const urlView = useUrlView({
+    prefs,
+    datasetId: datasets ? datasetId : null,
+    dataset,
+    mapHandle,
+    selection,
+    selectionShown: selection !== null && selectedFeature !== null,
+    setSelection,
+    tool,
+    openTool,
+    closeTool,
+    layers: map.layers,
+    rememberLsoa: map.rememberLsoa,
+    areas,
+    setPendingFit,
+    dataReady,
+    loadFailed: loadError !== null,
+    scopeLanded: scopeKey !== null,
+    scopeFitSeq: scope.fit?.seq ?? null,
+    announce,
+  });
 
   const cancelAdd = () => {
     setAddKind(null);
@@ -212,7 +237,9 @@ export function useWorkspace({ api, me, config, prefs }: WorkspaceProps) {
     chooseDataset,
     scope,
     scopeKey,
-    scopeFit,
+    // A shared link's map view wins over the place's automatic fit.
+    scopeFit: urlView.allowFit(scopeFit),
+    urlView,
     map,
     stats,
     areas,

@@ -89,8 +89,23 @@ export function readCallback(search: string): CallbackParams {
 /** The page's URL without the sign-in parameters, for history.replaceState (so a reload or a bookmark never replays them). */
 export function urlWithoutCallback(href: string): string {
   const url = new URL(href);
-  for (const p of ['code', 'state', 'error', 'error_description', 'error_uri']) url.searchParams.delete(p);
+  // Only a parameter that is there is deleted: deleting writes the whole query again (escaping `:` in a place's key).
+  for (const p of ['code', 'state', 'error', 'error_description', 'error_uri']) if (url.searchParams.has(p)) url.searchParams.delete(p);
   return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/**
+ * The page a sign-in started on, kept to come back to after the managed login (which returns to the redirect URI,
+ * the app's root): {@link urlWithoutCallback} of it, a path of this site with the query and hash where a shared
+ * view's place and view live. Checked again when read back: a path of this site (`/…`, not `//host` or `/\host`),
+ * no control characters, at most 4,000 characters; anything else gives null. (replaceState cannot leave the origin
+ * anyway, but a stored value is checked before it is used.)
+ */
+export function safeReturnPath(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > 4000) return null;
+  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return null;
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) < 0x20 || value.charCodeAt(i) === 0x7f) return null;
+  return value;
 }
 
 const MAX_SHOWN = 300;

@@ -10,6 +10,7 @@ import {
   redirectUriFor,
   refreshRequest,
   revokeRequest,
+  safeReturnPath,
   tokenErrorMessage,
   urlWithoutCallback,
   type FormPost,
@@ -44,6 +45,8 @@ interface Pending {
   state: string;
   verifier: string;
   redirectUri: string;
+  /** The page the sign-in started on (path, query and hash: a shared view), restored on the way back. */
+  returnTo?: string;
 }
 
 export type CallbackResult =
@@ -113,7 +116,7 @@ export function createCognitoSession(config: CognitoClientConfig, env: SessionEn
     /** Sends the browser to the managed login. Resolves just before the page is left. */
     async startSignIn(): Promise<void> {
       const { verifier, challenge } = await createPkcePair(env.random);
-      const pending: Pending = { state: randomToken(32, env.random), verifier, redirectUri: redirectUri() };
+      const pending: Pending = { state: randomToken(32, env.random), verifier, redirectUri: redirectUri(), returnTo: urlWithoutCallback(env.location.href) };
       set(PENDING_KEY, JSON.stringify(pending));
       env.location.assign(authorizeUrl(config, { state: pending.state, codeChallenge: challenge, redirectUri: pending.redirectUri }));
     },
@@ -121,24 +124,27 @@ export function createCognitoSession(config: CognitoClientConfig, env: SessionEn
     /**
      * Completes a sign-in if this page load is the managed login's redirect: checks the state against the one this tab
      * saved, exchanges the code with the PKCE verifier, keeps the refresh token, and takes the parameters off the URL.
+     * The address goes back to the page the sign-in started on (a shared view's place and hash) when the answer
+     * belongs to the sign-in this tab saved.
      */
     async completeSignIn(): Promise<CallbackResult> {
       const callback = readCallback(env.location.search);
       if (callback.kind === 'none') return { kind: 'none' };
-      env.history.replaceState(null, '', urlWithoutCallback(env.location.href));
       const saved = get(PENDING_KEY);
       try {
         env.storage.removeItem(PENDING_KEY); // one use only
       } catch {
         /* nothing kept */
       }
-      if (callback.kind === 'error') return { kind: 'error', message: callbackErrorMessage(callback.error, callback.description) };
       let pending: Pending | null = null;
       try {
         pending = saved ? (JSON.parse(saved) as Pending) : null;
       } catch {
         pending = null;
       }
+      const ours = pending !== null && callback.state !== null && pending.state === callback.state;
+      env.history.replaceState(null, '', (ours ? safeReturnPath(pending!.returnTo) : null) ?? urlWithoutCallback(env.location.href));
+      if (callback.kind === 'error') return { kind: 'error', message: callbackErrorMessage(callback.error, callback.description) };
       if (!pending || !callback.state || pending.state !== callback.state || !pending.verifier) {
         return { kind: 'error', message: STATE_MISMATCH_MESSAGE };
       }
