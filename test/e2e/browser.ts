@@ -200,7 +200,7 @@ export const ROLE_LABEL: Record<string, string> = {
 /** Signs in through the header's role picker and waits until the header names the new role. */
 export async function signInAs(page: Page, role: string): Promise<void> {
   await page.getByTestId('role-select').selectOption(role);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByTestId('sign-in-submit').click();
   await page.getByTestId('signed-in-as').filter({ hasText: ROLE_LABEL[role] ?? role }).waitFor({ state: 'visible', timeout: 60_000 });
 }
 

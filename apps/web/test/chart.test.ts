@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { labelIndices, niceScale, trendChartLayout, trendSummary } from '../src/features/reports/chart';
+import { labelIndices, labelWidth, niceScale, placeLabel, trendChartLayout, trendSummary } from '../src/features/reports/chart';
+import { monthLabel as monthLabelOf } from '../src/shared/format';
+
+/** A label's [left, right] in chart units, from its anchor and estimated width. */
+function extent(l: { x: number; label: string; anchor: 'start' | 'middle' | 'end' }): [number, number] {
+  const w = labelWidth(l.label);
+  return l.anchor === 'start' ? [l.x, l.x + w] : l.anchor === 'end' ? [l.x - w, l.x] : [l.x - w / 2, l.x + w / 2];
+}
 
 const months = (from: number, n: number) =>
   Array.from({ length: n }, (_, i) => {
@@ -60,9 +67,35 @@ describe('trend chart layout', () => {
     expect(layout.bars[0]!.label).toBe('Jan 2023');
     expect(layout.bars.filter((b) => b.inPeriod).map((b) => b.month)).toEqual(months(13, 12));
     expect(layout.xLabels.at(-1)!.label).toBe('Dec 2024');
-    // Labels sit under their bars and never closer than a label's width.
-    const xs = layout.xLabels.map((l) => l.x);
-    for (let i = 1; i < xs.length; i++) expect(xs[i]! - xs[i - 1]!).toBeGreaterThanOrEqual(50);
+    // Labels never overlap: each one's extent (from its anchor and estimated width) ends before the next begins.
+    const extents = layout.xLabels.map(extent);
+    for (let i = 1; i < extents.length; i++) expect(extents[i]![0]).toBeGreaterThan(extents[i - 1]![1] + 2);
+  });
+
+  it('keeps every month label, the last one included, inside the chart for 3, 12, 24 and 36 months and narrow widths', () => {
+    for (const n of [1, 3, 12, 13, 24, 36]) {
+      for (const width of [260, 320, 480]) {
+        const l = trendChartLayout(months(1, n).map((m) => ({ month: m, count: 5 })), { width });
+        for (const lab of l.xLabels) {
+          const [left, right] = extent(lab);
+          expect(left, `${n} months, width ${width}: ${lab.label}`).toBeGreaterThanOrEqual(0);
+          expect(right, `${n} months, width ${width}: ${lab.label}`).toBeLessThanOrEqual(width);
+        }
+        expect(l.xLabels.at(-1)!.label).toBe(monthLabelOf(months(1, n).at(-1)!));
+      }
+    }
+  });
+
+  it('anchors the last label at its end only where a centred label would be cut', () => {
+    // 12 months on 320 units: the last bar's centre is about 11 units from the edge, half "Dec 2023" is about 25.
+    const twelve = trendChartLayout(months(1, 12).map((m) => ({ month: m, count: 1 })));
+    expect(twelve.xLabels.at(-1)).toMatchObject({ anchor: 'end', x: 319 });
+    expect(twelve.xLabels[0]!.anchor).toBe('middle');
+    // 3 months: wide bars, the last label fits centred under its bar.
+    const three = trendChartLayout(months(1, 3).map((m) => ({ month: m, count: 1 })));
+    expect(three.xLabels.at(-1)!.anchor).toBe('middle');
+    expect(placeLabel(100, 'Jan 2024', 320)).toEqual({ x: 100, anchor: 'middle' });
+    expect(placeLabel(5, 'Jan 2024', 320)).toEqual({ x: 1, anchor: 'start' });
   });
 
   it('puts y ticks from the bottom (0) to the top (max) with en-GB labels', () => {

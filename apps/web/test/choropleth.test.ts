@@ -5,11 +5,11 @@ import { IMD_DECILE_10, NO_DATA_COLOUR, SEQUENTIAL_5, spreadColours } from '../s
 const rows = Array.from({ length: 10 }, (_, i) => ({ code: `E0100000${i}`, count: i * 10, ratePer1000: i === 9 ? null : i * 1.5, imdDecile: i + 1 }));
 
 describe('buildChoropleth', () => {
-  it('classes counts into five YlOrRd quantile classes with labelled ranges and units', () => {
+  it('classes counts into five YlOrRd classes with labelled ranges and units: 0, then four quantile classes', () => {
     const c = buildChoropleth('count', rows);
     expect(c.colours).toEqual([...SEQUENTIAL_5]);
-    expect(c.legend.map((l) => l.label)).toEqual(['0–10 crimes', '20–30 crimes', '40–50 crimes', '60–70 crimes', '80–90 crimes']);
-    expect(c.legend.map((l) => l.lsoas)).toEqual([2, 2, 2, 2, 2]);
+    expect(c.legend.map((l) => l.label)).toEqual(['0 crimes', '10–30 crimes', '40–50 crimes', '60–70 crimes', '80–90 crimes']);
+    expect(c.legend.map((l) => l.lsoas)).toEqual([1, 3, 2, 2, 2]);
     expect(c.classByCode.get('E01000000')).toBe(0);
     expect(c.classByCode.get('E01000009')).toBe(4);
     expect(c.noDataLsoas).toBe(0);
@@ -17,7 +17,8 @@ describe('buildChoropleth', () => {
 
   it('labels rates per 1,000 with one decimal and counts a missing rate as no data', () => {
     const c = buildChoropleth('rate', rows);
-    expect(c.legend[0]!.label).toBe('0.0–1.5 per 1,000');
+    expect(c.legend[0]!.label).toBe('0 per 1,000');
+    expect(c.legend[1]!.label).toBe('1.5–3.0 per 1,000');
     expect(c.classByCode.has('E01000009')).toBe(false);
     expect(c.noDataLsoas).toBe(1);
   });
@@ -32,6 +33,16 @@ describe('buildChoropleth', () => {
     const c = buildChoropleth('count', [{ code: 'a', count: 0 }, { code: 'b', count: 0 }, { code: 'c', count: 5 }]);
     expect(c.legend.map((l) => l.label)).toEqual(['0 crimes', '5 crimes']);
     expect(c.colours).toEqual([SEQUENTIAL_5[0], SEQUENTIAL_5[4]]);
+  });
+
+  it('gives a sparse category (most LSOAs with no crime) a "0 crimes" class and still splits the rest', () => {
+    // 60 % zeros, as for a rare category over a few months: quantiles over all values made this "0" and "1–12" only.
+    const counts = [...Array(60).fill(0), ...Array(20).fill(1), ...Array(8).fill(2), ...Array(6).fill(3), 4, 5, 6, 8, 10, 12];
+    const c = buildChoropleth('count', counts.map((count, i) => ({ code: `L${i}`, count })));
+    expect(c.legend[0]).toMatchObject({ label: '0 crimes', lsoas: 60, colour: SEQUENTIAL_5[0] });
+    expect(c.legend.length).toBeGreaterThanOrEqual(3);
+    expect(c.legend.slice(1).every((l) => !l.label.startsWith('0'))).toBe(true);
+    expect(c.legend.reduce((s, l) => s + l.lsoas, 0)).toBe(100);
   });
 
   it('says "1 crime" for a class of exactly one', () => {

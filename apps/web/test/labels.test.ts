@@ -10,10 +10,30 @@ describe('labels', () => {
     expect(CATEGORY_OPTIONS[2]).toEqual({ value: 'anti-social-behaviour', label: 'Anti-social behaviour', group: 'police.uk categories' });
   });
   it('names the population source from the dataset when it has one', () => {
-    expect(populationSourceLabel(null)).toBe('usual residents, Census 2021');
+    expect(populationSourceLabel(null)).toBe('residents (source not recorded for this dataset)');
     expect(populationSourceLabel({ synthetic: false, sources: [{ name: 'Census 2021 usual resident population (TS001)', publisher: 'ONS', licence: 'OGL v3' }] }))
-      .toBe('usual residents, Census 2021 usual resident population (TS001)');
-    expect(populationSourceLabel({ synthetic: true, sources: [] })).toBe('usual residents (synthetic, generated)');
+      .toBe('residents (source: Census 2021 usual resident population (TS001))');
+    expect(populationSourceLabel({ synthetic: true, sources: [] })).toBe('residents (synthetic, generated)');
+  });
+  it('credits the Census, not the mid-2020 estimates listed before it, for a Census figure', () => {
+    // The importer's own source names, in the order its files are read (2011-based estimates before the 2021 Census).
+    const sources = [
+      { name: 'LSOA (December 2021) boundaries', publisher: 'Office for National Statistics; Contains OS data', licence: 'Open Government Licence v3.0' },
+      { name: 'ONS mid-2020 population estimates (carried to 2021 LSOAs)', publisher: 'Office for National Statistics', licence: 'Open Government Licence v3.0' },
+      { name: 'Census 2021 usual residents', publisher: 'Office for National Statistics', licence: 'Open Government Licence v3.0' },
+      { name: 'LSOA 2011 to 2021 lookup', publisher: 'Office for National Statistics', licence: 'Open Government Licence v3.0' },
+    ];
+    const label = populationSourceLabel({ synthetic: false, sources });
+    expect(label).toBe('residents (source: Census 2021 usual residents; ONS mid-2020 population estimates (carried to 2021 LSOAs) where the Census has no figure)');
+    expect(label.indexOf('Census 2021')).toBeLessThan(label.indexOf('mid-2020'));
+    expect(populationSourceLabel({ synthetic: false, sources: sources.filter((s) => !s.name.startsWith('Census')) }))
+      .toBe('residents (source: ONS mid-2020 population estimates (carried to 2021 LSOAs))');
+    expect(populationSourceLabel({ synthetic: false, sources: sources.filter((s) => !s.name.startsWith('ONS mid')) }))
+      .toBe('residents (source: Census 2021 usual residents)');
+  });
+  it('never names a boundary or lookup file as the population source', () => {
+    expect(populationSourceLabel({ synthetic: false, sources: [{ name: 'LSOA 2011 to 2021 lookup', publisher: 'Office for National Statistics', licence: 'OGL' }] }))
+      .toBe('residents (source not recorded for this dataset)');
   });
   it('adds the OGL and OS notices only when a source needs them', () => {
     const ds = { sources: [{ name: 'LSOA 2021 boundaries', publisher: 'ONS', licence: 'Open Government Licence v3.0' }] };

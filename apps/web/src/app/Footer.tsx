@@ -9,14 +9,18 @@ export function Footer({ dataset, baseMap, statsNotes }: { dataset: DatasetSumma
   return (
     <footer className="app-footer">
       <details>
-        <summary>
+        {/* One line (the rest is cut with an ellipsis; all of it shows when opened): what matters most first, the
+            synthetic warning and the licence notices, then the sources, listed in full below. */}
+        <summary title={dataset ? 'Show the sources, licences and how the data were placed' : undefined}>
           <span className="app-footer__summary">
             <strong>About the data</strong>
             {studyAreaSummary(dataset) && <>: {studyAreaSummary(dataset)}.</>}
-            {dataset && dataset.sources.length > 0 && <> Sources and licences: {dataset.sources.map((s) => `${s.name} (${s.licence})`).join('; ')}</>}
-            {ogl && <> · {ogl}</>}
+            {dataset?.synthetic && <strong className="app-footer__synthetic"> Figures are generated, not real.</strong>}
+            {ogl && <> {ogl}</>}
             {os && <> {os}</>}
-            {dataset?.synthetic && <strong className="app-footer__synthetic"> · Figures are generated, not real</strong>}
+            {dataset && dataset.sources.length > 0 && (
+              <span className="app-footer__sources"> Sources and licences: {dataset.sources.map((s) => `${s.name} (${s.licence})`).join('; ')}</span>
+            )}
           </span>
         </summary>
         <div className="app-footer__body">

@@ -21,6 +21,12 @@ export interface SignInChoice {
   covert: boolean;
 }
 
+/** The local sign-in form's submit button: "Sign in" when signed out, "Switch role" (to the role chosen) when signed in. */
+export function signInButtonLabel(signedIn: boolean, busy: boolean): string {
+  if (signedIn) return busy ? 'Switching…' : 'Switch role';
+  return busy ? 'Signing in…' : 'Sign in';
+}
+
 export function SignIn(props: {
   devSignIn: boolean;
   /** Held by the session gate, so the choice stays put while the signed-in workspace comes and goes. */
@@ -63,8 +69,9 @@ export function SignIn(props: {
           <label className="signin__permission" title="The sensitive-cameras permission: see and record covert cameras (every read is audited)">
             <input type="checkbox" checked={covert} onChange={(e) => props.onChoice({ role, covert: e.currentTarget.checked })} data-testid="covert-permission" /> Covert cameras
           </label>
-          <button type="submit" className="button button--primary" disabled={props.busy}>
-            {props.busy ? 'Signing in…' : 'Sign in'}
+          {/* Signed in, the form switches role: one "Sign in" or one "Sign out" is ever shown, never both. */}
+          <button type="submit" className={props.me ? 'button' : 'button button--primary'} disabled={props.busy} data-testid="sign-in-submit">
+            {signInButtonLabel(!!props.me, props.busy)}
           </button>
           {props.me && (
             <button type="button" className="button" onClick={props.onSignOut}>Sign out</button>

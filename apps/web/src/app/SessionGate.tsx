@@ -7,6 +7,7 @@ import { MapControls } from '../features/map/MapControls';
 import { useMapPreferences } from '../features/map/useMapPreferences';
 import { AppFrame } from './AppFrame';
 import { Footer } from './Footer';
+import { installFocusKeeper } from './focus';
 import { SignIn, type SignInChoice } from './Header';
 import { readToken, writeToken } from './token';
 import { Workspace } from './Workspace';
@@ -35,6 +36,9 @@ export function SessionGate() {
   const [signingIn, setSigningIn] = useState(false);
   const [signInChoice, setSignInChoice] = useState<SignInChoice>({ role: 'analyst', covert: false });
   const prefs = useMapPreferences();
+
+  // Focus never falls to the page body when a panel closes or the page changes at sign-in/out (see focus.ts).
+  useEffect(() => installFocusKeeper(document), []);
 
   const signOut = useCallback((message: string | null = null) => {
     writeToken(null);

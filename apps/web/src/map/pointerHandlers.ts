@@ -1,12 +1,24 @@
 import type * as maplibregl from 'maplibre-gl';
-import { CLICK_TARGETS, ID_FIELD, LAYER_IDS } from './layers';
+import { CLICK_TARGETS, ID_FIELD, LAYER_IDS, type LayerId, type SelectableLayer } from './layers';
 import type { MapViewProps } from './mapViewProps';
 
 const CLICK_TOLERANCE_PX = 5;
 
 /**
+ * The layers a click may select, in the order they are tried. Normally the topmost wins (points, drawn areas, PSPO
+ * zones, Safer Streets areas, then LSOAs). While a bid is prepared only LSOAs take part in the bid, so the LSOA layer is
+ * tried first: a click on an LSOA under a drawn area, a PSPO zone, a Safer Streets area or a point adds it to the bid
+ * instead of landing on the shape above it (which the bid panel would only refuse).
+ */
+export function clickTargetsFor(bidOpen: boolean): readonly { layerId: LayerId; layer: SelectableLayer }[] {
+  if (!bidOpen) return CLICK_TARGETS;
+  return [...CLICK_TARGETS.filter((t) => t.layer === 'lsoas'), ...CLICK_TARGETS.filter((t) => t.layer !== 'lsoas')];
+}
+
+/**
  * A click on the map: while a shape is drawn or just finished it belongs to the drawing; in "add" mode it reports the
- * point; else the top hot spot (spot before cell), else the first selectable layer hit, else it clears the selection.
+ * point; else the top hot spot (spot before cell), else the first selectable layer hit (the LSOA first while a bid is
+ * prepared, see clickTargetsFor), else it clears the selection.
  * The pointer turns into a hand over what a click would select.
  */
 export function attachPointerHandlers(map: maplibregl.Map, propsRef: { current: MapViewProps }, drawFinishedAt: { current: number }): void {
@@ -35,7 +47,7 @@ export function attachPointerHandlers(map: maplibregl.Map, propsRef: { current: 
         return;
       }
     }
-    for (const target of CLICK_TARGETS) {
+    for (const target of clickTargetsFor(!!p.bid)) {
       if (!map.getLayer(target.layerId)) continue;
       const isPoint = target.layer === 'cameras' || target.layer === 'help-points';
       const hits = map.queryRenderedFeatures(isPoint ? box : e.point, { layers: [target.layerId] });

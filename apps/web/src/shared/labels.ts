@@ -16,12 +16,26 @@ export const CATEGORY_OPTIONS: readonly { value: string; label: string; group: '
   ...CRIME_CATEGORIES.map((c) => ({ value: c.slug, label: c.label, group: 'police.uk categories' as const })),
 ];
 
-/** How the side panel describes population figures: from the dataset's own sources when it names one. */
+const POPULATION_SOURCE = /population|census|residents/i;
+const CENSUS_SOURCE = /census/i;
+
+/**
+ * How the side panel describes an LSOA's population: from the dataset's own sources, never a name borrowed from
+ * elsewhere. The importer fills each LSOA from the Census 2021 usual residents and falls back to the ONS mid-2020
+ * estimates (carried to 2021 LSOAs) only where the Census has no figure, so when both are listed the Census leads
+ * and the estimate is named as the fallback; a dataset with only the estimate says so.
+ */
 export function populationSourceLabel(dataset: Pick<DatasetSummary, 'sources' | 'synthetic'> | null | undefined): string {
-  const src = dataset?.sources.find((s) => /population|census|residents/i.test(`${s.name} ${s.publisher}`));
-  if (src) return `usual residents, ${src.name}${dataset?.synthetic ? ' (synthetic)' : ''}`;
+  const synthetic = dataset?.synthetic ? ' (synthetic)' : '';
+  const population = (dataset?.sources ?? []).filter((s) => POPULATION_SOURCE.test(`${s.name} ${s.publisher}`));
+  const census = population.find((s) => CENSUS_SOURCE.test(s.name));
+  const other = population.find((s) => !CENSUS_SOURCE.test(s.name));
+  if (census && other) return `residents (source: ${census.name}${synthetic}; ${other.name} where the Census has no figure)`;
+  if (census) return `residents (source: ${census.name}${synthetic})`;
+  if (other) return `residents (source: ${other.name}${synthetic})`;
   // A generated dataset has no census behind it: say so rather than borrow Census 2021's name.
-  return dataset?.synthetic ? 'usual residents (synthetic, generated)' : 'usual residents, Census 2021';
+  if (dataset?.synthetic) return 'residents (synthetic, generated)';
+  return 'residents (source not recorded for this dataset)';
 }
 
 /** OGL v3 attribution wording, when any source is under the Open Government Licence. */

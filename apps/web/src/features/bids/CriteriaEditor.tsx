@@ -219,7 +219,7 @@ export function CriteriaEditor(props: CriteriaEditorProps) {
   const { id, bid, dataset } = props;
   const { criteria, setCriteria } = bid;
   return (
-    <section aria-label="Eligibility criteria">
+    <section aria-label="Eligibility criteria" className="criteria">
       <h3 className="side-panel__section">Eligibility criteria</h3>
       <p className="note-warn" role="note">{BID_PRESET_NOTE}</p>
       <label htmlFor={`${id}-preset`} className="field-label">Start from a preset</label>

@@ -64,7 +64,8 @@ export function Legend(props: LegendProps) {
           {open ? 'Hide' : 'Show'}
         </button>
       </div>
-      <div id="legend-body" hidden={!open}>
+      {/* Scrolls within the legend's maximum height; focusable so the keyboard can scroll it too. */}
+      <div id="legend-body" className="legend__body" hidden={!open} tabIndex={0} role="group" aria-labelledby="legend-heading">
         {!anyVisible && <p className="legend__empty">All layers are switched off.</p>}
         {bid && (
           <div className="legend__section" data-testid="legend-bid">

@@ -6,6 +6,12 @@
  * actually occurs. Tied values are never split across classes: when quantile positions fall on the same value the
  * duplicate bound is dropped and fewer classes are returned (all zeros → one class). Nulls, NaN and infinities are
  * "no data" and take no part in the breaks.
+ *
+ * Zero is a class of its own. Crime counts and rates are never negative, and "none recorded" is a different finding
+ * from "a few": when the data hold both zeros and positive values, 0 is the first class and the positive values share
+ * the remaining classCount − 1 quantile classes. (Quantiles over every value either let zeros swallow the lower
+ * quantiles, so a sparse category came out as "0" and one wide class, or, with fewer zeros, put 0 in a class with
+ * small counts such as "0–2 crimes".)
  */
 
 export interface ClassRange {
@@ -37,11 +43,10 @@ export function quantileBreaks(values: readonly (number | null | undefined)[], c
   const n = sorted.length;
   if (n === 0) return { lowerBounds: [], classes: [], noData };
 
-  const lowerBounds: number[] = [sorted[0]!];
-  for (let i = 1; i < classCount; i++) {
-    const bound = sorted[Math.min(n - 1, Math.ceil((i * n) / classCount))]!;
-    if (bound > lowerBounds[lowerBounds.length - 1]!) lowerBounds.push(bound);
-  }
+  // Zero on its own: only where nothing is negative, some values are 0, some are above, and there are classes to spare.
+  const zeros = sorted[0] === 0 ? sorted.findIndex((v) => v > 0) : -1;
+  const zeroClass = classCount > 1 && zeros > 0;
+  const lowerBounds = zeroClass ? [0, ...quantileBounds(sorted.slice(zeros), classCount - 1)] : quantileBounds(sorted, classCount);
 
   const classes: ClassRange[] = lowerBounds.map((lower) => ({ lower, min: Infinity, max: -Infinity, count: 0 }));
   for (const v of sorted) {
@@ -52,6 +57,17 @@ export function quantileBreaks(values: readonly (number | null | undefined)[], c
   }
   // A bound is a data value, so every class holds at least that value: no empty classes.
   return { lowerBounds, classes, noData };
+}
+
+/** Lower bounds of up to classCount quantile classes of sorted (non-empty) values: the minimum, then each quantile value above the last bound. */
+function quantileBounds(sorted: readonly number[], classCount: number): number[] {
+  const n = sorted.length;
+  const bounds: number[] = [sorted[0]!];
+  for (let i = 1; i < classCount; i++) {
+    const bound = sorted[Math.min(n - 1, Math.ceil((i * n) / classCount))]!;
+    if (bound > bounds[bounds.length - 1]!) bounds.push(bound);
+  }
+  return bounds;
 }
 
 /** Index of the class holding value, or -1 for no data (null, NaN, infinities, or no classes at all). */

@@ -47,6 +47,7 @@ export function measureValue(measure: Measure, row: MeasureRow): number | null {
 }
 
 function rangeLabel(min: number, max: number, measure: 'count' | 'rate'): string {
+  if (min === 0 && max === 0) return measure === 'count' ? '0 crimes' : '0 per 1,000';
   if (measure === 'count') {
     const unit = max === 1 ? 'crime' : 'crimes';
     return min === max ? `${formatInteger(min)} ${unit}` : `${formatInteger(min)}–${formatInteger(max)} ${unit}`;
@@ -62,7 +63,8 @@ export function decileLabel(decile: number): string {
 
 /**
  * Classes for the chosen measure. Count and rate use 5 quantile classes (fewer when ties collapse them) on the
- * YlOrRd ramp; IMD uses its 10 fixed deciles, decile 1 (most deprived) in the darkest red.
+ * YlOrRd ramp, with 0 as a class of its own (the lightest) whenever some LSOAs have none and others some (see
+ * quantileBreaks); IMD uses its 10 fixed deciles, decile 1 (most deprived) in the darkest red.
  * `allCodes` lists every LSOA on the map so that LSOAs without a row count as "no data".
  */
 export function buildChoropleth(measure: Measure, rows: readonly MeasureRow[], allCodes?: readonly string[]): Choropleth {

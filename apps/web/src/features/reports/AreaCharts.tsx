@@ -43,7 +43,7 @@ export function TrendChart(props: { trend: { month: string; count: number }[]; p
         <g className="trend__axis" aria-hidden="true">
           <line x1={plot.left} x2={plot.right} y1={plot.bottom} y2={plot.bottom} />
           {layout.xLabels.map((l) => (
-            <text key={l.label} x={l.x} y={plot.bottom + 13} textAnchor="middle">{l.label}</text>
+            <text key={l.label} x={l.x} y={plot.bottom + 13} textAnchor={l.anchor}>{l.label}</text>
           ))}
           <text className="trend__axis-title" x={(plot.left + plot.right) / 2} y={layout.height - 3} textAnchor="middle">Month</text>
           <text className="trend__axis-title" transform={`translate(10 ${(plot.top + plot.bottom) / 2}) rotate(-90)`} textAnchor="middle">Crimes</text>

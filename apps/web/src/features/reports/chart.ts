@@ -62,7 +62,30 @@ export interface TrendChartLayout {
   scale: NiceScale;
   bars: ChartBar[];
   yTicks: { value: number; y: number; label: string }[];
-  xLabels: { x: number; label: string }[];
+  /** Month labels: x is where the text is anchored (its middle, or its end for a last label that would overrun the right edge). */
+  xLabels: { x: number; label: string; anchor: 'start' | 'middle' | 'end' }[];
+}
+
+/** The month labels' font size in the chart's own units (styles.css `.trend__svg text`). */
+export const LABEL_FONT_PX = 10;
+/** A generous average glyph width for digits and short month names, as a share of the font size. */
+const GLYPH_EM = 0.62;
+
+/** An upper estimate of a label's width in chart units (a little wider than it draws, so a label kept inside fits). */
+export function labelWidth(label: string, fontPx = LABEL_FONT_PX): number {
+  return label.length * fontPx * GLYPH_EM;
+}
+
+/**
+ * Where to anchor a label centred on x so that it stays inside [0, width]: centred when it fits, else its start at the
+ * left edge or its end at the right edge (the last month's label at the right of a 12- or 24-month chart).
+ */
+export function placeLabel(x: number, label: string, width: number): { x: number; anchor: 'start' | 'middle' | 'end' } {
+  const half = labelWidth(label) / 2;
+  const pad = 1;
+  if (x + half > width - pad) return { x: round2(width - pad), anchor: 'end' };
+  if (x - half < pad) return { x: pad, anchor: 'start' };
+  return { x: round2(x), anchor: 'middle' };
 }
 
 export interface TrendChartOptions {
@@ -73,7 +96,7 @@ export interface TrendChartOptions {
   maxLabels?: number;
 }
 
-/** Bars for every month of the trend, y from 0 to a nice maximum, month labels that never overlap. */
+/** Bars for every month of the trend, y from 0 to a nice maximum, month labels that never overlap nor overrun the edges. */
 export function trendChartLayout(trend: readonly { month: string; count: number }[], opts: TrendChartOptions = {}): TrendChartLayout {
   const width = opts.width ?? 320;
   const height = opts.height ?? 170;
@@ -101,7 +124,10 @@ export function trendChartLayout(trend: readonly { month: string; count: number 
   });
   const yTicks = scale.ticks.map((v) => ({ value: v, y: round2(y(v)), label: formatInteger(v) }));
   const maxLabels = opts.maxLabels ?? Math.max(2, Math.floor(plotW / 58));
-  const xLabels = labelIndices(n, maxLabels).map((i) => ({ x: round2(plot.left + (i + 0.5) * slot), label: monthLabel(trend[i]!.month) }));
+  const xLabels = labelIndices(n, maxLabels).map((i) => {
+    const label = monthLabel(trend[i]!.month);
+    return { label, ...placeLabel(plot.left + (i + 0.5) * slot, label, width) };
+  });
   return { width, height, plot, scale, bars, yTicks, xLabels };
 }
 
