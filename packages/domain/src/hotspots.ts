@@ -16,9 +16,10 @@ import {
   topHotspots,
   uniqueCoordinates,
 } from '@safer-places/geo';
-import type { DensityQuery, DensityResult, HotspotChangeQuery, HotspotChangeResult, HotspotQuery, HotspotResult } from '@safer-places/schemas';
+import type { DensityQuery, DensityResult, HotspotChangeQuery, HotspotChangeResult, HotspotQuery, HotspotResult, Lsoa } from '@safer-places/schemas';
 import { monthOrdinal, ordinalMonth, selectionLabel } from '@safer-places/schemas';
-import type { CrimePointsCache } from './crime-points';
+import { UNPLACED_LSOA } from './crime';
+import type { CrimePoints, CrimePointsCache } from './crime-points';
 import { CrimeSelection, categoryMask, type CrimeSelectionRequest } from './crime-selection';
 import { ValidationError } from './errors';
 import type { ReferenceService } from './reference';
@@ -89,6 +90,7 @@ export class HotspotService {
       { decimals: CELL_COORDINATE_DECIMALS },
     ).features;
 
+    const lsoas = await this.selection.reference.lsoas(s.dataset);
     const top = s.topSelections.map((key) => {
       const wanted = categoryMask([key]);
       const indices = s.selected.filter((i) => wanted[s.points.category[i]!]);
@@ -105,6 +107,7 @@ export class HotspotService {
           radiusM: Math.round(spot.radius),
           location: spot.location?.text ?? null,
           ...s.place(spot.lon, spot.lat),
+          ...spotLsoa(s.points, s.projected.lonLat, spot, lsoas),
           busiestPointShare: round3(spot.topCoordinate.share),
           snapPointWarning: spot.snapPointWarning,
         })),
@@ -213,6 +216,7 @@ export class HotspotService {
       for (let k = 0; k < breaks.length; k++) if (v >= breaks[k]!) cls = k + 1;
       return { cell, value: round3(v), class: cls };
     }, { decimals: CELL_COORDINATE_DECIMALS }).features;
+    const bandwidthReason = res.automatic ? res.automatic.reason : `Bandwidth ${Math.round(res.bandwidth).toLocaleString('en-GB')} m, as chosen.`;
     return {
       ...s.header,
       grid: { shape: grid.shape, cellSizeM: grid.cellSize, cellAreaM2: Math.round(cellArea(grid)), studyAreaCells: maskSize(mask) },
@@ -220,16 +224,59 @@ export class HotspotService {
       unit: request.perResidents ? 'crimes per 1,000 residents' : 'crimes per km²',
       bandwidthM: Math.round(res.bandwidth),
       bandwidthDefault: request.bandwidth === undefined,
+      bandwidthReason,
       classes: DENSITY_CLASS_TOP_SHARES.map((share, k) => ({ topShare: share, from: round3(breaks[k]!) })),
       truncated: above.length > shown.length,
       cells: { type: 'FeatureCollection' as const, features },
       notes: [
-        `Quartic kernel density with a ${Math.round(res.bandwidth)} m bandwidth${request.bandwidth === undefined ? ' (the mean of the normal reference rule on easting and northing)' : ''}; cells show the densest half of the study area.`,
+        bandwidthReason,
+        'Quartic kernel density; cells show the densest half of the study area.',
         ...(request.perResidents ? ['Per 1,000 residents: crime density over Census 2021 resident density with the same kernel; cells with fewer than 100 residents within the bandwidth are left out.'] : []),
         ...s.notes,
       ],
     };
   }
+}
+
+/** The LSOA of a located spot: its code and name (null when it lies in none of the study area's LSOAs). */
+export interface SpotLsoa {
+  lsoaCode: string | null;
+  lsoaName: string | null;
+}
+
+/** LSOA code → name per LSOA list (the reference service keeps one list per dataset version). */
+const lsoaNameMaps = new WeakMap<readonly Lsoa[], Map<string, string>>();
+
+function lsoaNames(lsoas: readonly Lsoa[]): Map<string, string> {
+  let names = lsoaNameMaps.get(lsoas);
+  if (!names) {
+    names = new Map(lsoas.map((l) => [l.code, l.name]));
+    lsoaNameMaps.set(lsoas, names);
+  }
+  return names;
+}
+
+/**
+ * The LSOA a spot's centre lies in, so a location reads "On or near Supermarket, Bulwell 003B" rather than the same text
+ * repeated across a county: the LSOA the spot's crime nearest its centre was placed in. The centre is a published
+ * police.uk point and its crimes are among the members, so this is the LSOA whose boundary holds the centre (the
+ * importer places every point by the same boundaries the ward and district come from); no index is searched.
+ * `lonLat` is the points' interleaved longitude and latitude, `members` indices into it and into `points.lsoa`.
+ */
+export function spotLsoa(points: Pick<CrimePoints, 'lsoa' | 'lsoaCodes'>, lonLat: Float64Array, spot: { lon: number; lat: number; members: ArrayLike<number> }, lsoas: readonly Lsoa[]): SpotLsoa {
+  let nearest = -1;
+  let best = Infinity;
+  for (let k = 0; k < spot.members.length; k++) {
+    const i = spot.members[k]!;
+    const d = (lonLat[2 * i]! - spot.lon) ** 2 + (lonLat[2 * i + 1]! - spot.lat) ** 2;
+    if (d < best) {
+      best = d;
+      nearest = i;
+    }
+  }
+  const code = nearest >= 0 ? points.lsoaCodes[points.lsoa[nearest]!] : undefined;
+  if (!code || code === UNPLACED_LSOA) return { lsoaCode: null, lsoaName: null };
+  return { lsoaCode: code, lsoaName: lsoaNames(lsoas).get(code) ?? null };
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;

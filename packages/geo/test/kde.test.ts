@@ -106,7 +106,18 @@ describe('kde', () => {
     expect(maxRelativeError(sel, kde(grid, pts, { bandwidth: 800 }).density)).toBeLessThan(1e-12);
 
     expect(kde(grid, crimes.xy, { bandwidth: 400, bandwidthAdjust: 2 }).bandwidth).toBe(800);
-    expect(kde(grid, crimes.xy).bandwidth).toBeCloseTo(defaultBandwidth(crimes.xy), 9);
+    // Default: the nrd rule held to 2–6 cells (at least 200 m); the fixture's crimes spread wider than 6 cells of 200 m.
+    expect(defaultBandwidth(crimes.xy)).toBeGreaterThan(1200);
+    const auto = kde(grid, crimes.xy);
+    expect(auto.bandwidth).toBe(1200);
+    expect(auto.automatic).toMatchObject({ limit: 'upper', lower: 400, upper: 1200, cellSize: 200 });
+    expect(auto.automatic!.nrd).toBeCloseTo(defaultBandwidth(crimes.xy), 9);
+    // With 500 m cells (1,000–3,000 m) the fixture's own figure (about 1.9 km) stands.
+    const wide = kde(createGrid(extent, { cellSize: 500 }), crimes.xy);
+    expect(wide.automatic!.limit).toBe('none');
+    expect(wide.bandwidth).toBeCloseTo(defaultBandwidth(crimes.xy), 9);
+    expect(kde(grid, crimes.xy, { bandwidth: 800 }).automatic).toBeUndefined();
+    expect(kde(grid, crimes.xy, { bandwidthAdjust: 0.5 }).bandwidth).toBe(600);
 
     const mask = gridMask(grid, STUDY_AREA);
     const masked = kde(grid, crimes.xy, { bandwidth: 800, mask }).density;

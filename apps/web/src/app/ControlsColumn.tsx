@@ -1,6 +1,8 @@
 import { geometryBounds } from '../features/areas/drawing';
 import { DrawTools, SavedAreaList } from '../features/areas/DrawTools';
 import { MapControls } from '../features/map/MapControls';
+import { ExportMapControl } from '../features/export/ExportMapControl';
+import { ShareControl } from '../features/share/ShareControl';
 import { DatasetPicker } from './Header';
 import type { WorkspaceState } from './useWorkspace';
 import type { Tool } from './panels';
@@ -55,6 +57,16 @@ export function ControlsColumn({ ws }: { ws: WorkspaceState }) {
     ws.setStrategicOpen(false);
     if (ws.tool === 'hotspots' || ws.tool === 'bid') ws.closeTool(ws.tool);
   };
+  /** Typed or pasted coordinates: the same unsaved drawing a mouse drawing makes, fitted into view. */
+  const drawFromCoordinates = (geometry: Parameters<typeof areas.draftFromCoordinates>[0]) => {
+    startDrawing(null);
+    ws.setSelection(null);
+    ws.cancelAdd();
+    ws.setStrategicOpen(false);
+    if (ws.tool === 'hotspots' || ws.tool === 'bid') ws.closeTool(ws.tool);
+    areas.draftFromCoordinates(geometry);
+    ws.setPendingFit(geometryBounds(geometry));
+  };
   const selectArea = (id: string) => {
     if (areas.draft || areas.drawTool) {
       ws.announce(areas.drawTool ? 'Finish or cancel the drawing first.' : 'Save or discard the new drawing first.');
@@ -85,6 +97,7 @@ export function ControlsColumn({ ws }: { ws: WorkspaceState }) {
         areas={{ visible: areas.show, onToggle: areas.setShow, count: areas.layer ? areas.layer.features.length : undefined }}
         signedIn
       />
+      <ExportMapControl ws={ws} />
       {(writableAdd.length > 0 || ws.uploadKinds.length > 0) && (
         <fieldset className="control-group">
           <legend>Add to the map</legend>
@@ -114,7 +127,7 @@ export function ControlsColumn({ ws }: { ws: WorkspaceState }) {
           </p>
         </fieldset>
       )}
-      {ws.canWrite('areas') && <DrawTools active={areas.drawTool} onTool={startDrawing} disabled={!ws.dataReady && !areas.drawTool} />}
+      {ws.canWrite('areas') && <DrawTools active={areas.drawTool} onTool={startDrawing} disabled={!ws.dataReady && !areas.drawTool} onCoordinates={drawFromCoordinates} />}
       <SavedAreaList items={areas.saved} selectedId={ws.selection?.layer === 'areas' ? ws.selection.id : null} onSelect={selectArea} loading={!areas.loaded} />
       <ToolSection
         ws={ws}
@@ -167,6 +180,7 @@ export function ControlsColumn({ ws }: { ws: WorkspaceState }) {
           </>
         )}
       </section>
+      <ShareControl getLink={ws.urlView.shareLink} announce={ws.announce} problems={ws.urlView.problems} onDismissProblems={ws.urlView.dismissProblems} />
       {ws.scope.problem && (
         <p className="message message--info" role="status" data-testid="scope-problem">
           {ws.scope.problem}

@@ -7,6 +7,8 @@ import {
   TerraDrawPolygonMode,
   TerraDrawRectangleMode,
   TerraDrawSelectMode,
+  TerraDrawModeUndoRedo,
+  TerraDrawUndoRedoKeyboardShortcuts,
   type GeoJSONStoreFeatures,
   type HexColor,
 } from 'terra-draw';
@@ -15,7 +17,11 @@ import {
   drawingKey,
   editablePolygon,
   geometryKey,
+  isTextEntryTarget,
+  matchesShortcut,
+  REDO_KEYS,
   shapeOfMode,
+  UNDO_KEYS,
   toAreaGeometry,
   type AreaGeometryResult,
   type AreaShape,
@@ -40,10 +46,18 @@ const DARK = SELECTED_COLOUR as HexColor;
 const SHAPE_STYLE = { fillColor: COLOUR, fillOpacity: 0.18, outlineColor: COLOUR, outlineWidth: 3 };
 const EDITABLE = { draggable: true, coordinates: { draggable: true, midpoints: true, deletable: true } };
 
-/** The terra-draw instance: the four drawing tools, a select mode that edits corners, styled like saved areas. */
+/**
+ * The terra-draw instance: the four drawing tools, a select mode that edits corners, styled like saved areas. While a
+ * polygon is being drawn, terra-draw's own history takes back the last corner (Backspace, Ctrl+Z) and puts it again
+ * (Ctrl+Y, Ctrl+Shift+Z) when the map has the keyboard focus; useAreaDrawing does the same when the focus is elsewhere.
+ */
 export function createAreaDraw(map: MapLibreMap): TerraDraw {
   return new TerraDraw({
     adapter: new TerraDrawMapLibreGLAdapter({ map, coordinatePrecision: 9 }),
+    undoRedo: {
+      modeLevel: new TerraDrawModeUndoRedo(),
+      keyboardShortcuts: new TerraDrawUndoRedoKeyboardShortcuts({ undo: UNDO_KEYS, redo: REDO_KEYS }),
+    },
     modes: [
       new TerraDrawPolygonMode({
         styles: {
@@ -85,11 +99,28 @@ function setModeIfNeeded(draw: TerraDraw, mode: string) {
 }
 
 /**
+ * Backspace / Ctrl+Z (and the redo keys) pressed anywhere but a text field while a shape is being drawn: the map's
+ * canvas hands terra-draw its own key presses, but after a click on a toolbar button or the page the focus is elsewhere.
+ * A press terra-draw already handled arrives here with its default prevented and is left alone.
+ */
+export function undoKeyHandler(draw: Pick<TerraDraw, 'canUndo' | 'undo' | 'canRedo' | 'redo'>, isDrawing: () => boolean) {
+  return (e: KeyboardEvent) => {
+    if (e.defaultPrevented || !isDrawing() || isTextEntryTarget(e.target as HTMLElement | null)) return;
+    const undo = matchesShortcut(e, UNDO_KEYS);
+    if (!undo && !matchesShortcut(e, REDO_KEYS)) return;
+    const done = undo ? draw.canUndo() && draw.undo() : draw.canRedo() && draw.redo();
+    if (done) e.preventDefault();
+  };
+}
+
+/**
  * Owns terra-draw for MapView: creates it once the map's style is ready, follows the `drawing` state, reports
  * finished and edited shapes, and stops it with the map. Exposed as `window.__saferPlacesDraw` for browser tests.
  */
 export function useAreaDrawing(map: MapLibreMap | null, styleReady: boolean, drawing: DrawingState, callbacks: DrawingCallbacks) {
   const drawRef = useRef<TerraDraw | null>(null);
+  const drawingRef = useRef(drawing);
+  drawingRef.current = drawing;
   /** The feature terra-draw holds and the key of its (rounded) geometry, so an echoed geometry is not re-added. */
   const heldRef = useRef<{ id: string | number; key: string } | null>(null);
   const callbacksRef = useRef(callbacks);
@@ -116,7 +147,11 @@ export function useAreaDrawing(map: MapLibreMap | null, styleReady: boolean, dra
       callbacksRef.current.onDrawFinish?.(result, shapeOfMode(feature?.properties?.mode ?? context.mode));
     });
 
+    const onKey = undoKeyHandler(draw, () => drawingRef.current.kind === 'draw');
+    window.addEventListener('keydown', onKey);
+
     return () => {
+      window.removeEventListener('keydown', onKey);
       drawRef.current = null;
       heldRef.current = null;
       if (window.__saferPlacesDraw === draw) delete window.__saferPlacesDraw;
@@ -129,8 +164,6 @@ export function useAreaDrawing(map: MapLibreMap | null, styleReady: boolean, dra
   }, [map, styleReady]);
 
   const key = drawingKey(drawing);
-  const drawingRef = useRef(drawing);
-  drawingRef.current = drawing;
   useEffect(() => {
     const draw = drawRef.current;
     if (!draw || !styleReady) return;

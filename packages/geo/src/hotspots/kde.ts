@@ -1,5 +1,8 @@
 import { cellArea, cellCount, rowCentreX0, rowCentreY, rowSpacing, type Grid } from './grid';
 import { uniqueCoordinates, type UniqueCoordinates } from './snap-points';
+import { automaticBandwidth, type AutomaticBandwidth } from './bandwidth';
+
+export { AUTO_BANDWIDTH, automaticBandwidth, bandwidthBounds, type AutomaticBandwidth } from './bandwidth';
 
 /**
  * Kernel density on a grid with the quartic (biweight) kernel, the one ArcGIS, QGIS and SpatialKDE/sfhotspot use:
@@ -64,26 +67,31 @@ function weightedNrd(values: ArrayLike<number>, weights: ArrayLike<number> | nul
 }
 
 /**
- * sfhotspot's default: the mean of bandwidth.nrd on x and on y. Falls back to 2 × `fallback` (pass the cell size) when
- * the rule gives nothing usable, e.g. every point on one snap point (IQR and sd both 0). Non-finite points are ignored.
+ * sfhotspot's default, the normal reference rule for the points: the mean of bandwidth.nrd on x and on y. Falls back to
+ * 2 × `fallback` (pass the cell size) when the rule gives nothing usable, e.g. every point on one snap point (IQR and sd
+ * both 0). Non-finite points are ignored. {@link kde} no longer uses it as it is: see {@link automaticBandwidth}.
  */
 export function defaultBandwidth(xy: Float64Array, indices?: ArrayLike<number>, fallback = 100): number {
-  return bandwidthOf(uniqueCoordinates(xy, indices), fallback);
+  const bw = nrdOf(uniqueCoordinates(xy, indices));
+  return bw > 0 ? bw : 2 * fallback;
 }
 
-function bandwidthOf(coords: UniqueCoordinates, fallback: number): number {
+/** The mean of bandwidth.nrd on x and on y of the (weighted) distinct coordinates; NaN or 0 when it gives nothing. */
+function nrdOf(coords: UniqueCoordinates): number {
   const xs = new Float64Array(coords.count);
   const ys = new Float64Array(coords.count);
   for (let u = 0; u < coords.count; u++) {
     xs[u] = coords.xy[2 * u]!;
     ys[u] = coords.xy[2 * u + 1]!;
   }
-  const bw = (weightedNrd(xs, coords.weight) + weightedNrd(ys, coords.weight)) / 2;
-  return bw > 0 ? bw : 2 * fallback;
+  return (weightedNrd(xs, coords.weight) + weightedNrd(ys, coords.weight)) / 2;
 }
 
 export interface KdeOptions {
-  /** Kernel radius h in metres. Default {@link defaultBandwidth} of the selected points. */
+  /**
+   * Kernel radius h in metres. Default {@link automaticBandwidth}: the normal reference rule on the selected points,
+   * held to 2–6 cells of the grid (at least 200 m).
+   */
   bandwidth?: number;
   /** Multiplies the bandwidth (default or given), as sfhotspot's bandwidth_adjust. Default 1. */
   bandwidthAdjust?: number;
@@ -98,17 +106,20 @@ export interface KdeResult {
   bandwidth: number;
   /** Crimes per km² at each cell centre; NaN outside the mask. */
   density: Float64Array;
+  /** How the bandwidth was chosen, when it was not given (before any bandwidthAdjust). */
+  automatic?: AutomaticBandwidth;
 }
 
 export function kde(grid: Grid, xy: Float64Array, options: KdeOptions = {}): KdeResult {
   if (options.mask && options.mask.length !== cellCount(grid)) throw new RangeError(`kde: mask has ${options.mask.length} cells, grid ${cellCount(grid)}`);
   const coords = uniqueCoordinates(xy, options.indices);
-  const h = (options.bandwidth ?? bandwidthOf(coords, grid.cellSize)) * (options.bandwidthAdjust ?? 1);
+  const automatic = options.bandwidth === undefined ? automaticBandwidth(nrdOf(coords), grid.cellSize) : undefined;
+  const h = (options.bandwidth ?? automatic!.bandwidth) * (options.bandwidthAdjust ?? 1);
   if (!(h > 0) || !Number.isFinite(h)) throw new RangeError(`kde: bandwidth must be a positive number of metres, got ${h}`);
   const density = new Float64Array(cellCount(grid));
   scatterQuartic(grid, coords.xy, Float64Array.from(coords.weight), coords.count, h, density);
   finish(density, h, options.mask);
-  return { bandwidth: h, density };
+  return { bandwidth: h, density, ...(automatic && { automatic }) };
 }
 
 /**
@@ -161,7 +172,7 @@ export interface DualKdeResult extends KdeResult {
  * residents. `population` is residents per cell of `grid` (see populationGrid for spreading LSOA totals by area).
  */
 export function dualKde(grid: Grid, xy: Float64Array, population: Float64Array, options: DualKdeOptions = {}): DualKdeResult {
-  const { bandwidth, density } = kde(grid, xy, options);
+  const { bandwidth, density, automatic } = kde(grid, xy, options);
   const populationDensity = kdeOfGrid(grid, population, bandwidth, options.mask);
   const minResidents = options.minResidents ?? 100;
   const discKm2 = (Math.PI * bandwidth * bandwidth) / KM2;
@@ -170,7 +181,7 @@ export function dualKde(grid: Grid, xy: Float64Array, population: Float64Array, 
     const pd = populationDensity[i]!;
     rate[i] = pd * discKm2 >= minResidents ? (1000 * density[i]!) / pd : NaN;
   }
-  return { bandwidth, density, populationDensity, rate };
+  return { bandwidth, density, populationDensity, rate, ...(automatic && { automatic }) };
 }
 
 /**
@@ -179,9 +190,10 @@ export function dualKde(grid: Grid, xy: Float64Array, population: Float64Array, 
  * Wide kernels use a row sweep: on one grid row a point's kernel is a degree-4 polynomial in x over a window, so each
  * (point, row) adds five coefficients at the window start and removes them after its end, and one pass along the row
  * evaluates the running polynomial. That costs O(points × rows + cells) instead of O(points × cells in the disc),
- * 5–10× less at the bandwidths the nrd rule picks for a county. x is measured from the row middle in bandwidths, so the
- * polynomial terms stay within (grid width / h)⁴ ≈ 10⁷ of the result and rounding stays ~1e-9 relative; narrow kernels
- * (< SWEEP_MIN cells) would lose that margin and are cheap to add cell by cell anyway.
+ * 5–10× less for the wide kernels an analyst may choose (up to 5 km; the automatic one is at most 6 cells). x is
+ * measured from the row middle in bandwidths, so the polynomial terms stay within (grid width / h)⁴ ≈ 10⁷ of the
+ * result and rounding stays ~1e-9 relative; narrow kernels (< SWEEP_MIN cells) would lose that margin and are cheap to
+ * add cell by cell anyway.
  */
 const SWEEP_MIN = 12;
 

@@ -1,6 +1,7 @@
-import { useId } from 'react';
-import { AREA_THEME_LABELS } from '@safer-places/schemas';
+import { useId, useRef, useState } from 'react';
+import { AREA_THEME_LABELS, type AreaGeometry } from '@safer-places/schemas';
 import { DRAW_TOOLS, type AreaShape } from './drawing';
+import { CoordinateEntry } from './CoordinateEntry';
 
 /** Small outline icons for the tool buttons (decorative: every button has its name in text). */
 function ToolIcon({ shape }: { shape: AreaShape }) {
@@ -16,12 +17,22 @@ function ToolIcon({ shape }: { shape: AreaShape }) {
 }
 
 /**
- * The drawing toolbar: one real button per shape, pressed while drawing. Only rendered for roles that may save areas.
- * Escape (handled by the app) cancels drawing.
+ * The drawing toolbar: one real button per shape, pressed while drawing, and "Type or paste coordinates", the keyboard
+ * way to draw (CoordinateEntry). Only rendered for roles that may save areas. Escape (handled by the app) cancels
+ * drawing; while a polygon is drawn, Backspace or Ctrl+Z takes back the last corner (see map/areaDrawing).
  */
-export function DrawTools(props: { active: AreaShape | null; onTool(shape: AreaShape | null): void; disabled: boolean }) {
+export function DrawTools(props: {
+  active: AreaShape | null;
+  onTool(shape: AreaShape | null): void;
+  disabled: boolean;
+  /** A typed or pasted shape: becomes the unsaved drawing, as a finished mouse drawing does. */
+  onCoordinates?(geometry: AreaGeometry): void;
+}) {
   const id = useId();
   const active = DRAW_TOOLS.find((t) => t.shape === props.active) ?? null;
+  const [typing, setTyping] = useState(false);
+  const toggleRef = useRef<HTMLButtonElement>(null);
+  const onCoordinates = props.onCoordinates;
   return (
     <fieldset className="control-group" data-testid="draw-tools" aria-describedby={`${id}-hint`}>
       <legend>Draw an area</legend>
@@ -46,6 +57,33 @@ export function DrawTools(props: { active: AreaShape | null; onTool(shape: AreaS
       <p className="hint" id={`${id}-hint`} aria-live="polite">
         {active ? `${active.hint} Press Escape to cancel.` : 'Choose a shape, then draw it on the map to see the figures inside it.'}
       </p>
+      {onCoordinates && (
+        <>
+          <button
+            type="button"
+            ref={toggleRef}
+            className="button coordinate-toggle"
+            aria-expanded={typing}
+            disabled={props.disabled && !typing}
+            onClick={() => {
+              if (!typing) props.onTool(null);
+              setTyping(!typing);
+            }}
+          >
+            Type or paste coordinates
+          </button>
+          {typing && (
+            <CoordinateEntry
+              disabled={props.disabled}
+              onShape={onCoordinates}
+              onClose={() => {
+                setTyping(false);
+                toggleRef.current?.focus();
+              }}
+            />
+          )}
+        </>
+      )}
     </fieldset>
   );
 }

@@ -15,11 +15,55 @@ export interface DrawTool {
 }
 
 export const DRAW_TOOLS: readonly DrawTool[] = [
-  { shape: 'polygon', label: 'Polygon', hint: 'Click each corner of the area. Click the first or last point again, or press Enter, to finish.' },
+  {
+    shape: 'polygon',
+    label: 'Polygon',
+    hint: 'Click each corner of the area; Backspace or Ctrl+Z takes back the last corner. Click the first or last point again, or press Enter, to finish.',
+  },
   { shape: 'rectangle', label: 'Rectangle', hint: 'Click one corner, move the pointer, then click the opposite corner.' },
   { shape: 'circle', label: 'Circle', hint: 'Click the centre, move the pointer out to the edge, then click again.' },
   { shape: 'freehand', label: 'Freehand', hint: 'Click to start, move the pointer around the area, then click again to finish.' },
 ];
+
+/** A key with the modifiers held, as terra-draw's undo shortcuts describe it (modifier names in lower case). */
+export interface DrawShortcut {
+  key: string;
+  heldKeys: ('control' | 'meta' | 'shift')[];
+}
+
+/** Takes back the last corner while a polygon is drawn: Backspace, Ctrl+Z, or ⌘Z on a Mac. */
+export const UNDO_KEYS: DrawShortcut[] = [
+  { key: 'Backspace', heldKeys: [] },
+  { key: 'z', heldKeys: ['control'] },
+  { key: 'z', heldKeys: ['meta'] },
+];
+/** Puts a taken-back corner again: Ctrl+Y, Ctrl+Shift+Z, ⌘⇧Z. */
+export const REDO_KEYS: DrawShortcut[] = [
+  { key: 'y', heldKeys: ['control'] },
+  { key: 'z', heldKeys: ['control', 'shift'] },
+  { key: 'z', heldKeys: ['meta', 'shift'] },
+];
+
+/** Whether a key press (DOM KeyboardEvent fields) is one of `shortcuts`: same key, exactly the same modifiers. */
+export function matchesShortcut(e: { key: string; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }, shortcuts: readonly DrawShortcut[]): boolean {
+  if (e.altKey) return false;
+  return shortcuts.some(
+    (s) =>
+      s.key.toLowerCase() === e.key.toLowerCase() &&
+      s.heldKeys.includes('control') === e.ctrlKey &&
+      s.heldKeys.includes('meta') === e.metaKey &&
+      s.heldKeys.includes('shift') === e.shiftKey,
+  );
+}
+
+/** A key press in a text field belongs to the field (Backspace deletes a character there), never to the drawing. */
+export function isTextEntryTarget(target: { tagName?: string; isContentEditable?: boolean; type?: string } | null): boolean {
+  if (!target?.tagName) return false;
+  const tag = target.tagName.toUpperCase();
+  if (tag === 'TEXTAREA' || tag === 'SELECT' || target.isContentEditable) return true;
+  if (tag !== 'INPUT') return false;
+  return !['button', 'checkbox', 'radio', 'submit', 'reset', 'range', 'color', 'file'].includes((target.type ?? 'text').toLowerCase());
+}
 
 export const SHAPE_LABELS: Record<AreaShape, string> = { polygon: 'Polygon', rectangle: 'Rectangle', circle: 'Circle', freehand: 'Freehand' };
 

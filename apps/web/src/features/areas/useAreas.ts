@@ -62,7 +62,16 @@ export function useAreas({ api, onLoadError }: { api: ApiClient; onLoadError(mes
     [layer],
   );
 
-  return { layer, loaded, load, saved, show, setShow, drawTool, setDrawTool, draft, setDraft, edit, setEdit, query, setQuery, crossing, setCrossing, problem, setProblem };
+  /** A typed or pasted shape becomes the unsaved drawing, exactly as a finished mouse drawing does (see useMapEvents). */
+  const draftFromCoordinates = useCallback((geometry: AreaGeometry) => {
+    setDrawTool(null);
+    setEdit(null);
+    setProblem(null);
+    setCrossing(null);
+    setDraft({ geometry, shape: 'polygon', editing: false });
+  }, []);
+
+  return { layer, loaded, load, saved, show, setShow, drawTool, setDrawTool, draft, setDraft, draftFromCoordinates, edit, setEdit, query, setQuery, crossing, setCrossing, problem, setProblem };
 }
 
 export type AreasState = ReturnType<typeof useAreas>;

@@ -40,6 +40,16 @@ export interface HotspotPanelProps {
   onClose(): void;
 }
 
+/**
+ * Why the density answer has the bandwidth it has: the answer's own reason (the server words it, "Bandwidth 600 m,
+ * automatic: …"), or what the automatic rule does while no density answer is there.
+ */
+export function bandwidthReason(answer: HotspotAnswer | null, chosen: HotspotQueryState['bandwidth']): string {
+  if (answer?.mode === 'density' && answer.result.bandwidthReason) return answer.result.bandwidthReason;
+  if (chosen !== 'auto') return `Bandwidth ${formatDistance(chosen)}, as chosen.`;
+  return 'Automatic: the spread of the crimes (normal reference rule), kept between 2 and 6 cells and at least 200 m, so a city is not blurred into one blob.';
+}
+
 /** The analyst's hot spot panel: choose the method and crime, read the result, pick a top spot to look at. */
 export function HotspotPanel(props: HotspotPanelProps) {
   const id = useId();
@@ -144,12 +154,20 @@ export function HotspotPanel(props: HotspotPanelProps) {
       {q.mode === 'density' && (
         <>
           <label htmlFor={`${id}-bandwidth`} className="field-label">Bandwidth (kernel radius)</label>
-          <select id={`${id}-bandwidth`} value={String(q.bandwidth)} onChange={(e) => set('bandwidth', e.currentTarget.value === 'auto' ? 'auto' : Number(e.currentTarget.value))}>
-            <option value="auto">Automatic (normal reference rule)</option>
+          <select
+            id={`${id}-bandwidth`}
+            value={String(q.bandwidth)}
+            aria-describedby={`${id}-bandwidth-why`}
+            onChange={(e) => set('bandwidth', e.currentTarget.value === 'auto' ? 'auto' : Number(e.currentTarget.value))}
+          >
+            <option value="auto">Automatic (spread of the crimes, 2–6 cells)</option>
             {BANDWIDTHS.map((b) => (
               <option key={b} value={b}>{formatDistance(b)}</option>
             ))}
           </select>
+          <p className="hint" id={`${id}-bandwidth-why`} data-testid="hotspot-bandwidth-reason">
+            {bandwidthReason(answer, q.bandwidth)}
+          </p>
           <div className="check">
             <input type="checkbox" id={`${id}-per-residents`} checked={q.perResidents} onChange={(e) => set('perResidents', e.currentTarget.checked)} />
             <label htmlFor={`${id}-per-residents`}>Per 1,000 residents (dual KDE with Census population)</label>
