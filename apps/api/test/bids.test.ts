@@ -284,6 +284,10 @@ describe('bid drafts, report and evidence pack', () => {
     expect(html).toMatch(/<svg[^>]*aria-label="Map of the target area/);
     expect(html).toContain('Scale bar');
     expect(html).toContain('North arrow');
+    // Where the target is: the LSOAs around it, ward and district lines and names drawn under and over the layers.
+    expect(html).toContain('District boundary');
+    expect(html).toMatch(/stroke="#b8b8b8"/);
+    expect(html).toMatch(/font-style="italic"[^>]*>[^<]+</);
     expect(html).toContain('Buffer ring: 500 m');
     expect(html).not.toMatch(/<[^>]*\s(src|href)=/i);
     for (const code of [...block, loner]) expect(html).toContain(code);

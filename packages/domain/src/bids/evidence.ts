@@ -1,4 +1,5 @@
-import type { AreaGeometry, Bid, EligibilityResult, Principal } from '@safer-places/schemas';
+import { buildContextLayer, type SvgMapContext } from '@safer-places/geo';
+import type { AreaGeometry, BBox, Bid, BoundaryLineFeature, EligibilityResult, Lsoa, Principal, SelectionResult } from '@safer-places/schemas';
 import { exportingAs, type AssetService } from '../assets';
 import { DomainError, ValidationError } from '../errors';
 import type { Clock } from '../ports';
@@ -52,8 +53,9 @@ export class EvidenceUseCase {
     const topo = await this.deps.data.topology(dataset);
     const geometryOf = (codes: string[]) => new Map(codes.map((c) => [c, topo.lsoas[topo.index.get(c)!]!.geometry]));
     const lsoaGeometry = geometryOf(selection.lsoas.map((l) => l.code));
+    const { mapContext, mapLocator } = packMapContext(topo.lsoas, selection);
     return {
-      input: { bid, selection, eligibility, dataset, lsoaGeometries: [...lsoaGeometry.values()], generatedAt: this.deps.clock.now() },
+      input: { bid, selection, eligibility, dataset, lsoaGeometries: [...lsoaGeometry.values()], generatedAt: this.deps.clock.now(), mapContext, ...(mapLocator && { mapLocator }) },
       lsoaGeometry,
       comparisonGeometry: geometryOf(selection.comparison.lsoas.map((l) => l.code)),
     };
@@ -67,4 +69,63 @@ export class EvidenceUseCase {
     const e = await this.evidence(principal, id, datasetId);
     return buildBidPack(e.input, e.lsoaGeometry, e.comparisonGeometry);
   }
+}
+
+/** How much wider than the target and its buffer the pack's map looks for neighbouring LSOAs (the frame's margin). */
+const CONTEXT_MARGIN = 0.35;
+
+/**
+ * The pack map's context: the LSOAs around the target (outlines), the ward and district boundaries between them and
+ * their names, and, when the comparison area lies beyond the frame, a locator of the districts involved.
+ */
+export function packMapContext(lsoas: readonly Lsoa[], selection: SelectionResult): { mapContext: SvgMapContext; mapLocator?: { background: AreaGeometry[]; caption: string } } {
+  const targetCodes = new Set(selection.lsoas.map((l) => l.code));
+  const targetBoxes = lsoas.filter((l) => targetCodes.has(l.code)).map((l) => l.bbox);
+  const frame = grow(union(targetBoxes), CONTEXT_MARGIN + (selection.buffer ? 0.25 : 0));
+  const near = lsoas.filter((l) => intersects(l.bbox, frame));
+  const layer = buildContextLayer(near, { withoutLsoaLabels: true });
+  const paths = (features: BoundaryLineFeature[]) => features.flatMap((f) => f.geometry.coordinates);
+  const mapContext: SvgMapContext = {
+    outlines: near.map((l) => l.geometry),
+    lines: [
+      { kind: 'minor', paths: paths(layer.wardBoundaries) },
+      { kind: 'major', paths: paths(layer.districtBoundaries) },
+    ],
+    labels: layer.placeLabels
+      .filter((f) => f.properties.kind === 'district' || f.properties.kind === 'ward')
+      .map((f) => ({ at: [f.geometry.coordinates[0]!, f.geometry.coordinates[1]!], text: f.properties.name, kind: f.properties.kind === 'district' ? 'major' : 'minor' })),
+  };
+  const comparison = lsoas.filter((l) => selection.comparison.lsoas.some((c) => c.code === l.code));
+  if (comparison.length === 0 || comparison.every((l) => inside(l.bbox, frame))) return { mapContext };
+  const districts = new Set([...lsoas.filter((l) => targetCodes.has(l.code)), ...comparison].map((l) => l.districtCode));
+  const [tx, ty] = centre(union(targetBoxes));
+  const [cx, cy] = centre(union(comparison.map((l) => l.bbox)));
+  const km = distanceKm(tx, ty, cx, cy);
+  return {
+    mapContext,
+    mapLocator: {
+      background: lsoas.filter((l) => districts.has(l.districtCode)).map((l) => l.geometry),
+      caption: `Comparison area: ${km < 10 ? km.toFixed(1) : Math.round(km)} km ${compass(cx - tx, cy - ty, ty)} of the target`,
+    },
+  };
+}
+
+function union(boxes: readonly BBox[]): BBox {
+  return boxes.reduce<BBox>((a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])], [Infinity, Infinity, -Infinity, -Infinity]);
+}
+function grow(b: BBox, f: number): BBox {
+  const dx = (b[2] - b[0]) * f + 0.003, dy = (b[3] - b[1]) * f + 0.002;
+  return [b[0] - dx, b[1] - dy, b[2] + dx, b[3] + dy];
+}
+const intersects = (a: BBox, b: BBox) => a[0] <= b[2] && a[2] >= b[0] && a[1] <= b[3] && a[3] >= b[1];
+const inside = (a: BBox, b: BBox) => a[0] >= b[0] && a[2] <= b[2] && a[1] >= b[1] && a[3] <= b[3];
+const centre = (b: BBox): [number, number] => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
+function distanceKm(lon1: number, lat1: number, lon2: number, lat2: number): number {
+  const k = Math.cos(((lat1 + lat2) / 2) * (Math.PI / 180));
+  return Math.hypot((lon2 - lon1) * k, lat2 - lat1) * 111.32;
+}
+/** One of the 8 compass points from the target to the comparison area. */
+function compass(dLon: number, dLat: number, lat: number): string {
+  const angle = (Math.atan2(dLon * Math.cos((lat * Math.PI) / 180), dLat) * 180) / Math.PI;
+  return ['north', 'north-east', 'east', 'south-east', 'south', 'south-west', 'west', 'north-west'][Math.round(((angle + 360) % 360) / 45) % 8]!;
 }

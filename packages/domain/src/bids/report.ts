@@ -1,4 +1,4 @@
-import { escapeXml, svgMap } from '@safer-places/geo';
+import { escapeXml, svgMap, type SvgMapContext, type SvgMapLayer, type SvgMapLocator } from '@safer-places/geo';
 import type { AreaGeometry, Bid, BidRule, DatasetSummary, EligibilityResult, Lsoa, Month, SelectionResult } from '@safer-places/schemas';
 import { BID_PRESET_NOTE, bidSelectionLabel, roundHalfAway } from '@safer-places/schemas';
 import { monthLabel, periodLabel } from '@safer-places/schemas';
@@ -17,6 +17,10 @@ export interface BidReportInput {
   dataset: DatasetSummary;
   /** LSOA geometries of the selection (for the map). */
   lsoaGeometries: AreaGeometry[];
+  /** Where things are around the target: neighbouring LSOA outlines, ward and district boundaries and names. */
+  mapContext?: SvgMapContext;
+  /** A locator inset when the comparison area lies beyond the map's frame: the districts' silhouette and its caption. */
+  mapLocator?: { background: AreaGeometry[]; caption: string };
   generatedAt: Date;
   /** LSOA lookups for the comparison table (district). */
   lsoaByCode?: Map<string, Lsoa>;
@@ -50,15 +54,26 @@ export function renderBidReport(input: BidReportInput): string {
   const title = `Evidence pack: ${bid.name}`;
   const passes = new Map((eligibility?.lsoas ?? []).map((l) => [l.code, l]));
 
-  const map = svgMap(
-    [
-      ...(s.buffer ? [{ geometries: [s.buffer], fill: '#fdb863', fillOpacity: 0.35, stroke: '#b35806', strokeWidth: 1, dash: '4 3', label: `Buffer ring (${s.bufferM} m)` }] : []),
-      ...(s.comparison.geometry ? [{ geometries: [s.comparison.geometry], fill: '#92c5de', fillOpacity: 0.45, stroke: '#0571b0', strokeWidth: 1.2, hatch: true, label: 'Comparison area' }] : []),
-      { geometries: input.lsoaGeometries, fill: '#f4a582', fillOpacity: 0.35, stroke: '#7f3b08', strokeWidth: 0.6, label: 'Target LSOAs' },
-      { geometries: [s.target], fill: 'none', fillOpacity: 0, stroke: '#2d004b', strokeWidth: 2.5, label: 'Target area outline' },
-    ],
-    { title: `Map of the target area of ${bid.name}`, width: 720, height: 520 },
-  );
+  const layers: SvgMapLayer[] = [
+    ...(s.buffer ? [{ geometries: [s.buffer], fill: '#fdb863', fillOpacity: 0.35, stroke: '#b35806', strokeWidth: 1, dash: '4 3', label: `Buffer ring (${s.bufferM} m)` }] : []),
+    ...(s.comparison.geometry ? [{ geometries: [s.comparison.geometry], fill: '#92c5de', fillOpacity: 0.45, stroke: '#0571b0', strokeWidth: 1.2, hatch: true, label: 'Comparison area' }] : []),
+    { geometries: input.lsoaGeometries, fill: '#f4a582', fillOpacity: 0.35, stroke: '#7f3b08', strokeWidth: 0.6, label: 'Target LSOAs' },
+    { geometries: [s.target], fill: 'none', fillOpacity: 0, stroke: '#2d004b', strokeWidth: 2.5, label: 'Target area outline' },
+  ];
+  const comparisonIndex = s.buffer ? 1 : 0;
+  const locator: SvgMapLocator | undefined =
+    input.mapLocator && s.comparison.geometry
+      ? { background: input.mapLocator.background, layers: [comparisonIndex, layers.length - 2], caption: input.mapLocator.caption }
+      : undefined;
+  // The frame is the target and its buffer ring: a far-away comparison area is cut at the edge and shown in the locator.
+  const map = svgMap(layers, {
+    title: `Map of the target area of ${bid.name}`,
+    width: 720,
+    height: 520,
+    frame: [s.target, ...(s.buffer ? [s.buffer] : [])],
+    ...(input.mapContext && { context: input.mapContext }),
+    ...(locator && { locator }),
+  });
 
   const deciles = new Array<number>(11).fill(0);
   for (const l of s.lsoas) deciles[l.decile ?? 0]!++;
@@ -105,7 +120,9 @@ export function renderBidReport(input: BidReportInput): string {
   html.push(`<li><span class="sw" style="background:#f4a582;border:1px solid #7f3b08"></span>Target LSOAs</li>`);
   if (s.buffer) html.push(`<li><span class="sw" style="background:#fdb863;border:1px dashed #b35806"></span>Buffer ring: ${nf.format(s.bufferM)} m around the target (displacement)</li>`);
   if (s.comparison.geometry) html.push(`<li><span class="sw hatch" style="background:#92c5de;border:1px solid #0571b0"></span>Comparison area (hatched)</li>`);
-  html.push(`</ul><p class="small">British National Grid; the arrow points to grid north. Contains OS data © Crown copyright and database right.</p></section>`);
+  if (input.mapContext) html.push(`<li><span class="sw" style="border-top:2px solid #5a5a5a"></span>District boundary; <span class="sw" style="border-top:1px dashed #8c8c8c"></span>ward boundary; grey outlines: neighbouring LSOAs</li>`);
+  if (locator) html.push(`<li>Inset, top left: ${e(locator.caption)}</li>`);
+  html.push(`</ul><p class="small">British National Grid; the arrow points to grid north. Boundaries and names: ONS (OGL v3). Contains OS data © Crown copyright and database right.</p></section>`);
 
   html.push(`<section><h2>Eligibility criteria</h2><p>Scope: ${e(scopeText)}. Crime types: ${e(criteria.categories.map(bidSelectionLabel).join(', '))}. Rules combined with ${criteria.combine === 'and' ? '<strong>all</strong> of' : '<strong>any</strong> of'}:</p><ul>`);
   if (criteria.rules.length === 0) html.push('<li>No rules (every LSOA in scope).</li>');

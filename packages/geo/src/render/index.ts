@@ -1,1 +1,1 @@
-export { type SvgMapLayer, type SvgMapOptions, svgMap, escapeXml } from './svg-map';
+export { type SvgMapContext, type SvgMapLayer, type SvgMapLocator, type SvgMapOptions, svgMap, escapeXml } from './svg-map';
