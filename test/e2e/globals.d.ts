@@ -16,7 +16,7 @@ interface E2eMap {
   getLayer(id: string): unknown;
   getCanvas(): HTMLCanvasElement;
   project(lngLat: [number, number]): { x: number; y: number };
-  queryRenderedFeatures(options: { layers: string[] }): E2eRenderedFeature[];
+  queryRenderedFeatures(options: { layers: string[]; filter?: unknown[] }): E2eRenderedFeature[];
   queryRenderedFeatures(geometry: [number, number] | [[number, number], [number, number]], options: { layers: string[] }): E2eRenderedFeature[];
   getLayoutProperty(layer: string, name: string): unknown;
   fitBounds(bounds: [[number, number], [number, number]], options?: { padding?: number | { top: number; bottom: number; left: number; right: number }; duration?: number; maxZoom?: number }): unknown;
@@ -28,6 +28,7 @@ interface E2eMap {
   getFeatureState(feature: { source: string; sourceLayer?: string; id: string | number }): Record<string, unknown>;
   getZoom(): number;
   jumpTo(options: { center?: [number, number]; zoom?: number }): unknown;
+  zoomTo(zoom: number, options?: { duration?: number }): unknown;
 }
 
 /** The small part of terra-draw (the map's drawing layer) the browser tests read. */

@@ -15,7 +15,10 @@ export function PanelShell(props: { title: string; subtitle?: string; onClose():
         </div>
         <button type="button" className="icon-button" onClick={props.onClose} aria-label="Close details">×</button>
       </div>
-      <div className="side-panel__body">{props.children}</div>
+      {/* Focusable, so a keyboard user can scroll a long panel with no link or button in it (e.g. an LSOA's figures). */}
+      <div className="side-panel__body" tabIndex={0} role="region" aria-label={`${props.title}: details`}>
+        {props.children}
+      </div>
     </aside>
   );
 }
