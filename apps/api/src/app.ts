@@ -50,7 +50,7 @@ import { scopeRoutes } from './routes/scopes';
 import { searchRoutes } from './routes/search';
 import { tileRoutes } from './routes/tiles';
 import { userRoutes } from './routes/users';
-import { ContextTileCache, LsoaTileCache, type LsoaTileCacheOptions } from './tiles';
+import { ContextTileCache, LsoaTileCache, type ContextTileCacheOptions, type LsoaTileCacheOptions } from './tiles';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -80,6 +80,8 @@ export interface AppDeps {
   caches?: { crimeMb?: number; countsMb?: number };
   /** Sizes of the LSOA vector-tile cache (tiles.ts has the defaults). */
   tiles?: LsoaTileCacheOptions;
+  /** Sizes of the context-layer tile cache (its own budget; tiles.ts has the defaults). */
+  contextTiles?: ContextTileCacheOptions;
   /** A dataset's postcodes (an imported ONS postcode file) for the search; without it postcodes are not searched. */
   postcodes?: PostcodeRepository;
 }
@@ -127,7 +129,7 @@ export function createApp(deps: AppDeps) {
   const planning = new PlanningService(hotspots.selection, assetService, clock);
   const bidService = new BidService({ reference: referenceService, points: crimePoints, assets: assetService, clock, scopes });
   const tiles = new LsoaTileCache((dataset) => referenceService.lsoas(dataset), deps.tiles);
-  const contextTiles = new ContextTileCache((dataset) => referenceService.lsoas(dataset), deps.tiles);
+  const contextTiles = new ContextTileCache((dataset) => referenceService.lsoas(dataset), deps.contextTiles);
 
   const app = new Hono<AppEnv>();
   app.onError((err, c) => toErrorResponse(err, c, log));

@@ -19,6 +19,15 @@ export const TILE_CACHE_BYTES = 48 * 1024 * 1024;
  * built again on the next tile (England: ~0.5 s), so a long-lived process never holds more than this many cut tiles.
  */
 export const TILE_INDEX_MAX_TILES = 6_000;
+/**
+ * The context tile cache's own budgets (ContextTileCache): its tiles are lines and points, far smaller than the LSOA
+ * polygons, and its source is dearer to build (buildContextLayer dissolves the dataset's LSOAs into districts, wards
+ * and the outline), so it keeps fewer bytes of tiles but must not be rebuilt as often. The tile limit is per
+ * geojson-vt index (it has one per tile layer), not their sum.
+ */
+export const CONTEXT_TILE_INDEXES_KEPT = 2;
+export const CONTEXT_TILE_CACHE_BYTES = 16 * 1024 * 1024;
+export const CONTEXT_TILE_INDEX_MAX_TILES = 6_000;
 /** What one cached entry costs beyond its bytes (key, map slot, array header). */
 const ENTRY_OVERHEAD_BYTES = 128;
 
@@ -226,6 +235,9 @@ export class LsoaTileCache extends VectorTileCache {
   }
 }
 
+/** Sizes of the context tile cache (defaults CONTEXT_TILE_INDEXES_KEPT, CONTEXT_TILE_CACHE_BYTES, CONTEXT_TILE_INDEX_MAX_TILES per index). */
+export type ContextTileCacheOptions = LsoaTileCacheOptions;
+
 /** Which entry of a ContextLayer each tile layer holds. */
 const CONTEXT_LAYERS_OF: readonly [keyof ContextLayer, string][] = [
   ['studyArea', CONTEXT_TILE_LAYERS.studyArea],
@@ -242,11 +254,16 @@ const CONTEXT_LAYERS_OF: readonly [keyof ContextLayer, string][] = [
  * gives tiles without ward lines or ward and town names: districts, the outline and LSOA names still come.
  */
 export class ContextTileCache extends VectorTileCache {
+  /** `options` are this cache's own (CONTEXT_TILE_* defaults), not the LSOA cache's. */
   constructor(
     private readonly lsoas: (dataset: DatasetSummary) => Promise<Lsoa[]>,
-    options: LsoaTileCacheOptions = {},
+    options: ContextTileCacheOptions = {},
   ) {
-    super(options);
+    super({
+      maxIndexes: options.maxIndexes ?? CONTEXT_TILE_INDEXES_KEPT,
+      maxBytes: options.maxBytes ?? CONTEXT_TILE_CACHE_BYTES,
+      maxIndexTiles: options.maxIndexTiles ?? CONTEXT_TILE_INDEX_MAX_TILES,
+    });
   }
 
   protected async buildSource(dataset: DatasetSummary): Promise<TileSource> {
@@ -261,8 +278,9 @@ export class ContextTileCache extends VectorTileCache {
       ),
     }));
     return {
+      // The largest of the layer indexes (each holds its own cut tiles; every one is held to the limit, not their sum).
       get cutTiles() {
-        return indexes.reduce((n, i) => n + i.index.tileCoords.length, 0);
+        return Math.max(...indexes.map((i) => i.index.tileCoords.length));
       },
       async encode(z, x, y) {
         const layers: Record<string, unknown> = {};

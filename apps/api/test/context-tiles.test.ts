@@ -5,7 +5,7 @@ import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoDataset, type DemoDataset } from '@safer-places/domain';
 import { CONTEXT_TILE_LAYERS, contextTileUrl, type AreaGeometry, type DatasetSummary, type Lsoa } from '@safer-places/schemas';
-import { ContextTileCache } from '../src/tiles';
+import { CONTEXT_TILE_CACHE_BYTES, CONTEXT_TILE_INDEX_MAX_TILES, ContextTileCache } from '../src/tiles';
 import { seedDemo, startTestApp } from './harness';
 
 /** The real Nottinghamshire LSOA21 boundaries with their best-fit ward and district, read at test time (never copied). */
@@ -207,5 +207,42 @@ describe('ContextTileCache', () => {
     expect(await cache.tile(dataset('v1'), 12, x, y)).toBe(a);
     await cache.tile(dataset('v2'), 12, x, y);
     expect(cache.builds).toBe(2);
+  });
+  it('many distinct tiles do not rebuild the layer: the tile limit holds for each layer index, not their sum', async () => {
+    let reads = 0;
+    const lsoas = async () => {
+      reads++;
+      return demo.lsoas;
+    };
+    // Every tile over the demo area from zoom 0 to 14: ~1,160 tiles, each layer index cutting at most ~1,050 (their
+    // sum is over 3,000). A limit of 1,500 tiles per index must hold them all with one build.
+    const sweep = async (cache: ContextTileCache) => {
+      const [w, s, e, n] = demo.summary.bbox!;
+      let requested = 0;
+      for (let z = 0; z <= 14; z++) {
+        const a = tileAt(w, n, z);
+        const b = tileAt(e, s, z);
+        for (let x = a.x; x <= b.x; x++) for (let y = a.y; y <= b.y; y++, requested++) await cache.tile(demo.summary, z, x, y);
+      }
+      return requested;
+    };
+    const limited = new ContextTileCache(lsoas, { maxIndexTiles: 1_500 });
+    expect(await sweep(limited)).toBeGreaterThan(1_000);
+    expect(limited.builds).toBe(1);
+    expect(reads).toBe(1);
+    // With its own defaults (not the LSOA cache's), twice over: one build.
+    reads = 0;
+    const defaults = new ContextTileCache(lsoas);
+    await sweep(defaults);
+    await sweep(defaults);
+    expect(defaults.builds).toBe(1);
+    expect(reads).toBe(1);
+    expect(CONTEXT_TILE_INDEX_MAX_TILES).toBeGreaterThan(1_500);
+    expect(CONTEXT_TILE_CACHE_BYTES).toBeGreaterThan(0);
+    // A limit below what one index cuts still drops and rebuilds (memory stays bounded).
+    reads = 0;
+    const tight = new ContextTileCache(lsoas, { maxIndexTiles: 200 });
+    await sweep(tight);
+    expect(tight.builds).toBeGreaterThan(1);
   });
 });

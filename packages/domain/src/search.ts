@@ -1,3 +1,4 @@
+import { townsOfWards } from '@safer-places/geo';
 import type { BBox, DatasetSummary, Lsoa, Position, SearchAnswer, SearchLsoa, SearchQuery, SearchResult, SearchResultKind } from '@safer-places/schemas';
 import type { CrimeSelection } from './crime-selection';
 import { LimitExceededError, ValidationError } from './errors';
@@ -46,73 +47,30 @@ function bestScore(q: string, ...texts: string[]): MatchScore | null {
   return best;
 }
 
-/** Words that qualify a place rather than name one ("Hucknall North", "East Retford"): never a town on their own. */
-const QUALIFIERS = new Set(['north', 'south', 'east', 'west', 'central', 'upper', 'lower', 'st', 'saint', 'the', 'and', 'on', 'in', 'of', 'le', 'town', 'new', 'old', 'great', 'little']);
-
-const isQualifierOnly = (words: string[]) => words.every((w) => QUALIFIERS.has(foldText(w)));
-
-/** The place-name parts of a ward name: "Annesley & Kirkby Woodhouse" → ["Annesley", "Kirkby Woodhouse"]. */
-function wardParts(name: string): string[] {
-  return name
-    .split(/\s*(?:&|,|\band\b)\s*/i)
-    .map((p) => p.trim())
-    .filter(Boolean);
-}
-
 export interface WardRef {
   districtCode: string;
+  /** The district's name: a town of that name is never offered (the district is found already). */
+  districtName?: string;
   wardName: string;
 }
 
 /**
- * Towns named by ward names: a place name that two or more wards of one district share as their leading words
- * ("Hucknall" from Hucknall Central, North, South and West; "East Retford"; "Kirkby" from "Kirkby Cross & Portland" and
- * "Annesley & Kirkby Woodhouse") or as their last two words ("Forest Town" from four Mansfield wards). A name that is
- * a ward's own name is not a town (the ward is found already), nor is a qualifier ("North", "East"); of a name and a
- * longer one covering no other ward ("Stapleford" and "Stapleford South"), only the shorter is kept.
+ * Towns named by ward names, district by district, by the one rule the map's place labels use too (geo
+ * `townsOfWards`): the leading words two or more wards of a district share, ending on a place word ("Hucknall" from
+ * Hucknall North and South; "Bulwell" from Bulwell and Bulwell Forest), never a town with the district's own name.
  * ONS LSOA names ("Nottingham 001A") name only their district, so they add no town.
  */
 export function deriveTowns(wards: readonly WardRef[]): { districtCode: string; name: string; wards: string[] }[] {
-  const byDistrict = new Map<string, Set<string>>();
+  const byDistrict = new Map<string, { districtName: string | undefined; names: Set<string> }>();
   for (const w of wards) {
     if (!w.wardName) continue;
-    let set = byDistrict.get(w.districtCode);
-    if (!set) byDistrict.set(w.districtCode, (set = new Set()));
-    set.add(w.wardName);
+    let d = byDistrict.get(w.districtCode);
+    if (!d) byDistrict.set(w.districtCode, (d = { districtName: w.districtName, names: new Set() }));
+    d.names.add(w.wardName);
   }
   const out: { districtCode: string; name: string; wards: string[] }[] = [];
-  for (const [districtCode, names] of byDistrict) {
-    const wardKeys = new Set([...names].map(foldText));
-    const candidates = new Map<string, { name: string; wards: Set<string> }>();
-    const add = (name: string, ward: string) => {
-      const key = foldText(name);
-      if (!key) return;
-      let c = candidates.get(key);
-      if (!c) candidates.set(key, (c = { name, wards: new Set() }));
-      c.wards.add(ward);
-    };
-    for (const ward of names) {
-      for (const part of wardParts(ward)) {
-        const words = part.split(/\s+/);
-        // Leading words (proper prefixes of the part, and the part itself so "Carlton" counts with "Carlton Hill").
-        for (let n = 1; n <= words.length; n++) {
-          const lead = words.slice(0, n);
-          if (!isQualifierOnly(lead)) add(lead.join(' '), ward);
-        }
-        // The last two words of a longer part: "Holly Forest Town" → "Forest Town".
-        if (words.length >= 3) {
-          const tail = words.slice(-2);
-          if (!isQualifierOnly(tail) && !QUALIFIERS.has(foldText(tail[0]!))) add(tail.join(' '), ward);
-        }
-      }
-    }
-    const towns = [...candidates].filter(([key, c]) => c.wards.size >= 2 && !wardKeys.has(key));
-    for (const [key, c] of towns) {
-      // A shorter name of the same place covering every ward this one covers wins.
-      const shorter = towns.some(([k2, c2]) => k2 !== key && key.startsWith(`${k2} `) && [...c.wards].every((w) => c2.wards.has(w)));
-      if (shorter) continue;
-      out.push({ districtCode, name: c.name, wards: [...c.wards].sort() });
-    }
+  for (const [districtCode, d] of byDistrict) {
+    for (const [name, wardNames] of townsOfWards(d.names, d.districtName)) out.push({ districtCode, name, wards: wardNames });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name) || a.districtCode.localeCompare(b.districtCode));
 }
@@ -143,8 +101,11 @@ export function parsePostcodeQuery(text: string): PostcodeQuery {
   return null;
 }
 
-/** Codes that are ONS area codes (E01028345, E07000174), not place names: no location text is searched for them. */
-const AREA_CODE = /^[EWSNK]\d{2,8}$/i;
+/**
+ * ONS area codes (E01028345, E07000174: a country letter and 8 digits), not place names: no location text is searched
+ * for them. Postcode districts such as E14, N16 or S10 are not codes: their locations are searched.
+ */
+const AREA_CODE = /^[EWSNK]\d{8}$/i;
 
 /** police.uk location texts start "On or near …": matched on the place they name. */
 const ON_OR_NEAR = /^on or near\s+/;
@@ -184,14 +145,23 @@ export interface SearchServiceDeps {
   selection: CrimeSelection;
   /** The dataset's postcodes, when the store keeps them. */
   postcodes?: PostcodeRepository;
+  /** Milliseconds now (tests); Date.now by default. */
+  now?: () => number;
 }
+
+/**
+ * How long a dataset's postcode districts are kept before they are read again. The cache is keyed on the dataset
+ * version too, but an import replaces the postcodes before it writes the dataset summary (a later write may fail and
+ * leave the version as it was), and the postcode port does not expose its own pointer version: so a short expiry.
+ */
+export const POSTCODE_DISTRICTS_CACHE_MS = 60_000;
 
 /** Months of crimes whose locations are searched when the query names no period. */
 export const SEARCH_DEFAULT_MONTHS = 12;
 
 export class SearchService {
   private readonly places = new Map<string, PlaceIndex>();
-  private readonly postcodeDistrictCache = new Map<string, Promise<PostcodeDistrict[]>>();
+  private readonly postcodeDistrictCache = new Map<string, { districts: Promise<PostcodeDistrict[]>; readAt: number }>();
 
   constructor(private readonly deps: SearchServiceDeps) {}
 
@@ -340,14 +310,16 @@ export class SearchService {
 
   private postcodeDistricts(dataset: DatasetSummary, repo: PostcodeRepository): Promise<PostcodeDistrict[]> {
     const key = `${dataset.id}@${dataset.version}`;
-    let hit = this.postcodeDistrictCache.get(key);
-    if (!hit) {
-      for (const k of this.postcodeDistrictCache.keys()) if (k.startsWith(`${dataset.id}@`)) this.postcodeDistrictCache.delete(k);
-      hit = repo.postcodeDistricts(dataset.id);
-      hit.catch(() => this.postcodeDistrictCache.delete(key));
-      this.postcodeDistrictCache.set(key, hit);
-    }
-    return hit;
+    const now = (this.deps.now ?? Date.now)();
+    const hit = this.postcodeDistrictCache.get(key);
+    if (hit && now - hit.readAt < POSTCODE_DISTRICTS_CACHE_MS) return hit.districts;
+    for (const k of this.postcodeDistrictCache.keys()) if (k.startsWith(`${dataset.id}@`)) this.postcodeDistrictCache.delete(k);
+    const entry = { districts: repo.postcodeDistricts(dataset.id), readAt: now };
+    entry.districts.catch(() => {
+      if (this.postcodeDistrictCache.get(key) === entry) this.postcodeDistrictCache.delete(key);
+    });
+    this.postcodeDistrictCache.set(key, entry);
+    return entry.districts;
   }
 
   /**
@@ -446,7 +418,7 @@ export class SearchService {
     }
     const wards = [...wardMap].map(([id, w]) => ({ id, name: w.name, folded: foldText(w.name), districtCode: w.districtCode, districtName: w.districtName, bbox: unionBox(w.boxes), lsoas: w.boxes.length }));
     const wardBox = new Map(wards.map((w) => [`${w.districtCode}:${w.name}`, w.bbox]));
-    const towns = deriveTowns(wards.map((w) => ({ districtCode: w.districtCode, wardName: w.name }))).map((t) => ({
+    const towns = deriveTowns(wards.map((w) => ({ districtCode: w.districtCode, districtName: w.districtName, wardName: w.name }))).map((t) => ({
       id: `${t.districtCode}:town:${t.name}`,
       name: t.name,
       folded: foldText(t.name),

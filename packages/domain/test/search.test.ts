@@ -6,6 +6,7 @@ import {
   CrimePointsCache,
   CrimeSelection,
   MATCH,
+  POSTCODE_DISTRICTS_CACHE_MS,
   ReferenceService,
   ScopeResolver,
   SearchService,
@@ -20,6 +21,7 @@ import {
   type PostcodeEntry,
   type PostcodeRepository,
 } from '../src/index';
+import { townsOfWards } from '@safer-places/geo';
 import { MemoryAssets, MemoryReference, byDistrict } from './in-memory-ports';
 
 /*
@@ -78,9 +80,9 @@ const CRIMES = [
 
 class MemoryPostcodes implements PostcodeRepository {
   reads: string[] = [];
-  constructor(private readonly entries: PostcodeEntry[]) {}
-  async replacePostcodes() {
-    throw new Error('not used');
+  constructor(private entries: PostcodeEntry[]) {}
+  async replacePostcodes(_ds: string, entries: readonly PostcodeEntry[]) {
+    this.entries = [...entries];
   }
   async postcodeDistricts(): Promise<PostcodeDistrict[]> {
     const byOutward = new Map<string, PostcodeEntry[]>();
@@ -106,7 +108,7 @@ const POSTCODES: PostcodeEntry[] = [
   { postcode: 'NG15 7AA', lon: -1.195, lat: 53.025, lsoaCode: 'E01027000' },
 ];
 
-async function world(options: { reference?: MemoryReference; postcodes?: PostcodeRepository | null } = {}) {
+async function world(options: { reference?: MemoryReference; postcodes?: PostcodeRepository | null; now?: () => number } = {}) {
   const reference = options.reference ?? new MemoryReference();
   const summary: DatasetSummary = {
     id: DS,
@@ -133,7 +135,7 @@ async function world(options: { reference?: MemoryReference; postcodes?: Postcod
   const assetService = new AssetService({ assets, clock: { now: () => new Date('2025-03-01T00:00:00Z') }, ids: { newId: () => 'x' } });
   const selection = new CrimeSelection(referenceService, cache, new ScopeResolver(referenceService, assetService, assets));
   const postcodes = options.postcodes === null ? undefined : (options.postcodes ?? new MemoryPostcodes(POSTCODES));
-  return { reference, service: new SearchService({ reference: referenceService, selection, ...(postcodes && { postcodes }) }) };
+  return { reference, service: new SearchService({ reference: referenceService, selection, ...(postcodes && { postcodes }), ...(options.now && { now: options.now }) }) };
 }
 
 const VIEW = '-1.21,52.99,-1.16,53.04';
@@ -156,24 +158,28 @@ describe('matching', () => {
 });
 
 describe('towns from ward names', () => {
-  const towns = (names: string[], district = 'D1') => deriveTowns(names.map((wardName) => ({ districtCode: district, wardName }))).map((t) => t.name);
+  const towns = (names: string[], districtName = 'D1') => deriveTowns(names.map((wardName) => ({ districtCode: 'X', districtName, wardName }))).map((t) => t.name);
 
-  it('finds a place shared by two or more wards as leading words, not a qualifier, not a ward itself', () => {
-    expect(towns(['Hucknall Central', 'Hucknall North', 'Hucknall South', 'Hucknall West', 'Selston'])).toEqual(['Hucknall']);
-    expect(towns(['East Retford East', 'East Retford North', 'East Markham'])).toEqual(['East Retford']);
-    // "Carlton" is a ward itself: the ward is found already.
-    expect(towns(['Carlton', 'Carlton Hill'])).toEqual([]);
-    // The shorter name wins over a longer one covering no other ward.
-    expect(towns(['Stapleford North', 'Stapleford South East', 'Stapleford South West'])).toEqual(['Stapleford']);
+  it('is the map labels\' rule (geo townsOfWards): search and the map never disagree', () => {
+    const cases = [
+      ['Hucknall Central', 'Hucknall North', 'Hucknall South', 'Hucknall West', 'Selston'],
+      ['East Retford East', 'East Retford North', 'East Markham'],
+      ['Bulwell', 'Bulwell Forest', "St. Ann's"],
+      ['Kirkby Cross & Portland', 'Annesley & Kirkby Woodhouse'],
+      ['Worksop North', 'Worksop North East', 'Worksop South'],
+    ];
+    for (const names of cases) expect(towns(names)).toEqual([...townsOfWards(names, 'D1').keys()]);
+    // A ward named as its town is part of it, as on the map.
+    expect(towns(['Bulwell', 'Bulwell Forest'])).toEqual(['Bulwell']);
   });
 
-  it('reads parts joined by "&", and two-word endings such as "Forest Town"', () => {
-    expect(towns(['Kirkby Cross & Portland', 'Annesley & Kirkby Woodhouse'])).toEqual(['Kirkby']);
-    expect(towns(['Holly Forest Town', 'Kingsway Forest Town', 'Maun Valley Forest Town'])).toEqual(['Forest Town']);
+  it('never offers a town with the district\'s own name', () => {
+    expect(towns(['Mansfield North', 'Mansfield South', 'Forest Town East', 'Forest Town West'], 'Mansfield')).toEqual(['Forest Town']);
+    expect(towns(['Gedling North', 'Gedling South'], 'Gedling (synthetic)')).toEqual([]);
   });
 
   it('keeps districts apart', () => {
-    expect(deriveTowns([{ districtCode: 'A', wardName: 'Sutton North' }, { districtCode: 'B', wardName: 'Sutton South' }])).toEqual([]);
+    expect(deriveTowns([{ districtCode: 'A', districtName: 'A', wardName: 'Sutton North' }, { districtCode: 'B', districtName: 'B', wardName: 'Sutton South' }])).toEqual([]);
   });
 });
 
@@ -203,6 +209,8 @@ describe('SearchService', () => {
     expect(wards.map((w) => w.label)).toEqual(['Bulwell', 'Bulwell Forest']);
     expect(wards[0]).toMatchObject({ id: 'E06000018:Bulwell', detail: 'Ward in Nottingham · 1 LSOA', bbox: [-1.2, 53.0, -1.19, 53.01] });
     expect(r.results[0]!.label).toBe('Bulwell');
+    // The town the map labels "Bulwell" (wards Bulwell and Bulwell Forest) is found too.
+    expect(r.results.find((x) => x.kind === 'place')).toMatchObject({ label: 'Bulwell', wards: ['Bulwell', 'Bulwell Forest'] });
   });
 
   it('finds a ward however its punctuation is typed', async () => {
@@ -251,7 +259,7 @@ describe('SearchService', () => {
   it('answers the places with a note when the view is too big to read, never failing', async () => {
     const { service } = await world();
     const r = await service.search(query('bulwell', { bbox: '-3,52,0,54' }));
-    expect(r.results[0]).toMatchObject({ kind: 'ward', label: 'Bulwell' });
+    expect(r.results.find((x) => x.kind === 'ward')).toMatchObject({ label: 'Bulwell' });
     expect(r.notes.join(' ')).toMatch(/not searched: .*MAX_ANALYSIS_AREA_KM2/);
   });
 
@@ -265,7 +273,7 @@ describe('SearchService', () => {
     const { service } = await world({ reference });
     const reads = reference.blockQueries;
     const r = await service.search(query('bulwell', { bbox: VIEW }));
-    expect(r.results[0]).toMatchObject({ kind: 'ward', label: 'Bulwell' });
+    expect(r.results.find((x) => x.kind === 'ward')).toMatchObject({ label: 'Bulwell' });
     expect(r.notes.join(' ')).toMatch(/MAX_CRIMES_PER_ANALYSIS/);
     expect(reference.blockQueries).toBe(reads); // refused before any crime was read
   });
@@ -275,7 +283,43 @@ describe('SearchService', () => {
     const before = reference.blockQueries;
     await service.search(query('E01028345', { bbox: VIEW }));
     await service.search(query('NG6 8AA', { bbox: VIEW }));
+    await service.search(query('E07000170', { bbox: VIEW }));
     expect(reference.blockQueries).toBe(before);
+  });
+
+  it('searches locations for postcode districts that look like area codes (E14, N16, S10)', async () => {
+    for (const q of ['E14', 'n16', 'S10', 'W1', 'K12']) {
+      const { reference, service } = await world();
+      const before = reference.blockQueries;
+      const r = await service.search(query(q, { bbox: VIEW }));
+      expect(reference.blockQueries, q).toBeGreaterThan(before);
+      expect(r.period, q).toEqual({ from: MONTH, to: MONTH });
+    }
+  });
+
+  it('sees replaced postcodes within a short while, though the dataset version is unchanged (a later import write failed)', async () => {
+    const postcodes = new MemoryPostcodes(POSTCODES);
+    let clock = 1_000_000;
+    const { service } = await world({ postcodes, now: () => clock });
+    expect((await service.search(query('NG6'))).results[0]).toMatchObject({ kind: 'postcode', label: 'NG6' });
+    // The import replaced the postcodes, then failed before writing the dataset summary: same dataset version.
+    await postcodes.replacePostcodes(DS, [{ postcode: 'NG9 1AA', lon: -1.2, lat: 53.0, lsoaCode: 'E01028345' }]);
+    clock += POSTCODE_DISTRICTS_CACHE_MS + 1;
+    expect((await service.search(query('NG6'))).results.filter((x) => x.kind === 'postcode')).toEqual([]);
+    expect((await service.search(query('NG9'))).results[0]).toMatchObject({ kind: 'postcode', label: 'NG9' });
+  });
+
+  it('reads the postcode districts once while the cache is fresh', async () => {
+    const postcodes = new MemoryPostcodes(POSTCODES);
+    let districtReads = 0;
+    const original = postcodes.postcodeDistricts.bind(postcodes);
+    postcodes.postcodeDistricts = () => (districtReads++, original());
+    let clock = 0;
+    const { service } = await world({ postcodes, now: () => clock });
+    await service.search(query('NG6'));
+    clock += POSTCODE_DISTRICTS_CACHE_MS - 1;
+    await service.search(query('NG1'));
+    expect(districtReads).toBe(1);
   });
 
   it('finds a whole postcode with its LSOA, reading one postcode district', async () => {
