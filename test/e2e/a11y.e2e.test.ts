@@ -141,8 +141,9 @@ for (const viewport of [
     });
 
     it('the search box with its results', async () => {
-      const box = page.getByRole('combobox', { name: /Find a place/ });
-      await box.fill('sherwood');
+      const box = page.getByTestId('search-input');
+      // A demo district's name (the demo places are "… (synthetic)").
+      await box.fill('brackenford');
       await page.getByTestId('search-results').waitFor({ state: 'visible' });
       try {
         await check('search-results');
@@ -176,7 +177,7 @@ for (const viewport of [
 
     it('drawing an area by typed coordinates', async () => {
       await page.getByRole('button', { name: 'Type or paste coordinates' }).click();
-      const field = page.getByRole('textbox', { name: /coordinates/i }).first();
+      const field = page.getByLabel('Corners, GeoJSON or WKT');
       await field.waitFor({ state: 'visible' });
       await field.fill('53.1, -1.2\n53.1');
       try {
