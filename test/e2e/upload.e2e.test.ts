@@ -29,7 +29,7 @@ describe('uploading layers from files', () => {
     const before = await count(page, 'cameras');
     await page.getByRole('button', { name: 'Upload from a file…' }).click();
     const panel = page.getByTestId('upload-panel');
-    await panel.getByLabel('Layer').selectOption('cameras');
+    await panel.getByLabel('Layer', { exact: true }).selectOption('cameras');
     // Positions inside the demo towns' box.
     const bad = join(ARTIFACTS, 'upload-cameras-bad.csv');
     writeFileSync(bad, 'name,type,status,lon,lat\nHigh Street north,fixed,live,1.101,54.361\nSwapped,ptz,live,54.36,1.10\n');
@@ -54,7 +54,7 @@ describe('uploading layers from files', () => {
     const before = await count(page, 'pspo-zones');
     await page.getByRole('button', { name: 'Upload from a file…' }).click();
     const panel = page.getByTestId('upload-panel');
-    await panel.getByLabel('Layer').selectOption('pspo-zones');
+    await panel.getByLabel('Layer', { exact: true }).selectOption('pspo-zones');
     const ring = [[1.1, 54.355], [1.11, 54.355], [1.11, 54.362], [1.1, 54.362], [1.1, 54.355]];
     const file = join(ARTIFACTS, 'upload-pspo.geojson');
     writeFileSync(file, JSON.stringify({
