@@ -1,8 +1,7 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { ExportFormat } from './useMapExport';
-
-const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
+import { useModalDialog } from '../../shared/useModalDialog';
 
 /**
  * The export dialog: the title (suggested from the place, measure and crime types) and the format. A modal dialog:
@@ -16,36 +15,13 @@ export function ExportDialog(props: { suggestedTitle: string; busy: boolean; err
   const [title, setTitle] = useState(props.suggestedTitle);
   const [format, setFormat] = useState<ExportFormat>('png');
 
-  useEffect(() => {
-    const returnTo = document.activeElement as HTMLElement | null;
-    titleRef.current?.focus();
-    titleRef.current?.select();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.stopPropagation();
-        e.preventDefault();
-        onClose();
-        return;
-      }
-      if (e.key !== 'Tab' || !ref.current) return;
-      const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
-      if (items.length === 0) return;
-      const first = items[0]!;
-      const last = items[items.length - 1]!;
-      if (e.shiftKey && document.activeElement === first) {
-        e.preventDefault();
-        last.focus();
-      } else if (!e.shiftKey && document.activeElement === last) {
-        e.preventDefault();
-        first.focus();
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => {
-      window.removeEventListener('keydown', onKey, true);
-      returnTo?.focus?.();
-    };
-  }, [onClose]);
+  useModalDialog(ref, {
+    onClose,
+    focusFirst: () => {
+      titleRef.current?.focus();
+      titleRef.current?.select();
+    },
+  });
 
   return createPortal(
     <div className="export-dialog__backdrop" onMouseDown={(e) => e.target === e.currentTarget && !props.busy && onClose()}>

@@ -1,10 +1,9 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { describeError, type ApiClient } from '../../api/client';
 import type { ScopeState } from './useScope';
 import { PartnershipAreas } from './PartnershipAreas';
-
-const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
+import { useModalDialog } from '../../shared/useModalDialog';
 
 /**
  * "Places…": the current place and the organisation's home area (administrators can make the current place home), and
@@ -26,35 +25,7 @@ export function ScopeDialog(props: {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
 
-  useEffect(() => {
-    const returnTo = document.activeElement as HTMLElement | null;
-    headingRef.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.stopPropagation();
-        e.preventDefault();
-        onClose();
-        return;
-      }
-      if (e.key !== 'Tab' || !ref.current) return;
-      const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
-      if (items.length === 0) return;
-      const first = items[0]!;
-      const last = items[items.length - 1]!;
-      if (e.shiftKey && (document.activeElement === first || document.activeElement === headingRef.current)) {
-        e.preventDefault();
-        last.focus();
-      } else if (!e.shiftKey && document.activeElement === last) {
-        e.preventDefault();
-        first.focus();
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => {
-      window.removeEventListener('keydown', onKey, true);
-      returnTo?.focus?.();
-    };
-  }, [onClose]);
+  useModalDialog(ref, { onClose, focusFirst: () => headingRef.current?.focus(), start: headingRef });
 
   const home = scope.options?.home ?? null;
   const isHome = !!scope.key && scope.key === scope.homeKey;

@@ -1,3 +1,4 @@
+import { featuresBBox } from '../scope/scopeState';
 import type { BBox, Feature, LsoaStats, Measure } from '@safer-places/schemas';
 import type { Choropleth } from '../map/choropleth';
 import { formatInteger, formatRate } from '../../shared/format';
@@ -38,25 +39,9 @@ export interface LsoaRow extends Identified {
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
 
-/** The box of a polygon feature's coordinates (no library: the web app does no geometry beyond this). */
+/** The box of a polygon feature's coordinates (the scope's helper: the web app does no geometry beyond boxes). */
 export function geometryBox(geometry: Feature['geometry'] | null | undefined): BBox | null {
-  let w = Infinity;
-  let s = Infinity;
-  let e = -Infinity;
-  let n = -Infinity;
-  const visit = (c: unknown): void => {
-    if (!Array.isArray(c)) return;
-    if (typeof c[0] === 'number' && typeof c[1] === 'number') {
-      w = Math.min(w, c[0]);
-      e = Math.max(e, c[0]);
-      s = Math.min(s, c[1]);
-      n = Math.max(n, c[1]);
-      return;
-    }
-    for (const x of c) visit(x);
-  };
-  visit(geometry && 'coordinates' in geometry ? geometry.coordinates : null);
-  return Number.isFinite(w) ? [w, s, e, n] : null;
+  return geometry && 'coordinates' in geometry ? featuresBBox([{ geometry: geometry as { type: string; coordinates: unknown } }]) : null;
 }
 
 /** The attributes of each LSOA of a layer answer (the scope's LSOAs as GeoJSON), by code. */
