@@ -1,46 +1,25 @@
 import { useEffect, useMemo, useState } from 'react';
-import { CAMERA_TYPES, CAMERA_TYPE_LABELS, CRIME_GROUPS, type LayerName, type ScopeSummary } from '@safer-places/schemas';
-import type { Choropleth } from './choropleth';
+import { CAMERA_TYPES, CAMERA_TYPE_LABELS, CRIME_GROUPS, type LayerName } from '@safer-places/schemas';
 import { choroplethTitle } from './choropleth';
 import { formatInteger } from '../../shared/format';
 import { LAYER_LABELS } from '../../shared/labels';
 import { cameraIconSpec, helpPointIconSpec, hotspotRankIconSpec, pspoHatch, rasterizeIcon } from '../../map/icons';
-import type { HotspotLegend } from '../hotspots/hotspots';
 import { BID_COLOURS, CAMERA_SYMBOLS, DRAWN_AREA_COLOUR, PSPO_COLOUR, SAFER_STREETS_COLOUR, SAFER_STREETS_FILL } from '../../map/palette';
 import { BID_FILL_OPACITY, DRAWN_AREA_FILL_OPACITY, HOTSPOT_CELL_OPACITY, LSOA_FILL_OPACITY, SAFER_STREETS_FILL_OPACITY, COVERAGE_FILL_OPACITY } from '../../map/layers';
 import { AreaSwatch, FillSwatch, ImageSwatch } from '../../shared/Swatches';
-import type { PlannerLegend } from '../planner/mapFeatures';
 import { PlannerLegendSection } from '../planner/PlannerLegend';
+import { CAMERA_SHORT_LABELS, type LegendModelInput } from './legendModel';
 
-export interface LegendProps {
-  visible: Record<LayerName, boolean>;
-  showCoverage: boolean;
-  choropleth: Choropleth;
-  /** What the choropleth currently shows; null while statistics load. */
-  period: { from: string; to: string } | null;
-  categoryLabel: string;
-  category: string;
-  /** The place the shading covers: its classes and ranks are within it. */
-  scope?: ScopeSummary | null;
-  deprivationSource: string | null;
+/** The legend's data (legendModel.ts: what the map export draws too) and what only the on-screen legend needs. */
+export interface LegendProps extends LegendModelInput {
   counts: Partial<Record<LayerName, number>>;
-  truncated: LayerName[];
-  /** Drawn areas shown on the map (their own checkbox). */
-  showAreas?: boolean;
   /**
    * Fold the legend away (e.g. while the area panel leaves the map narrow); it opens again when this turns false.
    * The Show/Hide button still works in between.
    */
   collapse?: boolean;
-  /** The hot spot analysis on the map, if any: listed first, as it is drawn over the LSOA shading. */
-  hotspots?: HotspotLegend | null;
-  /** The planner's active tab (patrol route, coverage gaps, sites…), if any: listed first, like the hot spots. */
-  planning?: PlannerLegend | null;
-  /** The bid being prepared, if any: how many LSOAs are eligible and chosen, and which areas are drawn. */
-  bid?: { eligible: number; selected: number; target: boolean; bufferM: number | null; comparison: number } | null;
 }
 
-const CAMERA_SHORT_LABELS = { fixed: 'Fixed', ptz: 'PTZ', redeployable: 'Re-deployable', anpr: 'ANPR' } as const;
 
 export function Legend(props: LegendProps) {
   const [open, setOpen] = useState(true);
