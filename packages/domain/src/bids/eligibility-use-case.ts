@@ -6,7 +6,8 @@ import type { ReferenceService } from '../reference';
 import type { ResolvedScope, ScopeResolver } from '../scope';
 import { categoryMask, categoryNotes } from './categories';
 import { evaluateCriteria } from './eligibility';
-import { periodEnding, type BidTopology, type Topology } from './topology';
+import { placeName } from '../crime-selection';
+import { periodEnding, type BidTopology, type PersistentScope, type Topology } from './topology';
 
 export interface EligibilityUseCaseDeps {
   data: BidTopology;
@@ -17,8 +18,8 @@ export interface EligibilityUseCaseDeps {
 
 /**
  * Which LSOAs meet a round's criteria: the criteria's scope (or an OPCC list), the crime counts of the 12 months ending
- * `criteria.to` and of the 12 before, the persistent hot-spot shares when a rule asks for them, then the rules
- * (evaluateCriteria).
+ * `criteria.to` and of the 12 before, the persistent hot-spot shares when a rule asks for them (over the scope's LSOAs,
+ * reading only the scope's partitions, priced first: BidTopology.persistentShares), then the rules (evaluateCriteria).
  */
 export class EligibilityUseCase {
   constructor(private readonly deps: EligibilityUseCaseDeps) {}
@@ -31,7 +32,8 @@ export class EligibilityUseCase {
     const notes: string[] = [];
     if (dataset.synthetic) notes.push('Synthetic demo data: generated figures, not real crime. Do not use them in a bid.');
 
-    const inScope = await this.scopeMask(principal, topo, criteria.scope, notes);
+    const scope = await this.scopeMask(principal, topo, criteria.scope, notes);
+    const inScope = scope.mask;
     let inList: Uint8Array | null = null;
     if (criteria.lsoaList) {
       inList = new Uint8Array(n);
@@ -55,7 +57,7 @@ export class EligibilityUseCase {
     const previous = monthRange(addMonths(to, -23), addMonths(to, -12));
     const [cur, prev] = await Promise.all([this.deps.data.sums(dataset, topo, current, wanted), this.deps.data.sums(dataset, topo, previous, wanted)]);
     const usesPersistent = criteria.rules.some((r) => r.kind === 'persistent-hotspot-share');
-    const persistentShare = usesPersistent ? await this.deps.data.persistentShares(dataset, topo, wanted, to) : null;
+    const persistentShare = usesPersistent ? await this.deps.data.persistentShares(dataset, topo, scope, wanted, to) : null;
 
     const out = evaluateCriteria({
       lsoas: topo.lsoas.map((l) => ({ code: l.code, name: l.name, ward: l.wardName, district: l.districtName, cspName: l.cspName, population: l.population, decile: l.imdDecile })),
@@ -93,21 +95,27 @@ export class EligibilityUseCase {
     };
   }
 
-  /** The criteria's scope, resolved by the one scope resolver every analysis uses. */
-  private async scopeMask(principal: Principal, topo: Topology, scope: EligibilityCriteria['scope'], notes: string[]): Promise<Uint8Array> {
+  /**
+   * The criteria's scope, resolved by the one scope resolver every analysis uses: its LSOAs (a mask over the topology)
+   * and how a limit message names it. The persistent hot-spot rule reads only this place's crimes.
+   */
+  private async scopeMask(principal: Principal, topo: Topology, scope: EligibilityCriteria['scope'], notes: string[]): Promise<PersistentScope> {
     const n = topo.lsoas.length;
     const mask = new Uint8Array(n);
     const dataset = await this.deps.reference.resolveDataset(topo.datasetId);
+    const names: string[] = [];
     const mark = (resolved: ResolvedScope) => {
       for (const code of resolved.lsoaCodes) {
         const i = topo.index.get(code);
         if (i !== undefined) mask[i] = 1;
       }
+      names.push(placeName(resolved));
       return resolved;
     };
+    const done = (): PersistentScope => ({ mask, what: names.join(', ') });
     if (scope.kind === 'all') {
       mark(await this.deps.scopes.resolve(principal, dataset, { kind: 'study-area' }));
-      return mask;
+      return done();
     }
     if (scope.kind === 'area' || scope.kind === 'partnership') {
       const resolved = mark(await this.deps.scopes.resolve(principal, dataset, scope.kind === 'area' ? { kind: 'area', id: scope.areaId } : { kind: 'partnership', id: scope.id }));
@@ -116,7 +124,7 @@ export class EligibilityUseCase {
           ? `Scope: the LSOAs with at least ${AREA_SCOPE_MIN_SHARE * 100} % of their area inside the drawn area "${resolved.summary.label.replace(/^Drawn area: /, '')}".`
           : `Scope: the partnership area "${resolved.summary.label}" (${resolved.lsoas.length} LSOAs).`,
       );
-      return mask;
+      return done();
     }
     const field = scope.kind === 'districts' ? 'districtCode' : 'cspCode';
     const wanted = [...new Set(scope.codes.map((c) => c.toUpperCase()))];
@@ -131,12 +139,12 @@ export class EligibilityUseCase {
     }
     if (scope.kind === 'districts') mark(await this.deps.scopes.resolve(principal, dataset, { kind: 'districts', codes: wanted.sort() }));
     else for (const code of wanted) mark(await this.deps.scopes.resolve(principal, dataset, { kind: 'csp', code }));
-    return mask;
+    return done();
   }
 }
 
 const PERSISTENT_NOTE =
-  'Persistent hot-spot share: the share of each LSOA’s crimes (chosen types, the 24 months ending with the period) that lie in grid cells classified "persistent hotspot" — significant Gi* hot spots (FDR-corrected, p < 0.05) in at least 8 of 10 sub-periods — on the hot-spot map’s default grid.';
+  'Persistent hot-spot share: the share of each LSOA’s crimes (chosen types, the 24 months ending with the period) that lie in grid cells classified "persistent hotspot" — significant Gi* hot spots (FDR-corrected, p < 0.05) in at least 8 of 10 sub-periods — on the hot-spot map’s default grid over the scope’s LSOAs, as the hot-spot map shows with the same scope (the analysis stops at the scope’s edge).';
 
 function decileSourceOf(lsoas: readonly Lsoa[], mask: Uint8Array): string | null {
   const tally = new Map<string, number>();

@@ -5,7 +5,7 @@ export * from './presets';
 export * from './report';
 export * from './pack';
 export { categoryMask, categoryNotes } from './categories';
-export { BidTopology, periodEnding, type BidTopologyDeps, type DatasetWithCrime, type Topology } from './topology';
+export { BidTopology, periodEnding, type BidTopologyDeps, type DatasetWithCrime, type PersistentScope, type Topology } from './topology';
 export { EligibilityUseCase, type EligibilityUseCaseDeps } from './eligibility-use-case';
 export { SelectionUseCase, type SelectionInput, type SelectionUseCaseDeps } from './selection';
 export { EvidenceUseCase, type EvidenceUseCaseDeps } from './evidence';

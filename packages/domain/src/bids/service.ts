@@ -25,7 +25,7 @@ import type { BidPack } from './pack';
 import { BUILT_IN_BID_PRESETS } from './presets';
 import type { BidReportInput } from './report';
 import { SelectionUseCase, type SelectionInput } from './selection';
-import { BidTopology, type Topology } from './topology';
+import { BidTopology, type PersistentScope, type Topology } from './topology';
 
 export interface BidServiceDeps {
   reference: ReferenceService;
@@ -63,9 +63,12 @@ export class BidService {
     return this.data.topology(dataset);
   }
 
-  /** Share of each LSOA's crimes in persistent hot spots (see BidTopology.persistentShares). */
-  persistentShares(dataset: DatasetSummary & { firstMonth: Month }, topo: Topology, wanted: Uint8Array, to: Month): Promise<Float64Array> {
-    return this.data.persistentShares(dataset, topo, wanted, to);
+  /**
+   * Share of each LSOA's crimes in persistent hot spots, over the scope's LSOAs and reading only its partitions (see
+   * BidTopology.persistentShares).
+   */
+  persistentShares(dataset: DatasetSummary & { firstMonth: Month }, topo: Topology, scope: PersistentScope, wanted: Uint8Array, to: Month): Promise<Float64Array> {
+    return this.data.persistentShares(dataset, topo, scope, wanted, to);
   }
 
   eligibility(principal: Principal, criteria: EligibilityCriteria, datasetId?: string): Promise<EligibilityResult> {

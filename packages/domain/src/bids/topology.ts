@@ -3,6 +3,7 @@ import {
   areaSquareMetres,
   areasExtent,
   assignCells,
+  autoCellSize,
   classifyHotspots,
   createGrid,
   createPolygonLocator,
@@ -14,11 +15,11 @@ import {
   type Grid,
 } from '@safer-places/geo';
 import type { DatasetSummary, Lsoa, Month } from '@safer-places/schemas';
-import { CRIME_CATEGORIES } from '@safer-places/schemas';
-import type { CrimePoints, CrimePointsCache } from '../crime-points';
-import { monthOrdinal } from '@safer-places/schemas';
-import { ValidationError } from '../errors';
-import { addMonths } from '@safer-places/schemas';
+import { CRIME_CATEGORIES, MAX_GRID_CELLS_PER_ANALYSIS, addMonths, monthOrdinal, monthRange } from '@safer-places/schemas';
+import { ByteLru } from '../byte-lru';
+import { UNPLACED_PARTITION } from '../crime';
+import type { CrimePointsCache } from '../crime-points';
+import { LimitExceededError, ValidationError } from '../errors';
 import type { ReferenceService } from '../reference';
 
 /** LSOAs of one dataset version with their adjacency: computed once per version and kept. */
@@ -36,15 +37,6 @@ export interface Topology {
 /** A dataset that has crime data, with its first and last month known. */
 export type DatasetWithCrime = DatasetSummary & { firstMonth: Month; lastMonth: Month };
 
-interface Spatial {
-  version: string;
-  grid: Grid;
-  mask: Uint8Array;
-  cellOfPoint: Int32Array;
-  /** Index into the topology's LSOAs, -1 outside every LSOA. */
-  lsoaOfPoint: Int32Array;
-}
-
 export interface BidTopologyDeps {
   reference: ReferenceService;
   points: CrimePointsCache;
@@ -54,14 +46,14 @@ const PERSISTENT = HOTSPOT_CATEGORIES.indexOf('persistent hotspot');
 
 /**
  * What every step of the bid workflow reads, computed once per dataset version and kept: the LSOA topology (adjacency,
- * areas, monthly counts per LSOA), the spatial index of the crime points, and the persistent hot-spot shares. Also the
+ * areas, monthly counts per LSOA), and per scope the persistent hot-spot grid and shares (bounded by bytes). Also the
  * checks every step makes of a dataset and a list of LSOA codes. One instance is shared by the use cases, so each
  * cache is filled once whichever step asks first.
  */
 export class BidTopology {
   private readonly topologies = new Map<string, Topology>();
-  private readonly spatial = new Map<string, Spatial>();
-  private readonly persistent = new Map<string, Float64Array>();
+  /** Persistent hot-spot grids, crimes' cells and shares per dataset version × scope × period (× crime types). */
+  private readonly cache = new ByteLru<Cached>(PERSISTENT_CACHE_BYTES, cachedBytes);
 
   constructor(private readonly deps: BidTopologyDeps) {}
 
@@ -164,66 +156,179 @@ export class BidTopology {
     return unique.map((c) => topo.index.get(c)!);
   }
 
-  private async spatialIndex(dataset: DatasetSummary, topo: Topology, points: CrimePoints): Promise<Spatial> {
-    const hit = this.spatial.get(dataset.id);
-    if (hit && hit.version === dataset.version) return hit;
-    const areas = topo.lsoas.map((l) => l.geometry);
-    const grid = createGrid(areasExtent(areas), { shape: 'square' });
-    const lonLat = new Float64Array(points.count * 2);
-    for (let i = 0; i < points.count; i++) {
-      lonLat[2 * i] = points.lon[i]!;
-      lonLat[2 * i + 1] = points.lat[i]!;
-    }
-    const locator = createPolygonLocator(topo.lsoas.map((l) => ({ code: l.code, geometry: l.geometry })));
-    const lsoaOfPoint = new Int32Array(points.count);
-    for (let i = 0; i < points.count; i++) {
-      const code = locator.locate(points.lon[i]!, points.lat[i]!);
-      lsoaOfPoint[i] = code === null ? -1 : topo.index.get(code)!;
-    }
-    const entry: Spatial = { version: dataset.version, grid, mask: gridMask(grid, areas), cellOfPoint: assignCells(grid, toBng(lonLat)), lsoaOfPoint };
-    this.spatial.set(dataset.id, entry);
-    return entry;
+  /**
+   * Share of each LSOA's crimes (wanted categories, the 24 months ending `to`) in cells classified "persistent hotspot"
+   * by hot-spot change over those months (10 sub-periods, Gi* with FDR per sub-period, p < 0.05, hot in ≥ 80 % of
+   * them), on the hot-spot API's default square grid over the scope's LSOAs: the grid, its mask, the Gi* neighbourhood
+   * and the FDR family stop at the scope's edge, as the hot-spot API's with the same scope. Aligned with the topology's
+   * LSOAs; 0 outside the scope.
+   *
+   * Only the scope's partitions (the districts of its LSOAs, and the crimes placed in no LSOA, which the study-area
+   * computation has always counted where they fall in its grid) over those 24 months are read, priced first through
+   * the crime-points cache: a scope over MAX_CRIMES_PER_ANALYSIS or MAX_PARTITION_READS_PER_ANALYSIS, or whose grid
+   * would exceed MAX_GRID_CELLS_PER_ANALYSIS, fails with a LimitExceededError before any crime is read. Crimes placed
+   * in an LSOA outside the scope are left out. For the study area this is the whole-dataset computation.
+   *
+   * Kept in a cache bounded by bytes, keyed by dataset version, scope (its LSOAs), period and crime types; the grid and
+   * the points' cells are kept per dataset version, scope and period, so another choice of crime types reuses them.
+   */
+  async persistentShares(dataset: DatasetSummary & { firstMonth: Month }, topo: Topology, scope: PersistentScope, wanted: Uint8Array, to: Month): Promise<Float64Array> {
+    const members: number[] = [];
+    for (let i = 0; i < topo.lsoas.length; i++) if (scope.mask[i]) members.push(i);
+    const from = addMonths(to, -23) < dataset.firstMonth ? dataset.firstMonth : addMonths(to, -23);
+    const place = `${dataset.id}@${dataset.version}|${members.length}:${memberHash(members)}|${from}|${to}`;
+    const key = `${place}|shares|${Array.from(wanted).join('')}`;
+    const load = async (): Promise<PersistentEntry> => {
+      this.cache.deleteWhere((k) => k.startsWith(`${dataset.id}@`) && !k.startsWith(`${dataset.id}@${dataset.version}|`));
+      const spatial = await this.scopeSpatial(dataset, topo, members, scope.what, from, to, `${place}|spatial`);
+      return { kind: 'shares', members, shares: sharesOf(spatial, topo.lsoas.length, wanted, monthOrdinal(from), monthOrdinal(to)) };
+    };
+    if (members.length === 0) return new Float64Array(topo.lsoas.length);
+    const hit = (await this.cache.getOrLoad(key, load)) as PersistentEntry;
+    // The key holds a hash of the scope's LSOAs: a different scope with the same hash is computed, never answered from the cache.
+    if (sameMembers(hit.members, members)) return hit.shares;
+    return (await load()).shares;
   }
 
   /**
-   * Share of each LSOA's crimes (wanted categories, the 24 months ending `to`) in cells classified "persistent
-   * hotspot" by hot-spot change over those months (10 sub-periods, Gi* with FDR per sub-period, p < 0.05, hot in ≥ 80 %
-   * of them), on the hot-spot API's default square grid over the dataset's LSOAs.
+   * The scope's grid (auto cell size over its LSOAs' extent, square cells, masked to its LSOAs) and, for each crime of
+   * its partitions over from..to that is in the scope or placed in no LSOA, its cell, LSOA (topology index, -1 outside
+   * the scope's LSOAs), month and category. Priced before anything is read or built.
    */
-  async persistentShares(dataset: DatasetSummary & { firstMonth: Month }, topo: Topology, wanted: Uint8Array, to: Month): Promise<Float64Array> {
-    const key = `${dataset.id}@${dataset.version}|${Array.from(wanted).join('')}|${to}`;
-    const hit = this.persistent.get(key);
-    if (hit) return hit;
-    const points = await this.deps.points.get(dataset);
-    const s = await this.spatialIndex(dataset, topo, points);
-    const from = addMonths(to, -23) < dataset.firstMonth ? dataset.firstMonth : addMonths(to, -23);
-    const ordinal = points.months.map(monthOrdinal);
-    const monthOfPoint = Int32Array.from(points.month, (m) => ordinal[m]!);
-    const selected: number[] = [];
-    const first = monthOrdinal(from), last = monthOrdinal(to);
-    for (let i = 0; i < points.count; i++) {
-      const m = monthOfPoint[i]!;
-      if (wanted[points.category[i]!] && m >= first && m <= last) selected.push(i);
-    }
-    const shares = new Float64Array(topo.lsoas.length);
-    if (last - first + 1 >= 2 && selected.length > 0) {
-      const split = monthPeriods(monthOfPoint, first, last, 10);
-      const result = classifyHotspots(s.grid, s.cellOfPoint, split.periodOfPoint, split.periodCount, { mask: s.mask, correction: 'fdr', indices: selected });
-      const total = new Float64Array(topo.lsoas.length);
-      const hot = new Float64Array(topo.lsoas.length);
-      for (const i of selected) {
-        const l = s.lsoaOfPoint[i]!;
-        if (l < 0) continue;
-        total[l]!++;
-        const c = s.cellOfPoint[i]!;
-        if (c >= 0 && result.category[c] === PERSISTENT) hot[l]!++;
+  private async scopeSpatial(dataset: DatasetSummary, topo: Topology, members: readonly number[], what: string, from: Month, to: Month, key: string): Promise<ScopeSpatial> {
+    const build = async (): Promise<ScopeSpatial> => {
+      const index = await this.deps.reference.partitionIndex(dataset);
+      const codes = members.map((i) => topo.lsoas[i]!.code);
+      const request = { months: monthRange(from, to), partitions: [...new Set(codes.map((c) => index.partitionOf(c))), UNPLACED_PARTITION].sort(), what };
+      // The crimes first (413 naming the limit, nothing read), then the grid, then the read.
+      await this.deps.points.price(dataset, request);
+      const areas = members.map((i) => topo.lsoas[i]!.geometry);
+      const extent = areasExtent(areas);
+      checkGridCells(extent, autoCellSize(extent), what);
+      const grid = createGrid(extent, { shape: 'square' });
+      const points = await this.deps.points.points(dataset, request);
+      // In the scope: placed in one of its LSOAs, or in no LSOA of the dataset (outside the study area).
+      const memberCodes = new Set(codes);
+      const keep = Uint8Array.from(points.lsoaCodes, (c) => (memberCodes.has(c) || !topo.index.has(c) ? 1 : 0));
+      let n = 0;
+      for (let i = 0; i < points.count; i++) n += keep[points.lsoa[i]!]!;
+      // BNG metres: the cache projects every crime as it reads it (the same projection as toBng).
+      const xy = new Float64Array(2 * n);
+      const bng = points.bng && points.bng.length === 2 * points.count ? points.bng : toBng(Float64Array.from({ length: 2 * points.count }, (_, j) => (j & 1 ? points.lat[j >> 1]! : points.lon[j >> 1]!)));
+      const lsoa = new Int32Array(n);
+      const month = new Uint16Array(n);
+      const category = new Uint8Array(n);
+      const locator = createPolygonLocator(members.map((i) => ({ code: topo.lsoas[i]!.code, geometry: topo.lsoas[i]!.geometry })));
+      for (let i = 0, k = 0; i < points.count; i++) {
+        if (!keep[points.lsoa[i]!]) continue;
+        xy[2 * k] = bng[2 * i]!;
+        xy[2 * k + 1] = bng[2 * i + 1]!;
+        const code = locator.locate(points.lon[i]!, points.lat[i]!);
+        lsoa[k] = code === null ? -1 : topo.index.get(code)!;
+        month[k] = points.month[i]!;
+        category[k] = points.category[i]!;
+        k++;
       }
-      for (let l = 0; l < shares.length; l++) shares[l] = total[l]! > 0 ? hot[l]! / total[l]! : 0;
-    }
-    if (this.persistent.size > 50) this.persistent.clear();
-    this.persistent.set(key, shares);
-    return shares;
+      const ordinal = Int32Array.from(points.months, monthOrdinal);
+      const entry: ScopeSpatial = { kind: 'spatial', members: [...members], grid, mask: gridMask(grid, areas), cellOfPoint: assignCells(grid, xy), lsoaOfPoint: lsoa, monthOfPoint: Int32Array.from(month, (m) => ordinal[m]!), category };
+      return entry;
+    };
+    const hit = (await this.cache.getOrLoad(key, build)) as ScopeSpatial;
+    // Another scope with the same hash: computed for this request, not kept.
+    return sameMembers(hit.members, members) ? hit : build();
   }
+}
+
+/** The place of a persistent hot-spot computation: the eligibility request's scope, resolved by the one ScopeResolver. */
+export interface PersistentScope {
+  /** 1 for the topology's LSOAs in the scope. */
+  mask: Uint8Array;
+  /** How a limit message names the place ("the study area", "Mansfield", "the partnership area …"). */
+  what: string;
+}
+
+interface ScopeSpatial {
+  kind: 'spatial';
+  members: number[];
+  grid: Grid;
+  mask: Uint8Array;
+  /** Per kept crime: its cell (-1 outside the grid), LSOA (topology index, -1 outside the scope's LSOAs), month ordinal and category. */
+  cellOfPoint: Int32Array;
+  lsoaOfPoint: Int32Array;
+  monthOfPoint: Int32Array;
+  category: Uint8Array;
+}
+
+interface PersistentEntry {
+  kind: 'shares';
+  members: number[];
+  shares: Float64Array;
+}
+
+type Cached = ScopeSpatial | PersistentEntry;
+
+/** Bytes the bid topology's persistent hot-spot caches may keep (grids, crimes' cells, shares). */
+export const PERSISTENT_CACHE_BYTES = 64 * 1024 * 1024;
+
+function cachedBytes(c: Cached): number {
+  const members = c.members.length * 8 + 256;
+  if (c.kind === 'shares') return members + c.shares.byteLength;
+  return members + c.mask.byteLength + c.cellOfPoint.byteLength + c.lsoaOfPoint.byteLength + c.monthOfPoint.byteLength + c.category.byteLength;
+}
+
+/** The persistent hot-spot share per LSOA from a scope's kept crimes (see BidTopology.persistentShares). */
+function sharesOf(s: ScopeSpatial, lsoas: number, wanted: Uint8Array, first: number, last: number): Float64Array {
+  const shares = new Float64Array(lsoas);
+  const selected: number[] = [];
+  for (let i = 0; i < s.category.length; i++) {
+    const m = s.monthOfPoint[i]!;
+    if (wanted[s.category[i]!] && m >= first && m <= last) selected.push(i);
+  }
+  if (last - first + 1 < 2 || selected.length === 0) return shares;
+  const split = monthPeriods(s.monthOfPoint, first, last, 10);
+  const result = classifyHotspots(s.grid, s.cellOfPoint, split.periodOfPoint, split.periodCount, { mask: s.mask, correction: 'fdr', indices: selected });
+  const total = new Float64Array(lsoas);
+  const hot = new Float64Array(lsoas);
+  for (const i of selected) {
+    const l = s.lsoaOfPoint[i]!;
+    if (l < 0) continue;
+    total[l]!++;
+    const c = s.cellOfPoint[i]!;
+    if (c >= 0 && result.category[c] === PERSISTENT) hot[l]!++;
+  }
+  for (let l = 0; l < lsoas; l++) shares[l] = total[l]! > 0 ? hot[l]! / total[l]! : 0;
+  return shares;
+}
+
+/**
+ * Refuses a grid over MAX_GRID_CELLS_PER_ANALYSIS (cells of the box around the scope at its cell size) with a
+ * LimitExceededError naming the limit, before the grid is built.
+ */
+function checkGridCells([minX, minY, maxX, maxY]: readonly number[], cellSize: number, what: string): void {
+  const cells = (Math.floor((maxX! - minX!) / cellSize) + 2) * (Math.floor((maxY! - minY!) / cellSize) + 2);
+  if (cells <= MAX_GRID_CELLS_PER_ANALYSIS) return;
+  throw new LimitExceededError(
+    'MAX_GRID_CELLS_PER_ANALYSIS',
+    cells,
+    MAX_GRID_CELLS_PER_ANALYSIS,
+    `the persistent hot-spot grid for ${what} at ${cellSize} m would have about ${cells.toLocaleString('en-GB')} cells; the limit is ${MAX_GRID_CELLS_PER_ANALYSIS.toLocaleString('en-GB')} cells per analysis (MAX_GRID_CELLS_PER_ANALYSIS): choose a district or CSP`,
+  );
+}
+
+/** A 53-bit hash of a sorted list of LSOA indices (two 32-bit FNV-1a variants), for cache keys. */
+function memberHash(members: readonly number[]): string {
+  let a = 0x811c9dc5, b = 0x01000193 ^ members.length;
+  for (const m of members) {
+    a = Math.imul(a ^ m, 0x01000193);
+    b = Math.imul(b ^ (m * 2654435761), 0x5bd1e995) ^ (b >>> 15);
+  }
+  return `${(a >>> 0).toString(36)}.${((b >>> 0) & 0x1fffff).toString(36)}`;
+}
+
+function sameMembers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
