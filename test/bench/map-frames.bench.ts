@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
@@ -29,6 +29,10 @@ import { generateNational } from '../support/national/generate';
  * for the first time), with the LSOA layer hidden (baseline 1), the county-only demo dataset shaded (baseline 2), and
  * the national dataset shaded again (warm). Ratios are against the baselines of the same run. Nothing is asserted:
  * headless Chromium here draws WebGL in software (--disable-gpu), so absolute figures are far above a real GPU's.
+ *
+ * MAP_BENCH_PROFILE=<folder>: each run also takes a CPU profile of the page's main thread (CDP Profiler), written to
+ * <folder>/<run>.cpuprofile (open it in Chromium's DevTools), and the report lists the functions with the most self
+ * time. Build the web app unminified (`vite build --minify false`, named by SAFER_PLACES_WEB_DIST) to read the names.
  */
 if (!sharedDataAvailable && mustHaveSharedData) throw new Error(`shared data missing at ${SHARED_DATA}`);
 
@@ -41,6 +45,10 @@ const MANCHESTER: [number, number] = [-2.24, 53.48];
 /** A long-frame threshold: the goal's. */
 const GOAL_MS = 100;
 const IDLE_TIMEOUT_MS = 180_000;
+/** Where CPU profiles go (MAP_BENCH_PROFILE); none taken without it. */
+const PROFILE_DIR = process.env.MAP_BENCH_PROFILE ?? '';
+/** Functions listed per profile, by self time. */
+const PROFILE_TOP = 18;
 
 /** One animated move of the sequence, run in the page. */
 type Move =
@@ -109,6 +117,40 @@ interface RunFigures {
   traceEvents: number;
   drawFrames: number;
   notes: string[];
+  /** The functions with the most self time on the page's main thread (MAP_BENCH_PROFILE only). */
+  hotFunctions: string[];
+}
+
+/** The parts of a CDP Profiler.Profile this bench reads. */
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
+  samples?: number[];
+  timeDeltas?: number[];
+  startTime: number;
+  endTime: number;
+}
+
+/** Self time per function (name, file, line) of a CPU profile, most first, as report lines. */
+function hotFunctions(profile: CpuProfile, top: number): string[] {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  let total = 0;
+  for (let i = 0; i < samples.length; i++) {
+    // A sample's time is the delta to the next sample.
+    const dt = (deltas[i + 1] ?? 0) / 1000;
+    const frame = byNode.get(samples[i]!)?.callFrame;
+    if (!frame) continue;
+    const file = frame.url.split('/').pop() || '(native)';
+    const key = `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + dt);
+    total += dt;
+  }
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([key, ms]) => `${ms.toFixed(0).padStart(6)} ms ${((100 * ms) / Math.max(total, 1e-9)).toFixed(1).padStart(5)} %  ${key}`);
 }
 
 let store: Store;
@@ -124,6 +166,8 @@ let demoId = '';
 const runs: RunFigures[] = [];
 const pageErrors: string[] = [];
 const statsAnswers: string[] = [];
+/** API requests the page made that failed (status 400 and up): a map that never gets ready says why. */
+const failedRequests: string[] = [];
 let loadAtStart = '';
 let loadAtEnd = '';
 
@@ -217,6 +261,11 @@ async function runSequence(name: string): Promise<RunFigures> {
   const notes: string[] = [];
   await resetToEngland(page);
   const view = await lsoasInView(page);
+  if (PROFILE_DIR) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    await cdp.send('Profiler.start');
+  }
   await cdp.send('Tracing.start', { categories: CATEGORIES, transferMode: 'ReturnAsStream' });
   const settle: number[] = [];
   const rafs: number[][] = [];
@@ -229,6 +278,15 @@ async function runSequence(name: string): Promise<RunFigures> {
     rafs.push(raf);
   }
   const events = await collectTrace(cdp);
+  let hot: string[] = [];
+  if (PROFILE_DIR) {
+    const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+    await cdp.send('Profiler.disable');
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    const file = join(PROFILE_DIR, `${name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    hot = [`profile: ${file}`, ...hotFunctions(profile, PROFILE_TOP)];
+  }
 
   // The page's renderer: the process whose main thread logged the marks.
   const marks = new Map<string, TraceEvent>();
@@ -274,7 +332,7 @@ async function runSequence(name: string): Promise<RunFigures> {
     const longestTask = Math.max(0, ...tasks.filter((e) => e.ts + e.dur! > start && e.ts < idle).map((e) => e.dur! / 1000));
     return { label: move.label, frames, raf: rafs[i]!.filter((d) => d > 0), longestTask, settleMs: settle[i]! };
   });
-  return { name, moves, shadedInView: view.shaded, valuedInView: view.valued, drawnInView: view.drawn, traceEvents: events.length, drawFrames: drawTimes.length, notes };
+  return { name, moves, shadedInView: view.shaded, valuedInView: view.valued, drawnInView: view.drawn, traceEvents: events.length, drawFrames: drawTimes.length, notes, hotFunctions: hot };
 }
 
 beforeAll(async () => {
@@ -296,6 +354,7 @@ beforeAll(async () => {
   // What the LSOA statistics requests (the figures the shading comes from) answered: a shading without classes says why.
   page.on('response', (res) => {
     const u = new URL(res.url());
+    if (u.pathname.startsWith('/api/') && res.status() >= 400 && failedRequests.length < 20) failedRequests.push(`${res.status()} ${u.pathname}${u.search}`);
     if (u.pathname === '/api/lsoas/stats') statsAnswers.push(`${u.searchParams.get('dataset') ?? '?'} ${u.searchParams.get('scope') ?? ''} → ${res.status()}`);
   });
   await page.goto(`${api.url}/?scope=study-area`);
@@ -344,6 +403,7 @@ afterAll(async () => {
       lines.push(`      ${m.label.padEnd(28)} frames ${String(ms.n).padStart(3)}, longest ${f(ms.max).padStart(7)} ms, p95 ${f(ms.p95).padStart(7)} ms, >${GOAL_MS} ms ${ms.over}; rAF longest ${f(m.raf.length ? Math.max(...m.raf) : NaN)} ms; longest task ${f(m.longestTask)} ms; idle after ${f(m.settleMs)} ms`);
     }
     for (const n of run.notes) lines.push(`    note: ${n}`);
+    if (run.hotFunctions.length) lines.push(`    main-thread self time (CPU profile, sampled every 0.5 ms):`, ...run.hotFunctions.map((h) => `      ${h}`));
   }
   const ratio = (a: string, b: string, k: 'max' | 'p95') => {
     const x = totals.get(a)?.[k];
@@ -355,6 +415,7 @@ afterAll(async () => {
     lines.push(`  ${shaded} ÷ ${base}: longest frame ${ratio(shaded, base, 'max')}, p95 ${ratio(shaded, base, 'p95')}`);
   }
   lines.push(`  LSOA statistics answers: ${statsAnswers.length ? statsAnswers.slice(0, 12).join('; ') : 'none'}`);
+  if (failedRequests.length) lines.push(`  failed API requests: ${failedRequests.join('; ')}`);
   if (pageErrors.length) lines.push(`  page errors: ${pageErrors.slice(0, 5).join(' | ')}`);
   console.log(lines.join('\n'));
   await context?.close().catch(() => undefined);

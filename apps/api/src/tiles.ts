@@ -195,8 +195,98 @@ export abstract class VectorTileCache {
 }
 
 /**
+ * The last zoom cut from the overview index: tiles of zoom 0 to this one are generalised to the pixel (below), deeper
+ * tiles keep the boundaries' own detail. At zoom 8 an England LSOA is ~1–40 px across; at zoom 9 the map starts to
+ * show LSOA shapes rather than specks.
+ */
+export const LSOA_OVERVIEW_MAX_ZOOM = 8;
+/**
+ * Simplification tolerance of the overview zooms, in tile units (extent 4096; the map draws a tile on 512 px, so 8
+ * units are one pixel): a vertex that moves a boundary by less than a pixel is left out, and so is a ring (an island,
+ * a hole, a sliver) smaller than a pixel. A whole LSOA smaller than a pixel keeps a one-pixel square at its centre
+ * (see overviewPlaceholders), so every LSOA of the dataset is still in the tiles, with its code, at every zoom.
+ */
+export const LSOA_OVERVIEW_TOLERANCE = 8;
+/**
+ * Simplification tolerance from zoom LSOA_OVERVIEW_MAX_ZOOM + 1 (geojson-vt's default is 3): a ring smaller than the
+ * tolerance is left out at a zoom, and 1 keeps every England LSOA at zoom 9 and deeper.
+ */
+export const LSOA_DETAIL_TOLERANCE = 1;
+const TILE_EXTENT = 4096;
+
+/** An LSOA's anchor for its overview placeholder: bbox centre in Web Mercator world units (0–1), and its size there. */
+export interface LsoaAnchor {
+  tags: LsoaTileProperties;
+  x: number;
+  y: number;
+  /** The bbox's larger side in world units. */
+  size: number;
+}
+
+const mercatorX = (lon: number) => (lon + 180) / 360;
+const mercatorY = (lat: number) => {
+  const s = Math.sin((Math.max(-85.05, Math.min(85.05, lat)) * Math.PI) / 180);
+  return 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+};
+
+function anchorOf(lsoa: Lsoa, tags: LsoaTileProperties): LsoaAnchor {
+  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+  const rings = lsoa.geometry.type === 'Polygon' ? lsoa.geometry.coordinates : lsoa.geometry.coordinates.flat();
+  for (const ring of rings) {
+    for (const [lon, lat] of ring) {
+      if (lon! < w) w = lon!;
+      if (lon! > e) e = lon!;
+      if (lat! < s) s = lat!;
+      if (lat! > n) n = lat!;
+    }
+  }
+  const x0 = mercatorX(w);
+  const x1 = mercatorX(e);
+  const y0 = mercatorY(n);
+  const y1 = mercatorY(s);
+  return { tags, x: (x0 + x1) / 2, y: (y0 + y1) / 2, size: Math.max(x1 - x0, y1 - y0) };
+}
+
+type CutFeature = { type: number; geometry: unknown; tags: Record<string, unknown> | null };
+
+/**
+ * The LSOAs an overview tile lost to simplification, each as a square of `tolerance` tile units (one pixel) at its
+ * centre: the LSOAs whose centre lies in the tile, that are no more than a few pixels across there (a larger one was
+ * cut away from this tile, not simplified away) and that have no feature in it.
+ */
+export function overviewPlaceholders(
+  anchors: readonly LsoaAnchor[],
+  present: ReadonlySet<string>,
+  z: number,
+  x: number,
+  y: number,
+  tolerance: number,
+): CutFeature[] {
+  const scale = 2 ** z;
+  const maxSize = (4 * tolerance) / (scale * TILE_EXTENT);
+  const half = Math.max(1, Math.round(tolerance / 2));
+  const out: CutFeature[] = [];
+  for (const a of anchors) {
+    if (a.size > maxSize || present.has(a.tags.code)) continue;
+    const tx = (a.x * scale - x) * TILE_EXTENT;
+    const ty = (a.y * scale - y) * TILE_EXTENT;
+    if (tx < 0 || tx >= TILE_EXTENT || ty < 0 || ty >= TILE_EXTENT) continue;
+    const cx = Math.round(tx);
+    const cy = Math.round(ty);
+    // Clockwise in tile coordinates (y down): an outer ring, as MVT wants.
+    const ring: [number, number][] = [[cx - half, cy - half], [cx + half, cy - half], [cx + half, cy + half], [cx - half, cy + half], [cx - half, cy - half]];
+    out.push({ type: 3, geometry: [ring], tags: { ...a.tags } });
+  }
+  return out;
+}
+
+/**
  * Mapbox Vector Tiles of a dataset's LSOAs (one layer, LSOA_TILE_LAYER), every LSOA of the dataset with no cap, cut
- * by geojson-vt and encoded by vt-pbf.
+ * by geojson-vt and encoded by vt-pbf. Two indexes: the overview (zooms 0–LSOA_OVERVIEW_MAX_ZOOM, generalised to the
+ * pixel, with a placeholder for each LSOA smaller than one) and the detail (deeper zooms, built on the first deeper
+ * tile). Generalising the national zooms is what keeps the map smooth over England: the map decodes each tile again
+ * on its main thread to join the feature states, and draws every vertex; before it a zoom-5 tile over England was
+ * 2.2 MB with ~340 k vertices, most of them closer together than a pixel.
  */
 export class LsoaTileCache extends VectorTileCache {
   constructor(
@@ -208,28 +298,31 @@ export class LsoaTileCache extends VectorTileCache {
 
   protected async buildSource(dataset: DatasetSummary): Promise<TileSource> {
     const [lsoas, { GeoJSONVT, fromGeojsonVt }] = await Promise.all([this.lsoas(dataset), loadTileLibraries()]);
-    const index = new GeoJSONVT(
-      {
-        type: 'FeatureCollection',
-        features: lsoas.map((l) => ({
-          type: 'Feature',
-          geometry: l.geometry,
-          properties: { code: l.code, name: l.name, districtCode: l.districtCode, districtName: l.districtName, ...(l.wardName && { wardName: l.wardName }) } satisfies LsoaTileProperties,
-        })),
-      },
-      // Tiles are cut down to the last zoom the map asks for; it over-zooms that one. Extent 4096, buffer 64.
-      // Simplification tolerance 1 (geojson-vt's default is 3): a ring smaller than tolerance² tile units at a zoom is
-      // left out there, and 1 keeps every England LSOA but a handful at zoom 6 (33,745 of 33,755; each left out is under
-      // 1/64 of a pixel) and all from zoom 7, where 3 left out 668 at zoom 6, for ~10 % more bytes at zoom 6.
-      { maxZoom: LSOA_TILE_MAX_ZOOM, indexMaxZoom: 5, indexMaxPoints: 100_000, tolerance: 1 },
-    );
+    const tagsOf = (l: Lsoa): LsoaTileProperties => ({ code: l.code, name: l.name, districtCode: l.districtCode, districtName: l.districtName, ...(l.wardName && { wardName: l.wardName }) });
+    const collection = {
+      type: 'FeatureCollection' as const,
+      features: lsoas.map((l) => ({ type: 'Feature' as const, geometry: l.geometry, properties: tagsOf(l) })),
+    };
+    const anchors = lsoas.map((l) => anchorOf(l, tagsOf(l)));
+    // Extent 4096, buffer 64. The overview's maxZoom is one past its last zoom: geojson-vt leaves its maxZoom unsimplified.
+    const overview = new GeoJSONVT(collection, { maxZoom: LSOA_OVERVIEW_MAX_ZOOM + 1, indexMaxZoom: 5, indexMaxPoints: 100_000, tolerance: LSOA_OVERVIEW_TOLERANCE });
+    // Tiles are cut down to the last zoom the map asks for; it over-zooms that one.
+    let detail: InstanceType<typeof GeoJSONVT> | undefined;
+    const detailIndex = () => (detail ??= new GeoJSONVT(collection, { maxZoom: LSOA_TILE_MAX_ZOOM, indexMaxZoom: 5, indexMaxPoints: 100_000, tolerance: LSOA_DETAIL_TOLERANCE }));
     return {
       get cutTiles() {
-        return index.tileCoords.length;
+        return overview.tileCoords.length + (detail?.tileCoords.length ?? 0);
       },
       async encode(z, x, y) {
-        const cut = index.getTile(z, x, y);
-        return cut && cut.features.length > 0 ? fromGeojsonVt({ [LSOA_TILE_LAYER]: cut as never }, { version: 2 }) : new Uint8Array(0);
+        if (z > LSOA_OVERVIEW_MAX_ZOOM) {
+          const cut = detailIndex().getTile(z, x, y);
+          return cut && cut.features.length > 0 ? fromGeojsonVt({ [LSOA_TILE_LAYER]: cut as never }, { version: 2 }) : new Uint8Array(0);
+        }
+        const cut = overview.getTile(z, x, y);
+        const features: CutFeature[] = (cut?.features ?? []) as CutFeature[];
+        const present = new Set(features.map((f) => String(f.tags?.code)));
+        const all = [...features, ...overviewPlaceholders(anchors, present, z, x, y, LSOA_OVERVIEW_TOLERANCE)];
+        return all.length > 0 ? fromGeojsonVt({ [LSOA_TILE_LAYER]: { features: all } as never }, { version: 2 }) : new Uint8Array(0);
       },
     };
   }

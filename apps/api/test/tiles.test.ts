@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PortThrottledError, generateDemoDataset, type DemoDataset, type ReferenceRepository } from '@safer-places/domain';
 import { createApp } from '../src/app';
 import { LSOA_TILE_LAYER, LSOA_TILE_MAX_ZOOM, lsoaTileUrl, type BBox, type DatasetSummary, type Lsoa } from '@safer-places/schemas';
-import { LsoaTileCache } from '../src/tiles';
+import { LSOA_OVERVIEW_MAX_ZOOM, LSOA_OVERVIEW_TOLERANCE, LsoaTileCache } from '../src/tiles';
 import { seedDemo, startTestApp } from './harness';
 
 let t: Awaited<ReturnType<typeof startTestApp>>;
@@ -237,5 +237,117 @@ describe('LsoaTileCache', () => {
     fail = false;
     expect((await cache.tile(dataset('v1'), 12, x, y)).byteLength).toBeGreaterThan(0);
     expect(cache.builds).toBe(1);
+  });
+});
+
+describe('LsoaTileCache overview zooms (0–LSOA_OVERVIEW_MAX_ZOOM): generalised to the pixel, every LSOA kept', () => {
+  const dataset = (id: string): DatasetSummary => ({ ...demo.summary, id, version: 'v1' });
+  const lsoa = (code: string, coordinates: [number, number][][]): Lsoa => {
+    const flat = coordinates.flat();
+    const xs = flat.map((p) => p[0]!);
+    const ys = flat.map((p) => p[1]!);
+    return {
+      code,
+      name: `LSOA ${code}`,
+      districtCode: 'D1',
+      districtName: 'District',
+      wardName: null,
+      cspCode: null,
+      cspName: null,
+      population: null,
+      imdDecile: null,
+      deprivationSource: null,
+      geometry: { type: 'Polygon', coordinates },
+      bbox: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)],
+    };
+  };
+  /** A regular polygon of `n` vertices and radius `r` degrees. */
+  const blob = (code: string, lon: number, lat: number, r: number, n = 40) => {
+    const ring = Array.from({ length: n }, (_, i): [number, number] => [lon + r * Math.cos((2 * Math.PI * i) / n), lat + r * Math.sin((2 * Math.PI * i) / n)]);
+    return lsoa(code, [[...ring, ring[0]!]]);
+  };
+  /** Every LSOA code in the tiles of zoom z over a bbox, and the tiles' bytes and vertices. */
+  async function tilesOver(cache: LsoaTileCache, ds: DatasetSummary, bbox: BBox, z: number) {
+    const a = tileAt(bbox[0], bbox[3], z);
+    const b = tileAt(bbox[2], bbox[1], z);
+    const codes = new Map<string, number>();
+    let bytes = 0;
+    let vertices = 0;
+    for (let x = a.x; x <= b.x; x++) {
+      for (let y = a.y; y <= b.y; y++) {
+        const tile = await cache.tile(ds, z, x, y);
+        bytes += tile.byteLength;
+        if (tile.byteLength === 0) continue;
+        for (const f of decode(tile).features) {
+          const code = String(f.properties.code);
+          codes.set(code, (codes.get(code) ?? 0) + 1);
+          for (const ring of f.loadGeometry()) vertices += ring.length;
+        }
+      }
+    }
+    return { codes, bytes, vertices };
+  }
+
+  it('keeps every LSOA of the demo dataset, with its properties, at every zoom', async () => {
+    const cache = new LsoaTileCache(async () => demo.lsoas);
+    const all = new Set(demo.lsoas.map((l) => l.code));
+    for (let z = 0; z <= LSOA_OVERVIEW_MAX_ZOOM + 2; z++) {
+      const { codes } = await tilesOver(cache, dataset('demo-all'), demo.summary.bbox!, z);
+      expect([...all].filter((c) => !codes.has(c)), `zoom ${z}`).toEqual([]);
+      expect([...codes.keys()].filter((c) => !all.has(c)), `zoom ${z}`).toEqual([]);
+    }
+    const { x, y } = tileAt(demo.lsoas[0]!.bbox[0], demo.lsoas[0]!.bbox[1], 4);
+    const first = decode(await cache.tile(dataset('demo-all'), 4, x, y)).features.find((f) => f.properties.code === demo.lsoas[0]!.code)!;
+    expect(first.properties).toMatchObject({ name: demo.lsoas[0]!.name, districtCode: demo.lsoas[0]!.districtCode, districtName: demo.lsoas[0]!.districtName });
+  });
+
+  it('draws an LSOA smaller than a pixel as a one-pixel square at its place, once, and adds none where an LSOA was only cut away', async () => {
+    // 0.0005° across: well under a pixel at zoom 6 (~0.03°), so simplification drops its ring.
+    const tiny = lsoa('TINY', [[[-1.1, 53.0], [-1.0995, 53.0], [-1.0995, 53.0005], [-1.1, 53.0005], [-1.1, 53.0]]]);
+    // A large LSOA centred far away from the tiny one's tile, reaching into it only by a corner.
+    const big = blob('BIG', -3.5, 51.5, 2.0);
+    const cache = new LsoaTileCache(async () => [tiny, big]);
+    const z = 6;
+    const home = tileAt(-1.1, 53.0, z);
+    const found = decode(await cache.tile(dataset('tiny'), z, home.x, home.y)).features.filter((f) => f.properties.code === 'TINY');
+    expect(found).toHaveLength(1);
+    const [ring] = found[0]!.loadGeometry();
+    const xs = ring!.map((p) => p.x);
+    const ys = ring!.map((p) => p.y);
+    // One pixel (8 of 4096 units on a 512 px tile) at the LSOA's own place in the tile.
+    expect(Math.max(...xs) - Math.min(...xs)).toBe(LSOA_OVERVIEW_TOLERANCE);
+    const n = 2 ** z;
+    const expectX = (((-1.09975 + 180) / 360) * n - home.x) * 4096;
+    expect(Math.abs((Math.max(...xs) + Math.min(...xs)) / 2 - expectX)).toBeLessThanOrEqual(LSOA_OVERVIEW_TOLERANCE);
+    expect(Math.max(...ys) - Math.min(...ys)).toBe(LSOA_OVERVIEW_TOLERANCE);
+    // Only in its own tile: the neighbours hold no copy.
+    for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]] as const) {
+      const tile = await cache.tile(dataset('tiny'), z, home.x + dx, home.y + dy);
+      const codes = tile.byteLength ? decode(tile).features.map((f) => f.properties.code) : [];
+      expect(codes).not.toContain('TINY');
+    }
+    // Deeper than the overview the LSOA has its own shape again.
+    const deep = tileAt(-1.1, 53.0, 14);
+    const shape = decode(await cache.tile(dataset('tiny'), 14, deep.x, deep.y)).features.find((f) => f.properties.code === 'TINY');
+    expect(shape?.loadGeometry()[0]!.length).toBe(5);
+    // The big LSOA: in the tiles it covers, never as a placeholder square.
+    const bigHome = tileAt(-3.5, 51.5, z);
+    const bigFeature = decode(await cache.tile(dataset('tiny'), z, bigHome.x, bigHome.y)).features.find((f) => f.properties.code === 'BIG');
+    expect(bigFeature!.loadGeometry()[0]!.length).toBeGreaterThan(5);
+  });
+
+  it('generalises the national zooms to the pixel: fewer vertices than the detail tolerance would keep, the same LSOAs', async () => {
+    // 2,000 small LSOAs of 40 vertices each on a grid, ~1.5 km apart: several pixels each at zoom 8, specks at zoom 5.
+    const many = Array.from({ length: 2_000 }, (_, i) => blob(`G${i}`, -2 + (i % 50) * 0.02, 52 + Math.floor(i / 50) * 0.014, 0.006));
+    const bbox: BBox = [-2.01, 51.99, -1 + 0.01, 52.56 + 0.01];
+    const cache = new LsoaTileCache(async () => many);
+    for (const z of [5, LSOA_OVERVIEW_MAX_ZOOM]) {
+      const { codes, vertices } = await tilesOver(cache, dataset('grid'), bbox, z);
+      expect(codes.size, `zoom ${z}`).toBe(2_000);
+      // The detail tolerance (1 unit) would keep nearly all 40 vertices of each; the overview keeps a handful.
+      expect(vertices / codes.size, `zoom ${z}`).toBeLessThan(20);
+    }
+    const { codes, vertices } = await tilesOver(cache, dataset('grid'), bbox, 12);
+    expect(vertices / codes.size).toBeGreaterThan(30);
   });
 });

@@ -72,6 +72,13 @@ describe('LSOA choropleth from vector tiles', () => {
     for (const l of b.layers) expect(l).toMatchObject({ source: 'sp-lsoas', 'source-layer': LSOA_TILE_LAYER });
   });
 
+  it('draws LSOA outlines from zoom 8 only (under it they blur into the fill); the fill and the selection at every zoom', () => {
+    const b = lsoaLayers({ visible: true, choropleth, selectedCode: 'E01000001', tileUrl: TILES, scopeCodes: null });
+    expect(layer(b.layers, 'lsoa-outline').minzoom).toBe(8);
+    expect(layer(b.layers, 'lsoa-fill').minzoom).toBeUndefined();
+    expect(layer(b.layers, 'lsoa-selected').minzoom).toBeUndefined();
+  });
+
   it('has no tiles until a dataset is known', () => {
     expect(lsoaVectorSource(null)).toMatchObject({ type: 'vector', tiles: [] });
   });

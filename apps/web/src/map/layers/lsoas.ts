@@ -125,6 +125,8 @@ export function lsoaFilters(scopeCodes: readonly string[] | null, selectedCode: 
 }
 
 export const LSOA_FILL_OPACITY = 0.72;
+/** The LSOA outlines start at this zoom (about 600 m a pixel at England's latitudes): under it they blur into the fill. */
+export const LSOA_OUTLINE_MIN_ZOOM = 8;
 
 export function lsoaLayers(opts: {
   visible: boolean;
@@ -157,6 +159,9 @@ export function lsoaLayers(opts: {
         id: LAYER_IDS.lsoaOutline,
         type: 'line',
         ...base,
+        // Below this zoom an LSOA is a few pixels across and its 0.3 px outline adds nothing one can see, while drawing
+        // England's 33,755 of them is much of a frame's work in software rendering (docs/operations/scale.md).
+        minzoom: LSOA_OUTLINE_MIN_ZOOM,
         ...filterOf(LAYER_IDS.lsoaOutline),
         layout: { visibility: v, 'line-join': 'round' },
         paint: {
