@@ -29,6 +29,10 @@ const NONE = -1;
 const LOCAL_EDGES_UP_TO = 48;
 /** Children per side of a refined cell. */
 const SPLIT = 4;
+/** At most this many buckets when `locateMany` sorts points. */
+const MAX_BUCKETS = 4096;
+/** `locateMany` sorts from this many points per bucket on. */
+const SORT_FROM = 4;
 
 /**
  * Edges of every polygon flattened for an even-odd crossing test: per edge [yLow, yHigh, xAtYLow, dx/dy], lower-y end
@@ -186,9 +190,12 @@ function oddSegments(geometries: readonly AreaGeometry[], count: number): Uint8A
  * first hit, then the answer when none hits: the polygon that covers the whole cell, if any, or, where the polygons'
  * mod-2 sum has no edge near the cell and its centre lies in an odd number of them (a tiling's interior), the last
  * of them, untested. A test reads only the polygon's edges that can cross a ray from that cell to the right. A point
- * maps to a cell by one formula at build and query time, and an edge marks every cell its box (widened by a rounding
- * margin) maps to, so a point near an edge always reaches a test of that edge's polygon. Locating allocates nothing
- * per point; `locateMany` visits many points grouped by top-level cell so the lookup stays in the processor's cache.
+ * maps to a cell by one formula at build and query time (at level d, column floor((x - x0) · sx0 · 4^d): a child
+ * cell is found from the parent's column with no per-grid origin, scale or clamping), and an edge marks every cell its
+ * box (widened by a rounding margin) maps to, so a point near an edge always reaches a test of that edge's polygon.
+ * A cell's value leads straight to its child cells or to its list; a list holds its edges' offsets inline.
+ * Locating allocates nothing per point; `locateMany` visits many points grouped by bucket (a block of neighbouring
+ * top-level cells) so the lookup stays in the processor's cache.
  *
  * Boundaries: edges are stored lower-y end first and counted half-open in y, so two polygons sharing an edge
  * compute the same crossing and a point exactly on it belongs to exactly one of them (the one to its right, or
@@ -239,18 +246,26 @@ export function createPolygonLocator(polygons: readonly { code: string; geometry
   // Where no such segment comes near a cell, every point of it is in the same number of polygons, mod 2.
   const segOdd = oddSegments(polygons.map((p) => p.geometry), segStart[n]!);
 
-  // Grids: origin, scale (cells per unit), size and the offset of their cells in `value`.
-  const gx0: number[] = [], gy0: number[] = [], gsx: number[] = [], gsy: number[] = [], gcols: number[] = [], grows: number[] = [], gbase: number[] = [];
-  // Per cell: ≥ 0 a polygon, -1 none, ≤ -2 a reference k = -2 - value: k even → list k / 2, k odd → grid (k - 1) / 2.
+  /*
+   * Grids. Every grid of level d (0 the top, d the d-th refinement) maps a point by one formula: its global column is
+   * floor((x - x0) · sx0 · 4^d) and its row likewise, and its cells are those of one parent cell, so a child grid
+   * needs no origin of its own: `gsx`/`gsy` its scale (sx0 · 4^d, exact: a power of two), `gc`/`gr` the global column
+   * and row of its first cell, then its size and the offset of its cells in `value`. Since scaling by a power of two
+   * is exact, floor(a · 4) lies in [4 · floor(a), 4 · floor(a) + 3] for every a: a point of a parent cell always maps
+   * into that cell's children, with no clamping.
+   */
+  const gsx: number[] = [], gsy: number[] = [], gc: number[] = [], gr: number[] = [], gcols: number[] = [], grows: number[] = [], gbase: number[] = [];
+  /*
+   * Per cell: ≥ 0 a polygon, -1 none, ≤ -2 a reference k = -2 - value: k even → the list at offset k / 2 of `meta`,
+   * k odd → the child grid whose cells start at offset (k - 1) / 2 of `value`.
+   */
   const value = new Int32List();
   /*
-   * Lists, in `meta`: the number of polygons to test; per polygon its index and the start and end (in `local`) of the
-   * offsets in `edges` of its edges that can cross a ray from the cell to the right (y-range in the cell's row, right
-   * end not left of it), or -1 and 0 for all its edges; then the answer when none hits.
+   * Lists, in `meta`: the number of polygons to test; per polygon its index, the number n of its edges that can cross
+   * a ray from the cell to the right (y-range in the cell's row, right end not left of it) and their n offsets in
+   * `edges`, or n = -1 to test all its edges; then the answer when none hits.
    */
-  const listStart = new Int32List();
   const meta = new Int32List();
-  const local = new Int32List();
 
   const contains = (i: number, x: number, y: number): boolean => {
     let inside = false;
@@ -262,45 +277,42 @@ export function createPolygonLocator(polygons: readonly { code: string; geometry
     }
     return inside;
   };
-  const addGrid = (ox: number, oy: number, sx: number, sy: number, cols: number, rows: number): number => {
-    gx0.push(ox);
-    gy0.push(oy);
+  const addGrid = (sx: number, sy: number, c0: number, r0: number, cols: number, rows: number): number => {
     gsx.push(sx);
     gsy.push(sy);
+    gc.push(c0);
+    gr.push(r0);
     gcols.push(cols);
     grows.push(rows);
     gbase.push(value.length);
     for (let c = cols * rows; c > 0; c--) value.push(NONE);
-    return gx0.length - 1;
+    return gsx.length - 1;
   };
   const addList = (g: number, cell: number, tested: Iterable<number>, otherwise: number): number => {
-    const cols = gcols[g]!, sx = gsx[g]!, sy = gsy[g]!, ox = gx0[g]!, oy = gy0[g]!;
+    const cols = gcols[g]!, sx = gsx[g]!, sy = gsy[g]!, gc0 = gc[g]!, gr0 = gr[g]!;
     const c = cell % cols, r = (cell - c) / cols;
-    listStart.push(meta.length);
-    const countAt = meta.length;
+    const at = meta.length;
     meta.push(0);
     for (const i of tested) {
-      meta.set(countAt, meta.get(countAt) + 1);
+      meta.set(at, meta.get(at) + 1);
+      meta.push(i);
       if (edgeStart[i + 1]! - edgeStart[i]! > LOCAL_EDGES_UP_TO) {
         // A long outline: all its edges (filtering them per cell would cost more than it saves).
-        meta.push(i);
         meta.push(-1);
-        meta.push(0);
         continue;
       }
-      const from = local.length;
+      const countAt = meta.length;
+      meta.push(0);
       for (let k = edgeStart[i]! * 4; k < edgeStart[i + 1]! * 4; k += 4) {
-        const r0 = Math.floor((edges[k]! - margin - oy) * sy), r1 = Math.floor((edges[k + 1]! + margin - oy) * sy);
+        const r0 = Math.floor((edges[k]! - margin - y0) * sy) - gr0, r1 = Math.floor((edges[k + 1]! + margin - y0) * sy) - gr0;
         const right = Math.max(edges[k + 2]!, edges[k + 2]! + (edges[k + 1]! - edges[k]!) * edges[k + 3]!);
-        if (r0 > r || r1 < r || Math.floor((right + margin - ox) * sx) < c) continue;
-        local.push(k);
+        if (r0 > r || r1 < r || Math.floor((right + margin - x0) * sx) - gc0 < c) continue;
+        meta.push(k);
       }
-      meta.push(i);
-      meta.push(from);
-      meta.push(local.length);
+      meta.set(countAt, meta.length - countAt - 1);
     }
     meta.push(otherwise);
-    return -2 - 2 * (listStart.length - 1);
+    return -2 - 2 * at;
   };
 
   interface Refine {
@@ -325,14 +337,14 @@ export function createPolygonLocator(polygons: readonly { code: string; geometry
    * `candidates(cell)` the polygons that may cover it (ascending). Returns the cells worth refining.
    */
   const decide = (g: number, { touching, open }: Touching, candidates: (cell: number) => Iterable<number>): Refine[] => {
-    const cols = gcols[g]!, rows = grows[g]!, sx = gsx[g]!, sy = gsy[g]!, ox = gx0[g]!, oy = gy0[g]!, base = gbase[g]!;
+    const cols = gcols[g]!, rows = grows[g]!, sx = gsx[g]!, sy = gsy[g]!, gc0 = gc[g]!, gr0 = gr[g]!, base = gbase[g]!;
     const refine: Refine[] = [];
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         const cell = r * cols + c;
         const near = touching[cell] ?? [];
-        const cx = ox + (c + 0.5) / sx, cy = oy + (r + 0.5) / sy;
-        if (Math.floor((cx - ox) * sx) !== c || Math.floor((cy - oy) * sy) !== r) {
+        const cx = x0 + (gc0 + c + 0.5) / sx, cy = y0 + (gr0 + r + 0.5) / sy;
+        if (Math.floor((cx - x0) * sx) - gc0 !== c || Math.floor((cy - y0) * sy) - gr0 !== r) {
           // A cell too small for its centre to map back to it: test everything that may cover it.
           value.set(base + cell, addList(g, cell, candidates(cell), NONE));
           continue;
@@ -367,13 +379,13 @@ export function createPolygonLocator(polygons: readonly { code: string; geometry
   };
   /** Per cell of grid g, the polygons (of `polys`, ascending) with an edge whose widened box maps to it. */
   const touchingIn = (g: number, polys: Iterable<number>): Touching => {
-    const cols = gcols[g]!, rows = grows[g]!, sx = gsx[g]!, sy = gsy[g]!, ox = gx0[g]!, oy = gy0[g]!;
+    const cols = gcols[g]!, rows = grows[g]!, sx = gsx[g]!, sy = gsy[g]!, gc0 = gc[g]!, gr0 = gr[g]!;
     const touching: (number[] | undefined)[] = new Array(cols * rows);
     const open = new Uint8Array(cols * rows);
     for (const i of polys) {
       for (let e = segStart[i]!; e < segStart[i + 1]!; e++) {
-        let c0 = Math.floor((segBoxes[e * 4]! - ox) * sx), r0 = Math.floor((segBoxes[e * 4 + 1]! - oy) * sy);
-        let c1 = Math.floor((segBoxes[e * 4 + 2]! - ox) * sx), r1 = Math.floor((segBoxes[e * 4 + 3]! - oy) * sy);
+        let c0 = Math.floor((segBoxes[e * 4]! - x0) * sx) - gc0, r0 = Math.floor((segBoxes[e * 4 + 1]! - y0) * sy) - gr0;
+        let c1 = Math.floor((segBoxes[e * 4 + 2]! - x0) * sx) - gc0, r1 = Math.floor((segBoxes[e * 4 + 3]! - y0) * sy) - gr0;
         if (c1 < 0 || r1 < 0 || c0 >= cols || r0 >= rows) continue;
         c0 = Math.max(0, c0);
         r0 = Math.max(0, r0);
@@ -392,17 +404,15 @@ export function createPolygonLocator(polygons: readonly { code: string; geometry
   };
 
   // The top level: candidates per cell are the polygons whose boxes overlap it (compressed rows, ascending).
-  const top = addGrid(x0, y0, topCols / w, topRows / h, topCols, topRows);
+  const top = addGrid(topCols / w, topRows / h, 0, 0, topCols, topRows);
+  const sx0 = gsx[top]!, sy0 = gsy[top]!;
   const boxStart = new Int32Array(topCols * topRows + 1);
   const ranges = new Int32Array(n * 4);
-  {
-    const sx = gsx[top]!, sy = gsy[top]!;
-    for (let i = 0; i < n; i++) {
-      const c0 = Math.max(0, Math.floor((boxes[i * 4]! - margin - x0) * sx)), c1 = Math.min(topCols - 1, Math.floor((boxes[i * 4 + 2]! + margin - x0) * sx));
-      const r0 = Math.max(0, Math.floor((boxes[i * 4 + 1]! - margin - y0) * sy)), r1 = Math.min(topRows - 1, Math.floor((boxes[i * 4 + 3]! + margin - y0) * sy));
-      ranges.set([c0, r0, c1, r1], i * 4);
-      for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) boxStart[r * topCols + c + 1]!++;
-    }
+  for (let i = 0; i < n; i++) {
+    const c0 = Math.max(0, Math.floor((boxes[i * 4]! - margin - x0) * sx0)), c1 = Math.min(topCols - 1, Math.floor((boxes[i * 4 + 2]! + margin - x0) * sx0));
+    const r0 = Math.max(0, Math.floor((boxes[i * 4 + 1]! - margin - y0) * sy0)), r1 = Math.min(topRows - 1, Math.floor((boxes[i * 4 + 3]! + margin - y0) * sy0));
+    ranges.set([c0, r0, c1, r1], i * 4);
+    for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) boxStart[r * topCols + c + 1]!++;
   }
   for (let c = 0; c < topCols * topRows; c++) boxStart[c + 1]! += boxStart[c]!;
   const boxItems = new Int32Array(boxStart[topCols * topRows]!);
@@ -425,9 +435,8 @@ export function createPolygonLocator(polygons: readonly { code: string; geometry
     for (const p of pending) {
       const cols = gcols[p.grid]!;
       const c = p.cell % cols, r = (p.cell - c) / cols;
-      const sx = gsx[p.grid]!, sy = gsy[p.grid]!;
-      const g = addGrid(gx0[p.grid]! + c / sx, gy0[p.grid]! + r / sy, sx * SPLIT, sy * SPLIT, SPLIT, SPLIT);
-      value.set(gbase[p.grid]! + p.cell, -2 - (2 * g + 1));
+      const g = addGrid(gsx[p.grid]! * SPLIT, gsy[p.grid]! * SPLIT, (gc[p.grid]! + c) * SPLIT, (gr[p.grid]! + r) * SPLIT, SPLIT, SPLIT);
+      value.set(gbase[p.grid]! + p.cell, -2 - (2 * gbase[g]! + 1));
       const candidates = p.otherwise === NONE ? p.tested : [...p.tested, p.otherwise];
       next.push(...decide(g, touchingIn(g, p.tested), () => candidates));
     }
@@ -435,61 +444,67 @@ export function createPolygonLocator(polygons: readonly { code: string; geometry
   }
 
   const cellValue = value.done();
-  const list = listStart.done();
   const lists = meta.done();
-  const localEdges = local.done();
-  const ox = Float64Array.from(gx0), oy = Float64Array.from(gy0), scaleX = Float64Array.from(gsx), scaleY = Float64Array.from(gsy);
-  const colsOf = Int32Array.from(gcols), rowsOf = Int32Array.from(grows), baseOf = Int32Array.from(gbase);
 
-  /** The answer for a point in top-level cell `cell`. */
-  const locateFrom = (cell: number, x: number, y: number): number => {
+  /**
+   * The answer for a point in top-level cell `cell`; `ax`, `ay` are its unfloored top-level column and row,
+   * (x - x0) · sx0 and (y - y0) · sy0, both ≥ 0.
+   */
+  const locateFrom = (cell: number, ax: number, ay: number, x: number, y: number): number => {
     let v = cellValue[cell]!;
-    while (v < NONE) {
-      const k = -2 - v;
-      if ((k & 1) === 0) {
-        let o = list[k >> 1]!;
-        const last = o + 1 + 3 * lists[o]!;
-        for (o++; o < last; o += 3) {
-          let inside = false;
-          const from = lists[o + 1]!;
-          if (from < 0) {
-            if (contains(lists[o]!, x, y)) return lists[o]!;
-            continue;
-          }
-          const end = lists[o + 2]!;
-          for (let e = from; e < end; e++) {
-            const k = localEdges[e]!;
-            if (y >= edges[k]! && y < edges[k + 1]!) {
-              if (x < edges[k + 2]! + (y - edges[k]!) * edges[k + 3]!) inside = !inside;
-            }
-          }
-          if (inside) return lists[o]!;
-        }
-        return lists[last]!;
-      }
-      const g = k >> 1;
-      const cols = colsOf[g]!, rows = rowsOf[g]!;
-      // A point of the parent cell may round just outside the child grid: clamp.
-      let c = Math.floor((x - ox[g]!) * scaleX[g]!);
-      let r = Math.floor((y - oy[g]!) * scaleY[g]!);
-      c = c < 0 ? 0 : c >= cols ? cols - 1 : c;
-      r = r < 0 ? 0 : r >= rows ? rows - 1 : r;
-      v = cellValue[baseOf[g]! + r * cols + c]!;
+    if (v >= NONE) return v;
+    let k = -2 - v;
+    if ((k & 1) !== 0) {
+      // Down the child grids: each level's column is floor(ax · 4^d), within its parent's 4 children.
+      let c = ax | 0, r = ay | 0;
+      do {
+        ax *= SPLIT;
+        ay *= SPLIT;
+        const fc = ax | 0, fr = ay | 0;
+        v = cellValue[(k >> 1) + (fr - r * SPLIT) * SPLIT + (fc - c * SPLIT)]!;
+        if (v >= NONE) return v;
+        c = fc;
+        r = fr;
+        k = -2 - v;
+      } while ((k & 1) !== 0);
     }
-    return v;
-  };
-  const sx0 = scaleX[0]!, sy0 = scaleY[0]!;
-  const topOf = (x: number, y: number): number => {
-    const c = Math.floor((x - x0) * sx0);
-    const r = Math.floor((y - y0) * sy0);
-    return c >= 0 && c < topCols && r >= 0 && r < topRows ? r * topCols + c : NONE; // NaN and ±Infinity: NONE
+    let o = k >> 1;
+    const count = lists[o++]!;
+    for (let t = 0; t < count; t++) {
+      const i = lists[o]!, m = lists[o + 1]!;
+      o += 2;
+      if (m < 0) {
+        if (contains(i, x, y)) return i;
+        continue;
+      }
+      // The same crossing test as `contains`, without branches: a cell's few edges cross its points' rows unpredictably.
+      let inside = 0;
+      const end = o + m;
+      for (; o < end; o++) {
+        const e = lists[o]!;
+        const ya = edges[e]!;
+        inside ^= +(y >= ya && y < edges[e + 1]! && x < edges[e + 2]! + (y - ya) * edges[e + 3]!);
+      }
+      if (inside !== 0) return i;
+    }
+    return lists[o]!;
   };
   const locateIndex = (x: number, y: number): number => {
-    const cell = topOf(x, y);
-    return cell === NONE ? NONE : locateFrom(cell, x, y);
+    const ax = (x - x0) * sx0, ay = (y - y0) * sy0;
+    const c = Math.floor(ax), r = Math.floor(ay);
+    // NaN and ±Infinity fail these tests too.
+    return c >= 0 && c < topCols && r >= 0 && r < topRows ? locateFrom(r * topCols + c, ax, ay, x, y) : NONE;
   };
-  const topCells = topCols * topRows;
-  const scratch = { topOfPoint: new Int32Array(0), first: new Int32Array(topCells + 1), next: new Int32Array(topCells), order: new Int32Array(0), sorted: new Float64Array(0) };
+  /*
+   * Buckets for `locateMany`: blocks of 2^shift × 2^shift top-level cells, at most MAX_BUCKETS of them, so that
+   * sorting points by bucket writes to few places at once (each bucket's next slot stays in cache) while one bucket's
+   * cells, lists and edges still fit in the processor's cache.
+   */
+  let shift = 0;
+  while (Math.ceil(topCols / 2 ** shift) * Math.ceil(topRows / 2 ** shift) > MAX_BUCKETS) shift++;
+  const bucketCols = Math.ceil(topCols / 2 ** shift);
+  const buckets = bucketCols * Math.ceil(topRows / 2 ** shift);
+  const scratch = { bucketOf: new Int32Array(0), first: new Int32Array(buckets + 1), next: new Int32Array(buckets), order: new Int32Array(0), sorted: new Float64Array(0) };
 
   return {
     codes,
@@ -502,41 +517,47 @@ export function createPolygonLocator(polygons: readonly { code: string; geometry
       const count = xy.length >> 1;
       const result = out ?? new Int32Array(count);
       if (result.length < count) throw new RangeError(`locateMany: out holds ${result.length} answers, ${count} needed`);
-      if (count < 4 * topCells) {
+      if (count < SORT_FROM * buckets) {
         for (let p = 0; p < count; p++) result[p] = locateIndex(xy[2 * p]!, xy[2 * p + 1]!);
         return result;
       }
-      // Many points: visit them grouped by top-level cell (a counting sort), so the lookup cells, lists and edges of
-      // one neighbourhood stay in the processor's cache while its points are located.
+      // Many points: visit them grouped by bucket (a counting sort), so the lookup cells, lists and edges of one
+      // neighbourhood stay in the processor's cache while its points are located.
       // Scratch arrays are kept between calls (grown when too small): locating allocates nothing per point.
-      if (scratch.topOfPoint.length < count) scratch.topOfPoint = new Int32Array(count);
-      const topOfPoint = scratch.topOfPoint;
+      if (scratch.bucketOf.length < count) scratch.bucketOf = new Int32Array(count);
+      const bucketOf = scratch.bucketOf;
       const first = scratch.first.fill(0);
       for (let p = 0; p < count; p++) {
-        const cell = topOf(xy[2 * p]!, xy[2 * p + 1]!);
-        topOfPoint[p] = cell;
-        if (cell === NONE) result[p] = NONE;
-        else first[cell + 1]!++;
+        const c = Math.floor((xy[2 * p]! - x0) * sx0), r = Math.floor((xy[2 * p + 1]! - y0) * sy0);
+        if (c >= 0 && c < topCols && r >= 0 && r < topRows) {
+          const b = (r >> shift) * bucketCols + (c >> shift);
+          bucketOf[p] = b;
+          first[b + 1]!++;
+        } else {
+          bucketOf[p] = NONE;
+          result[p] = NONE;
+        }
       }
-      for (let c = 0; c < topCells; c++) first[c + 1]! += first[c]!;
-      const inside = first[topCells]!;
+      for (let b = 0; b < buckets; b++) first[b + 1]! += first[b]!;
+      const inside = first[buckets]!;
       if (scratch.order.length < inside) {
         scratch.order = new Int32Array(inside);
         scratch.sorted = new Float64Array(inside * 2);
       }
       const { order, sorted, next } = scratch;
-      next.set(first.subarray(0, topCells));
+      next.set(first.subarray(0, buckets));
       for (let p = 0; p < count; p++) {
-        const cell = topOfPoint[p]!;
-        if (cell === NONE) continue;
-        const at = next[cell]!++;
+        const b = bucketOf[p]!;
+        if (b === NONE) continue;
+        const at = next[b]!++;
         order[at] = p;
         sorted[2 * at] = xy[2 * p]!;
         sorted[2 * at + 1] = xy[2 * p + 1]!;
       }
-      for (let cell = 0; cell < topCells; cell++) {
-        const end = first[cell + 1]!;
-        for (let at = first[cell]!; at < end; at++) result[order[at]!] = locateFrom(cell, sorted[2 * at]!, sorted[2 * at + 1]!);
+      for (let at = 0; at < inside; at++) {
+        const x = sorted[2 * at]!, y = sorted[2 * at + 1]!;
+        const ax = (x - x0) * sx0, ay = (y - y0) * sy0;
+        result[order[at]!] = locateFrom((ay | 0) * topCols + (ax | 0), ax, ay, x, y);
       }
       return result;
     },
