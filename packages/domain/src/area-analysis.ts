@@ -1,6 +1,6 @@
 import type { AreaGeometry, AreaStats, CategorySelection, DatasetSummary, Lsoa, Month, Principal } from '@safer-places/schemas';
 import { CATEGORY_INDEX, CRIME_CATEGORIES, addMonths, categoriesOf, monthRange, percentOf, roundHalfAway, selectionLabel, shareOf } from '@safer-places/schemas';
-import { areaSquareMetres, areasIntersect, bboxIntersects, coveredAmong, createPolygonLocator, distanceToArea, geometryBBox, overlapShares, pointsInPolygon } from '@safer-places/geo';
+import { areaSquareMetres, areasIntersect, coveredAmong, createPolygonLocator, distanceToArea, geometryBBox, overlapShares, pointsInPolygon } from '@safer-places/geo';
 import type { AssetService } from './assets';
 import { checkAreaLsoas, checkAreaSize } from './cost';
 import { UNPLACED_PARTITION } from './crime';
@@ -50,8 +50,8 @@ export class AreaAnalysisService {
     // Priced before any work: the area's size, then the crimes of the districts its box meets over the dataset's months.
     checkAreaSize(geometry, 'the area');
     const box = geometryBBox(geometry);
-    const [allLsoas, index] = await Promise.all([this.reference.lsoas(dataset), this.reference.partitionIndex(dataset)]);
-    const lsoas = allLsoas.filter((l) => bboxIntersects(l.bbox, box));
+    const [lookup, index] = await Promise.all([this.reference.lsoaLookup(dataset), this.reference.partitionIndex(dataset)]);
+    const lsoas = lookup.near(box);
     checkAreaLsoas(lsoas.length, 'the area');
     const districts = [...new Set(lsoas.map((l) => index.partitionOf(l.code)))];
     const months = dataset.firstMonth ? monthRange(dataset.firstMonth, dataset.lastMonth) : [];

@@ -1,4 +1,5 @@
-import type { DatasetSummary, Lsoa, LsoaStats, LsoaStatsQuery, Month, ScopeSummary, StrategicAssessment, StrategicGroupBy } from '@safer-places/schemas';
+import { createBoxIndex, type BoxIndex } from '@safer-places/geo';
+import type { BBox, DatasetSummary, Lsoa, LsoaStats, LsoaStatsQuery, Month, ScopeSummary, StrategicAssessment, StrategicGroupBy } from '@safer-places/schemas';
 import { CATEGORY_INDEX, CRIME_GROUPS, addMonths, categoriesOf, monthRange, selectionLabel } from '@safer-places/schemas';
 import { NotFoundError, ValidationError } from './errors';
 import type { ReferenceRepository } from './ports';
@@ -15,6 +16,61 @@ export interface PartitionIndex {
   lsoasOf(partition: CrimePartition): readonly string[];
   /** Every partition of the dataset's LSOAs, sorted (UNPLACED_PARTITION not included). */
   partitions: CrimePartition[];
+}
+
+/**
+ * A dataset version's LSOAs looked up by district, CSP and box, built once per version, so resolving "Mansfield" or a
+ * drawn area reads the LSOAs it names, not every LSOA of the data set. Every answer keeps the order of `lsoas`.
+ */
+export interface LsoaLookup {
+  version: string;
+  lsoas: Lsoa[];
+  /** District code → its name and LSOAs. */
+  districts: ReadonlyMap<string, { name: string; lsoas: Lsoa[] }>;
+  /** CSP code → its LSOAs. */
+  csps: ReadonlyMap<string, Lsoa[]>;
+  /** The LSOAs of any of these districts. */
+  inDistricts(codes: Iterable<string>): Lsoa[];
+  /** The LSOAs whose box meets `box`. */
+  near(box: BBox): Lsoa[];
+}
+
+function buildLookup(version: string, lsoas: Lsoa[]): LsoaLookup {
+  const position = new Map<Lsoa, number>(lsoas.map((l, i) => [l, i]));
+  const districts = new Map<string, { name: string; lsoas: Lsoa[] }>();
+  const csps = new Map<string, Lsoa[]>();
+  for (const l of lsoas) {
+    if (l.districtCode) {
+      const d = districts.get(l.districtCode);
+      // The name of the district's last LSOA that has one (as the scope options have always read it).
+      if (!d) districts.set(l.districtCode, { name: l.districtName || l.districtCode, lsoas: [l] });
+      else {
+        d.lsoas.push(l);
+        d.name = l.districtName || l.districtCode;
+      }
+    }
+    if (l.cspCode) {
+      const c = csps.get(l.cspCode);
+      if (!c) csps.set(l.cspCode, [l]);
+      else c.push(l);
+    }
+  }
+  let boxes: BoxIndex | undefined;
+  return {
+    version,
+    lsoas,
+    districts,
+    csps,
+    inDistricts(codes) {
+      const lists = [...new Set(codes)].map((c) => districts.get(c)?.lsoas ?? []);
+      if (lists.length === 1) return [...lists[0]!];
+      return lists.flat().sort((a, b) => position.get(a)! - position.get(b)!);
+    },
+    near(box) {
+      boxes ??= createBoxIndex(lsoas.map((l) => l.bbox));
+      return boxes.search(box).map((i) => lsoas[i]!);
+    },
+  };
 }
 
 export interface ReferenceServiceOptions {
@@ -48,6 +104,7 @@ export interface ScopeLsoas {
 export class ReferenceService {
   private readonly lsoaCache = new Map<string, { version: string; lsoas: Lsoa[] }>();
   private readonly partitionCache = new Map<string, PartitionIndex>();
+  private readonly lookupCache = new Map<string, LsoaLookup>();
   /** `${dataset}@${version}|${month}|${partition}` → counts of that partition's LSOAs in that month. */
   private readonly counts: ByteLru<CountsUnit>;
 
@@ -96,6 +153,15 @@ export class ReferenceService {
     const lsoas = await this.repo.listLsoas(dataset.id);
     this.lsoaCache.set(dataset.id, { version: dataset.version, lsoas });
     return lsoas;
+  }
+
+  /** The dataset version's LSOAs by district, CSP and box ({@link LsoaLookup}), built once per version. */
+  async lsoaLookup(dataset: DatasetSummary): Promise<LsoaLookup> {
+    const hit = this.lookupCache.get(dataset.id);
+    if (hit && hit.version === dataset.version) return hit;
+    const lookup = buildLookup(dataset.version, await this.lsoas(dataset));
+    this.lookupCache.set(dataset.id, lookup);
+    return lookup;
   }
 
   /** Which partition each LSOA is stored in, per dataset version (from the LSOAs' district codes, crime.ts). */

@@ -1,4 +1,4 @@
-import { areasExtent, areasIntersect, bboxIntersects, createPolygonLocator, geometryBBox, overlapShares, pointsInPolygon, type PolygonLocator } from '@safer-places/geo';
+import { areasExtent, areasIntersect, bboxIntersects, createPolygonLocator, geometryBBox, overlapShares, pointsInPolygon } from '@safer-places/geo';
 import type {
   AreaGeometry,
   AssetByKind,
@@ -20,7 +20,8 @@ import { checkAreaLsoas, checkAreaSize } from './cost';
 import { UNPLACED_LSOA, type CrimePartition } from './crime';
 import type { CrimePoints } from './crime-points';
 import { NotFoundError, ValidationError } from './errors';
-import type { ReferenceService } from './reference';
+import { PlaceIndex } from './place-index';
+import type { LsoaLookup, ReferenceService } from './reference';
 
 /** The organisation setting that holds its home scope. */
 export const HOME_SCOPE_SETTING = 'home-scope';
@@ -72,13 +73,6 @@ const boxPolygon = ([w, s, e, n]: BBox): AreaGeometry => ({
 const unionBox = (boxes: BBox[]): BBox =>
   boxes.reduce((a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])]);
 
-/** Ward and district of each LSOA, with a point locator, per dataset version. */
-interface PlaceIndex {
-  version: string;
-  locator: PolygonLocator;
-  byCode: Map<string, Lsoa>;
-}
-
 /**
  * The one place scopes are resolved. Every analysis (choropleth, hot spots, strategic table, bid eligibility, the
  * planner's gaps, sites, rotation, help points and patrols) asks this resolver which LSOAs and which crimes its
@@ -97,7 +91,8 @@ export class ScopeResolver {
   /** The scope of a request on a dataset; none means the study area (clients send the organisation's home scope). */
   async resolve(principal: Principal | undefined, dataset: DatasetSummary, scope: Scope | undefined): Promise<ResolvedScope> {
     const wanted = scope ?? { kind: 'study-area' as const };
-    const [all, index] = await Promise.all([this.reference.lsoas(dataset), this.reference.partitionIndex(dataset)]);
+    const [lookup, index] = await Promise.all([this.reference.lsoaLookup(dataset), this.reference.partitionIndex(dataset)]);
+    const all = lookup.lsoas;
     const named = (lsoas: Lsoa[], label: string, what: string): ResolvedScope => {
       if (lsoas.length === 0) throw new ValidationError(`scope ${what} holds no LSOA of dataset "${dataset.id}"`);
       return this.resolved(wanted, dataset, label, lsoas, null, [...new Set(lsoas.map((l) => index.partitionOf(l.code)))].sort());
@@ -106,18 +101,16 @@ export class ScopeResolver {
       case 'study-area':
         return named(all, dataset.studyArea?.label ?? `${dataset.name} (all ${all.length} LSOAs)`, 'study-area');
       case 'districts': {
-        const known = new Map<string, string>();
-        for (const l of all) if (l.districtCode) known.set(l.districtCode, l.districtName || l.districtCode);
+        const known = lookup.districts;
         const unknown = wanted.codes.filter((c) => !known.has(c));
         if (unknown.length > 0) {
           throw new ValidationError(`unknown district ${unknown.join(', ')} in scope: dataset "${dataset.id}" holds ${[...known.keys()].sort().join(', ') || 'no districts'}`);
         }
-        const codes = new Set(wanted.codes);
-        const label = wanted.codes.map((c) => known.get(c)!).sort().join(', ');
-        return named(all.filter((l) => codes.has(l.districtCode)), label, `district:${wanted.codes.join(',')}`);
+        const label = wanted.codes.map((c) => known.get(c)!.name).sort().join(', ');
+        return named(lookup.inDistricts(wanted.codes), label, `district:${wanted.codes.join(',')}`);
       }
       case 'csp': {
-        const lsoas = all.filter((l) => l.cspCode === wanted.code);
+        const lsoas = lookup.csps.get(wanted.code) ?? [];
         if (lsoas.length === 0) {
           const known = [...new Set(all.map((l) => l.cspCode).filter(Boolean))].sort();
           throw new ValidationError(`unknown CSP ${wanted.code} in scope: dataset "${dataset.id}" holds ${known.join(', ') || 'no CSPs (import the ONS district → CSP lookup)'}`);
@@ -133,10 +126,10 @@ export class ScopeResolver {
       }
       case 'area': {
         const a = await this.assets.get(this.need(principal), 'areas', wanted.id);
-        return this.shaped(wanted, dataset, all, index.partitionOf, a.geometry, `Drawn area: ${a.name}`, `area "${a.name}"`, `the drawn area "${a.name}"`);
+        return this.shaped(wanted, dataset, lookup, index.partitionOf, a.geometry, `Drawn area: ${a.name}`, `area "${a.name}"`, `the drawn area "${a.name}"`);
       }
       case 'view':
-        return this.shaped(wanted, dataset, all, index.partitionOf, boxPolygon(wanted.bbox), 'Map view', 'view', 'the map view');
+        return this.shaped(wanted, dataset, lookup, index.partitionOf, boxPolygon(wanted.bbox), 'Map view', 'view', 'the map view');
     }
   }
 
@@ -155,7 +148,7 @@ export class ScopeResolver {
   private shaped(
     scope: Scope,
     dataset: DatasetSummary,
-    all: Lsoa[],
+    lookup: LsoaLookup,
     partitionOf: (code: string) => CrimePartition,
     shape: AreaGeometry,
     label: string,
@@ -163,13 +156,14 @@ export class ScopeResolver {
     named: string,
   ): ResolvedScope {
     const box = geometryBBox(shape);
+    const all = lookup.lsoas;
     const datasetBox = dataset.bbox ?? (all.length ? unionBox(all.map((l) => l.bbox)) : null);
     if (!datasetBox || box[2] < datasetBox[0] || box[0] > datasetBox[2] || box[3] < datasetBox[1] || box[1] > datasetBox[3]) {
       throw new ValidationError(`scope ${what} lies outside dataset "${dataset.id}": it holds no LSOA and no crime of it`);
     }
     // Priced before the clipping, the slow part: a UK-sized polygon is refused here.
     checkAreaSize(shape, named);
-    const near = all.filter((l) => bboxIntersects(l.bbox, box));
+    const near = lookup.near(box);
     checkAreaLsoas(near.length, named);
     const inside = new Set(overlapShares(shape, near).filter((s) => s.shareInside >= AREA_SCOPE_MIN_SHARE).map((s) => s.code));
     const partitions = [...new Set(near.map((l) => partitionOf(l.code)))].sort();
@@ -247,14 +241,14 @@ export class ScopeResolver {
       return (lon, lat) => lon >= box[0] && lon <= box[2] && lat >= box[1] && lat <= box[3] && locator.locate(lon, lat) !== null;
     }
     const index = await this.placeIndex(resolved.dataset);
-    return (lon, lat) => resolved.lsoaCodes.has(index.locator.locate(lon, lat) ?? '');
+    return (lon, lat) => resolved.lsoaCodes.has(index.locate(lon, lat) ?? '');
   }
 
   private async placeIndex(dataset: DatasetSummary): Promise<PlaceIndex> {
     let index = this.places.get(dataset.id);
     if (!index || index.version !== dataset.version) {
-      const lsoas = await this.reference.lsoas(dataset);
-      index = { version: dataset.version, locator: createPolygonLocator(lsoas.map((l) => ({ code: l.code, geometry: l.geometry }))), byCode: new Map(lsoas.map((l) => [l.code, l])) };
+      const [lsoas, partitions] = await Promise.all([this.reference.lsoas(dataset), this.reference.partitionIndex(dataset)]);
+      index = new PlaceIndex(dataset.version, lsoas, (code) => partitions.partitionOf(code));
       this.places.set(dataset.id, index);
     }
     return index;
@@ -267,16 +261,16 @@ export class ScopeResolver {
    */
   async inStudyAreaFn(dataset: DatasetSummary): Promise<(geometry: Geometry) => boolean> {
     const index = await this.placeIndex(dataset);
-    const lsoas = [...index.byCode.values()];
+    const lsoas = index.lsoas;
     const box = dataset.bbox ?? (lsoas.length ? unionBox(lsoas.map((l) => l.bbox)) : null);
     return (geometry) => {
       if (!box) return false;
-      if (geometry.type === 'Point') return index.locator.locate(geometry.coordinates[0], geometry.coordinates[1]) !== null;
+      if (geometry.type === 'Point') return index.locate(geometry.coordinates[0], geometry.coordinates[1]) !== null;
       if (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon') return false;
       const gBox = geometryBBox(geometry);
       if (!bboxIntersects(gBox, box)) return false;
       const rings = geometry.type === 'Polygon' ? [geometry.coordinates[0]!] : geometry.coordinates.map((p) => p[0]!);
-      if (rings.some((ring) => ring.some(([x, y]) => index.locator.locate(x, y) !== null))) return true;
+      if (rings.some((ring) => ring.some(([x, y]) => index.locate(x, y) !== null))) return true;
       return lsoas.some((l) => bboxIntersects(l.bbox, gBox) && areasIntersect(l.geometry, geometry));
     };
   }
@@ -292,9 +286,9 @@ export class ScopeResolver {
 
   /** Ward and district of a point (the LSOA it falls in), for every location a user reads. */
   async placeFinder(dataset: DatasetSummary): Promise<(lon: number, lat: number) => Place> {
-    const { locator, byCode } = await this.placeIndex(dataset);
+    const index = await this.placeIndex(dataset);
     return (lon, lat) => {
-      const l = byCode.get(locator.locate(lon, lat) ?? '');
+      const l = index.byCode.get(index.locate(lon, lat) ?? '');
       return { ward: l?.wardName ?? null, district: l ? l.districtName || l.districtCode || null : null };
     };
   }

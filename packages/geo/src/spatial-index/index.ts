@@ -1,1 +1,2 @@
 export { type PointIndex, createPointIndex, pointsInPolygon, countByCategory } from './points-in-polygon';
+export { type BoxIndex, createBoxIndex } from './box-index';
