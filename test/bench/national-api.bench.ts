@@ -89,6 +89,7 @@ afterAll(async () => {
       line('hotspots', 'GET /api/hotspots (district, 100 m)'),
       `  errors ${answers.errors}, non-2xx ${answers.non2xx}`,
       `  server memory: peak RSS ${mib(Math.max(peak.vmHwm, peak.rss))} (goal ≤ 1024 MiB), main-thread peak heap ${mib(peak.heapUsed)}; main-thread heap after GC ${mib(before.heapUsed)} before → ${mib(after?.heapUsed ?? null)} after (${after ? `${after.heapUsed >= before.heapUsed ? '+' : ''}${((after.heapUsed - before.heapUsed) / 2 ** 20).toFixed(1)} MiB, ${((after.heapUsed / before.heapUsed - 1) * 100).toFixed(1)} %` : 'not measured'}); RSS after ${mib(after?.rss ?? null)}`,
+      `  API workers after GC, heap (outside the heap): ${before.workerHeaps.map((h, i) => `${mib(h)} (${mib(before.workerExternal[i]!)})`).join(', ')} before → ${after ? after.workerHeaps.map((h, i) => `${mib(h)} (${mib(after!.workerExternal[i]!)})`).join(', ') : 'not measured'} after`,
     ].join('\n'),
   );
   await server?.close();

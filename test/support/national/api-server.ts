@@ -17,9 +17,13 @@ export interface ServerMemory {
   arrayBuffers: number;
   /** Peak resident set of the process so far (bytes), or null where /proc does not say. */
   peakRss: number | null;
+  /** Each API worker thread's used heap after a full collection (bytes); empty when no collection was asked for. */
+  workerHeaps: number[];
+  /** Each API worker's memory outside its heap (typed arrays' buffers) after that collection; empty as above. */
+  workerExternal: number[];
 }
 
-export function serverMemory(): ServerMemory {
+export function serverMemory(): Omit<ServerMemory, 'workerHeaps' | 'workerExternal'> {
   let peakRss: number | null = null;
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
@@ -53,7 +57,11 @@ if (process.send) {
   process.on('message', (m: { type: string; gc?: boolean }) => {
     if (m.type === 'memory') {
       if (m.gc) (globalThis as { gc?: () => void }).gc?.();
-      process.send!({ type: 'memory', memory: serverMemory() });
+      const own = serverMemory();
+      // Worker heaps only with a collection: the pool's heap query makes each worker collect first, which the sampler
+      // during the load test must not do.
+      if (!m.gc) process.send!({ type: 'memory', memory: { ...own, workerHeaps: [], workerExternal: [] } });
+      else void server.workerHeaps().then((heaps) => process.send!({ type: 'memory', memory: { ...own, workerHeaps: heaps.map((h) => h.usedHeapBytes), workerExternal: heaps.map((h) => h.externalBytes) } }));
     } else if (m.type === 'close') {
       void server.close().then(() => process.exit(0));
     }

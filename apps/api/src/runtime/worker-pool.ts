@@ -44,6 +44,8 @@ export interface WorkerResponseMessage {
 export interface WorkerHeap {
   usedHeapBytes: number;
   totalHeapBytes: number;
+  /** Memory outside the JavaScript heap that the worker's objects hold (typed arrays' buffers, mostly). */
+  externalBytes: number;
 }
 
 type FromWorker = { type: 'ready' } | WorkerResponseMessage | ({ type: 'heap'; id: number } & WorkerHeap);
@@ -246,7 +248,7 @@ export class WorkerPool {
           this.pump();
         } else if (m.type === 'response') this.answered(slot, m);
         else if (m.type === 'heap') {
-          slot.heapQueries.get(m.id)?.({ usedHeapBytes: m.usedHeapBytes, totalHeapBytes: m.totalHeapBytes });
+          slot.heapQueries.get(m.id)?.({ usedHeapBytes: m.usedHeapBytes, totalHeapBytes: m.totalHeapBytes, externalBytes: m.externalBytes });
           slot.heapQueries.delete(m.id);
         }
       });
@@ -353,7 +355,7 @@ export function serveInWorker(fetch: (req: Request) => Response | Promise<Respon
     if (m.type === 'heap') {
       fullGc();
       const heap = getHeapStatistics();
-      port.postMessage({ type: 'heap', id: m.id, usedHeapBytes: heap.used_heap_size, totalHeapBytes: heap.total_heap_size });
+      port.postMessage({ type: 'heap', id: m.id, usedHeapBytes: heap.used_heap_size, totalHeapBytes: heap.total_heap_size, externalBytes: heap.external_memory });
       return;
     }
     void (async () => {
