@@ -4,6 +4,7 @@ import {
   CONTEXT_TILE_MAX_ZOOM,
   LSOA_TILE_LAYER,
   LSOA_TILE_MAX_ZOOM,
+  lsoaVersionOf,
   type ContextLayer,
   type DatasetSummary,
   type Lsoa,
@@ -55,7 +56,7 @@ export interface LsoaTileProperties {
   wardName?: string;
 }
 
-/** A dataset version's tile source: cuts and encodes one tile (an empty array: nothing there), and says how many it has cut. */
+/** A dataset's tile source for one LSOA version (`lsoaVersionOf`: crime imports leave it alone): cuts and encodes one tile (an empty array: nothing there), and says how many it has cut. */
 export interface TileSource {
   encode(z: number, x: number, y: number): Promise<Uint8Array>;
   /** Tiles the source has cut and keeps (geojson-vt keeps every tile it cuts). */
@@ -68,7 +69,7 @@ interface IndexEntry {
 }
 
 /**
- * Vector tiles built once per dataset version per process: the first tile of a dataset builds its tile source, later
+ * Vector tiles built once per LSOA version of a dataset per process (an import that adds crime months keeps it): the first tile of a dataset builds its tile source, later
  * tiles are cut from it and encoded once, then answered from a byte-bounded LRU. Shared by every request; concurrent
  * first requests share one build, and a failed build is not kept. Subclasses say how a dataset's source is built.
  */
@@ -88,7 +89,7 @@ export abstract class VectorTileCache {
     this.maxIndexTiles = Math.max(1, options.maxIndexTiles ?? TILE_INDEX_MAX_TILES);
   }
 
-  /** The dataset's tile source (called once per dataset version, or again after the source was dropped). */
+  /** The dataset's tile source (called once per LSOA version, or again after the source was dropped). */
   protected abstract buildSource(dataset: DatasetSummary): Promise<TileSource>;
 
   /** Bytes the encoded tiles take now (at most maxBytes). */
@@ -126,7 +127,7 @@ export abstract class VectorTileCache {
   }
 
   private keyOf(dataset: DatasetSummary, z: number, x: number, y: number) {
-    return `${dataset.id}\u0000${dataset.version}\u0000${z}/${x}/${y}`;
+    return `${dataset.id}\u0000${lsoaVersionOf(dataset)}\u0000${z}/${x}/${y}`;
   }
 
   private recall(key: string): Uint8Array | undefined {
@@ -141,7 +142,7 @@ export abstract class VectorTileCache {
 
   private indexOf(dataset: DatasetSummary): IndexEntry {
     const entry = this.indexes.get(dataset.id);
-    if (entry && entry.version === dataset.version) {
+    if (entry && entry.version === lsoaVersionOf(dataset)) {
       this.indexes.delete(dataset.id);
       this.indexes.set(dataset.id, entry);
       return entry;
@@ -152,7 +153,7 @@ export abstract class VectorTileCache {
       this.builds++;
       return source;
     });
-    const fresh: IndexEntry = { version: dataset.version, index };
+    const fresh: IndexEntry = { version: lsoaVersionOf(dataset), index };
     this.indexes.delete(dataset.id);
     this.indexes.set(dataset.id, fresh);
     index.catch(() => {
@@ -341,7 +342,7 @@ const CONTEXT_LAYERS_OF: readonly [keyof ContextLayer, string][] = [
 
 /**
  * Mapbox Vector Tiles of a dataset's context layer (packages/schemas context.ts: district and ward boundaries, the
- * study area's outline, place labels), built from the dataset's LSOAs (buildContextLayer) once per dataset version.
+ * study area's outline, place labels), built from the dataset's LSOAs (buildContextLayer) once per LSOA version.
  * Each tile layer has its own geojson-vt index; a place label is put only in tiles of its own minimum zoom and up, so
  * a county tile carries district names, not 684 LSOA names. Data with no wards (imported without the ward lookup)
  * gives tiles without ward lines or ward and town names: districts, the outline and LSOA names still come.

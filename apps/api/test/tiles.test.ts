@@ -96,6 +96,7 @@ describe('GET /api/tiles/lsoas/{z}/{x}/{y}.mvt', () => {
     const { x, y } = tileAt(demo.lsoas[0]!.bbox[0], demo.lsoas[0]!.bbox[1], 10);
     const first = await getTile(path(10, x, y));
     const tag = first.res.headers.get('ETag')!;
+    // The demo set has no LSOA version of its own: its version stands for it (lsoaVersionOf).
     expect(tag).toBe(`W/"demo.${encodeURIComponent(demo.summary.version)}.10.${x}.${y}"`);
     expect(first.res.headers.get('Cache-Control')).toBe('public, max-age=3600');
     const again = await getTile(path(10, x, y), { role: 'viewer', headers: { 'If-None-Match': tag } });
@@ -191,6 +192,19 @@ describe('LsoaTileCache', () => {
     // Cached: the same bytes, nothing rebuilt; a new version builds again.
     expect(await cache.tile(dataset('v1'), 12, x, y)).toBe(a);
     await cache.tile(dataset('v2'), 12, x, y);
+    expect(cache.builds).toBe(2);
+  });
+
+  it('keeps its tiles and index when only crime months were imported (same LSOA version)', async () => {
+    const cache = new LsoaTileCache(async () => lsoas);
+    const { x, y } = tileAt(-1.18, 53.02, 12);
+    const withLsoas = (version: string, lsoaVersion: string): DatasetSummary => ({ ...dataset(version), lsoaVersion });
+    const a = await cache.tile(withLsoas('import-1', 'import-1'), 12, x, y);
+    // A month of crimes imported: the dataset's version moves on, its LSOAs' does not.
+    expect(await cache.tile(withLsoas('import-2', 'import-1'), 12, x, y)).toBe(a);
+    expect(cache.builds).toBe(1);
+    // New boundaries: built again.
+    await cache.tile(withLsoas('import-3', 'import-3'), 12, x, y);
     expect(cache.builds).toBe(2);
   });
 

@@ -1,14 +1,15 @@
 import { createBoxIndex, type BoxIndex } from '@safer-places/geo';
 import type { BBox, DatasetSummary, Lsoa, LsoaStats, LsoaStatsQuery, Month, ScopeSummary, StrategicAssessment, StrategicGroupBy } from '@safer-places/schemas';
-import { CATEGORY_INDEX, CRIME_GROUPS, addMonths, categoriesOf, monthRange, selectionLabel } from '@safer-places/schemas';
+import { CATEGORY_INDEX, CRIME_GROUPS, addMonths, categoriesOf, lsoaVersionOf, monthRange, selectionLabel } from '@safer-places/schemas';
 import { NotFoundError, ValidationError } from './errors';
 import type { ReferenceRepository } from './ports';
 import { ByteLru, MB, stringBytes } from './byte-lru';
 import { NO_DISTRICT_PARTITION, UNPLACED_LSOA, UNPLACED_PARTITION, partitionOf, type CrimePartition, type MonthlyCounts } from './crime';
 import { strategicTable } from './strategic';
 
-/** Which partition each LSOA of a dataset version is stored in, and the LSOAs of each partition. */
+/** Which partition each LSOA of a dataset's LSOA version is stored in, and the LSOAs of each partition. */
 export interface PartitionIndex {
+  /** The dataset's LSOA version (`lsoaVersionOf`). */
   version: string;
   /** The partition of a crime placed in an LSOA (UNPLACED_PARTITION for UNPLACED_LSOA). */
   partitionOf(lsoaCode: string): CrimePartition;
@@ -23,6 +24,7 @@ export interface PartitionIndex {
  * drawn area reads the LSOAs it names, not every LSOA of the data set. Every answer keeps the order of `lsoas`.
  */
 export interface LsoaLookup {
+  /** The dataset's LSOA version (`lsoaVersionOf`). */
   version: string;
   lsoas: Lsoa[];
   /** District code → its name and LSOAs. */
@@ -97,7 +99,7 @@ export interface ScopeLsoas {
 }
 
 /**
- * Read side of the shared reference data. LSOA boundaries are cached per dataset version: they change only on import,
+ * Read side of the shared reference data. LSOA boundaries are cached per LSOA version (`lsoaVersionOf`): they change only on an import that changes them,
  * and every map load needs all of them. Monthly counts are read per month × partition (district) the request touches
  * and kept in a cache bounded by bytes, so a district's choropleth never reads England's counts.
  */
@@ -149,17 +151,18 @@ export class ReferenceService {
 
   async lsoas(dataset: DatasetSummary): Promise<Lsoa[]> {
     const hit = this.lsoaCache.get(dataset.id);
-    if (hit && hit.version === dataset.version) return hit.lsoas;
+    const version = lsoaVersionOf(dataset);
+    if (hit && hit.version === version) return hit.lsoas;
     const lsoas = await this.repo.listLsoas(dataset.id);
-    this.lsoaCache.set(dataset.id, { version: dataset.version, lsoas });
+    this.lsoaCache.set(dataset.id, { version, lsoas });
     return lsoas;
   }
 
   /** The dataset version's LSOAs by district, CSP and box ({@link LsoaLookup}), built once per version. */
   async lsoaLookup(dataset: DatasetSummary): Promise<LsoaLookup> {
     const hit = this.lookupCache.get(dataset.id);
-    if (hit && hit.version === dataset.version) return hit;
-    const lookup = buildLookup(dataset.version, await this.lsoas(dataset));
+    if (hit && hit.version === lsoaVersionOf(dataset)) return hit;
+    const lookup = buildLookup(lsoaVersionOf(dataset), await this.lsoas(dataset));
     this.lookupCache.set(dataset.id, lookup);
     return lookup;
   }
@@ -167,7 +170,7 @@ export class ReferenceService {
   /** Which partition each LSOA is stored in, per dataset version (from the LSOAs' district codes, crime.ts). */
   async partitionIndex(dataset: DatasetSummary): Promise<PartitionIndex> {
     const hit = this.partitionCache.get(dataset.id);
-    if (hit && hit.version === dataset.version) return hit;
+    if (hit && hit.version === lsoaVersionOf(dataset)) return hit;
     const lsoas = await this.lsoas(dataset);
     const byCode = new Map<string, CrimePartition>();
     const members = new Map<CrimePartition, string[]>();
@@ -179,7 +182,7 @@ export class ReferenceService {
       list.push(l.code);
     }
     const index: PartitionIndex = {
-      version: dataset.version,
+      version: lsoaVersionOf(dataset),
       partitionOf: (code) => partitionOf(code, (c) => byCode.get(c)),
       lsoasOf: (p) => (p === UNPLACED_PARTITION ? [UNPLACED_LSOA] : (members.get(p) ?? [])),
       partitions: [...members.keys()].sort(),

@@ -14,7 +14,7 @@ import type {
   ScopeOptions,
   ScopeSummary,
 } from '@safer-places/schemas';
-import { AREA_SCOPE_MIN_SHARE, MAX_GRID_CELLS_PER_ANALYSIS, parseScope, scopeKey } from '@safer-places/schemas';
+import { AREA_SCOPE_MIN_SHARE, MAX_GRID_CELLS_PER_ANALYSIS, lsoaVersionOf, parseScope, scopeKey } from '@safer-places/schemas';
 import type { AssetService } from './assets';
 import { checkAreaLsoas, checkAreaSize } from './cost';
 import { UNPLACED_LSOA, type CrimePartition } from './crime';
@@ -246,9 +246,9 @@ export class ScopeResolver {
 
   private async placeIndex(dataset: DatasetSummary): Promise<PlaceIndex> {
     let index = this.places.get(dataset.id);
-    if (!index || index.version !== dataset.version) {
+    if (!index || index.version !== lsoaVersionOf(dataset)) {
       const [lsoas, partitions] = await Promise.all([this.reference.lsoas(dataset), this.reference.partitionIndex(dataset)]);
-      index = new PlaceIndex(dataset.version, lsoas, (code) => partitions.partitionOf(code));
+      index = new PlaceIndex(lsoaVersionOf(dataset), lsoas, (code) => partitions.partitionOf(code));
       this.places.set(dataset.id, index);
     }
     return index;

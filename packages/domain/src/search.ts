@@ -1,5 +1,6 @@
 import { townsOfWards } from '@safer-places/geo';
 import type { BBox, DatasetSummary, Lsoa, Position, SearchAnswer, SearchLsoa, SearchQuery, SearchResult, SearchResultKind } from '@safer-places/schemas';
+import { lsoaVersionOf } from '@safer-places/schemas';
 import type { CrimeSelection } from './crime-selection';
 import { LimitExceededError, ValidationError } from './errors';
 import type { PostcodeDistrict, PostcodeEntry, PostcodeRepository } from './ports';
@@ -398,7 +399,7 @@ export class SearchService {
 
   private async placeIndex(dataset: DatasetSummary): Promise<PlaceIndex> {
     const hit = this.places.get(dataset.id);
-    if (hit && hit.version === dataset.version) return hit;
+    if (hit && hit.version === lsoaVersionOf(dataset)) return hit;
     const lsoas = await this.deps.reference.lsoas(dataset);
     const wardMap = new Map<string, { name: string; districtCode: string; districtName: string; boxes: BBox[] }>();
     const districtMap = new Map<string, { name: string; cspName: string | null; boxes: BBox[] }>();
@@ -427,7 +428,7 @@ export class SearchService {
       bbox: unionBox(t.wards.map((w) => wardBox.get(`${t.districtCode}:${w}`)!)),
     }));
     const index: PlaceIndex = {
-      version: dataset.version,
+      version: lsoaVersionOf(dataset),
       lsoas: lsoas.map((l) => ({ lsoa: l, name: foldText(l.name), code: l.code.toLowerCase() })),
       byCode: new Map(lsoas.map((l) => [l.code, l])),
       wards,

@@ -1,6 +1,7 @@
 import { UNPLACED_LSOA, partitionOf, placementOf, unplacedPartitionOf, type CrimeBlock, type CrimePartition, type CrimeRecord, type PostcodeRepository, type ReferenceRepository } from '@safer-places/domain';
 import { createPolygonLocator, type PolygonLocator } from '@safer-places/geo';
 import type { BBox, CrimeAccounting, DataSource, DatasetSummary, Lsoa, StudyArea } from '@safer-places/schemas';
+import { lsoaVersionOf } from '@safer-places/schemas';
 import { accountingProblem, derivedAccounting, monthAccountingDocument, MONTH_ACCOUNTING_PREFIX, sumAccounting, type MonthAccounting } from './accounting';
 import { readBoundaries } from './boundaries';
 import { CrimeCollector } from './crime-import';
@@ -390,6 +391,7 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
   collector?.place(locator, new Set(lsoas.map((l) => l.code)), reference.lookup);
   const existingByCode = new Map(existing.map((l) => [l.code, l]));
   const lsoasToWrite = lsoas.filter((l) => !existingByCode.has(l.code) || !sameLsoa(existingByCode.get(l.code)!, l));
+  const lsoasChanged = removedStored.length > 0 || lsoasToWrite.length > 0;
   const placementChanged = removedStored.length > 0 || lsoas.some((l) => !existingByCode.has(l.code) || !sameGeometry(existingByCode.get(l.code)!, l));
 
   // ---- Plausibility: every stored month about to be replaced is compared with its new data, before any write ----
@@ -504,11 +506,14 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
       });
     }
     const finished = now();
+    const version = `import-${finished.toISOString()}${scope ? `-${scope.force}` : ''}`;
     return {
       id: datasetId,
       name: options.datasetName ?? before?.name ?? 'Open data (imported)',
       synthetic: false,
-      version: `import-${finished.toISOString()}${scope ? `-${scope.force}` : ''}`,
+      version,
+      // LSOA caches and the map's tiles survive an import that only adds or replaces crime months.
+      lsoaVersion: lsoasChanged || !before ? version : lsoaVersionOf(before),
       firstMonth,
       lastMonth,
       lsoaCount,

@@ -189,3 +189,35 @@ describe('input it cannot use', () => {
     await expect(importFiles([f], { reference: store.reference, datasetId: 'demo' })).rejects.toThrow(/synthetic/);
   });
 });
+
+describe('the LSOA version (what LSOA caches and the map tiles are keyed by)', () => {
+  const datasetId = 'lsoa-version-test';
+  let clock = Date.parse('2026-03-01T09:00:00Z');
+  const now = () => new Date((clock += 60_000));
+
+  it('is new when the LSOAs change and kept when only crime months are imported', async () => {
+    const dir = tempDir();
+    write(dir, 'b/lsoa21.geojson', boundaryGeoJson());
+    await importFiles([`${dir}/b`], { reference: store.reference, datasetId, now });
+    const first = (await store.reference.getDataset(datasetId))!;
+    expect(first.lsoaVersion).toBe(first.version);
+
+    // A month of crimes: the dataset's version moves on, its LSOAs' does not.
+    const month = write(dir, 'c/2024-01-testshire-street.csv', csv([header, policeRow({ 'Crime ID': 'v1' }), policeRow({ 'Crime ID': 'v2', Longitude: centre(1)[0] })]));
+    await importFiles([month], { reference: store.reference, datasetId, now });
+    const second = (await store.reference.getDataset(datasetId))!;
+    expect(second.version).not.toBe(first.version);
+    expect(second.lsoaVersion).toBe(first.lsoaVersion);
+
+    // The same boundaries again: nothing about the LSOAs changed.
+    await importFiles([`${dir}/b`], { reference: store.reference, datasetId, now });
+    expect((await store.reference.getDataset(datasetId))!.lsoaVersion).toBe(first.lsoaVersion);
+
+    // Deprivation added: the LSOAs changed, so their version is the import's.
+    write(dir, 'd/iod2025.csv', csv([['lsoa21cd', 'lsoa21nm', 'lad24cd', 'lad24nm', 'imd_decile', 'imd_rank'], ['E01000001', 'a', 'E07000999', 'T', 2, 3000]]));
+    await importFiles([`${dir}/b`, `${dir}/d`], { reference: store.reference, datasetId, now });
+    const third = (await store.reference.getDataset(datasetId))!;
+    expect(third.lsoaVersion).not.toBe(first.lsoaVersion);
+    expect(third.lsoaVersion).toBe(third.version);
+  });
+});

@@ -19,6 +19,12 @@ export interface DatasetSummary {
   synthetic: boolean;
   /** Changes whenever the dataset's content changes; used in ETags. */
   version: string;
+  /**
+   * Changes only when the dataset's LSOAs change (boundaries, names, wards, districts, population, deprivation), not
+   * when crime months are added: what LSOA-only caches and the map's tiles are keyed by. Absent on datasets imported
+   * before it was kept: {@link lsoaVersionOf} then answers `version`.
+   */
+  lsoaVersion?: string;
   firstMonth: Month | null;
   lastMonth: Month | null;
   lsoaCount: number;
@@ -31,6 +37,11 @@ export interface DatasetSummary {
   studyArea?: StudyArea;
   /** Where every crime row went (summed over the stored months). Absent on datasets from before. */
   crimeAccounting?: CrimeAccounting;
+}
+
+/** The version a dataset's LSOAs are cached and tiled under (its `lsoaVersion`, or `version` on older datasets). */
+export function lsoaVersionOf(dataset: Pick<DatasetSummary, 'version' | 'lsoaVersion'>): string {
+  return dataset.lsoaVersion ?? dataset.version;
 }
 
 /** How a dataset's study area was chosen. */

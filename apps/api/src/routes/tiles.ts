@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import * as z from 'zod';
 import { parseOrThrow, type ReferenceService } from '@safer-places/domain';
-import { LSOA_TILE_MAX_ZOOM, LSOA_TILE_MIN_ZOOM } from '@safer-places/schemas';
+import { LSOA_TILE_MAX_ZOOM, LSOA_TILE_MIN_ZOOM, lsoaVersionOf } from '@safer-places/schemas';
 import { chooseEncoding } from '../compression';
 import { ApiProblem } from '../http-errors';
 import type { AppEnv } from '../middleware';
@@ -46,7 +46,7 @@ function matches(ifNoneMatch: string | undefined, tag: string): boolean {
 /**
  * `GET /api/tiles/lsoas/{z}/{x}/{y}.mvt?dataset=<id>`: the LSOA layer as Mapbox Vector Tiles, every LSOA of the
  * dataset (no feature cap), for any signed-in user (the same readers as the LSOA layer). 200 with the tile, 204 for a
- * tile no LSOA reaches, 304 when If-None-Match holds the tile's ETag (dataset version + z/x/y).
+ * tile no LSOA reaches, 304 when If-None-Match holds the tile's ETag (the dataset's LSOA version + z/x/y: a crime import keeps it).
  *
  * `GET /api/tiles/context/{z}/{x}/{y}.mvt?dataset=<id>`: the dataset's context layer (district and ward boundaries,
  * the study area's outline, place labels: packages/schemas context.ts), with the same readers, statuses and caching
@@ -63,7 +63,7 @@ async function serveTile(c: Context<AppEnv>, reference: ReferenceService, tiles:
   const { z: zoom, x, y } = parseTile(c.req.param('z')!, c.req.param('x')!, c.req.param('y')!);
   const query = parseOrThrow(tileQuerySchema, c.req.query(), 'tile query (dataset=<id>)');
   const dataset = await reference.resolveDataset(query.dataset);
-  const tag = `W/"${tagPrefix}${encodeURIComponent(dataset.id)}.${encodeURIComponent(dataset.version)}.${zoom}.${x}.${y}"`;
+  const tag = `W/"${tagPrefix}${encodeURIComponent(dataset.id)}.${encodeURIComponent(lsoaVersionOf(dataset))}.${zoom}.${x}.${y}"`;
   // Headers only once the answer is known: a failure must not carry the tile's ETag or public caching.
   const cacheable = () => {
     // Boundaries only, open data shared by every organisation: caches may keep it whoever asks (sharedData).
