@@ -4,7 +4,7 @@ import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { SHARED_DATA, mustHaveSharedData, sharedDataAvailable } from '../integration/shared-data';
 import { BENCH, generateForBench, importNational, mib, openStore, percentile, startServerProcess, type ServerProcess, type Store } from '../support/national/bench-setup';
 import type { ServerMemory } from '../support/national/api-server';
-import { chooseDistrict, squareInside } from '../support/national/places';
+import { chooseDistrict, drawnSquareIn } from '../support/national/places';
 
 /**
  * API memory and latency on the national set: a SYNTHETIC national month (test/support/national; all 33,755 England
@@ -49,13 +49,7 @@ beforeAll(async () => {
   importSeconds = imported.seconds;
   crimes = imported.report.crimes!.imported;
   const district = chooseDistrict(result, result.months[0]!);
-  const rows: { lon: number | null; lat: number | null }[] = [];
-  // The drawn area only needs points near it: those of the district's own force's files are enough.
-  const { createReadStream } = await import('node:fs');
-  const { parse } = await import('csv-parse');
-  for (const f of result.files.filter((x) => x.force === district.force))
-    for await (const r of createReadStream(`${out}/${f.path}`).pipe(parse({ from_line: 2 })) as AsyncIterable<string[]>) rows.push({ lon: r[4] ? Number(r[4]) : null, lat: r[5] ? Number(r[5]) : null });
-  const square = squareInside(result, district, rows);
+  const square = await drawnSquareIn(result, district);
   districtLabel = `${district.name} (${district.code}, ${district.lsoas.length} LSOAs); drawn area holds ${square.inside} crimes`;
   const [from, to] = [result.months[0]!, result.months.at(-1)!];
   analyse = { path: '/api/areas/analyse', body: JSON.stringify({ geometry: square.geometry, dataset: DATASET, from, to }) };

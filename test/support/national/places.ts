@@ -1,3 +1,6 @@
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse';
 import type { Polygon } from 'geojson';
 import { contains, type Box } from './geometry';
 import type { NationalResult } from './generate';
@@ -79,4 +82,15 @@ export function squareInside(_result: NationalResult, district: DistrictChoice, 
     [w, s, e, n] = [w + 3.7e-5, s + 3.7e-5, e - 3.7e-5, n - 3.7e-5];
   }
   throw new Error(`could not draw an area in ${district.code} with no point on its edges`);
+}
+
+/**
+ * {@link squareInside} for the district, from the generated files: only the district's own force's points can lie near
+ * an area inside it, so only those files are read.
+ */
+export async function drawnSquareIn(result: NationalResult, district: DistrictChoice): Promise<{ geometry: Polygon; inside: number }> {
+  const rows: { lon: number | null; lat: number | null }[] = [];
+  for (const f of result.files.filter((x) => x.force === district.force))
+    for await (const r of createReadStream(join(result.out, f.path)).pipe(parse({ from_line: 2 })) as AsyncIterable<string[]>) rows.push({ lon: r[4] ? Number(r[4]) : null, lat: r[5] ? Number(r[5]) : null });
+  return squareInside(result, district, rows);
 }
