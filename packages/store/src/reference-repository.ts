@@ -26,6 +26,23 @@ export interface ReferenceRepositoryOptions {
   batchRetry?: RetryPolicy;
 }
 
+/**
+ * The bounds the LSOA codes are read between: English codes run E01000001–E0103xxxx, so 5,000 codes a range, with
+ * everything before the first bound (none in practice) and after the last (Welsh W01…, anything else) in the outer two.
+ * The bounds are shorter than any code, so each code falls in exactly one range.
+ */
+export const LSOA_CODE_BOUNDS = ['E01005', 'E01010', 'E01015', 'E01020', 'E01025', 'E01030', 'E01035'];
+
+/** Sort-key conditions covering every string once, in order: below the first bound, between bounds, from the last on. */
+function lsoaCodeRanges(): { condition: string; values: Record<string, string> }[] {
+  const b = LSOA_CODE_BOUNDS;
+  return [
+    { condition: 'sk < :hi', values: { ':hi': b[0]! } },
+    ...b.slice(0, -1).map((lo, i) => ({ condition: 'sk BETWEEN :lo AND :hi', values: { ':lo': lo, ':hi': b[i + 1]! } })),
+    { condition: 'sk >= :lo', values: { ':lo': b.at(-1)! } },
+  ];
+}
+
 /** Reference data is read by the API and written by imports; both wait out short throttling rather than fail. */
 export const DEFAULT_REFERENCE_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 25, maxDelayMs: 500 };
 
@@ -145,13 +162,37 @@ export class DynamoReferenceRepository implements ReferenceRepository {
     }
   }
 
+  /**
+   * Every LSOA of the dataset, in code order. England's 33,755 are ~15 MB: read as one Query that is ~15 pages one after
+   * another, so the item collection is read as {@link LSOA_CODE_RANGES} ranges of codes in parallel (at most
+   * READ_CONCURRENCY at once), each to the end of its pages, and joined in order.
+   */
   async listLsoas(datasetId: string): Promise<Lsoa[]> {
-    const items = await queryAll<LsoaItem>(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.lsoaPk(datasetId) },
-    });
-    return items.map(({ pk: _pk, sk: _sk, geometry, ...rest }) => ({ ...rest, geometry: JSON.parse(geometry) as AreaGeometry }));
+    const limit = concurrencyLimit(READ_CONCURRENCY);
+    const pk = keys.lsoaPk(datasetId);
+    const ranges = lsoaCodeRanges();
+    const parts = await Promise.all(
+      ranges.map((range) =>
+        limit(() =>
+          queryAll<LsoaItem>(this.client, {
+            TableName: this.tableName,
+            KeyConditionExpression: `pk = :pk AND ${range.condition}`,
+            ExpressionAttributeValues: { ':pk': pk, ...range.values },
+          }),
+        ),
+      ),
+    );
+    const seen = new Set<string>();
+    const out: Lsoa[] = [];
+    for (const items of parts) {
+      for (const { pk: _pk, sk, geometry, ...rest } of items) {
+        // A code equal to a range's bound is in both ranges it closes (no real LSOA code is: they are 9 characters).
+        if (seen.has(sk)) continue;
+        seen.add(sk);
+        out.push({ ...rest, geometry: JSON.parse(geometry) as AreaGeometry });
+      }
+    }
+    return out;
   }
 
   async putLsoas(datasetId: string, lsoas: Lsoa[]): Promise<void> {

@@ -6,6 +6,7 @@ import type { CrimeBlock, CrimeRecord } from '@safer-places/domain';
 import { CRIME_CATEGORY_SLUGS, type DatasetSummary, type Lsoa } from '@safer-places/schemas';
 import { DynamoReferenceRepository, CHUNK_SIZE } from '../src/index';
 import { startTestStore } from './harness';
+import { LSOA_CODE_BOUNDS } from '../src/reference-repository';
 
 let store: Awaited<ReturnType<typeof startTestStore>>;
 let repo: DynamoReferenceRepository;
@@ -72,6 +73,33 @@ describe('DynamoReferenceRepository', () => {
     const lsoas = await repo.listLsoas('ds1');
     expect(lsoas).toEqual([lsoa('E01000001'), lsoa('E01000002')]);
     expect(await repo.listLsoas('other')).toEqual([]);
+  });
+
+  it('lists every LSOA once, in code order, across the code ranges it reads in parallel', async () => {
+    // Codes at and around every range bound, English and Welsh, and odd codes before and after them all.
+    const codes = ['A1', 'E01000001', 'E01004999', ...LSOA_CODE_BOUNDS.flatMap((b) => [`${b}000`, `${b}999`]), 'E01010', 'W01000001', 'W01001958', 'Z9'];
+    await repo.putLsoas('ranges', codes.map((c) => lsoa(c)));
+    // Queries counted, and how many were in flight at once.
+    let queries = 0, inFlight = 0, most = 0;
+    const counting = new Proxy(store.doc, {
+      get(target, prop, receiver) {
+        if (prop !== 'send') return Reflect.get(target, prop, receiver);
+        return async (command: { constructor: { name: string } }) => {
+          if (command.constructor.name === 'QueryCommand') queries++;
+          most = Math.max(most, ++inFlight);
+          try {
+            return await target.send(command as never);
+          } finally {
+            inFlight--;
+          }
+        };
+      },
+    });
+    const listed = await new DynamoReferenceRepository(counting, store.tableName).listLsoas('ranges');
+    expect(listed.map((l) => l.code)).toEqual([...codes].sort());
+    expect(listed[0]).toEqual(lsoa('A1'));
+    expect(queries).toBe(LSOA_CODE_BOUNDS.length + 1);
+    expect(most).toBeGreaterThan(1);
   });
 
   it('round-trips packed crimes exactly, across chunk boundaries', async () => {
