@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
-import { NODE_OPTIONS, buildLambdaBundle } from '../../infra/lib/bundling';
+import { LAMBDA_ENTRIES, NODE_OPTIONS, buildLambdaBundle, esbuildOptions } from '../../infra/lib/bundling';
 import { SHARED_DATA, mustHaveSharedData, sharedDataAvailable } from '../integration/shared-data';
 import { generateForBench, importNational, openStore, type Store } from '../support/national/bench-setup';
 import { chooseDistrict, drawnSquareIn } from '../support/national/places';
@@ -25,12 +27,19 @@ if (!sharedDataAvailable && mustHaveSharedData) throw new Error(`shared data mis
 const TABLE = 'national-lambda-bench';
 const DATASET = 'national';
 const RUNS = Number(process.env.NATIONAL_LAMBDA_RUNS ?? 5);
+/** A folder: one more run of each request, from a bundle built without minifying, with a CPU profile written there. */
+const PROFILE_DIR = process.env.NATIONAL_LAMBDA_PROFILE;
 const ISSUER = 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_NationalBench';
 const CLIENT_ID = 'national-bench';
 
 interface Sample {
   initMs: number;
   firstMs: number;
+  /** The function's own CPU time (user + system) in the first request: what does not depend on the store's speed. */
+  firstCpuMs: number;
+  /** Store requests of the whole run (both requests) and the bytes they answered, counted by the proxy. */
+  storeRequests: number;
+  storeBytes: number;
   secondMs: number;
   status: number;
   secondStatus: number;
@@ -56,13 +65,15 @@ const initMs = performance.now() - t0;
 const context = { functionName: 'api', awsRequestId: 'bench', getRemainingTimeInMillis: () => 29000 };
 (async () => {
   const event = JSON.parse(readFileSync(process.env.EVENT, 'utf8'));
+  const cpu0 = process.cpuUsage();
   const a = performance.now();
   const first = await handler(event, context);
   const b = performance.now();
+  const cpu = process.cpuUsage(cpu0);
   const second = await handler(event, context);
   const c = performance.now();
   const hwm = /VmHWM:\\s+(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-  writeFileSync(process.env.OUT, JSON.stringify({ initMs, firstMs: b - a, secondMs: c - b, status: first.statusCode, secondStatus: second.statusCode,
+  writeFileSync(process.env.OUT, JSON.stringify({ initMs, firstMs: b - a, firstCpuMs: (cpu.user + cpu.system) / 1000, secondMs: c - b, status: first.statusCode, secondStatus: second.statusCode,
     bytes: first.isBase64Encoded ? Buffer.from(first.body || '', 'base64').length : Buffer.byteLength(first.body || ''), peakRssMb: hwm ? Number(hwm[1]) / 1024 : null }));
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
@@ -98,18 +109,40 @@ function apiEvent(method: string, path: string, query: string, token: string | n
   };
 }
 
+/** In front of the embedded store: counts the requests and the bytes answered (what a run reads from the store). */
+const traffic = { requests: 0, bytes: 0 };
+let proxy: Server | undefined;
+async function startCountingProxy(target: string): Promise<string> {
+  const to = new URL(target);
+  proxy = createServer((req, res) => {
+    traffic.requests++;
+    const upstream = request({ host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.on('data', (d: Buffer) => (traffic.bytes += d.length));
+      up.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((ok) => proxy!.listen(0, '127.0.0.1', () => ok()));
+  return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+}
+
 /** One fresh process (asynchronously: the embedded store answering it runs in this process). */
-async function runFresh(kind: keyof typeof events): Promise<Sample> {
+async function runFresh(kind: keyof typeof events, profile?: { bundle: string; dir: string }): Promise<Sample> {
   const eventFile = join(work, `${kind}.json`);
   const outFile = join(work, `${kind}.out.json`);
   writeFileSync(eventFile, JSON.stringify(events[kind]));
   rmSync(outFile, { force: true });
-  const child = spawn(process.execPath, ['-e', CHILD], { env: { ...env, BUNDLE: bundle, EVENT: eventFile, OUT: outFile }, stdio: ['ignore', 'ignore', 'pipe'] });
+  traffic.requests = 0;
+  traffic.bytes = 0;
+  const args = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile.dir}`, `--cpu-prof-name=${kind}.cpuprofile`, '-e', CHILD] : ['-e', CHILD];
+  const child = spawn(process.execPath, args, { env: { ...env, BUNDLE: profile?.bundle ?? bundle, EVENT: eventFile, OUT: outFile }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const code = await new Promise<number | null>((ok) => child.on('close', ok));
   if (code !== 0) throw new Error(`fresh Lambda process failed (${kind}): ${stderr}`);
-  const sample = JSON.parse(readFileSync(outFile, 'utf8')) as Sample;
+  const sample = { ...(JSON.parse(readFileSync(outFile, 'utf8')) as Sample), storeRequests: traffic.requests, storeBytes: traffic.bytes };
   if (sample.status !== 200 || sample.secondStatus !== 200) throw new Error(`${kind}: answered ${sample.status} then ${sample.secondStatus}`);
   return sample;
 }
@@ -146,7 +179,7 @@ beforeAll(async () => {
     COGNITO_REGION: 'eu-west-2',
     COGNITO_DOMAIN: 'https://safer-places-national-bench.auth.eu-west-2.amazoncognito.com',
     COGNITO_JWKS: JSON.stringify({ keys: [jwk] }),
-    DYNAMODB_ENDPOINT: store.dynamo.endpoint,
+    DYNAMODB_ENDPOINT: await startCountingProxy(store.dynamo.endpoint),
     CRIME_CACHE_MB: '384',
     MAP_STYLE_URL: 'none',
     NODE_OPTIONS,
@@ -167,11 +200,19 @@ beforeAll(async () => {
   // One run each before measuring (the store's own first reads), then RUNS fresh processes per request, interleaved.
   for (const k of ['health', 'hotspots', 'analyse'] as const) await runFresh(k);
   for (let i = 0; i < RUNS; i++) for (const k of ['health', 'hotspots', 'analyse'] as const) samples[k].push(await runFresh(k));
+  if (PROFILE_DIR) {
+    const { build } = await import('esbuild');
+    const readable = join(work, 'readable', 'index.js');
+    await build({ ...esbuildOptions(LAMBDA_ENTRIES.api, readable), minify: false });
+    for (const k of ['hotspots', 'analyse'] as const) await runFresh(k, { bundle: readable, dir: PROFILE_DIR });
+    console.log(`CPU profiles of a first request (unminified bundle) in ${PROFILE_DIR}`);
+  }
 }, 900_000);
 
 afterAll(async () => {
   if (!sharedDataAvailable) return;
   if (samples.analyse.length > 0) report();
+  proxy?.close();
   store?.doc.destroy();
   await store?.dynamo.close();
   if (out) rmSync(out, { recursive: true, force: true });
@@ -182,7 +223,7 @@ function report(): void {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const m = (k: keyof typeof events, f: keyof Sample) => median(samples[k].map((s) => Number(s[f])));
   const line = (k: 'hotspots' | 'analyse', name: string) =>
-    `  ${name}: init ${m(k, 'initMs').toFixed(0)} ms, first request ${m(k, 'firstMs').toFixed(0)} ms (goal ≤ 1,500 ms; ${(m(k, 'firstMs') / m('health', 'firstMs')).toFixed(1)}× the first health request), second ${m(k, 'secondMs').toFixed(0)} ms, answer ${(m(k, 'bytes') / 1024).toFixed(0)} KB compressed, peak RSS ${m(k, 'peakRssMb').toFixed(0)} MiB`;
+    `  ${name}: init ${m(k, 'initMs').toFixed(0)} ms, first request ${m(k, 'firstMs').toFixed(0)} ms (goal ≤ 1,500 ms; ${(m(k, 'firstMs') / m('health', 'firstMs')).toFixed(1)}× the first health request) of which the function's own CPU ${m(k, 'firstCpuMs').toFixed(0)} ms, the rest waiting on the store (${m(k, 'storeRequests')} store requests, ${(m(k, 'storeBytes') / 2 ** 20).toFixed(1)} MiB read); second ${m(k, 'secondMs').toFixed(0)} ms; answer ${(m(k, 'bytes') / 1024).toFixed(0)} KB compressed; peak RSS ${m(k, 'peakRssMb').toFixed(0)} MiB`;
   console.log(
     [
       `\nAPI Lambda bundle, fresh process per run, national set (SYNTHETIC; ${label}); medians of ${RUNS} runs:`,

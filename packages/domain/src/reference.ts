@@ -153,7 +153,8 @@ export class ReferenceService {
     const hit = this.lsoaCache.get(dataset.id);
     const version = lsoaVersionOf(dataset);
     if (hit && hit.version === version) return hit.lsoas;
-    const lsoas = await this.repo.listLsoas(dataset.id);
+    // The packed copy of this LSOA version when the store has it whole (a few items: a new instance's first request).
+    const lsoas = await this.repo.listLsoas(dataset.id, { version, count: dataset.lsoaCount });
     this.lsoaCache.set(dataset.id, { version, lsoas });
     return lsoas;
   }

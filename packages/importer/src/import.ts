@@ -2,6 +2,7 @@ import { UNPLACED_LSOA, partitionOf, placementOf, unplacedPartitionOf, type Crim
 import { createPolygonLocator, type PolygonLocator } from '@safer-places/geo';
 import type { BBox, CrimeAccounting, DataSource, DatasetSummary, Lsoa, StudyArea } from '@safer-places/schemas';
 import { lsoaVersionOf } from '@safer-places/schemas';
+import { randomUUID } from 'node:crypto';
 import { accountingProblem, derivedAccounting, monthAccountingDocument, MONTH_ACCOUNTING_PREFIX, sumAccounting, type MonthAccounting } from './accounting';
 import { readBoundaries } from './boundaries';
 import { CrimeCollector } from './crime-import';
@@ -426,6 +427,14 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
     else await repo.putDocument(datasetId, LOOKUP_DOCUMENT, reference.lookup);
   }
   if (fileDistricts && JSON.stringify(fileDistricts) !== JSON.stringify(storedDistricts)) await repo.putDocument(datasetId, DISTRICT_LOOKUP_DOCUMENT, fileDistricts);
+  // The packed copy of the LSOAs a new API instance reads (a few items, not one per LSOA), written before the summary
+  // names its version: a new LSOA version's when the LSOAs changed, else the current version's when it has none yet (a
+  // dataset imported before packs were kept). Packed from the items as stored, so it reads back exactly as they do.
+  const newLsoaVersion = lsoasChanged || !existingSummary ? `lsoas-${started.toISOString()}-${randomUUID().slice(0, 8)}` : null;
+  const packVersion = newLsoaVersion ?? lsoaVersionOf(existingSummary!);
+  if (repo.putLsoaPack && (newLsoaVersion !== null || !(await repo.hasLsoaPack!(datasetId, packVersion)))) {
+    await repo.putLsoaPack(datasetId, packVersion, await repo.listLsoas(datasetId));
+  }
   // Replaced whole, crash-safe (the store keeps the old set readable until the new one is complete).
   if (postcodeRead) await options.postcodes!.replacePostcodes(datasetId, postcodeRead.entries, now().toISOString());
   const monthsReplaced = collector ? [...collector.months.keys()].sort() : [];
@@ -513,7 +522,7 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
       synthetic: false,
       version,
       // LSOA caches and the map's tiles survive an import that only adds or replaces crime months.
-      lsoaVersion: lsoasChanged || !before ? version : lsoaVersionOf(before),
+      lsoaVersion: newLsoaVersion ?? (before ? lsoaVersionOf(before) : packVersion),
       firstMonth,
       lastMonth,
       lsoaCount,
@@ -557,6 +566,13 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
     }
     const problem = accountingProblem(crimeAccounting);
     if (problem) warnings.push(`dataset "${datasetId}": crime accounting does not add up yet (${problem}); another force's import may be under way`);
+  }
+  // Packed copies of other LSOA versions are no longer named by the summary. A reader caught mid-way, or a concurrent
+  // import whose copy goes with them, falls back to the LSOA items (a copy is only read whole); the next import packs again.
+  try {
+    await repo.deleteLsoaPacks?.(datasetId, [...new Set([summary.lsoaVersion!, packVersion])]);
+  } catch (err) {
+    warnings.push(`old packed copies of the LSOAs were not removed (${(err as Error).message}); the next import removes them`);
   }
 
   const districtOf = new Map(lsoas.map((l) => [l.code, l.districtName || l.districtCode || 'unknown']));

@@ -200,7 +200,12 @@ describe('the LSOA version (what LSOA caches and the map tiles are keyed by)', (
     write(dir, 'b/lsoa21.geojson', boundaryGeoJson());
     await importFiles([`${dir}/b`], { reference: store.reference, datasetId, now });
     const first = (await store.reference.getDataset(datasetId))!;
-    expect(first.lsoaVersion).toBe(first.version);
+    expect(first.lsoaVersion).toMatch(/^lsoas-2026-03-01T09:01:00.000Z-[0-9a-f]{8}$/);
+    // Its packed copy is there and reads back as the LSOA items do.
+    const items = await store.reference.listLsoas(datasetId);
+    expect(items).toHaveLength(first.lsoaCount);
+    expect(await store.reference.hasLsoaPack(datasetId, first.lsoaVersion!)).toBe(true);
+    expect(await store.reference.listLsoas(datasetId, { version: first.lsoaVersion!, count: first.lsoaCount })).toEqual(items);
 
     // A month of crimes: the dataset's version moves on, its LSOAs' does not.
     const month = write(dir, 'c/2024-01-testshire-street.csv', csv([header, policeRow({ 'Crime ID': 'v1' }), policeRow({ 'Crime ID': 'v2', Longitude: centre(1)[0] })]));
@@ -218,6 +223,12 @@ describe('the LSOA version (what LSOA caches and the map tiles are keyed by)', (
     await importFiles([`${dir}/b`, `${dir}/d`], { reference: store.reference, datasetId, now });
     const third = (await store.reference.getDataset(datasetId))!;
     expect(third.lsoaVersion).not.toBe(first.lsoaVersion);
-    expect(third.lsoaVersion).toBe(third.version);
+    expect(third.lsoaVersion).toMatch(/^lsoas-/);
+    // The new version's copy holds the new deprivation; the old version's copy is gone.
+    expect(await store.reference.hasLsoaPack(datasetId, third.lsoaVersion!)).toBe(true);
+    expect(await store.reference.hasLsoaPack(datasetId, first.lsoaVersion!)).toBe(false);
+    const packed = await store.reference.listLsoas(datasetId, { version: third.lsoaVersion!, count: third.lsoaCount });
+    expect(packed).toEqual(await store.reference.listLsoas(datasetId));
+    expect(packed.find((l) => l.code === 'E01000001')!.imdDecile).toBe(2);
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { UNPLACED_LSOA, UNPLACED_PARTITION, isUnplacedPartition, type CrimeBlock, type CrimeBlockFilter, type CrimePartition, type MonthlyCounts, type ReferenceRepository } from '@safer-places/domain';
 import type { AreaGeometry, DatasetSummary, Lsoa, Month } from '@safer-places/schemas';
@@ -7,6 +8,9 @@ import { countBlocks, decodeCounts, decodeCrimeItems, encodeCrimePartition, enco
 import { keys, type Key } from './keys';
 import { READ_CONCURRENCY, concurrencyLimit, queryAll } from './query';
 import { isConditionFailure, retryingClient, withRetry, type RetryPolicy } from './retry';
+
+/** One piece of a packed copy of a dataset's LSOAs (keys.lsoaPackPiece): under DynamoDB's 400 KB item limit. */
+export const LSOA_PACK_PIECE_BYTES = 350_000;
 
 /** Keeps a single LSOA item far below DynamoDB's 400 KB item limit; importers simplify larger boundaries for display. */
 export const MAX_LSOA_GEOMETRY_BYTES = 300_000;
@@ -167,7 +171,11 @@ export class DynamoReferenceRepository implements ReferenceRepository {
    * another, so the item collection is read as {@link LSOA_CODE_RANGES} ranges of codes in parallel (at most
    * READ_CONCURRENCY at once), each to the end of its pages, and joined in order.
    */
-  async listLsoas(datasetId: string): Promise<Lsoa[]> {
+  async listLsoas(datasetId: string, pack?: { version: string; count: number }): Promise<Lsoa[]> {
+    if (pack) {
+      const packed = await this.readLsoaPack(datasetId, pack.version, pack.count);
+      if (packed) return packed;
+    }
     const limit = concurrencyLimit(READ_CONCURRENCY);
     const pk = keys.lsoaPk(datasetId);
     const ranges = lsoaCodeRanges();
@@ -193,6 +201,50 @@ export class DynamoReferenceRepository implements ReferenceRepository {
       }
     }
     return out;
+  }
+
+  async putLsoaPack(datasetId: string, version: string, lsoas: Lsoa[]): Promise<void> {
+    const bytes = gzipSync(Buffer.from(JSON.stringify(lsoas), 'utf8'));
+    const of = Math.max(1, Math.ceil(bytes.length / LSOA_PACK_PIECE_BYTES));
+    const pieces = Array.from({ length: of }, (_, i) =>
+      put({ ...keys.lsoaPackPiece(datasetId, version, i), of, count: lsoas.length, data: bytes.subarray(i * LSOA_PACK_PIECE_BYTES, (i + 1) * LSOA_PACK_PIECE_BYTES) }),
+    );
+    await batchWrite(this.doc, this.tableName, pieces, 4, this.batchRetry);
+  }
+
+  async hasLsoaPack(datasetId: string, version: string): Promise<boolean> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.lsoaPackPiece(datasetId, version, 0), ProjectionExpression: 'pk' }));
+    return out.Item !== undefined;
+  }
+
+  async deleteLsoaPacks(datasetId: string, keep: readonly string[]): Promise<void> {
+    const items = await queryAll<{ pk: string; sk: string }>(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.lsoaPackPk(datasetId) },
+      ProjectionExpression: 'pk, sk',
+    });
+    const kept = keep.map((v) => keys.lsoaPackVersionPrefix(v));
+    const gone = items.filter((i) => !kept.some((prefix) => i.sk.startsWith(prefix)));
+    await batchWrite(this.doc, this.tableName, gone.map((i) => del({ pk: i.pk, sk: i.sk })), 4, this.batchRetry);
+  }
+
+  /** The packed LSOAs of a version, or null when they are not there whole (missing, partly written or deleted, or not `count`). */
+  private async readLsoaPack(datasetId: string, version: string, count: number): Promise<Lsoa[] | null> {
+    const pieces = await queryAll<{ sk: string; of: number; count: number; data: Uint8Array }>(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :version)',
+      ExpressionAttributeValues: { ':pk': keys.lsoaPackPk(datasetId), ':version': keys.lsoaPackVersionPrefix(version) },
+    });
+    const of = pieces[0]?.of;
+    if (!of || pieces.length !== of) return null;
+    if (pieces.some((p, i) => p.of !== of || p.count !== count || p.sk !== keys.lsoaPackPiece(datasetId, version, i).sk)) return null;
+    try {
+      const lsoas = JSON.parse(gunzipSync(Buffer.concat(pieces.map((p) => p.data))).toString('utf8')) as Lsoa[];
+      return Array.isArray(lsoas) && lsoas.length === count ? lsoas : null;
+    } catch {
+      return null;
+    }
   }
 
   async putLsoas(datasetId: string, lsoas: Lsoa[]): Promise<void> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +101,36 @@ describe('DynamoReferenceRepository', () => {
     expect(listed[0]).toEqual(lsoa('A1'));
     expect(queries).toBe(LSOA_CODE_BOUNDS.length + 1);
     expect(most).toBeGreaterThan(1);
+  });
+
+  it('reads the packed copy of an LSOA version when it is there whole, else the LSOA items', async () => {
+    const items = ['E01000001', 'E01000002', 'E01000003'].map((c) => lsoa(c));
+    await repo.putLsoas('packed', items);
+    // A copy that differs from the items on purpose, so which one was read shows; big enough for several pieces.
+    const renamed = items.map((l) => ({ ...l, name: `${l.name} (packed)` }));
+    // Hashes as names barely compress: ~1 MB of gzip, three pieces.
+    const hashName = (i: number) => Array.from({ length: 10 }, (_, k) => createHash('sha256').update(`${i}-${k}`).digest('hex')).join('');
+    const many = Array.from({ length: 1_500 }, (_, i) => ({ ...lsoa(`E01${String(100_000 + i).padStart(6, '0')}`), name: hashName(i) }));
+    await repo.putLsoaPack('packed', 'v1', renamed);
+    await repo.putLsoaPack('packed', 'v2', many);
+    expect(await repo.hasLsoaPack('packed', 'v1')).toBe(true);
+    expect(await repo.listLsoas('packed', { version: 'v1', count: 3 })).toEqual(renamed);
+    expect(await repo.listLsoas('packed', { version: 'v2', count: 1_500 })).toEqual(many);
+    // Not the count the summary names, an unknown version, or no copy asked for: the items.
+    expect(await repo.listLsoas('packed', { version: 'v1', count: 4 })).toEqual(items);
+    expect(await repo.listLsoas('packed', { version: 'v9', count: 3 })).toEqual(items);
+    expect(await repo.listLsoas('packed')).toEqual(items);
+    // A copy missing a piece (as a clean-up caught half-way leaves it) is never read.
+    const { DeleteCommand, GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const second = await store.doc.send(new GetCommand({ TableName: store.tableName, Key: { pk: 'DS#packed#LSOAPACK', sk: 'V#v2#00001' } }));
+    expect(second.Item?.of).toBeGreaterThanOrEqual(2);
+    await store.doc.send(new DeleteCommand({ TableName: store.tableName, Key: { pk: 'DS#packed#LSOAPACK', sk: 'V#v2#00001' } }));
+    expect(await repo.listLsoas('packed', { version: 'v2', count: 1_500 })).toEqual(items);
+    // Clean-up keeps only the versions named.
+    await repo.deleteLsoaPacks('packed', ['v1']);
+    expect(await repo.hasLsoaPack('packed', 'v1')).toBe(true);
+    expect(await repo.hasLsoaPack('packed', 'v2')).toBe(false);
+    expect(await repo.listLsoas('packed', { version: 'v1', count: 3 })).toEqual(renamed);
   });
 
   it('round-trips packed crimes exactly, across chunk boundaries', async () => {
