@@ -79,10 +79,13 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
   };
 }
 
-/** Builds one function's bundle into `outdir/index.js` (tests and benchmark; the stack lets NodejsFunction do it). */
-export async function buildLambdaBundle(name: LambdaName, outdir: string): Promise<string> {
+/**
+ * Builds one function's bundle into `outdir/index.js` (tests and benchmark; the stack lets NodejsFunction do it).
+ * `readable` leaves it unminified, for a benchmark's CPU profile to name functions; what is deployed is minified.
+ */
+export async function buildLambdaBundle(name: LambdaName, outdir: string, options: { readable?: boolean } = {}): Promise<string> {
   const { build } = await import('esbuild');
   const outfile = join(outdir, 'index.js');
-  await build(esbuildOptions(LAMBDA_ENTRIES[name], outfile));
+  await build({ ...esbuildOptions(LAMBDA_ENTRIES[name], outfile), ...(options.readable && { minify: false }) });
   return outfile;
 }

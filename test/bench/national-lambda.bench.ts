@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
-import { LAMBDA_ENTRIES, NODE_OPTIONS, buildLambdaBundle, esbuildOptions } from '../../infra/lib/bundling';
+import { NODE_OPTIONS, buildLambdaBundle } from '../../infra/lib/bundling';
 import { SHARED_DATA, mustHaveSharedData, sharedDataAvailable } from '../integration/shared-data';
 import { generateForBench, importNational, openStore, type Store } from '../support/national/bench-setup';
 import { chooseDistrict, drawnSquareIn } from '../support/national/places';
@@ -201,9 +201,7 @@ beforeAll(async () => {
   for (const k of ['health', 'hotspots', 'analyse'] as const) await runFresh(k);
   for (let i = 0; i < RUNS; i++) for (const k of ['health', 'hotspots', 'analyse'] as const) samples[k].push(await runFresh(k));
   if (PROFILE_DIR) {
-    const { build } = await import('esbuild');
-    const readable = join(work, 'readable', 'index.js');
-    await build({ ...esbuildOptions(LAMBDA_ENTRIES.api, readable), minify: false });
+    const readable = await buildLambdaBundle('api', join(work, 'readable'), { readable: true });
     for (const k of ['hotspots', 'analyse'] as const) await runFresh(k, { bundle: readable, dir: PROFILE_DIR });
     console.log(`CPU profiles of a first request (unminified bundle) in ${PROFILE_DIR}`);
   }
