@@ -247,8 +247,7 @@ export class ScopeResolver {
   private async placeIndex(dataset: DatasetSummary): Promise<PlaceIndex> {
     let index = this.places.get(dataset.id);
     if (!index || index.version !== lsoaVersionOf(dataset)) {
-      const [lsoas, partitions] = await Promise.all([this.reference.lsoas(dataset), this.reference.partitionIndex(dataset)]);
-      index = new PlaceIndex(lsoaVersionOf(dataset), lsoas, (code) => partitions.partitionOf(code));
+      index = new PlaceIndex(lsoaVersionOf(dataset), await this.reference.lsoas(dataset));
       this.places.set(dataset.id, index);
     }
     return index;
