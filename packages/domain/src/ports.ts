@@ -62,14 +62,15 @@ export interface ReferenceRepository {
   putDataset(summary: DatasetSummary): Promise<void>;
   /**
    * The dataset's LSOAs in code order. With `pack`, the packed copy written for that LSOA version is read when it is
-   * there whole and holds `count` LSOAs (a few large items instead of one per LSOA); otherwise the LSOA items.
+   * there whole and holds `count` LSOAs (a few large items instead of one per LSOA); otherwise the LSOA items, with
+   * `consistent` by strongly consistent reads (an importer listing what it has just written).
    */
-  listLsoas(datasetId: string, pack?: { version: string; count: number }): Promise<Lsoa[]>;
+  listLsoas(datasetId: string, read?: { pack?: { version: string; count: number }; consistent?: boolean }): Promise<Lsoa[]>;
   putLsoas(datasetId: string, lsoas: Lsoa[]): Promise<void>;
   /** Writes a packed copy of the dataset's LSOAs (as listLsoas reads them) under an LSOA version. */
   putLsoaPack?(datasetId: string, version: string, lsoas: Lsoa[]): Promise<void>;
-  /** Whether a packed copy of that LSOA version is there (its first piece). */
-  hasLsoaPack?(datasetId: string, version: string): Promise<boolean>;
+  /** Whether a packed copy of that LSOA version is there whole, holding `count` LSOAs (strongly consistent reads). */
+  hasLsoaPack?(datasetId: string, version: string, count: number): Promise<boolean>;
   /** Removes the packed copies of every LSOA version but those kept. */
   deleteLsoaPacks?(datasetId: string, keep: readonly string[]): Promise<void>;
   /** Removes LSOAs from a dataset (an import that narrows the study area); unknown codes are ignored. */

@@ -154,7 +154,7 @@ export class ReferenceService {
     const version = lsoaVersionOf(dataset);
     if (hit && hit.version === version) return hit.lsoas;
     // The packed copy of this LSOA version when the store has it whole (a few items: a new instance's first request).
-    const lsoas = await this.repo.listLsoas(dataset.id, { version, count: dataset.lsoaCount });
+    const lsoas = await this.repo.listLsoas(dataset.id, { pack: { version, count: dataset.lsoaCount } });
     this.lsoaCache.set(dataset.id, { version, lsoas });
     return lsoas;
   }

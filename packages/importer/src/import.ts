@@ -1,8 +1,7 @@
 import { UNPLACED_LSOA, partitionOf, placementOf, unplacedPartitionOf, type CrimeBlock, type CrimePartition, type CrimeRecord, type PostcodeRepository, type ReferenceRepository } from '@safer-places/domain';
 import { createPolygonLocator, type PolygonLocator } from '@safer-places/geo';
 import type { BBox, CrimeAccounting, DataSource, DatasetSummary, Lsoa, StudyArea } from '@safer-places/schemas';
-import { lsoaVersionOf } from '@safer-places/schemas';
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { accountingProblem, derivedAccounting, monthAccountingDocument, MONTH_ACCOUNTING_PREFIX, sumAccounting, type MonthAccounting } from './accounting';
 import { readBoundaries } from './boundaries';
 import { CrimeCollector } from './crime-import';
@@ -392,7 +391,6 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
   collector?.place(locator, new Set(lsoas.map((l) => l.code)), reference.lookup);
   const existingByCode = new Map(existing.map((l) => [l.code, l]));
   const lsoasToWrite = lsoas.filter((l) => !existingByCode.has(l.code) || !sameLsoa(existingByCode.get(l.code)!, l));
-  const lsoasChanged = removedStored.length > 0 || lsoasToWrite.length > 0;
   const placementChanged = removedStored.length > 0 || lsoas.some((l) => !existingByCode.has(l.code) || !sameGeometry(existingByCode.get(l.code)!, l));
 
   // ---- Plausibility: every stored month about to be replaced is compared with its new data, before any write ----
@@ -427,14 +425,18 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
     else await repo.putDocument(datasetId, LOOKUP_DOCUMENT, reference.lookup);
   }
   if (fileDistricts && JSON.stringify(fileDistricts) !== JSON.stringify(storedDistricts)) await repo.putDocument(datasetId, DISTRICT_LOOKUP_DOCUMENT, fileDistricts);
-  // The packed copy of the LSOAs a new API instance reads (a few items, not one per LSOA), written before the summary
-  // names its version: a new LSOA version's when the LSOAs changed, else the current version's when it has none yet (a
-  // dataset imported before packs were kept). Packed from the items as stored, so it reads back exactly as they do.
-  const newLsoaVersion = lsoasChanged || !existingSummary ? `lsoas-${started.toISOString()}-${randomUUID().slice(0, 8)}` : null;
-  const packVersion = newLsoaVersion ?? lsoaVersionOf(existingSummary!);
-  if (repo.putLsoaPack && (newLsoaVersion !== null || !(await repo.hasLsoaPack!(datasetId, packVersion)))) {
-    await repo.putLsoaPack(datasetId, packVersion, await repo.listLsoas(datasetId));
-  }
+  // The LSOA version names the LSOAs' content (a hash of them as stored, read back strongly consistent), and their packed
+  // copy (a few items a new API instance reads instead of one per LSOA) is written under it before the summary names
+  // it. So a copy always holds what its version's name says: a retry after a failed import, or a force's import racing
+  // another's, can never leave the summary naming a copy of other LSOAs than the stored ones (it names them again).
+  const packLsoas = async (): Promise<string> => {
+    const listed = await repo.listLsoas(datasetId, { consistent: true });
+    const version = lsoaContentVersion(listed);
+    if (repo.putLsoaPack && !(await repo.hasLsoaPack!(datasetId, version, listed.length))) await repo.putLsoaPack(datasetId, version, listed);
+    return version;
+  };
+  // A force's import lists again on each try of its merged summary (below), after reading the summary it merges with.
+  let lsoaVersion = scope ? '' : await packLsoas();
   // Replaced whole, crash-safe (the store keeps the old set readable until the new one is complete).
   if (postcodeRead) await options.postcodes!.replacePostcodes(datasetId, postcodeRead.entries, now().toISOString());
   const monthsReplaced = collector ? [...collector.months.keys()].sort() : [];
@@ -521,8 +523,8 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
       name: options.datasetName ?? before?.name ?? 'Open data (imported)',
       synthetic: false,
       version,
-      // LSOA caches and the map's tiles survive an import that only adds or replaces crime months.
-      lsoaVersion: newLsoaVersion ?? (before ? lsoaVersionOf(before) : packVersion),
+      // Unchanged LSOAs keep their version: LSOA caches and the map's tiles survive an import of crime months.
+      lsoaVersion,
       firstMonth,
       lastMonth,
       lsoaCount,
@@ -555,6 +557,9 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
     // documents and months are read after the summary, so a force whose write lands first is always seen by the other.
     for (let attempt = 1; ; attempt++) {
       const before = await repo.getDataset(datasetId);
+      // Listed after the summary is read: another force's LSOAs written before its summary are in the list, and one whose
+      // summary lands after this read makes this try's conditional write fail and list again.
+      lsoaVersion = await packLsoas();
       const docs = accountingByMonth(await repo.listDocuments<MonthAccounting>(datasetId, MONTH_ACCOUNTING_PREFIX));
       const months = [...new Set([...(await repo.crimePartitionSizes(datasetId, '0000-01', '9999-12')).keys(), ...docs.keys()])].sort();
       crimeAccounting = sumAccounting(months.map((m) => docs.get(m)).filter((a): a is MonthAccounting => a !== undefined));
@@ -567,10 +572,12 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
     const problem = accountingProblem(crimeAccounting);
     if (problem) warnings.push(`dataset "${datasetId}": crime accounting does not add up yet (${problem}); another force's import may be under way`);
   }
-  // Packed copies of other LSOA versions are no longer named by the summary. A reader caught mid-way, or a concurrent
-  // import whose copy goes with them, falls back to the LSOA items (a copy is only read whole); the next import packs again.
+  // Packed copies of other LSOA versions are no longer named by the summary (read again: another force's import may have
+  // written it since). A reader caught mid-way, or a concurrent import whose copy goes with them, falls back to the LSOA
+  // items (a copy is only read whole); the next import packs again.
   try {
-    await repo.deleteLsoaPacks?.(datasetId, [...new Set([summary.lsoaVersion!, packVersion])]);
+    const current = await repo.getDataset(datasetId);
+    await repo.deleteLsoaPacks?.(datasetId, [...new Set([lsoaVersion, ...(current?.lsoaVersion ? [current.lsoaVersion] : [])])]);
   } catch (err) {
     warnings.push(`old packed copies of the LSOAs were not removed (${(err as Error).message}); the next import removes them`);
   }
@@ -664,4 +671,27 @@ export async function importFiles(paths: string[], options: ImportOptions): Prom
   await repo.putDocument(datasetId, `import-report#${report.finishedAt}${scope ? `#${scope.force}` : ''}`, { ...report, crimes: crimesReport && { ...crimesReport, issues: crimesReport.issues.slice(0, 50) } });
   progress({ stage: 'done', filesDone: files.length, filesTotal: files.length });
   return report;
+}
+
+/**
+ * The version of a dataset's LSOAs named by their content: a hash of each LSOA with its keys sorted (a store may list an
+ * item's attributes in any order), in the order given (code order, as listed).
+ */
+export function lsoaContentVersion(lsoas: readonly Lsoa[]): string {
+  const hash = createHash('sha256');
+  for (const l of lsoas) hash.update(canonicalJson(l)).update('\n');
+  return `lsoas-${hash.digest('hex').slice(0, 24)}`;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }

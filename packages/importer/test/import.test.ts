@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNPLACED_LSOA } from '@safer-places/domain';
+import type { Lsoa } from '@safer-places/schemas';
 import { ImportInputError, importFiles } from '../src/index';
+import { lsoaContentVersion } from '../src/import';
 import { POLICE_COLUMNS } from '../src/file-kinds';
 import { SQUARES, boundaryGeoJson, centre, csv, memoryStore, policeRow, tempDir, write } from './fixtures';
 
@@ -194,18 +196,25 @@ describe('the LSOA version (what LSOA caches and the map tiles are keyed by)', (
   const datasetId = 'lsoa-version-test';
   let clock = Date.parse('2026-03-01T09:00:00Z');
   const now = () => new Date((clock += 60_000));
+  const deprivation = (dir: string) =>
+    write(dir, 'd/iod2025.csv', csv([['lsoa21cd', 'lsoa21nm', 'lad24cd', 'lad24nm', 'imd_decile', 'imd_rank'], ['E01000001', 'a', 'E07000999', 'T', 2, 3000]]));
+  const packed = async (id: string) => {
+    const s = (await store.reference.getDataset(id))!;
+    return store.reference.listLsoas(id, { pack: { version: s.lsoaVersion!, count: s.lsoaCount } });
+  };
 
-  it('is new when the LSOAs change and kept when only crime months are imported', async () => {
+  it('names the LSOAs stored: new when they change, kept when only crime months are imported', async () => {
     const dir = tempDir();
     write(dir, 'b/lsoa21.geojson', boundaryGeoJson());
     await importFiles([`${dir}/b`], { reference: store.reference, datasetId, now });
     const first = (await store.reference.getDataset(datasetId))!;
-    expect(first.lsoaVersion).toMatch(/^lsoas-2026-03-01T09:01:00.000Z-[0-9a-f]{8}$/);
-    // Its packed copy is there and reads back as the LSOA items do.
+    expect(first.lsoaVersion).toMatch(/^lsoas-[0-9a-f]{24}$/);
+    expect(first.lsoaVersion).toBe(lsoaContentVersion(await store.reference.listLsoas(datasetId)));
+    // Its packed copy is there whole and reads back as the LSOA items do.
     const items = await store.reference.listLsoas(datasetId);
     expect(items).toHaveLength(first.lsoaCount);
-    expect(await store.reference.hasLsoaPack(datasetId, first.lsoaVersion!)).toBe(true);
-    expect(await store.reference.listLsoas(datasetId, { version: first.lsoaVersion!, count: first.lsoaCount })).toEqual(items);
+    expect(await store.reference.hasLsoaPack(datasetId, first.lsoaVersion!, first.lsoaCount)).toBe(true);
+    expect(await packed(datasetId)).toEqual(items);
 
     // A month of crimes: the dataset's version moves on, its LSOAs' does not.
     const month = write(dir, 'c/2024-01-testshire-street.csv', csv([header, policeRow({ 'Crime ID': 'v1' }), policeRow({ 'Crime ID': 'v2', Longitude: centre(1)[0] })]));
@@ -218,17 +227,46 @@ describe('the LSOA version (what LSOA caches and the map tiles are keyed by)', (
     await importFiles([`${dir}/b`], { reference: store.reference, datasetId, now });
     expect((await store.reference.getDataset(datasetId))!.lsoaVersion).toBe(first.lsoaVersion);
 
-    // Deprivation added: the LSOAs changed, so their version is the import's.
-    write(dir, 'd/iod2025.csv', csv([['lsoa21cd', 'lsoa21nm', 'lad24cd', 'lad24nm', 'imd_decile', 'imd_rank'], ['E01000001', 'a', 'E07000999', 'T', 2, 3000]]));
+    // Deprivation added: new LSOAs, a new version and copy; the old copy is gone.
+    deprivation(dir);
     await importFiles([`${dir}/b`, `${dir}/d`], { reference: store.reference, datasetId, now });
     const third = (await store.reference.getDataset(datasetId))!;
     expect(third.lsoaVersion).not.toBe(first.lsoaVersion);
-    expect(third.lsoaVersion).toMatch(/^lsoas-/);
-    // The new version's copy holds the new deprivation; the old version's copy is gone.
-    expect(await store.reference.hasLsoaPack(datasetId, third.lsoaVersion!)).toBe(true);
-    expect(await store.reference.hasLsoaPack(datasetId, first.lsoaVersion!)).toBe(false);
-    const packed = await store.reference.listLsoas(datasetId, { version: third.lsoaVersion!, count: third.lsoaCount });
-    expect(packed).toEqual(await store.reference.listLsoas(datasetId));
-    expect(packed.find((l) => l.code === 'E01000001')!.imdDecile).toBe(2);
+    expect(await store.reference.hasLsoaPack(datasetId, third.lsoaVersion!, third.lsoaCount)).toBe(true);
+    expect(await store.reference.hasLsoaPack(datasetId, first.lsoaVersion!, first.lsoaCount)).toBe(false);
+    expect(await packed(datasetId)).toEqual(await store.reference.listLsoas(datasetId));
+    expect((await packed(datasetId)).find((l) => l.code === 'E01000001')!.imdDecile).toBe(2);
+  });
+
+  it('a retry after an import that failed before its summary names the LSOAs now stored, not the old copy', async () => {
+    const id = 'lsoa-version-retry';
+    const dir = tempDir();
+    write(dir, 'b/lsoa21.geojson', boundaryGeoJson());
+    await importFiles([`${dir}/b`], { reference: store.reference, datasetId: id, now });
+    const before = (await store.reference.getDataset(id))!;
+    // The LSOA items are written, then the summary write fails (a time-out, throttling…).
+    deprivation(dir);
+    const failing = new Proxy(store.reference, {
+      get(target, prop, receiver) {
+        if (prop === 'putDataset') return async () => Promise.reject(new Error('store unavailable'));
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    await expect(importFiles([`${dir}/b`, `${dir}/d`], { reference: failing, datasetId: id, now })).rejects.toThrow('store unavailable');
+    expect((await store.reference.getDataset(id))!.lsoaVersion).toBe(before.lsoaVersion);
+    // The retry finds the items already new, and still names (and packs) them.
+    await importFiles([`${dir}/b`, `${dir}/d`], { reference: store.reference, datasetId: id, now });
+    const after = (await store.reference.getDataset(id))!;
+    expect(after.lsoaVersion).not.toBe(before.lsoaVersion);
+    expect((await packed(id)).find((l) => l.code === 'E01000001')!.imdDecile).toBe(2);
+    expect(await packed(id)).toEqual(await store.reference.listLsoas(id));
+  });
+
+  it('the version does not depend on the order of an item’s attributes', () => {
+    const a = { code: 'E01000001', name: 'a', population: 3 } as unknown as Lsoa;
+    const b = { population: 3, name: 'a', code: 'E01000001' } as unknown as Lsoa;
+    expect(lsoaContentVersion([a])).toBe(lsoaContentVersion([b]));
+    expect(lsoaContentVersion([a])).not.toBe(lsoaContentVersion([{ ...a, population: 4 }]));
   });
 });

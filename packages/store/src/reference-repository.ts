@@ -47,6 +47,13 @@ function lsoaCodeRanges(): { condition: string; values: Record<string, string> }
   ];
 }
 
+/** Whether a packed copy's pieces are all there, in order, for `count` LSOAs. */
+function packWhole(pieces: readonly { sk: string; of: number; count: number }[], datasetId: string, version: string, count: number): boolean {
+  const of = pieces[0]?.of;
+  if (!of || pieces.length !== of) return false;
+  return pieces.every((p, i) => p.of === of && p.count === count && p.sk === keys.lsoaPackPiece(datasetId, version, i).sk);
+}
+
 /** Reference data is read by the API and written by imports; both wait out short throttling rather than fail. */
 export const DEFAULT_REFERENCE_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 25, maxDelayMs: 500 };
 
@@ -171,9 +178,9 @@ export class DynamoReferenceRepository implements ReferenceRepository {
    * another, so the item collection is read as {@link LSOA_CODE_RANGES} ranges of codes in parallel (at most
    * READ_CONCURRENCY at once), each to the end of its pages, and joined in order.
    */
-  async listLsoas(datasetId: string, pack?: { version: string; count: number }): Promise<Lsoa[]> {
-    if (pack) {
-      const packed = await this.readLsoaPack(datasetId, pack.version, pack.count);
+  async listLsoas(datasetId: string, read: { pack?: { version: string; count: number }; consistent?: boolean } = {}): Promise<Lsoa[]> {
+    if (read.pack) {
+      const packed = await this.readLsoaPack(datasetId, read.pack.version, read.pack.count);
       if (packed) return packed;
     }
     const limit = concurrencyLimit(READ_CONCURRENCY);
@@ -186,6 +193,7 @@ export class DynamoReferenceRepository implements ReferenceRepository {
             TableName: this.tableName,
             KeyConditionExpression: `pk = :pk AND ${range.condition}`,
             ExpressionAttributeValues: { ':pk': pk, ...range.values },
+            ...(read.consistent && { ConsistentRead: true }),
           }),
         ),
       ),
@@ -212,9 +220,16 @@ export class DynamoReferenceRepository implements ReferenceRepository {
     await batchWrite(this.doc, this.tableName, pieces, 4, this.batchRetry);
   }
 
-  async hasLsoaPack(datasetId: string, version: string): Promise<boolean> {
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.lsoaPackPiece(datasetId, version, 0), ProjectionExpression: 'pk' }));
-    return out.Item !== undefined;
+  async hasLsoaPack(datasetId: string, version: string, count: number): Promise<boolean> {
+    const pieces = await queryAll<{ sk: string; of: number; count: number }>(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :version)',
+      ExpressionAttributeValues: { ':pk': keys.lsoaPackPk(datasetId), ':version': keys.lsoaPackVersionPrefix(version) },
+      ExpressionAttributeNames: { '#of': 'of', '#count': 'count' },
+      ProjectionExpression: 'sk, #of, #count',
+      ConsistentRead: true,
+    });
+    return packWhole(pieces, datasetId, version, count);
   }
 
   async deleteLsoaPacks(datasetId: string, keep: readonly string[]): Promise<void> {
@@ -236,9 +251,7 @@ export class DynamoReferenceRepository implements ReferenceRepository {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :version)',
       ExpressionAttributeValues: { ':pk': keys.lsoaPackPk(datasetId), ':version': keys.lsoaPackVersionPrefix(version) },
     });
-    const of = pieces[0]?.of;
-    if (!of || pieces.length !== of) return null;
-    if (pieces.some((p, i) => p.of !== of || p.count !== count || p.sk !== keys.lsoaPackPiece(datasetId, version, i).sk)) return null;
+    if (!packWhole(pieces, datasetId, version, count)) return null;
     try {
       const lsoas = JSON.parse(gunzipSync(Buffer.concat(pieces.map((p) => p.data))).toString('utf8')) as Lsoa[];
       return Array.isArray(lsoas) && lsoas.length === count ? lsoas : null;

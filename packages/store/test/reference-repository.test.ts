@@ -113,24 +113,26 @@ describe('DynamoReferenceRepository', () => {
     const many = Array.from({ length: 1_500 }, (_, i) => ({ ...lsoa(`E01${String(100_000 + i).padStart(6, '0')}`), name: hashName(i) }));
     await repo.putLsoaPack('packed', 'v1', renamed);
     await repo.putLsoaPack('packed', 'v2', many);
-    expect(await repo.hasLsoaPack('packed', 'v1')).toBe(true);
-    expect(await repo.listLsoas('packed', { version: 'v1', count: 3 })).toEqual(renamed);
-    expect(await repo.listLsoas('packed', { version: 'v2', count: 1_500 })).toEqual(many);
+    expect(await repo.hasLsoaPack('packed', 'v1', 3)).toBe(true);
+    expect(await repo.hasLsoaPack('packed', 'v1', 4)).toBe(false);
+    expect(await repo.listLsoas('packed', { pack: { version: 'v1', count: 3 } })).toEqual(renamed);
+    expect(await repo.listLsoas('packed', { pack: { version: 'v2', count: 1_500 } })).toEqual(many);
     // Not the count the summary names, an unknown version, or no copy asked for: the items.
-    expect(await repo.listLsoas('packed', { version: 'v1', count: 4 })).toEqual(items);
-    expect(await repo.listLsoas('packed', { version: 'v9', count: 3 })).toEqual(items);
+    expect(await repo.listLsoas('packed', { pack: { version: 'v1', count: 4 } })).toEqual(items);
+    expect(await repo.listLsoas('packed', { pack: { version: 'v9', count: 3 } })).toEqual(items);
     expect(await repo.listLsoas('packed')).toEqual(items);
     // A copy missing a piece (as a clean-up caught half-way leaves it) is never read.
     const { DeleteCommand, GetCommand } = await import('@aws-sdk/lib-dynamodb');
     const second = await store.doc.send(new GetCommand({ TableName: store.tableName, Key: { pk: 'DS#packed#LSOAPACK', sk: 'V#v2#00001' } }));
     expect(second.Item?.of).toBeGreaterThanOrEqual(2);
     await store.doc.send(new DeleteCommand({ TableName: store.tableName, Key: { pk: 'DS#packed#LSOAPACK', sk: 'V#v2#00001' } }));
-    expect(await repo.listLsoas('packed', { version: 'v2', count: 1_500 })).toEqual(items);
+    expect(await repo.listLsoas('packed', { pack: { version: 'v2', count: 1_500 } })).toEqual(items);
+    expect(await repo.hasLsoaPack('packed', 'v2', 1_500)).toBe(false);
     // Clean-up keeps only the versions named.
     await repo.deleteLsoaPacks('packed', ['v1']);
-    expect(await repo.hasLsoaPack('packed', 'v1')).toBe(true);
-    expect(await repo.hasLsoaPack('packed', 'v2')).toBe(false);
-    expect(await repo.listLsoas('packed', { version: 'v1', count: 3 })).toEqual(renamed);
+    expect(await repo.hasLsoaPack('packed', 'v1', 3)).toBe(true);
+    expect(await repo.listLsoas('packed', { pack: { version: 'v2', count: 1_500 } })).toEqual(items);
+    expect(await repo.listLsoas('packed', { pack: { version: 'v1', count: 3 } })).toEqual(renamed);
   });
 
   it('round-trips packed crimes exactly, across chunk boundaries', async () => {
