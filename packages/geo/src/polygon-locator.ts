@@ -17,7 +17,7 @@ export interface PolygonLocator {
 export interface PolygonLocatorOptions {
   /** Top-level lookup cells per polygon (default 8). */
   cellsPerPolygon?: number;
-  /** Levels of 4 × 4 refinement under a top-level cell (default 1). */
+  /** Levels of 4 × 4 refinement under a top-level cell (default 1, at most 6). */
   maxDepth?: number;
   /** At most this many lookup cells in all (default 2,097,152: 8 MB); refinement stops at the level that would pass it. */
   maxCells?: number;
@@ -220,7 +220,8 @@ export function createPolygonLocator(polygons: readonly { code: string; geometry
   if (!(Number.isFinite(x0) && Number.isFinite(y0) && Number.isFinite(x1) && Number.isFinite(y1))) return empty;
   const w = Math.max(x1 - x0, 1e-9), h = Math.max(y1 - y0, 1e-9);
   const maxCells = Math.max(1, options.maxCells ?? 2_097_152);
-  const maxDepth = Math.max(0, options.maxDepth ?? 1);
+  // At most 6 levels: cell columns (top columns × 4^depth) stay far inside the 32-bit integers the lookup uses.
+  const maxDepth = Math.min(6, Math.max(0, options.maxDepth ?? 1));
   const target = Math.min(maxCells, Math.max(1, Math.round(n * (options.cellsPerPolygon ?? 8))));
   const topCols = Math.max(1, Math.min(target, Math.round(Math.sqrt((target * w) / h))));
   const topRows = Math.max(1, Math.min(Math.floor(maxCells / topCols), Math.ceil(target / topCols)));

@@ -59,11 +59,17 @@ export function tileRoutes(reference: ReferenceService, tiles: LsoaTileCache, co
   return app;
 }
 
+/**
+ * How tiles are cut, in their ETag: raised whenever the cutting changes what a tile holds for the same LSOAs (f2: the
+ * overview zooms generalised to the pixel), so browsers and CloudFront fetch the new tiles instead of revalidating the old.
+ */
+export const TILE_FORMAT = 'f2';
+
 async function serveTile(c: Context<AppEnv>, reference: ReferenceService, tiles: VectorTileCache, tagPrefix: string) {
   const { z: zoom, x, y } = parseTile(c.req.param('z')!, c.req.param('x')!, c.req.param('y')!);
   const query = parseOrThrow(tileQuerySchema, c.req.query(), 'tile query (dataset=<id>)');
   const dataset = await reference.resolveDataset(query.dataset);
-  const tag = `W/"${tagPrefix}${encodeURIComponent(dataset.id)}.${encodeURIComponent(lsoaVersionOf(dataset))}.${zoom}.${x}.${y}"`;
+  const tag = `W/"${tagPrefix}${encodeURIComponent(dataset.id)}.${encodeURIComponent(lsoaVersionOf(dataset))}.${TILE_FORMAT}.${zoom}.${x}.${y}"`;
   // Headers only once the answer is known: a failure must not carry the tile's ETag or public caching.
   const cacheable = () => {
     // Boundaries only, open data shared by every organisation: caches may keep it whoever asks (sharedData).
