@@ -1,12 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HOTSPOT_CATEGORIES, areasExtent, assignCells, classifyHotspots, createGrid, createPolygonLocator, gridMask, monthPeriods, toBng } from '@safer-places/geo';
-import type { AssetRepository, AuditLog } from '@safer-places/domain';
 import { categoryMask } from '@safer-places/domain';
 import { CATEGORY_INDEX, addMonths, monthOrdinal, roundHalfAway, type EligibilityCriteria, type Lsoa, type Month, type Principal } from '@safer-places/schemas';
 import { createApp } from '../src/app';
 import { createLocalTokenService } from '../src/auth';
-import type { IdempotencyStore } from '../src/ports';
-import { MemoryReference, loadNottinghamshire, realDataAvailable } from './bids-real-data';
+import { MemoryReference, loadNottinghamshire, noAssets, noAudit, noIdempotency, realDataAvailable } from './bids-real-data';
 
 /**
  * The persistent hot-spot rule on the real Nottinghamshire data (police.uk 2023-24, read from the shared folder, never
@@ -16,20 +14,6 @@ import { MemoryReference, loadNottinghamshire, realDataAvailable } from './bids-
  */
 const available = realDataAvailable();
 const principal: Principal = { userId: 'test', orgId: 'test-org', role: 'bid-writer' };
-const noAssets: AssetRepository = {
-  list: async () => [],
-  get: async () => null,
-  create: async () => {},
-  createMany: async () => {},
-  update: async () => {},
-  remove: async () => {},
-  hasMarker: async () => true,
-  setMarker: async () => {},
-  getSetting: async () => null,
-  putSetting: async () => {},
-};
-const noAudit: AuditLog = { append: async () => {}, list: async () => ({ events: [], next: null }) };
-const noIdempotency: IdempotencyStore = { reserve: async () => ({ state: 'new', claim: 'test' }), complete: async () => {}, release: async () => {} };
 const categories: EligibilityCriteria['categories'] = ['acquisitive-crime', 'anti-social-behaviour'];
 const criteria = (scope: EligibilityCriteria['scope']): EligibilityCriteria => ({ scope, categories, combine: 'and', rules: [{ kind: 'persistent-hotspot-share', minShare: 0.1 }] });
 

@@ -7,8 +7,11 @@ import {
   type CrimeBlockFilter,
   type CrimePartition,
   type MonthlyCounts,
+  type AssetRepository,
+  type AuditLog,
   type ReferenceRepository,
 } from '@safer-places/domain';
+import type { IdempotencyStore } from '../src/ports';
 import { createPolygonLocator, geometryBBox, seededRandom } from '@safer-places/geo';
 import { CATEGORY_INDEX, categoryFromLabel, type AreaGeometry, type DatasetSummary, type Lsoa, type Month } from '@safer-places/schemas';
 
@@ -258,3 +261,19 @@ export function loadEngland(reference: MemoryReference, seed = 2026): { lsoas: n
   });
   return { lsoas: lsoas.length };
 }
+
+/** Organisation ports for the bid tests and benchmark that read reference data only: nothing stored, audited or replayed. */
+export const noAssets: AssetRepository = {
+  list: async () => [],
+  get: async () => null,
+  create: async () => {},
+  createMany: async () => {},
+  update: async () => {},
+  remove: async () => {},
+  hasMarker: async () => true,
+  setMarker: async () => {},
+  getSetting: async () => null,
+  putSetting: async () => {},
+};
+export const noAudit: AuditLog = { append: async () => {}, list: async () => ({ events: [], next: null }) };
+export const noIdempotency: IdempotencyStore = { reserve: async () => ({ state: 'new', claim: 'test' }), complete: async () => {}, release: async () => {} };

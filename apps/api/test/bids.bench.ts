@@ -6,17 +6,14 @@ import {
   ScopeResolver,
   categoryMask,
   evaluateCriteria,
-  type AssetRepository,
-  type AuditLog,
   type AssetService,
 } from '@safer-places/domain';
 import { addMonths, monthRange } from '@safer-places/schemas';
 import { adjacencyBySegments, connectedComponents } from '@safer-places/geo';
 import { CATEGORY_INDEX, type EligibilityCriteria, type Principal } from '@safer-places/schemas';
 import { createApp } from '../src/app';
-import type { IdempotencyStore } from '../src/ports';
 import { createLocalTokenService } from '../src/auth';
-import { MemoryReference, loadEngland, loadNottinghamshire, realDataAvailable } from './bids-real-data';
+import { MemoryReference, loadEngland, loadNottinghamshire, noAssets, noAudit, noIdempotency, realDataAvailable } from './bids-real-data';
 
 /**
  * Bid eligibility on real data, in the API process:
@@ -29,21 +26,6 @@ import { MemoryReference, loadEngland, loadNottinghamshire, realDataAvailable } 
  */
 const available = realDataAvailable();
 const principal: Principal = { userId: 'bench', orgId: 'bench-org', role: 'bid-writer' };
-const noAssets: AssetRepository = {
-  list: async () => [],
-  get: async () => null,
-  create: async () => {},
-  createMany: async () => {},
-  update: async () => {},
-  remove: async () => {},
-  hasMarker: async () => true,
-  setMarker: async () => {},
-  getSetting: async () => null,
-  putSetting: async () => {},
-};
-// The bench times eligibility only; it writes nothing, so nothing is audited or replayed.
-const noAudit: AuditLog = { append: async () => {}, list: async () => ({ events: [], next: null }) };
-const noIdempotency: IdempotencyStore = { reserve: async () => ({ state: 'new', claim: 'bench' }), complete: async () => {}, release: async () => {} };
 const criteria: EligibilityCriteria = {
   scope: { kind: 'all' },
   categories: ['acquisitive-crime', 'anti-social-behaviour'],

@@ -159,8 +159,12 @@ describe('GET /api/tiles/lsoas/{z}/{x}/{y}.mvt', () => {
   });
 });
 
-describe('LsoaTileCache', () => {
-  const square = (code: string, lon: number, lat: number): Lsoa => ({
+/** An LSOA of one district with the given rings, its box from them. */
+function testLsoa(code: string, coordinates: [number, number][][]): Lsoa {
+  const flat = coordinates.flat();
+  const xs = flat.map((p) => p[0]);
+  const ys = flat.map((p) => p[1]);
+  return {
     code,
     name: `LSOA ${code}`,
     districtCode: 'D1',
@@ -171,9 +175,13 @@ describe('LsoaTileCache', () => {
     population: null,
     imdDecile: null,
     deprivationSource: null,
-    geometry: { type: 'Polygon', coordinates: [[[lon, lat], [lon + 0.01, lat], [lon + 0.01, lat + 0.01], [lon, lat + 0.01], [lon, lat]]] },
-    bbox: [lon, lat, lon + 0.01, lat + 0.01],
-  });
+    geometry: { type: 'Polygon', coordinates },
+    bbox: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)],
+  };
+}
+
+describe('LsoaTileCache', () => {
+  const square = (code: string, lon: number, lat: number): Lsoa => testLsoa(code, [[[lon, lat], [lon + 0.01, lat], [lon + 0.01, lat + 0.01], [lon, lat + 0.01], [lon, lat]]]);
   const lsoas = Array.from({ length: 40 }, (_, i) => square(`L${i}`, -1.2 + (i % 8) * 0.011, 53 + Math.floor(i / 8) * 0.011));
   const dataset = (version: string, id = 'ds'): DatasetSummary => ({ ...demo.summary, id, version });
 
@@ -256,25 +264,7 @@ describe('LsoaTileCache', () => {
 
 describe('LsoaTileCache overview zooms (0–LSOA_OVERVIEW_MAX_ZOOM): generalised to the pixel, every LSOA kept', () => {
   const dataset = (id: string): DatasetSummary => ({ ...demo.summary, id, version: 'v1' });
-  const lsoa = (code: string, coordinates: [number, number][][]): Lsoa => {
-    const flat = coordinates.flat();
-    const xs = flat.map((p) => p[0]!);
-    const ys = flat.map((p) => p[1]!);
-    return {
-      code,
-      name: `LSOA ${code}`,
-      districtCode: 'D1',
-      districtName: 'District',
-      wardName: null,
-      cspCode: null,
-      cspName: null,
-      population: null,
-      imdDecile: null,
-      deprivationSource: null,
-      geometry: { type: 'Polygon', coordinates },
-      bbox: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)],
-    };
-  };
+  const lsoa = testLsoa;
   /** A regular polygon of `n` vertices and radius `r` degrees. */
   const blob = (code: string, lon: number, lat: number, r: number, n = 40) => {
     const ring = Array.from({ length: n }, (_, i): [number, number] => [lon + r * Math.cos((2 * Math.PI * i) / n), lat + r * Math.sin((2 * Math.PI * i) / n)]);
