@@ -26,7 +26,10 @@ export function boxOf(polygons: Polygons): Box {
   return b;
 }
 
-/** Even-odd ray casting over every ring of every polygon (holes subtract). */
+/**
+ * Even-odd ray casting over every ring of every polygon (holes subtract). Kept apart from the product's `pointInArea`
+ * on purpose: the generator's counts are the independent answer the scale test checks the product against.
+ */
 export function contains(polygons: Polygons, x: number, y: number): boolean {
   for (const polygon of polygons) {
     let inside = false;
