@@ -38,13 +38,16 @@ export const keys = {
   lsoaPk: (datasetId: string) => `DS#${datasetId}#LSOA`,
   lsoa: (datasetId: string, code: string) => ({ pk: `DS#${datasetId}#LSOA`, sk: code }),
   /**
-   * A packed copy of all the dataset's LSOAs under one LSOA version: their JSON, gzipped, in pieces of at most
+   * A packed copy of all the dataset's LSOAs under one LSOA version (lsoa-pack.ts, format 2), in pieces of at most
    * LSOA_PACK_PIECE_BYTES, each item holding `of` (the pieces) and `count` (the LSOAs). A new instance reads these few
-   * items instead of one item per LSOA (England: ~12 instead of 33,755).
+   * items instead of one item per LSOA (England: ~7 instead of 33,755).
    */
   lsoaPackPk: (datasetId: string) => `DS#${datasetId}#LSOAPACK`,
-  lsoaPackPiece: (datasetId: string, version: string, piece: number) => ({ pk: `DS#${datasetId}#LSOAPACK`, sk: `V#${version}#${String(piece).padStart(5, '0')}` }),
-  lsoaPackVersionPrefix: (version: string) => `V#${version}#`,
+  lsoaPackPiece: (datasetId: string, version: string, piece: number) => ({ pk: `DS#${datasetId}#LSOAPACK`, sk: `F2#${version}#${String(piece).padStart(5, '0')}` }),
+  lsoaPackVersionPrefix: (version: string) => `F2#${version}#`,
+  /** Copies earlier versions wrote (format 1, gzipped JSON): read while no format-2 copy of the version is there, removed by the next import. */
+  legacyLsoaPackPiece: (datasetId: string, version: string, piece: number) => ({ pk: `DS#${datasetId}#LSOAPACK`, sk: `V#${version}#${String(piece).padStart(5, '0')}` }),
+  legacyLsoaPackVersionPrefix: (version: string) => `V#${version}#`,
   /** Crime chunks of a month stored before partitions (legacy layout: read, and deleted when the month is replaced). */
   crimeMonthPk: (datasetId: string, month: string) => `DS#${datasetId}#CRIME#${month}`,
   crimeChunk: (datasetId: string, month: string, chunk: number) => ({

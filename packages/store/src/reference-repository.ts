@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { UNPLACED_LSOA, UNPLACED_PARTITION, isUnplacedPartition, type CrimeBlock, type CrimeBlockFilter, type CrimePartition, type MonthlyCounts, type ReferenceRepository } from '@safer-places/domain';
 import type { AreaGeometry, DatasetSummary, Lsoa, Month } from '@safer-places/schemas';
 import { DEFAULT_BATCH_RETRY, batchWrite, del, put } from './batch';
 import { countBlocks, decodeCounts, decodeCrimeItems, encodeCrimePartition, encodePartitionCounts, type CountsItem, type CrimeChunkItem } from './crime-codec';
 import { keys, type Key } from './keys';
+import { decodeLsoaPack, encodeLsoaPack } from './lsoa-pack';
 import { READ_CONCURRENCY, concurrencyLimit, queryAll } from './query';
 import { isConditionFailure, retryingClient, withRetry, type RetryPolicy } from './retry';
 
@@ -47,11 +47,11 @@ function lsoaCodeRanges(): { condition: string; values: Record<string, string> }
   ];
 }
 
-/** Whether a packed copy's pieces are all there, in order, for `count` LSOAs. */
-function packWhole(pieces: readonly { sk: string; of: number; count: number }[], datasetId: string, version: string, count: number): boolean {
+/** Whether a packed copy's pieces are all there, in order, for `count` LSOAs (`pieceKey`: the format's key of piece i). */
+function packWhole(pieces: readonly { sk: string; of: number; count: number }[], count: number, pieceKey: (i: number) => string): boolean {
   const of = pieces[0]?.of;
   if (!of || pieces.length !== of) return false;
-  return pieces.every((p, i) => p.of === of && p.count === count && p.sk === keys.lsoaPackPiece(datasetId, version, i).sk);
+  return pieces.every((p, i) => p.of === of && p.count === count && p.sk === pieceKey(i));
 }
 
 /** Reference data is read by the API and written by imports; both wait out short throttling rather than fail. */
@@ -212,7 +212,7 @@ export class DynamoReferenceRepository implements ReferenceRepository {
   }
 
   async putLsoaPack(datasetId: string, version: string, lsoas: Lsoa[]): Promise<void> {
-    const bytes = gzipSync(Buffer.from(JSON.stringify(lsoas), 'utf8'));
+    const bytes = encodeLsoaPack(lsoas);
     const of = Math.max(1, Math.ceil(bytes.length / LSOA_PACK_PIECE_BYTES));
     const pieces = Array.from({ length: of }, (_, i) =>
       put({ ...keys.lsoaPackPiece(datasetId, version, i), of, count: lsoas.length, data: bytes.subarray(i * LSOA_PACK_PIECE_BYTES, (i + 1) * LSOA_PACK_PIECE_BYTES) }),
@@ -229,7 +229,7 @@ export class DynamoReferenceRepository implements ReferenceRepository {
       ProjectionExpression: 'sk, #of, #count',
       ConsistentRead: true,
     });
-    return packWhole(pieces, datasetId, version, count);
+    return packWhole(pieces, count, (i) => keys.lsoaPackPiece(datasetId, version, i).sk);
   }
 
   async deleteLsoaPacks(datasetId: string, keep: readonly string[]): Promise<void> {
@@ -244,16 +244,26 @@ export class DynamoReferenceRepository implements ReferenceRepository {
     await batchWrite(this.doc, this.tableName, gone.map((i) => del({ pk: i.pk, sk: i.sk })), 4, this.batchRetry);
   }
 
-  /** The packed LSOAs of a version, or null when they are not there whole (missing, partly written or deleted, or not `count`). */
+  /**
+   * The packed LSOAs of a version, or null when they are not there whole (missing, partly written or deleted, or not
+   * `count`): the current format's copy, else one an earlier version wrote (until the next import replaces it).
+   */
   private async readLsoaPack(datasetId: string, version: string, count: number): Promise<Lsoa[] | null> {
+    return (
+      (await this.readPackPieces(datasetId, count, keys.lsoaPackVersionPrefix(version), (i) => keys.lsoaPackPiece(datasetId, version, i).sk)) ??
+      (await this.readPackPieces(datasetId, count, keys.legacyLsoaPackVersionPrefix(version), (i) => keys.legacyLsoaPackPiece(datasetId, version, i).sk))
+    );
+  }
+
+  private async readPackPieces(datasetId: string, count: number, prefix: string, pieceKey: (i: number) => string): Promise<Lsoa[] | null> {
     const pieces = await queryAll<{ sk: string; of: number; count: number; data: Uint8Array }>(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :version)',
-      ExpressionAttributeValues: { ':pk': keys.lsoaPackPk(datasetId), ':version': keys.lsoaPackVersionPrefix(version) },
+      ExpressionAttributeValues: { ':pk': keys.lsoaPackPk(datasetId), ':version': prefix },
     });
-    if (!packWhole(pieces, datasetId, version, count)) return null;
+    if (!packWhole(pieces, count, pieceKey)) return null;
     try {
-      const lsoas = JSON.parse(gunzipSync(Buffer.concat(pieces.map((p) => p.data))).toString('utf8')) as Lsoa[];
+      const lsoas = decodeLsoaPack(Buffer.concat(pieces.map((p) => p.data)));
       return Array.isArray(lsoas) && lsoas.length === count ? lsoas : null;
     } catch {
       return null;

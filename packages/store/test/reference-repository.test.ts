@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,9 +124,9 @@ describe('DynamoReferenceRepository', () => {
     expect(await repo.listLsoas('packed')).toEqual(items);
     // A copy missing a piece (as a clean-up caught half-way leaves it) is never read.
     const { DeleteCommand, GetCommand } = await import('@aws-sdk/lib-dynamodb');
-    const second = await store.doc.send(new GetCommand({ TableName: store.tableName, Key: { pk: 'DS#packed#LSOAPACK', sk: 'V#v2#00001' } }));
+    const second = await store.doc.send(new GetCommand({ TableName: store.tableName, Key: { pk: 'DS#packed#LSOAPACK', sk: 'F2#v2#00001' } }));
     expect(second.Item?.of).toBeGreaterThanOrEqual(2);
-    await store.doc.send(new DeleteCommand({ TableName: store.tableName, Key: { pk: 'DS#packed#LSOAPACK', sk: 'V#v2#00001' } }));
+    await store.doc.send(new DeleteCommand({ TableName: store.tableName, Key: { pk: 'DS#packed#LSOAPACK', sk: 'F2#v2#00001' } }));
     expect(await repo.listLsoas('packed', { pack: { version: 'v2', count: 1_500 } })).toEqual(items);
     expect(await repo.hasLsoaPack('packed', 'v2', 1_500)).toBe(false);
     // Clean-up keeps only the versions named.
@@ -133,6 +134,22 @@ describe('DynamoReferenceRepository', () => {
     expect(await repo.hasLsoaPack('packed', 'v1', 3)).toBe(true);
     expect(await repo.listLsoas('packed', { pack: { version: 'v2', count: 1_500 } })).toEqual(items);
     expect(await repo.listLsoas('packed', { pack: { version: 'v1', count: 3 } })).toEqual(renamed);
+  });
+
+  it('reads a copy an earlier version wrote (gzipped JSON) until an import packs the version again, which removes it', async () => {
+    const { PutCommand, QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+    const items = ['E01000001', 'E01000002'].map((c) => lsoa(c));
+    await repo.putLsoas('legacy', items);
+    const older = items.map((l) => ({ ...l, name: `${l.name} (older copy)` }));
+    await store.doc.send(new PutCommand({ TableName: store.tableName, Item: { pk: 'DS#legacy#LSOAPACK', sk: 'V#v1#00000', of: 1, count: 2, data: gzipSync(JSON.stringify(older)) } }));
+    expect(await repo.listLsoas('legacy', { pack: { version: 'v1', count: 2 } })).toEqual(older);
+    // The importer's check asks for the current format, so the next import writes it; clean-up then drops the old copy.
+    expect(await repo.hasLsoaPack('legacy', 'v1', 2)).toBe(false);
+    await repo.putLsoaPack('legacy', 'v1', items);
+    expect(await repo.listLsoas('legacy', { pack: { version: 'v1', count: 2 } })).toEqual(items);
+    await repo.deleteLsoaPacks('legacy', ['v1']);
+    const left = await store.doc.send(new QueryCommand({ TableName: store.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'DS#legacy#LSOAPACK' } }));
+    expect(left.Items!.map((i) => i.sk)).toEqual(['F2#v1#00000']);
   });
 
   it('round-trips packed crimes exactly, across chunk boundaries', async () => {
