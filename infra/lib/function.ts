@@ -4,7 +4,7 @@ import { ApplicationLogLevel, LoggingFormat, SystemLogLevel, Tracing, type IDest
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { LAMBDA_ARCHITECTURE, LAMBDA_ENTRIES, LAMBDA_RUNTIME, LOCK_FILE, NODE_OPTIONS, REPO_ROOT, nodejsBundling, type LambdaName } from './bundling';
+import { LAMBDA_ARCHITECTURE, LAMBDA_ENTRIES, LAMBDA_RUNTIME, LAMBDA_NODE_OPTIONS, LOCK_FILE, REPO_ROOT, nodejsBundling, type LambdaName } from './bundling';
 import { powertoolsEnvironment, type ServiceName } from './telemetry';
 
 /**
@@ -78,7 +78,11 @@ export class AppFunction extends Construct {
       systemLogLevelV2: SYSTEM_LOG_LEVEL,
       // Powertools Tracer sends its subsegments (DynamoDB calls, the handler) into the trace Lambda starts.
       tracing: Tracing.ACTIVE,
-      environment: { ...props.environment, ...powertoolsEnvironment(props.stage, props.service), NODE_OPTIONS },
+      environment: {
+        ...props.environment,
+        ...powertoolsEnvironment(props.stage, props.service),
+        ...(LAMBDA_NODE_OPTIONS[props.code] !== null && { NODE_OPTIONS: LAMBDA_NODE_OPTIONS[props.code]! }),
+      },
       bundling: nodejsBundling(),
       ...(props.reservedConcurrentExecutions !== undefined && { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       ...(props.retryAttempts !== undefined && { retryAttempts: props.retryAttempts }),

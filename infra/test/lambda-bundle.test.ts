@@ -3,6 +3,7 @@
  * bundled (local esbuild) are required from its cloud assembly and called the way Lambda calls them, against the
  * embedded DynamoDB. Proves the bundle, not the source.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
@@ -220,6 +221,53 @@ describe('the API bundle', () => {
     expect((await readFile(rebuilt)).equals(await readFile(file))).toBe(true);
   });
 
+  it('shows stack traces at their source lines on Lambda, reading the source map only when a stack is formatted', () => {
+    const { file } = deployed('Api');
+    // A fresh process as Lambda starts one (no NODE_OPTIONS): load the bundle, note whether the map was read, then
+    // give the handler an event it cannot read and print the stack of what it throws.
+    const child = `
+      const fs = require('node:fs');
+      const reads = [];
+      const readFileSync = fs.readFileSync;
+      fs.readFileSync = (p, ...rest) => { reads.push(String(p)); return readFileSync(p, ...rest); };
+      const { handler } = require(${JSON.stringify(file)});
+      const mapReadAtLoad = reads.some((p) => p.endsWith('.map'));
+      handler(null, { functionName: 'api', awsRequestId: 'stack', getRemainingTimeInMillis: () => 29000 }).then(
+        () => process.stdout.write(JSON.stringify({ answered: true })),
+        (e) => process.stdout.write(JSON.stringify({ mapReadAtLoad, stack: e.stack, mapReadAfter: reads.some((p) => p.endsWith('.map')) })),
+      );`;
+    const env = {
+      PATH: process.env.PATH,
+      AWS_LAMBDA_FUNCTION_NAME: 'api',
+      AWS_REGION: 'eu-west-2',
+      TABLE_NAME: TABLE,
+      COGNITO_ISSUER: ISSUER,
+      COGNITO_CLIENT_ID: CLIENT_ID,
+      COGNITO_USER_POOL_ID: 'eu-west-2_BundleTest',
+      COGNITO_REGION: 'eu-west-2',
+      COGNITO_DOMAIN: SIGN_IN_DOMAIN,
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    const run = (extra: Record<string, string | undefined>) => {
+      const r = spawnSync(process.execPath, ['-e', child], { env: { ...env, ...extra }, encoding: 'utf8', timeout: 60_000 });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { mapReadAtLoad: boolean; mapReadAfter: boolean; stack: string };
+    };
+    const onLambda = run({});
+    expect(onLambda.mapReadAtLoad).toBe(false);
+    expect(onLambda.mapReadAfter).toBe(true);
+    const frames = onLambda.stack.split('\n').slice(1);
+    expect(onLambda.stack).toMatch(/^TypeError: /);
+    // Every frame in the bundle is shown at its source: the hono adapter, then the project's own Lambda handler.
+    expect(frames.filter((f) => f.includes('index.js:'))).toEqual([]);
+    expect(frames[0]).toMatch(/node_modules\/hono\/dist\/adapter\/aws-lambda\/handler\.js:\d+:\d+\)?$/);
+    expect(frames.some((f) => /apps\/api\/src\/lambda\.ts:\d+:\d+/.test(f))).toBe(true);
+    // Off Lambda (a test runner loading the bundle), whoever formats stacks keeps doing so.
+    const elsewhere = run({ AWS_LAMBDA_FUNCTION_NAME: undefined });
+    expect(elsewhere.stack.split('\n')[1]).toMatch(/index\.js:\d+:\d+\)?$/);
+  });
+
   it('answers API Gateway v2 events against the embedded DynamoDB, checking Cognito ID tokens itself', async () => {
     const { file, env } = deployed('Api');
     const { publicKey, privateKey } = await generateKeyPair('RS256');
@@ -233,7 +281,6 @@ describe('the API bundle', () => {
       COGNITO_DOMAIN: SIGN_IN_DOMAIN,
       CRIME_CACHE_MB: '384',
       MAP_STYLE_URL: 'https://tiles.example.org/styles/basic.json',
-      NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'api',
       POWERTOOLS_METRICS_NAMESPACE: 'SaferPlaces/dev',
     };

@@ -188,6 +188,11 @@ describe('Lambda functions', () => {
     expect(importer.Timeout).toBeLessThanOrEqual(900);
   });
 
+  it('map stack traces to source lines: the importer through Node, the API itself on first use (no cost at init)', () => {
+    expect(fn(dev.template, 'Importer').Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    expect(fn(dev.template, 'Api').Environment.Variables.NODE_OPTIONS).toBeUndefined();
+  });
+
   it("give the API a timeout between the app's time budget and the gateway's, and memory for its bounded caches", () => {
     const api = fn(dev.template, 'Api');
     // The app ends a slow request itself (REQUEST_TIME_BUDGET_MS) before Lambda would, and Lambda before the gateway.
@@ -227,7 +232,6 @@ describe('Lambda functions', () => {
       'COGNITO_USER_POOL_ID',
       'CRIME_CACHE_MB',
       'MAP_STYLE_URL',
-      'NODE_OPTIONS',
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_SERVICE_NAME',
       'TABLE_NAME',

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
-import { NODE_OPTIONS, buildLambdaBundle } from '../../infra/lib/bundling';
+import { LAMBDA_NODE_OPTIONS, buildLambdaBundle } from '../../infra/lib/bundling';
 import { SHARED_DATA, mustHaveSharedData, sharedDataAvailable } from '../integration/shared-data';
 import { generateForBench, importNational, openStore, type Store } from '../support/national/bench-setup';
 import { chooseDistrict, drawnSquareIn } from '../support/national/places';
@@ -182,7 +182,7 @@ beforeAll(async () => {
     DYNAMODB_ENDPOINT: await startCountingProxy(store.dynamo.endpoint),
     CRIME_CACHE_MB: '384',
     MAP_STYLE_URL: 'none',
-    NODE_OPTIONS,
+    NODE_OPTIONS: LAMBDA_NODE_OPTIONS.api ?? '',
     POWERTOOLS_SERVICE_NAME: 'api',
     POWERTOOLS_METRICS_NAMESPACE: 'SaferPlaces/bench',
     POWERTOOLS_LOG_LEVEL: 'WARN',
