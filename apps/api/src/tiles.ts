@@ -222,6 +222,8 @@ export interface LsoaAnchor {
   y: number;
   /** The bbox's larger side in world units. */
   size: number;
+  /** The largest outer ring's area in world units² (what decides whether simplification drops the LSOA). */
+  area: number;
 }
 
 const mercatorX = (lon: number) => (lon + 180) / 360;
@@ -232,28 +234,41 @@ const mercatorY = (lat: number) => {
 
 function anchorOf(lsoa: Lsoa, tags: LsoaTileProperties): LsoaAnchor {
   let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
-  const rings = lsoa.geometry.type === 'Polygon' ? lsoa.geometry.coordinates : lsoa.geometry.coordinates.flat();
-  for (const ring of rings) {
-    for (const [lon, lat] of ring) {
-      if (lon! < w) w = lon!;
-      if (lon! > e) e = lon!;
-      if (lat! < s) s = lat!;
-      if (lat! > n) n = lat!;
-    }
+  let area = 0;
+  const polygons = lsoa.geometry.type === 'Polygon' ? [lsoa.geometry.coordinates] : lsoa.geometry.coordinates;
+  for (const rings of polygons) {
+    rings.forEach((ring, i) => {
+      let twice = 0;
+      let px = 0;
+      let py = 0;
+      ring.forEach(([lon, lat], k) => {
+        if (lon! < w) w = lon!;
+        if (lon! > e) e = lon!;
+        if (lat! < s) s = lat!;
+        if (lat! > n) n = lat!;
+        const mx = mercatorX(lon!);
+        const my = mercatorY(lat!);
+        if (i === 0 && k > 0) twice += px * my - mx * py;
+        px = mx;
+        py = my;
+      });
+      if (i === 0) area = Math.max(area, Math.abs(twice) / 2);
+    });
   }
   const x0 = mercatorX(w);
   const x1 = mercatorX(e);
   const y0 = mercatorY(n);
   const y1 = mercatorY(s);
-  return { tags, x: (x0 + x1) / 2, y: (y0 + y1) / 2, size: Math.max(x1 - x0, y1 - y0) };
+  return { tags, x: (x0 + x1) / 2, y: (y0 + y1) / 2, size: Math.max(x1 - x0, y1 - y0), area };
 }
 
 type CutFeature = { type: number; geometry: unknown; tags: Record<string, unknown> | null };
 
 /**
  * The LSOAs an overview tile lost to simplification, each as a square of `tolerance` tile units (one pixel) at its
- * centre: the LSOAs whose centre lies in the tile, that are no more than a few pixels across there (a larger one was
- * cut away from this tile, not simplified away) and that have no feature in it.
+ * centre: the LSOAs whose centre lies in the tile, that have no feature in it, and that simplification may have
+ * dropped there: no more than a few pixels across, or (a long, thin one) with no outer ring over four pixels² in area
+ * (simplification drops a ring under one). A larger one was cut away from this tile, not simplified away.
  */
 export function overviewPlaceholders(
   anchors: readonly LsoaAnchor[],
@@ -265,10 +280,11 @@ export function overviewPlaceholders(
 ): CutFeature[] {
   const scale = 2 ** z;
   const maxSize = (4 * tolerance) / (scale * TILE_EXTENT);
+  const maxArea = (2 * tolerance) ** 2 / (scale * TILE_EXTENT) ** 2;
   const half = Math.max(1, Math.round(tolerance / 2));
   const out: CutFeature[] = [];
   for (const a of anchors) {
-    if (a.size > maxSize || present.has(a.tags.code)) continue;
+    if ((a.size > maxSize && a.area >= maxArea) || present.has(a.tags.code)) continue;
     const tx = (a.x * scale - x) * TILE_EXTENT;
     const ty = (a.y * scale - y) * TILE_EXTENT;
     if (tx < 0 || tx >= TILE_EXTENT || ty < 0 || ty >= TILE_EXTENT) continue;

@@ -131,12 +131,12 @@ describe('GET /api/tiles/context/{z}/{x}/{y}.mvt', () => {
     const { z, x, y } = wholeTile(demo.summary.bbox!);
     const first = await getTile(path(z, x, y));
     const tag = first.res.headers.get('ETag')!;
-    expect(tag).toBe(`W/"context.demo.${encodeURIComponent(demo.summary.version)}.f2.${z}.${x}.${y}"`);
+    expect(tag).toBe(`W/"context.demo.${encodeURIComponent(demo.summary.version)}.f3.${z}.${x}.${y}"`);
     expect(first.res.headers.get('Cache-Control')).toBe('public, max-age=3600');
     const again = await getTile(path(z, x, y), { 'If-None-Match': tag });
     expect(again.res.status).toBe(304);
     // An LSOA tile's tag for the same z/x/y is another resource's: no 304 for it.
-    const lsoaTag = `W/"demo.${encodeURIComponent(demo.summary.version)}.f2.${z}.${x}.${y}"`;
+    const lsoaTag = `W/"demo.${encodeURIComponent(demo.summary.version)}.f3.${z}.${x}.${y}"`;
     expect((await getTile(path(z, x, y), { 'If-None-Match': lsoaTag })).res.status).toBe(200);
     const far = tileAt(-120, 40, 8);
     const empty = await getTile(path(8, far.x, far.y));

@@ -97,7 +97,7 @@ describe('GET /api/tiles/lsoas/{z}/{x}/{y}.mvt', () => {
     const first = await getTile(path(10, x, y));
     const tag = first.res.headers.get('ETag')!;
     // The demo set has no LSOA version of its own: its version stands for it (lsoaVersionOf).
-    expect(tag).toBe(`W/"demo.${encodeURIComponent(demo.summary.version)}.f2.10.${x}.${y}"`);
+    expect(tag).toBe(`W/"demo.${encodeURIComponent(demo.summary.version)}.f3.10.${x}.${y}"`);
     expect(first.res.headers.get('Cache-Control')).toBe('public, max-age=3600');
     const again = await getTile(path(10, x, y), { role: 'viewer', headers: { 'If-None-Match': tag } });
     expect(again.res.status).toBe(304);
@@ -338,6 +338,16 @@ describe('LsoaTileCache overview zooms (0–LSOA_OVERVIEW_MAX_ZOOM): generalised
     const bigHome = tileAt(-3.5, 51.5, z);
     const bigFeature = decode(await cache.tile(dataset('tiny'), z, bigHome.x, bigHome.y)).features.find((f) => f.properties.code === 'BIG');
     expect(bigFeature!.loadGeometry()[0]!.length).toBeGreaterThan(5);
+  });
+
+  it('keeps a long, thin LSOA under a pixel in area but several pixels long', async () => {
+    // ~30 km east–west by ~10 m: ~12 px long at zoom 5 (~2.4 km a pixel) but ~0.05 px² in area, so its ring goes.
+    const strip = lsoa('STRIP', [[[-1.4, 53.0], [-0.95, 53.0], [-0.95, 53.0001], [-1.4, 53.0001], [-1.4, 53.0]]]);
+    const cache = new LsoaTileCache(async () => [strip]);
+    for (let z = 0; z <= LSOA_OVERVIEW_MAX_ZOOM; z++) {
+      const { codes } = await tilesOver(cache, dataset('strip'), strip.bbox, z);
+      expect(codes.get('STRIP'), `zoom ${z}`).toBe(1);
+    }
   });
 
   it('generalises the national zooms to the pixel: fewer vertices than the detail tolerance would keep, the same LSOAs', async () => {

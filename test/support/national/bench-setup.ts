@@ -11,7 +11,8 @@ import type { ServerMemory } from './api-server';
 /**
  * Sizes of the national benchmarks, from the environment (defaults: one national month, all forces):
  * NATIONAL_BENCH_MONTHS (1; 12 for the whole year, which needs several GB of memory for the importer),
- * NATIONAL_BENCH_FRACTION (1), NATIONAL_BENCH_SEED (2026), NATIONAL_BENCH_LOAD_SECONDS (60).
+ * NATIONAL_BENCH_FRACTION (1), NATIONAL_BENCH_SEED (2026), NATIONAL_BENCH_LOAD_SECONDS (60); NATIONAL_API_PROFILE=<dir>
+ * writes CPU profiles of the national API benchmark's server and its workers there.
  */
 export const BENCH = {
   months: Number(process.env.NATIONAL_BENCH_MONTHS ?? 1),
@@ -69,7 +70,8 @@ export interface ServerProcess {
 export async function startServerProcess(endpoint: string, table: string): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sp-national-server-'));
   const child: ChildProcess = fork(join(import.meta.dirname, 'api-server.ts'), [], {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+    // NATIONAL_API_PROFILE=<dir>: CPU profiles of the server process and its API workers, written when they exit.
+    execArgv: ['--expose-gc', '--import', 'tsx', ...(process.env.NATIONAL_API_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.NATIONAL_API_PROFILE}`] : [])],
     env: { ...process.env, DYNAMODB_ENDPOINT: endpoint, TABLE_NAME: table, DATA_DIR: dataDir },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -61,9 +61,10 @@ export function tileRoutes(reference: ReferenceService, tiles: LsoaTileCache, co
 
 /**
  * How tiles are cut, in their ETag: raised whenever the cutting changes what a tile holds for the same LSOAs (f2: the
- * overview zooms generalised to the pixel), so browsers and CloudFront fetch the new tiles instead of revalidating the old.
+ * overview zooms generalised to the pixel; f3: long, thin LSOAs kept there too), so browsers and CloudFront fetch the
+ * new tiles instead of revalidating the old.
  */
-export const TILE_FORMAT = 'f2';
+export const TILE_FORMAT = 'f3';
 
 async function serveTile(c: Context<AppEnv>, reference: ReferenceService, tiles: VectorTileCache, tagPrefix: string) {
   const { z: zoom, x, y } = parseTile(c.req.param('z')!, c.req.param('x')!, c.req.param('y')!);
