@@ -1,8 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { buildChoropleth, decileLabel, measureValue } from '../src/features/map/choropleth';
+import { buildChoropleth, decileLabel, measureValue, shownMeasure } from '../src/features/map/choropleth';
 import { IMD_DECILE_10, NO_DATA_COLOUR, SEQUENTIAL_5, spreadColours } from '../src/map/palette';
 
 const rows = Array.from({ length: 10 }, (_, i) => ({ code: `E0100000${i}`, count: i * 10, ratePer1000: i === 9 ? null : i * 1.5, imdDecile: i + 1 }));
+
+describe('shownMeasure', () => {
+  it('shows the measure chosen when any LSOA has it, and before any answer', () => {
+    expect(shownMeasure('rate', rows)).toEqual({ measure: 'rate' });
+    expect(shownMeasure('imd-decile', rows)).toEqual({ measure: 'imd-decile' });
+    expect(shownMeasure('rate', [])).toEqual({ measure: 'rate' });
+    expect(shownMeasure('count', rows.map((r) => ({ ...r, ratePer1000: null })))).toEqual({ measure: 'count' });
+  });
+
+  it('shows the number of crimes, saying why, when no LSOA has a rate (no population) or a decile', () => {
+    const noPopulation = rows.map((r) => ({ ...r, ratePer1000: null }));
+    expect(shownMeasure('rate', noPopulation)).toEqual({ measure: 'count', substitute: 'This dataset has no population figures, so no rate per 1,000 residents: the map shows the number of crimes instead.' });
+    const noDeprivation = rows.map((r) => ({ ...r, imdDecile: null }));
+    expect(shownMeasure('imd-decile', noDeprivation)).toEqual({ measure: 'count', substitute: 'This dataset has no deprivation deciles: the map shows the number of crimes instead.' });
+  });
+});
 
 describe('buildChoropleth', () => {
   it('classes counts into five YlOrRd classes with labelled ranges and units: 0, then four quantile classes', () => {

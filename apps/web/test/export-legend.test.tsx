@@ -35,6 +35,10 @@ const scenarios: Record<string, LegendModelInput> = {
     visible: { ...ALL, 'help-points': false, 'pspo-zones': false },
     truncated: ['cameras'],
   },
+  'a rate chosen on a dataset without population: the count, and why': {
+    ...base,
+    choropleth: { ...buildChoropleth('count', rows), substitute: 'This dataset has no population figures, so no rate per 1,000 residents: the map shows the number of crimes instead.' },
+  },
   'hot spots over plain outlines': {
     ...base,
     visible: { ...ALL, lsoas: false },

@@ -1,6 +1,7 @@
 import { geometryBounds } from '../features/areas/drawing';
 import { DrawTools, SavedAreaList } from '../features/areas/DrawTools';
 import { MapControls } from '../features/map/MapControls';
+import { shownMeasure } from '../features/map/choropleth';
 import { ExportMapControl } from '../features/export/ExportMapControl';
 import { ShareControl } from '../features/share/ShareControl';
 import { DatasetPicker } from './Header';
@@ -93,6 +94,7 @@ export function ControlsColumn({ ws }: { ws: WorkspaceState }) {
         prefs={ws.prefs}
         dataset={ws.dataset}
         period={ws.stats.period}
+        measureNote={shownMeasure(ws.prefs.measure, ws.stats.stats?.lsoas ?? []).substitute ?? null}
         counts={ws.map.counts}
         areas={{ visible: areas.show, onToggle: areas.setShow, count: areas.layer ? areas.layer.features.length : undefined }}
         signedIn

@@ -76,7 +76,7 @@ export function MapPane({ ws, narrow, usersMode }: { ws: WorkspaceState; narrow:
           visible={plainLsoas ? { ...prefs.visible, lsoas: false } : prefs.visible}
           showCoverage={prefs.showCoverage}
           choropleth={choropleth.choropleth}
-          period={prefs.measure === 'imd-decile' ? null : stats ? { from: stats.from, to: stats.to } : null}
+          period={choropleth.choropleth.measure === 'imd-decile' ? null : stats ? { from: stats.from, to: stats.to } : null}
           categoryLabel={stats?.categoryLabel ?? selectionLabel(prefs.category)}
           scope={choropleth.scope}
           category={prefs.category}

@@ -39,7 +39,7 @@ export function exportLegendInput(ws: ExportWorkspace, shading: { choropleth: Ch
     visible: plain ? { ...prefs.visible, lsoas: false } : prefs.visible,
     showCoverage: prefs.showCoverage,
     choropleth: shading.choropleth,
-    period: prefs.measure === 'imd-decile' ? null : stats ? { from: stats.from, to: stats.to } : null,
+    period: shading.choropleth.measure === 'imd-decile' ? null : stats ? { from: stats.from, to: stats.to } : null,
     categoryLabel: stats?.categoryLabel ?? selectionLabel(prefs.category),
     category: prefs.category,
     scope: shading.scope,

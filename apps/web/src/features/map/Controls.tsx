@@ -72,6 +72,7 @@ export function ChoroplethControls(props: {
   lastMonth: string | null;
   periodError: string | null;
   disabled: boolean;
+  measureNote?: string | null;
 }) {
   const id = useId();
   const crimeDisabled = props.disabled || props.measure === 'imd-decile';
@@ -84,6 +85,7 @@ export function ChoroplethControls(props: {
           <option key={m.value} value={m.value}>{m.label}</option>
         ))}
       </select>
+      {props.measureNote && <p className="hint" role="note">{props.measureNote}</p>}
       <label htmlFor={`${id}-category`}>Crime type</label>
       <select id={`${id}-category`} value={props.category} onChange={(e) => props.onCategory(e.currentTarget.value)} disabled={crimeDisabled}>
         <optgroup label="Groups">

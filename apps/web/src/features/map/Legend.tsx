@@ -141,6 +141,9 @@ export function Legend(props: LegendProps) {
                 <span className="legend__count" title="LSOAs without a value">{formatInteger(ch.noDataLsoas)}</span>
               </li>
             </ul>
+            {ch.substitute && (
+              <p className="legend__note legend__note--warn" role="note">{ch.substitute}</p>
+            )}
             {ch.measure === 'imd-decile' && props.deprivationSource && (
               <p className="legend__note">Source: {props.deprivationSource}</p>
             )}

@@ -12,10 +12,12 @@ export interface MapControlsProps {
   /** The drawn areas' checkbox (signed in only). */
   areas?: { visible: boolean; onToggle(on: boolean): void; count: number | undefined };
   signedIn: boolean;
+  /** Why the map shows another measure than the one chosen (shownMeasure), under the measure. */
+  measureNote?: string | null;
 }
 
 /** The layer checkboxes and the LSOA shading's measure, crime type and period. */
-export function MapControls({ prefs, dataset, period, counts, areas, signedIn }: MapControlsProps) {
+export function MapControls({ prefs, dataset, period, counts, areas, signedIn, measureNote = null }: MapControlsProps) {
   // A custom range starts from the current preset so the inputs are never empty.
   const onPeriod = (choice: PeriodChoice) => {
     if (choice === 'custom' && period?.ok && !prefs.custom.from) prefs.setCustom({ from: period.range.from, to: period.range.to });
@@ -45,6 +47,7 @@ export function MapControls({ prefs, dataset, period, counts, areas, signedIn }:
         lastMonth={dataset?.lastMonth ?? null}
         periodError={period && !period.ok ? period.error : null}
         disabled={!signedIn}
+        measureNote={measureNote}
       />
     </>
   );

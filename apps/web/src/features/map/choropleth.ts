@@ -32,7 +32,10 @@ export interface LegendClass {
 }
 
 export interface Choropleth {
+  /** The measure shown: the one chosen, unless the data has none of it (see shownMeasure). */
   measure: Measure;
+  /** Why another measure than the one chosen is shown, for the legend; absent when it is the one chosen. */
+  substitute?: string;
   /** LSOA code → class index into colours. Codes not present have no data. */
   classByCode: Map<string, number>;
   colours: string[];
@@ -59,6 +62,17 @@ export function decileLabel(decile: number): string {
   if (decile === 1) return '1 – most deprived 10 %';
   if (decile === 10) return '10 – least deprived 10 %';
   return String(decile);
+}
+
+/**
+ * The measure the map shows for the one chosen: a rate needs population figures and a decile deprivation figures, so
+ * when no LSOA of the answer has one (a dataset imported without them), the map shows the number of crimes rather
+ * than every LSOA as "no data", and says why.
+ */
+export function shownMeasure(chosen: Measure, rows: readonly MeasureRow[]): { measure: Measure; substitute?: string } {
+  if (chosen === 'count' || rows.length === 0 || rows.some((r) => measureValue(chosen, r) !== null)) return { measure: chosen };
+  const missing = chosen === 'rate' ? 'population figures, so no rate per 1,000 residents' : 'deprivation deciles';
+  return { measure: 'count', substitute: `This dataset has no ${missing}: the map shows the number of crimes instead.` };
 }
 
 /**

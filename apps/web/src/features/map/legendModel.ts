@@ -129,6 +129,7 @@ function lsoaSection(p: LegendModelInput): LegendSection {
   const rows: LegendRow[] = ch.legend.map((c) => ({ label: c.label, swatch: { kind: 'fill', colour: c.colour, opacity: LSOA_FILL_OPACITY + 0.1 }, count: count(c.lsoas, 'LSOAs in this class') }));
   rows.push({ label: 'No data', swatch: { kind: 'fill', colour: ch.noDataColour, opacity: LSOA_FILL_OPACITY + 0.1 }, count: count(ch.noDataLsoas, 'LSOAs without a value') });
   const notes: LegendNote[] = [];
+  if (ch.substitute) notes.push({ text: ch.substitute, warn: true });
   if (ch.measure === 'imd-decile' && p.deprivationSource) notes.push({ text: `Source: ${p.deprivationSource}` });
   if (p.category === 'neighbourhood-crime' && ch.measure !== 'imd-decile') notes.push({ text: CRIME_GROUPS['neighbourhood-crime'].note, warn: true });
   return {

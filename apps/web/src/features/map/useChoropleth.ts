@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { LsoaStats, Measure } from '@safer-places/schemas';
 import type { LayerCollection } from '../../api/client';
 import { answerScope } from '../scope/scopeState';
-import { buildChoropleth, type MeasureRow } from './choropleth';
+import { buildChoropleth, shownMeasure, type MeasureRow } from './choropleth';
 import { lsoaViewOf } from './lsoaStates';
 
 /**
@@ -13,12 +13,16 @@ import { lsoaViewOf } from './lsoaStates';
  */
 export function useChoropleth({ measure, stats, lsoas }: { measure: Measure; stats: LsoaStats | null; lsoas?: LayerCollection | undefined }) {
   const rows: readonly MeasureRow[] = useMemo(() => stats?.lsoas ?? [], [stats]);
-  const choropleth = useMemo(() => buildChoropleth(measure, rows), [measure, rows]);
+  // The measure chosen, or the count when the answer has none of it (shownMeasure); the legend says which and why.
+  const choropleth = useMemo(() => {
+    const shown = shownMeasure(measure, rows);
+    return { ...buildChoropleth(shown.measure, rows), ...(shown.substitute && { substitute: shown.substitute }) };
+  }, [measure, rows]);
   const paint = useMemo(
     () => ({ classByCode: choropleth.classByCode, colours: choropleth.colours, noDataColour: choropleth.noDataColour }),
     [choropleth],
   );
-  const lsoaView = useMemo(() => lsoaViewOf(stats, measure, choropleth), [stats, measure, choropleth]);
+  const lsoaView = useMemo(() => lsoaViewOf(stats, choropleth.measure, choropleth), [stats, choropleth]);
   const scope = answerScope(stats) ?? lsoas?.scope ?? null;
   const features = lsoas?.features;
   const deprivationSource = (features?.find((f) => f.properties.deprivationSource)?.properties.deprivationSource as string | undefined) ?? null;
