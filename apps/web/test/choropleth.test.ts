@@ -14,9 +14,9 @@ describe('shownMeasure', () => {
 
   it('shows the number of crimes, saying why, when no LSOA has a rate (no population) or a decile', () => {
     const noPopulation = rows.map((r) => ({ ...r, ratePer1000: null }));
-    expect(shownMeasure('rate', noPopulation)).toEqual({ measure: 'count', substitute: 'This dataset has no population figures, so no rate per 1,000 residents: the map shows the number of crimes instead.' });
+    expect(shownMeasure('rate', noPopulation)).toEqual({ measure: 'count', substitute: 'No LSOA of this place has population figures, so no rate per 1,000 residents: the map shows the number of crimes instead.' });
     const noDeprivation = rows.map((r) => ({ ...r, imdDecile: null }));
-    expect(shownMeasure('imd-decile', noDeprivation)).toEqual({ measure: 'count', substitute: 'This dataset has no deprivation deciles: the map shows the number of crimes instead.' });
+    expect(shownMeasure('imd-decile', noDeprivation)).toEqual({ measure: 'count', substitute: 'No LSOA of this place has a deprivation decile: the map shows the number of crimes instead.' });
   });
 });
 

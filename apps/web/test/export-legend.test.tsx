@@ -37,7 +37,7 @@ const scenarios: Record<string, LegendModelInput> = {
   },
   'a rate chosen on a dataset without population: the count, and why': {
     ...base,
-    choropleth: { ...buildChoropleth('count', rows), substitute: 'This dataset has no population figures, so no rate per 1,000 residents: the map shows the number of crimes instead.' },
+    choropleth: { ...buildChoropleth('count', rows), substitute: 'No LSOA of this place has population figures, so no rate per 1,000 residents: the map shows the number of crimes instead.' },
   },
   'hot spots over plain outlines': {
     ...base,

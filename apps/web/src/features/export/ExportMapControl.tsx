@@ -26,7 +26,8 @@ export function ExportMapControl({ ws }: { ws: ExportWorkspace }) {
   const exporter = useMapExport(ws, legendInput);
   const stats = ws.stats.stats;
   const suggested = defaultTitle({
-    measure: ws.prefs.measure,
+    // What the picture shows: the count when the measure chosen has no figures here (shownMeasure).
+    measure: shading.choropleth.measure,
     categoryLabel: stats?.categoryLabel ?? selectionLabel(ws.prefs.category),
     scopeLabel: ws.scope.label,
     analysisTitle: analysisTitle(ws),

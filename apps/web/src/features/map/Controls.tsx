@@ -72,10 +72,12 @@ export function ChoroplethControls(props: {
   lastMonth: string | null;
   periodError: string | null;
   disabled: boolean;
+  /** Why the map shows the count instead of the measure chosen (shownMeasure); the crime choices then apply. */
   measureNote?: string | null;
 }) {
   const id = useId();
-  const crimeDisabled = props.disabled || props.measure === 'imd-decile';
+  const deprivationShown = props.measure === 'imd-decile' && !props.measureNote;
+  const crimeDisabled = props.disabled || deprivationShown;
   return (
     <fieldset className="control-group" disabled={props.disabled}>
       <legend>LSOA shading</legend>
@@ -134,7 +136,7 @@ export function ChoroplethControls(props: {
         </div>
       )}
       {props.periodError && <p className="field-error" role="alert">{props.periodError}</p>}
-      {props.measure === 'imd-decile' && <p className="hint">Deprivation does not depend on crime type or period.</p>}
+      {deprivationShown && <p className="hint">Deprivation does not depend on crime type or period.</p>}
     </fieldset>
   );
 }

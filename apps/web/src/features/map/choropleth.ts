@@ -66,13 +66,13 @@ export function decileLabel(decile: number): string {
 
 /**
  * The measure the map shows for the one chosen: a rate needs population figures and a decile deprivation figures, so
- * when no LSOA of the answer has one (a dataset imported without them), the map shows the number of crimes rather
- * than every LSOA as "no data", and says why.
+ * when no LSOA of the answer (the place's LSOAs) has one, as on a dataset imported without them, the map shows the
+ * number of crimes rather than every LSOA as "no data", and says why.
  */
 export function shownMeasure(chosen: Measure, rows: readonly MeasureRow[]): { measure: Measure; substitute?: string } {
   if (chosen === 'count' || rows.length === 0 || rows.some((r) => measureValue(chosen, r) !== null)) return { measure: chosen };
-  const missing = chosen === 'rate' ? 'population figures, so no rate per 1,000 residents' : 'deprivation deciles';
-  return { measure: 'count', substitute: `This dataset has no ${missing}: the map shows the number of crimes instead.` };
+  const missing = chosen === 'rate' ? 'population figures, so no rate per 1,000 residents' : 'a deprivation decile';
+  return { measure: 'count', substitute: `No LSOA of this place has ${missing}: the map shows the number of crimes instead.` };
 }
 
 /**

@@ -46,7 +46,8 @@ export function useAttributeTable(ws: WorkspaceState, choropleth: Choropleth | n
     loadedScope: ws.map.lsoasScope,
   });
 
-  const measure = ws.prefs.measure;
+  // The measure the map's classes are of (the count when the one chosen has no figures here: shownMeasure).
+  const measure = choropleth?.measure ?? ws.prefs.measure;
   const table = useMemo(() => {
     if (source === 'lsoas') {
       if (!stats) return null;
