@@ -45,7 +45,10 @@ export const keys = {
   lsoaPackPk: (datasetId: string) => `DS#${datasetId}#LSOAPACK`,
   lsoaPackPiece: (datasetId: string, version: string, piece: number) => ({ pk: `DS#${datasetId}#LSOAPACK`, sk: `F2#${version}#${String(piece).padStart(5, '0')}` }),
   lsoaPackVersionPrefix: (version: string) => `F2#${version}#`,
-  /** Copies earlier versions wrote (format 1, gzipped JSON): read while no format-2 copy of the version is there, removed by the next import. */
+  /**
+   * Copies earlier releases wrote (format 1, gzipped JSON): read while no format-2 copy of the version is there whole;
+   * kept while their version is (an instance of the previous release reads only these), removed with it.
+   */
   legacyLsoaPackPiece: (datasetId: string, version: string, piece: number) => ({ pk: `DS#${datasetId}#LSOAPACK`, sk: `V#${version}#${String(piece).padStart(5, '0')}` }),
   legacyLsoaPackVersionPrefix: (version: string) => `V#${version}#`,
   /** Crime chunks of a month stored before partitions (legacy layout: read, and deleted when the month is replaced). */

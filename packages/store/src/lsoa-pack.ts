@@ -105,7 +105,7 @@ export function encodeLsoaPack(lsoas: readonly Lsoa[]): Uint8Array {
  */
 export function decodeLsoaPack(gzipped: Uint8Array): Lsoa[] {
   const bytes = gunzipSync(gzipped);
-  if (!MAGIC.every((b, i) => bytes[i] === b)) return JSON.parse(bytes.toString('utf8')) as Lsoa[];
+  if (!MAGIC.every((b, i) => bytes[i] === b)) return (JSON.parse(bytes.toString('utf8')) as Lsoa[]).map(inLsoaOrder);
   const headerLength = bytes.readUInt32LE(4);
   const { count, scale, strings } = JSON.parse(bytes.toString('utf8', 8, 8 + headerLength)) as Header;
   // The records on their own, so the header's bytes are not kept alive by the boundaries not read yet.
@@ -114,6 +114,15 @@ export function decodeLsoaPack(gzipped: Uint8Array): Lsoa[] {
   for (let n = 0; n < count; n++) out[n] = source.next(n);
   source.end(count);
   return out;
+}
+
+/**
+ * The LSOA with its fields in the order of the Lsoa type (any others after), as format 2 gives them: the same LSOA
+ * read from the items, a format-1 copy or a format-2 copy then serialises to the same JSON (and the same ETag).
+ */
+export function inLsoaOrder<T extends Lsoa>(l: T): T {
+  const { code, name, districtCode, districtName, wardName, cspCode, cspName, population, imdDecile, deprivationSource, geometry, bbox, ...rest } = l;
+  return { code, name, districtCode, districtName, wardName, cspCode, cspName, population, imdDecile, deprivationSource, geometry, bbox, ...rest } as T;
 }
 
 /** Where an LSOA's boundary is in the geometry bytes, or the boundary once read (or assigned). */
@@ -127,7 +136,8 @@ const LAZY = Symbol('packed LSOA boundary');
 const GEOMETRY_PROPERTY: PropertyDescriptor = {
   get(this: { [LAZY]: Lazy }): AreaGeometry {
     const lazy = this[LAZY];
-    return (lazy.value ??= lazy.source.read(lazy.at));
+    if (!('value' in lazy)) lazy.value = lazy.source.read(lazy.at);
+    return lazy.value!;
   },
   set(this: { [LAZY]: Lazy }, value: AreaGeometry) {
     this[LAZY].value = value;
@@ -296,6 +306,8 @@ function hasPackedShape(l: Lsoa): boolean {
 function scaleFor(lsoas: readonly Lsoa[]): number {
   let s = 0;
   const fits = (v: number) => {
+    // Negative zero would come back as 0 from a whole number of steps: float64 keeps it.
+    if (Object.is(v, -0)) return false;
     while (s < SCALES.length) {
       const scale = SCALES[s]!;
       const q = Math.round(v * scale);

@@ -5,7 +5,7 @@ import type { AreaGeometry, DatasetSummary, Lsoa, Month } from '@safer-places/sc
 import { DEFAULT_BATCH_RETRY, batchWrite, del, put } from './batch';
 import { countBlocks, decodeCounts, decodeCrimeItems, encodeCrimePartition, encodePartitionCounts, type CountsItem, type CrimeChunkItem } from './crime-codec';
 import { keys, type Key } from './keys';
-import { decodeLsoaPack, encodeLsoaPack } from './lsoa-pack';
+import { decodeLsoaPack, encodeLsoaPack, inLsoaOrder } from './lsoa-pack';
 import { READ_CONCURRENCY, concurrencyLimit, queryAll } from './query';
 import { isConditionFailure, retryingClient, withRetry, type RetryPolicy } from './retry';
 
@@ -205,7 +205,7 @@ export class DynamoReferenceRepository implements ReferenceRepository {
         // A code equal to a range's bound is in both ranges it closes (no real LSOA code is: they are 9 characters).
         if (seen.has(sk)) continue;
         seen.add(sk);
-        out.push({ ...rest, geometry: JSON.parse(geometry) as AreaGeometry });
+        out.push(inLsoaOrder({ ...rest, geometry: JSON.parse(geometry) as AreaGeometry }));
       }
     }
     return out;
@@ -239,7 +239,9 @@ export class DynamoReferenceRepository implements ReferenceRepository {
       ExpressionAttributeValues: { ':pk': keys.lsoaPackPk(datasetId) },
       ProjectionExpression: 'pk, sk',
     });
-    const kept = keep.map((v) => keys.lsoaPackVersionPrefix(v));
+    // A kept version's copy in the earlier format stays too: an API instance of the previous release (during a deploy,
+    // or after a rollback) reads only that one, and would otherwise read every LSOA item until an import wrote it again.
+    const kept = keep.flatMap((v) => [keys.lsoaPackVersionPrefix(v), keys.legacyLsoaPackVersionPrefix(v)]);
     const gone = items.filter((i) => !kept.some((prefix) => i.sk.startsWith(prefix)));
     await batchWrite(this.doc, this.tableName, gone.map((i) => del({ pk: i.pk, sk: i.sk })), 4, this.batchRetry);
   }

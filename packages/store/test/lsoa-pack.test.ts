@@ -88,6 +88,24 @@ describe('packed LSOA copy', () => {
     expect(decodeLsoaPack(encodeLsoaPack(world))).toEqual(world);
   });
 
+  it('keeps negative zero (as float64: a whole number of steps would give 0)', () => {
+    const input = lsoas(5, 5);
+    input[1]!.geometry = { type: 'Polygon', coordinates: [[[-0, 51.5], [0.001, 51.5], [0.001, 51.501], [-0, 51.5]]] };
+    input[1]!.bbox = [-0, 51.5, 0.001, 51.501];
+    const decoded = decodeLsoaPack(encodeLsoaPack(input));
+    expect(Object.is(decoded[1]!.bbox[0], -0)).toBe(true);
+    expect(Object.is((decoded[1]!.geometry.coordinates[0] as number[][])[0]![0], -0)).toBe(true);
+    expect(decoded).toEqual(input);
+  });
+
+  it('gives a copy earlier versions wrote in the same field order as its own', () => {
+    const input = lsoas(3, 5);
+    const shuffled = input.map(({ bbox, geometry, code, ...rest }) => ({ bbox, ...rest, geometry, code }));
+    const decoded = decodeLsoaPack(gzipSync(Buffer.from(JSON.stringify(shuffled))));
+    expect(decoded.map((l) => Object.keys(l))).toEqual(input.map((l) => Object.keys(l)));
+    expect(decoded).toEqual(input);
+  });
+
   it('is smaller than the gzipped JSON it replaces', () => {
     const input = lsoas(2_000, 5);
     const json = gzipSync(Buffer.from(JSON.stringify(input)));
@@ -121,6 +139,8 @@ describe('packed LSOA copy', () => {
     const replaced: Lsoa['geometry'] = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] };
     l.geometry = replaced;
     expect(l.geometry).toBe(replaced);
+    (l as { geometry: unknown }).geometry = undefined;
+    expect(l.geometry).toBeUndefined();
     expect(decoded[6]!.geometry).toEqual(input[6]!.geometry);
   });
 

@@ -100,6 +100,8 @@ describe('DynamoReferenceRepository', () => {
     const listed = await new DynamoReferenceRepository(counting, store.tableName).listLsoas('ranges');
     expect(listed.map((l) => l.code)).toEqual([...codes].sort());
     expect(listed[0]).toEqual(lsoa('A1'));
+    // The fields in the order of the Lsoa type, whatever order the store gives the attributes in.
+    expect(Object.keys(listed[0]!)).toEqual(Object.keys(lsoa('A1')));
     expect(queries).toBe(LSOA_CODE_BOUNDS.length + 1);
     expect(most).toBeGreaterThan(1);
   });
@@ -136,7 +138,7 @@ describe('DynamoReferenceRepository', () => {
     expect(await repo.listLsoas('packed', { pack: { version: 'v1', count: 3 } })).toEqual(renamed);
   });
 
-  it('reads a copy an earlier version wrote (gzipped JSON) until an import packs the version again, which removes it', async () => {
+  it('reads a copy an earlier version wrote (gzipped JSON) until an import packs the version again', async () => {
     const { PutCommand, QueryCommand } = await import('@aws-sdk/lib-dynamodb');
     const items = ['E01000001', 'E01000002'].map((c) => lsoa(c));
     await repo.putLsoas('legacy', items);
@@ -147,9 +149,16 @@ describe('DynamoReferenceRepository', () => {
     expect(await repo.hasLsoaPack('legacy', 'v1', 2)).toBe(false);
     await repo.putLsoaPack('legacy', 'v1', items);
     expect(await repo.listLsoas('legacy', { pack: { version: 'v1', count: 2 } })).toEqual(items);
+    // Clean-up keeps a kept version's older copy (what an API instance of the previous release reads) and removes the
+    // copies, in either format, of versions no longer kept.
+    await store.doc.send(new PutCommand({ TableName: store.tableName, Item: { pk: 'DS#legacy#LSOAPACK', sk: 'V#v0#00000', of: 1, count: 2, data: gzipSync(JSON.stringify(older)) } }));
+    await repo.putLsoaPack('legacy', 'v0', items);
+    const left = async () =>
+      (await store.doc.send(new QueryCommand({ TableName: store.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'DS#legacy#LSOAPACK' } }))).Items!.map((i) => i.sk);
     await repo.deleteLsoaPacks('legacy', ['v1']);
-    const left = await store.doc.send(new QueryCommand({ TableName: store.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'DS#legacy#LSOAPACK' } }));
-    expect(left.Items!.map((i) => i.sk)).toEqual(['F2#v1#00000']);
+    expect(await left()).toEqual(['F2#v1#00000', 'V#v1#00000']);
+    await repo.deleteLsoaPacks('legacy', ['v2']);
+    expect(await left()).toEqual([]);
   });
 
   it('round-trips packed crimes exactly, across chunk boundaries', async () => {
