@@ -263,6 +263,11 @@ describe('the API bundle', () => {
     expect(frames.filter((f) => f.includes('index.js:'))).toEqual([]);
     expect(frames[0]).toMatch(/node_modules\/hono\/dist\/adapter\/aws-lambda\/handler\.js:\d+:\d+\)?$/);
     expect(frames.some((f) => /apps\/api\/src\/lambda\.ts:\d+:\d+/.test(f))).toBe(true);
+    // At the very files, lines and columns Node's own --enable-source-maps gives.
+    const withNode = run({ NODE_OPTIONS: '--enable-source-maps' });
+    const where = (stack: string) => stack.split('\n').slice(1).map((f) => /(\/[^\s()]+:\d+:\d+)\)?$/.exec(f)?.[1] ?? f.trim());
+    expect(where(onLambda.stack)).toEqual(where(withNode.stack));
+    expect(withNode.mapReadAtLoad).toBe(true);
     // Off Lambda (a test runner loading the bundle), whoever formats stacks keeps doing so.
     const elsewhere = run({ AWS_LAMBDA_FUNCTION_NAME: undefined });
     expect(elsewhere.stack.split('\n')[1]).toMatch(/index\.js:\d+:\d+\)?$/);

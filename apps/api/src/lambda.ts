@@ -1,9 +1,7 @@
+import './runtime/install-source-maps';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { createApp } from './app';
 import { lambdaDeps, lambdaTelemetry, withTelemetry } from './runtime/lambda-deps';
-import { mapStackTracesOnFirstUse } from './runtime/source-maps';
-
-mapStackTracesOnFirstUse();
 
 /** Built once per execution environment (the init phase), so a warm invocation only routes. */
 const telemetry = lambdaTelemetry();

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * Stack traces in source lines for the Lambda bundle, at no cost to a cold start. `--enable-source-maps` reads and
@@ -43,10 +44,13 @@ function originalFrame(frame: NodeJS.CallSite, caller: NodeJS.CallSite | undefin
   const line = frame.getLineNumber();
   const column = frame.getColumnNumber();
   if (!file || !line || !column || file.startsWith('node:')) return null;
-  const map = mapOf(file.startsWith('file://') ? new URL(file).pathname : file);
+  const path = file.startsWith('file://') ? fileURLToPath(file) : file;
+  const map = mapOf(path);
   const entry = map?.findEntry(line - 1, column - 1);
   if (!entry || !('originalSource' in entry) || !entry.originalSource) return null;
-  const where = `${entry.originalSource}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+  // Sources are named relative to the map (beside the bundle), as Node resolves them.
+  const source = /^[a-z]+:/i.test(entry.originalSource) ? entry.originalSource : new URL(entry.originalSource, pathToFileURL(path)).href;
+  const where = `${source.startsWith('file://') ? fileURLToPath(source) : source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
   const enclosing = frame as NodeJS.CallSite & { getEnclosingLineNumber?: () => number | null; getEnclosingColumnNumber?: () => number | null };
   const nameAt = (l: number | null | undefined, c: number | null | undefined) => {
     const e = l && c ? map!.findEntry(l - 1, c - 1) : null;
@@ -59,10 +63,14 @@ function originalFrame(frame: NodeJS.CallSite, caller: NodeJS.CallSite | undefin
   return name ? `${async}${name} (${where})` : `${async}${where}`;
 }
 
-/** The first line V8 gives a stack: "Name: message". */
+/** The first line V8 gives a stack: "Name: message", or the name alone (also for objects given to captureStackTrace). */
 function headline(error: unknown): string {
   try {
-    return error instanceof Error ? Error.prototype.toString.call(error) : String(error);
+    if (error === null || (typeof error !== 'object' && typeof error !== 'function')) return String(error);
+    const { name, message } = error as { name?: unknown; message?: unknown };
+    const n = name === undefined ? 'Error' : String(name);
+    const m = message === undefined ? '' : String(message);
+    return n && m ? `${n}: ${m}` : n || m;
   } catch {
     return '<error>';
   }
