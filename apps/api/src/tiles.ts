@@ -224,6 +224,9 @@ export interface LsoaAnchor {
   size: number;
   /** The largest outer ring's area in world units² (what decides whether simplification drops the LSOA). */
   area: number;
+  /** The vertex of that ring nearest the bbox centre: where a long, thin LSOA's placeholder goes (on the LSOA itself). */
+  onX: number;
+  onY: number;
 }
 
 const mercatorX = (lon: number) => (lon + 180) / 360;
@@ -234,7 +237,8 @@ const mercatorY = (lat: number) => {
 
 function anchorOf(lsoa: Lsoa, tags: LsoaTileProperties): LsoaAnchor {
   let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
-  let area = 0;
+  let area = -1;
+  let largest: readonly (readonly number[])[] = [];
   const polygons = lsoa.geometry.type === 'Polygon' ? [lsoa.geometry.coordinates] : lsoa.geometry.coordinates;
   for (const rings of polygons) {
     rings.forEach((ring, i) => {
@@ -252,23 +256,38 @@ function anchorOf(lsoa: Lsoa, tags: LsoaTileProperties): LsoaAnchor {
         px = mx;
         py = my;
       });
-      if (i === 0) area = Math.max(area, Math.abs(twice) / 2);
+      if (i === 0 && Math.abs(twice) / 2 > area) {
+        area = Math.abs(twice) / 2;
+        largest = ring;
+      }
     });
   }
   const x0 = mercatorX(w);
   const x1 = mercatorX(e);
   const y0 = mercatorY(n);
   const y1 = mercatorY(s);
-  return { tags, x: (x0 + x1) / 2, y: (y0 + y1) / 2, size: Math.max(x1 - x0, y1 - y0), area };
+  const x = (x0 + x1) / 2;
+  const y = (y0 + y1) / 2;
+  let on = { x, y, d: Infinity };
+  for (const [lon, lat] of largest) {
+    const vx = mercatorX(lon!);
+    const vy = mercatorY(lat!);
+    const d = (vx - x) ** 2 + (vy - y) ** 2;
+    if (d < on.d) on = { x: vx, y: vy, d };
+  }
+  return { tags, x, y, size: Math.max(x1 - x0, y1 - y0), area: Math.max(area, 0), onX: on.x, onY: on.y };
 }
 
 type CutFeature = { type: number; geometry: unknown; tags: Record<string, unknown> | null };
 
 /**
- * The LSOAs an overview tile lost to simplification, each as a square of `tolerance` tile units (one pixel) at its
- * centre: the LSOAs whose centre lies in the tile, that have no feature in it, and that simplification may have
- * dropped there: no more than a few pixels across, or (a long, thin one) with no outer ring over four pixels² in area
- * (simplification drops a ring under one). A larger one was cut away from this tile, not simplified away.
+ * The LSOAs an overview tile lost to simplification, each as a square of `tolerance` tile units (one pixel): the LSOAs
+ * that have no feature in the tile and that simplification may have dropped there, where their place lies in it.
+ *  - An LSOA no more than four pixels across: at its centre.
+ *  - A long, thin one (larger, but with no outer ring of four pixels² or more; simplification drops a ring under one
+ *    pixel², so this leaves a margin): at the vertex of its largest ring nearest its centre, so the square is on the
+ *    LSOA itself even when it is curved or L-shaped.
+ * A larger one was cut away from this tile, not simplified away.
  */
 export function overviewPlaceholders(
   anchors: readonly LsoaAnchor[],
@@ -284,9 +303,10 @@ export function overviewPlaceholders(
   const half = Math.max(1, Math.round(tolerance / 2));
   const out: CutFeature[] = [];
   for (const a of anchors) {
-    if ((a.size > maxSize && a.area >= maxArea) || present.has(a.tags.code)) continue;
-    const tx = (a.x * scale - x) * TILE_EXTENT;
-    const ty = (a.y * scale - y) * TILE_EXTENT;
+    const small = a.size <= maxSize;
+    if ((!small && a.area >= maxArea) || present.has(a.tags.code)) continue;
+    const tx = ((small ? a.x : a.onX) * scale - x) * TILE_EXTENT;
+    const ty = ((small ? a.y : a.onY) * scale - y) * TILE_EXTENT;
     if (tx < 0 || tx >= TILE_EXTENT || ty < 0 || ty >= TILE_EXTENT) continue;
     const cx = Math.round(tx);
     const cy = Math.round(ty);

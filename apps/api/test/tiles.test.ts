@@ -343,11 +343,37 @@ describe('LsoaTileCache overview zooms (0–LSOA_OVERVIEW_MAX_ZOOM): generalised
   it('keeps a long, thin LSOA under a pixel in area but several pixels long', async () => {
     // ~30 km east–west by ~10 m: ~12 px long at zoom 5 (~2.4 km a pixel) but ~0.05 px² in area, so its ring goes.
     const strip = lsoa('STRIP', [[[-1.4, 53.0], [-0.95, 53.0], [-0.95, 53.0001], [-1.4, 53.0001], [-1.4, 53.0]]]);
-    const cache = new LsoaTileCache(async () => [strip]);
+    // An L of two such arms: its box's centre is far from both, off the LSOA.
+    const ring: [number, number][] = [[-1.4, 52.0], [-0.95, 52.0], [-0.95, 52.0001], [-1.3999, 52.0001], [-1.3999, 52.3], [-1.4, 52.3], [-1.4, 52.0]];
+    const ell = lsoa('ELL', [ring]);
+    const cache = new LsoaTileCache(async () => [strip, ell]);
     for (let z = 0; z <= LSOA_OVERVIEW_MAX_ZOOM; z++) {
-      const { codes } = await tilesOver(cache, dataset('strip'), strip.bbox, z);
+      const { codes } = await tilesOver(cache, dataset('strip'), [-1.4, 52.0, -0.95, 53.0001], z);
       expect(codes.get('STRIP'), `zoom ${z}`).toBe(1);
+      expect(codes.get('ELL'), `zoom ${z}`).toBe(1);
     }
+    // Where the L is only a placeholder, the square sits on one of its arms (a vertex), not at its box's centre.
+    const z = 5;
+    const n = 2 ** z;
+    const world = ([lon, lat]: [number, number]) => {
+      const sin = Math.sin((lat * Math.PI) / 180);
+      return [((lon + 180) / 360) * n * 4096, (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * n * 4096];
+    };
+    let square: { x: number; y: number } | undefined;
+    for (let x = 0; x < n && !square; x++) {
+      for (let y = 0; y < n && !square; y++) {
+        const tile = await cache.tile(dataset('strip'), z, x, y);
+        const f = tile.byteLength ? decode(tile).features.find((f) => f.properties.code === 'ELL') : undefined;
+        if (!f) continue;
+        const points = f.loadGeometry()[0]!;
+        expect(points).toHaveLength(5);
+        square = { x: x * 4096 + (Math.min(...points.map((p) => p.x)) + Math.max(...points.map((p) => p.x))) / 2, y: y * 4096 + (Math.min(...points.map((p) => p.y)) + Math.max(...points.map((p) => p.y))) / 2 };
+      }
+    }
+    const nearest = Math.min(...ring.map((v) => Math.hypot(world(v)[0]! - square!.x, world(v)[1]! - square!.y)));
+    expect(nearest).toBeLessThanOrEqual(LSOA_OVERVIEW_TOLERANCE);
+    const [cx, cy] = world([-1.175, 52.15]);
+    expect(Math.hypot(cx! - square!.x, cy! - square!.y)).toBeGreaterThan(5 * LSOA_OVERVIEW_TOLERANCE);
   });
 
   it('generalises the national zooms to the pixel: fewer vertices than the detail tolerance would keep, the same LSOAs', async () => {
