@@ -7,6 +7,7 @@ import type { AreaGeometry } from '@safer-places/schemas';
 import { createPolygonLocator, seededRandom } from '../src/index';
 import { edgesContain, flattenPolygonEdges } from '../src/polygon-locator';
 import { DATA, loadRealCrimes, realDataAvailable, realPlusSynthetic } from './hotspots-real-data';
+import { postgisJoin, type PostgisJoin } from './postgis';
 
 /*
  * The crime → LSOA join at county and national scale, on the real boundaries (../shared/data).
@@ -16,6 +17,8 @@ import { DATA, loadRealCrimes, realDataAvailable, realPlusSynthetic } from './ho
  *   Baselines in the same run: the tight loop (each point's right polygon known in advance, only its crossing test run:
  *   the floor of any locator that tests a point at all), the previous locator (flatbush, every candidate tested), and a
  *   naive loop of Turf's booleanPointInPolygon over every polygon (on a 2,000-point sample).
+ *   A PostGIS baseline too (./postgis.ts: the same points and polygons in a throwaway PostgreSQL cluster, GiST index,
+ *   the ST_Intersects join on one core), when PostgreSQL and PostGIS are installed; the goal is locateMany ≥ 5× it.
  *   The goal is locateMany ≥ 0.8 of the tight loop. Its ratio is printed from the two benches' separate 3 s runs, and
  *   from paired rounds (one locateMany, then one tight loop, alternating; median and quartiles of the per-round
  *   ratios), in elapsed and in CPU time. The baseline's work is the same in all three. Pairing puts both under the same
@@ -91,6 +94,8 @@ if (!available) {
   const xy = realPlusSynthetic(loadRealCrimes(), N);
   const locator = createPolygonLocator(county);
   const answers = locator.locateMany(xy);
+  // Timed before the benches, on its own (~30 s with the loading): the database's execution time, not this process's.
+  const postgis: PostgisJoin = postgisJoin(county, xy);
   const flat = flattenPolygonEdges(county.map((p) => p.geometry));
   const out = new Int32Array(N);
   const SAMPLE = 2_000;
@@ -219,6 +224,10 @@ if (!available) {
         `  tight-loop baseline ${mps(rate('tight'))}: locateMany is ${(many / rate('tight')).toFixed(2)}× of it (separate runs)`,
         `  paired rounds (${paired.length}): locateMany is ${spread(paired)} of it in elapsed time, ${spread(pairedCpu)} in CPU time`,
         `  naive Turf ${mps(rate('turf'))}: locateMany is ${(many / rate('turf')).toFixed(0)}× faster`,
+        postgis.ok
+          ? `  PostGIS ${postgis.version} (GiST index, ST_Intersects join, one core): ${mps(postgis.pointsPerSecond)} (${postgis.runsMs.map((t) => t.toFixed(0)).join(' and ')} ms); ` +
+            `locateMany is ${(many / postgis.pointsPerSecond).toFixed(0)}× faster (goal ≥ 5×); pairs found ${postgis.matched.toLocaleString('en-GB')}, points placed by locateMany ${answers.filter((a) => a >= 0).length.toLocaleString('en-GB')}`
+          : `  PostGIS baseline not run: ${postgis.reason}`,
         `  locateMany over the previous locator: ${(many / rate('previous')).toFixed(2)}×`,
         `England, ${M.toLocaleString('en-GB')} points over ${england.length.toLocaleString('en-GB')} LSOAs: build ${ms('england-build').toFixed(0)} ms, ` +
           `join ${ms('england').toFixed(0)} ms (${mps(rate('england'))}), total ${(ms('england-build') + ms('england')).toFixed(0)} ms`,
