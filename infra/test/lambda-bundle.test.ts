@@ -30,6 +30,16 @@ const ISSUER = 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_BundleTest
 const CLIENT_ID = 'bundle-test-client';
 const SIGN_IN_DOMAIN = 'https://safer-places-bundle-test.auth.eu-west-2.amazoncognito.com';
 
+/** The API function's table and Cognito settings, as the stack gives them (values for the offline bundle). */
+const API_SETTINGS = {
+  TABLE_NAME: TABLE,
+  COGNITO_ISSUER: ISSUER,
+  COGNITO_CLIENT_ID: CLIENT_ID,
+  COGNITO_USER_POOL_ID: 'eu-west-2_BundleTest',
+  COGNITO_REGION: 'eu-west-2',
+  COGNITO_DOMAIN: SIGN_IN_DOMAIN,
+};
+
 let work: string;
 let outdir: string;
 let synth: ReturnType<typeof cdkCli>;
@@ -240,12 +250,7 @@ describe('the API bundle', () => {
       PATH: process.env.PATH,
       AWS_LAMBDA_FUNCTION_NAME: 'api',
       AWS_REGION: 'eu-west-2',
-      TABLE_NAME: TABLE,
-      COGNITO_ISSUER: ISSUER,
-      COGNITO_CLIENT_ID: CLIENT_ID,
-      COGNITO_USER_POOL_ID: 'eu-west-2_BundleTest',
-      COGNITO_REGION: 'eu-west-2',
-      COGNITO_DOMAIN: SIGN_IN_DOMAIN,
+      ...API_SETTINGS,
       POWERTOOLS_TRACE_ENABLED: 'false',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
@@ -278,12 +283,7 @@ describe('the API bundle', () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'bundle-test', alg: 'RS256', use: 'sig' };
     const settings: Record<string, string> = {
-      TABLE_NAME: TABLE,
-      COGNITO_ISSUER: ISSUER,
-      COGNITO_CLIENT_ID: CLIENT_ID,
-      COGNITO_USER_POOL_ID: 'eu-west-2_BundleTest',
-      COGNITO_REGION: 'eu-west-2',
-      COGNITO_DOMAIN: SIGN_IN_DOMAIN,
+      ...API_SETTINGS,
       CRIME_CACHE_MB: '384',
       MAP_STYLE_URL: 'https://tiles.example.org/styles/basic.json',
       POWERTOOLS_SERVICE_NAME: 'api',
